@@ -1,0 +1,327 @@
+/*
+ * check.c - the checking pipeline
+ *
+ * load -> schema -> model -> machine lookup -> topology -> rules, for one
+ * file at a time, with everything that is costly (knowledge base, compiled
+ * schema) made once in the domlint_ctx.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+#include "diag.h"
+#include "topology.h"
+#include "rules/rules.h"
+
+/* The architecture libvirt assumes when <type> has none: the host's. */
+#define DL_DEFAULT_ARCH "x86_64"
+
+const char *
+domlint_version(void)
+{
+    return PACKAGE_VERSION;
+}
+
+static gboolean
+set_rules(domlint_ctx *ctx, const char *const *ids, gboolean on, GError **error)
+{
+    if (!ids)
+        return TRUE;
+    for (gsize i = 0; ids[i]; i++) {
+        gboolean found = FALSE;
+        for (guint r = 0; r < dl_rule_total; r++) {
+            if (strcmp(dl_rules[r]->id, ids[i]) == 0 || strcmp(ids[i], "all") == 0) {
+                ctx->enabled[r] = on;
+                found = TRUE;
+            }
+        }
+        if (!found) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "unknown rule '%s' (see --list-rules)", ids[i]);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/*
+ * schemas/machines.rng sits beside the knowledge base when installed
+ * ($pkgdatadir/{machines,schemas}) and two levels up in the source tree
+ * (data/machines, schemas).  NULL when neither exists: files are still read,
+ * just not validated first.
+ */
+static char *
+find_machines_schema(const char *db_dir)
+{
+    const char *ups[] = { "..", "../.." };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(ups); i++) {
+        char *path = g_build_filename(db_dir, ups[i], "schemas", "machines.rng", NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+            return path;
+        g_free(path);
+    }
+    return NULL;
+}
+
+domlint_ctx *
+domlint_ctx_new(const domlint_options *options, GError **error)
+{
+    domlint_options defaults = { 0 };
+    domlint_ctx *ctx;
+    const char *schema_dir;
+    g_autofree char *machines_rng = NULL;
+    GError *schema_error = NULL;
+
+    if (!options)
+        options = &defaults;
+    ctx = g_new0(domlint_ctx, 1);
+    ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
+                                               : DOMLINT_PKGDATADIR "/machines");
+    machines_rng = find_machines_schema(ctx->db_dir);
+    ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, error);
+    if (!ctx->db) {
+        domlint_ctx_free(ctx);
+        return NULL;
+    }
+    ctx->enabled = g_new(gboolean, dl_rule_total);
+    for (guint r = 0; r < dl_rule_total; r++)
+        ctx->enabled[r] = TRUE;
+    if (!set_rules(ctx, options->disable, FALSE, error) ||
+        !set_rules(ctx, options->enable, TRUE, error)) {
+        domlint_ctx_free(ctx);
+        return NULL;
+    }
+    if (!options->no_schema) {
+        schema_dir = options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR;
+        ctx->schema = dl_schema_load(schema_dir, &schema_error);
+        if (!ctx->schema) {
+            ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
+                                                  schema_error->message);
+            g_error_free(schema_error);
+        }
+    }
+    return ctx;
+}
+
+void
+domlint_ctx_free(domlint_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    dl_machine_db_free(ctx->db);
+    dl_schema_free(ctx->schema);
+    g_free(ctx->schema_missing);
+    g_free(ctx->enabled);
+    g_free(ctx->db_dir);
+    g_free(ctx);
+}
+
+const char *
+domlint_ctx_machine_db(const domlint_ctx *ctx)
+{
+    return ctx->db_dir;
+}
+
+void
+domlint_result_free(domlint_result *result)
+{
+    if (!result)
+        return;
+    g_free(result->file);
+    g_free(result->failure);
+    g_free(result->machine);
+    g_free(result->family);
+    g_ptr_array_unref(result->diags);
+    g_free(result);
+}
+
+guint
+domlint_result_count(const domlint_result *result, domlint_severity severity)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < result->diags->len; i++) {
+        const domlint_diag *d = g_ptr_array_index(result->diags, i);
+        if (d->severity == severity)
+            n++;
+    }
+    return n;
+}
+
+static domlint_result *
+result_new(const char *name)
+{
+    domlint_result *r = g_new0(domlint_result, 1);
+
+    r->file = g_strdup(name);
+    r->status = DOMLINT_FILE_CHECKED;
+    r->diags = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_diag_free);
+    return r;
+}
+
+static void
+result_fail(domlint_result *r, const char *reason)
+{
+    r->status = DOMLINT_FILE_FAILED;
+    r->failure = g_strdup(reason);
+}
+
+static void
+run_schema(domlint_ctx *ctx, dl_check *chk)
+{
+    g_autoptr(GPtrArray) errors = NULL;
+
+    if (ctx->schema_missing) {
+        g_ptr_array_add(chk->diags, dl_diag_new(chk->file, 0, 0, DOMLINT_SEV_WARNING,
+                                                "schema", ctx->schema_missing));
+        return;
+    }
+    if (!ctx->schema)
+        return;
+    errors = dl_schema_validate(ctx->schema, chk->src->doc);
+    for (guint i = 0; i < errors->len; i++) {
+        const dl_schema_error *e = g_ptr_array_index(errors, i);
+        g_autofree char *msg = g_strdup_printf("does not follow libvirt's domain schema: %s",
+                                               e->message);
+        domlint_diag *d = dl_diag_new(chk->file, e->line, 0, DOMLINT_SEV_ERROR, "schema", msg);
+        d->xpath = g_strdup(e->path);
+        g_ptr_array_add(chk->diags, d);
+    }
+}
+
+static void
+resolve_machine(dl_check *chk)
+{
+    const dl_machine_db *db = chk->ctx->db;
+
+    chk->arch_given = chk->dom->arch != NULL;
+    chk->arch = chk->dom->arch ? chk->dom->arch : DL_DEFAULT_ARCH;
+    chk->machine = chk->dom->machine;
+    if (!chk->machine)
+        chk->machine = dl_machine_db_default_machine(db, chk->arch);
+    if (!chk->machine) {
+        chk->match = DL_MATCH_NONE;
+        return;
+    }
+    chk->match = dl_machine_db_lookup(db, chk->arch, chk->machine, &chk->family, &chk->closest);
+    if (chk->match != DL_MATCH_OK) {
+        /* facts of a family that does not apply would only produce noise */
+        chk->family = NULL;
+        return;
+    }
+    chk->canonical = dl_family_canonical(chk->family, chk->machine);
+}
+
+static int
+diag_order(gconstpointer a, gconstpointer b)
+{
+    const domlint_diag *x = *(domlint_diag *const *) a;
+    const domlint_diag *y = *(domlint_diag *const *) b;
+
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return 0;
+}
+
+static void
+run_rules(domlint_ctx *ctx, dl_check *chk)
+{
+    for (guint r = 0; r < dl_rule_total; r++) {
+        if (!ctx->enabled[r])
+            continue;
+        chk->rule = dl_rules[r];
+        dl_rules[r]->check(chk);
+    }
+    chk->rule = NULL;
+}
+
+static domlint_result *
+check_source(domlint_ctx *ctx, const char *name, dl_source *src, const char *reason)
+{
+    domlint_result *result = result_new(name);
+    xmlNode *root;
+    dl_check chk = { 0 };
+
+    if (!src) {
+        result_fail(result, reason);
+        return result;
+    }
+    root = xmlDocGetRootElement(src->doc);
+    if (!root || strcmp((const char *) root->name, "domain") != 0) {
+        g_autofree char *why = g_strdup_printf("root element is <%s>, not <domain>: not a libvirt domain XML",
+                                               root ? (const char *) root->name : "");
+        result_fail(result, why);
+        return result;
+    }
+    chk.ctx = ctx;
+    chk.file = name;
+    chk.src = src;
+    chk.diags = result->diags;
+    run_schema(ctx, &chk);
+    chk.dom = dl_domain_new(src->doc);
+    resolve_machine(&chk);
+    chk.topo = dl_topology_build(&chk);
+    run_rules(ctx, &chk);
+    g_ptr_array_sort(result->diags, diag_order);
+
+    result->machine = g_strdup(chk.canonical ? chk.canonical : chk.machine);
+    result->family = chk.family ? g_strdup(chk.family->id) : NULL;
+    dl_topology_free(chk.topo);
+    dl_domain_free(chk.dom);
+    return result;
+}
+
+domlint_result *
+domlint_check_file(domlint_ctx *ctx, const char *path)
+{
+    g_autofree char *reason = NULL;
+    g_autoptr(dl_source) src = dl_source_load(path, &reason);
+
+    return check_source(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path, src, reason);
+}
+
+domlint_result *
+domlint_check_memory(domlint_ctx *ctx, const char *name, const char *data, gsize len)
+{
+    g_autofree char *reason = NULL;
+    g_autoptr(dl_source) src = dl_source_parse(data, len, &reason);
+
+    return check_source(ctx, name, src, reason);
+}
+
+guint
+domlint_rule_count(void)
+{
+    return dl_rule_total;
+}
+
+const domlint_rule_info *
+domlint_rule_get(guint i)
+{
+    static domlint_rule_info *infos;
+
+    if (i >= dl_rule_total)
+        return NULL;
+    if (g_once_init_enter(&infos)) {
+        domlint_rule_info *all = g_new0(domlint_rule_info, dl_rule_total);
+        for (guint r = 0; r < dl_rule_total; r++) {
+            all[r].id = dl_rules[r]->id;
+            all[r].summary = dl_rules[r]->summary;
+            all[r].severity = dl_rules[r]->severity;
+        }
+        g_once_init_leave(&infos, all);
+    }
+    return &infos[i];
+}
+
+const domlint_rule_info *
+domlint_rule_find(const char *id)
+{
+    for (guint r = 0; r < dl_rule_total; r++) {
+        if (strcmp(dl_rules[r]->id, id) == 0)
+            return domlint_rule_get(r);
+    }
+    return NULL;
+}

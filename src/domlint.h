@@ -1,0 +1,112 @@
+/*
+ * domlint.h - public interface of libdomlint
+ *
+ * libdomlint checks libvirt domain XML for QEMU guests against what the
+ * chosen machine type really has.  A caller creates one domlint_ctx (which
+ * loads the machine knowledge base and compiles the libvirt schema once),
+ * checks any number of files with it, and formats the findings with
+ * domlint_format_text() or domlint_format_json().  The library never prints.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    DOMLINT_SEV_NOTE,
+    DOMLINT_SEV_WARNING,
+    DOMLINT_SEV_ERROR,
+    DOMLINT_SEV_LAST
+} domlint_severity;
+
+/* One finding.  Everything is owned by the diagnostic. */
+typedef struct domlint_diag domlint_diag;
+struct domlint_diag {
+    char *file;
+    int line;                 /* 0 when unknown */
+    int column;               /* 0 when unknown */
+    domlint_severity severity;
+    char *rule;               /* stable kebab-case id, e.g. "pci-address-conflict" */
+    char *message;
+    char *xpath;              /* element the finding is about, or NULL */
+    char *fixit;              /* what --fix would do, or NULL */
+    GPtrArray *notes;         /* of domlint_diag*: secondary locations, severity note */
+};
+
+void domlint_diag_free(domlint_diag *diag);
+
+typedef enum {
+    DOMLINT_FILE_CHECKED,     /* the file was read and checked: see diags */
+    DOMLINT_FILE_FAILED,      /* it could not be checked: see failure */
+    DOMLINT_FILE_LAST
+} domlint_file_status;
+
+/* The outcome for one input. */
+typedef struct {
+    char *file;
+    domlint_file_status status;
+    char *failure;            /* one-line reason when status is FAILED */
+    GPtrArray *diags;         /* of domlint_diag*, in document order */
+    char *machine;            /* machine type as resolved, or NULL */
+    char *family;             /* knowledge-base family id, or NULL */
+} domlint_result;
+
+void domlint_result_free(domlint_result *result);
+guint domlint_result_count(const domlint_result *result, domlint_severity severity);
+
+typedef struct {
+    const char *machine_db;   /* directory of machine family files; NULL = default */
+    const char *schema_dir;   /* libvirt RELAX NG schemas; NULL = default */
+    gboolean no_schema;       /* skip RELAX NG validation */
+    const char *const *disable;  /* NULL-terminated rule ids to turn off, or NULL */
+    const char *const *enable;   /* NULL-terminated rule ids to turn on, or NULL */
+} domlint_options;
+
+typedef struct domlint_ctx domlint_ctx;
+
+/*
+ * Create a checking context.  Returns NULL and sets ERROR when the knowledge
+ * base cannot be loaded or a rule id is unknown.  A missing libvirt schema is
+ * not an error: every result then carries one warning saying so.
+ */
+domlint_ctx *domlint_ctx_new(const domlint_options *options, GError **error);
+void domlint_ctx_free(domlint_ctx *ctx);
+
+/* Where the knowledge base was loaded from (borrowed). */
+const char *domlint_ctx_machine_db(const domlint_ctx *ctx);
+
+/*
+ * Check one file (PATH "-" reads standard input).  Always returns a result;
+ * a file that cannot be read or parsed gives status DOMLINT_FILE_FAILED.
+ * Caller must free.
+ */
+domlint_result *domlint_check_file(domlint_ctx *ctx, const char *path);
+
+/* Check a document held in memory; NAME is used in diagnostics. */
+domlint_result *domlint_check_memory(domlint_ctx *ctx, const char *name,
+                                     const char *data, gsize len);
+
+/* Rule registry, for --list-rules and --explain. */
+typedef struct {
+    const char *id;
+    const char *summary;
+    domlint_severity severity;
+} domlint_rule_info;
+
+guint domlint_rule_count(void);
+const domlint_rule_info *domlint_rule_get(guint i);
+const domlint_rule_info *domlint_rule_find(const char *id);
+
+/* Formatting (caller must free the string). */
+typedef struct {
+    gboolean color;
+} domlint_text_options;
+
+char *domlint_format_text(const domlint_result *result, const domlint_text_options *options);
+/* One JSON document for all RESULTS (array of domlint_result*). */
+char *domlint_format_json(GPtrArray *results);
+
+const char *domlint_version(void);
+
+G_END_DECLS

@@ -1,0 +1,42 @@
+/*
+ * internal.h - state shared by the library's modules
+ *
+ * domlint_ctx lives for a whole run (knowledge base, compiled schema, rule
+ * selection); dl_check lives for one file and is what every rule receives.
+ */
+#pragma once
+
+#include "domlint.h"
+#include "load.h"
+#include "machines.h"
+#include "model.h"
+#include "schema.h"
+
+typedef struct dl_rule dl_rule;
+typedef struct dl_topology dl_topology;
+
+struct domlint_ctx {
+    dl_machine_db *db;
+    char *db_dir;
+    dl_schema *schema;       /* NULL when --no-schema or not installed */
+    char *schema_missing;    /* warning text when the schemas are absent */
+    gboolean *enabled;       /* per registry position */
+};
+
+typedef struct dl_check dl_check;
+struct dl_check {
+    domlint_ctx *ctx;
+    const char *file;
+    const dl_source *src;
+    dl_domain *dom;
+    const char *arch;        /* effective arch (x86_64 when absent) */
+    const char *machine;     /* as written, or QEMU's default when absent */
+    const char *canonical;   /* alias resolved ("pc" -> "pc-i440fx-7.2") */
+    const dl_family *family; /* NULL when the machine is unknown */
+    dl_match_result match;   /* how the machine name matched the knowledge base */
+    const dl_family *closest;/* with DL_MATCH_NONE: the family it looks most like */
+    gboolean arch_given;     /* <type arch> was written */
+    dl_topology *topo;
+    GPtrArray *diags;
+    const dl_rule *rule;     /* the rule now running; its id goes on each finding */
+};

@@ -1,0 +1,37 @@
+/*
+ * load.h - reading untrusted domain XML safely
+ *
+ * One job: turn a file or a buffer into an xmlDoc with line numbers, without
+ * touching the network, loading DTDs or expanding entities, within size and
+ * depth limits.  Failures come back as one line naming the cause.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+/* Documents larger than this are refused before parsing. */
+#define DL_MAX_FILE_SIZE (32u * 1024u * 1024u)
+
+typedef struct {
+    xmlDoc *doc;
+    char *text;            /* the raw bytes, NUL-terminated, for columns */
+    gsize len;
+    GArray *line_starts;   /* of gsize: offset of the first byte of each line */
+} dl_source;
+
+/*
+ * Parse DATA (LEN bytes; copied).  Returns NULL and sets *REASON (caller
+ * frees) to a one-line explanation without the file name.
+ */
+dl_source *dl_source_parse(const char *data, gsize len, char **reason);
+
+/* Read PATH ("-" = standard input) and parse it. */
+dl_source *dl_source_load(const char *path, char **reason);
+
+void dl_source_free(dl_source *src);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_source, dl_source_free)
+
+/* 1-based line and column of NODE's start tag (0 when unknown). */
+int dl_source_line(const dl_source *src, const xmlNode *node);
+int dl_source_column(const dl_source *src, const xmlNode *node);

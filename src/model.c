@@ -1,0 +1,572 @@
+/*
+ * model.c - the domain model rules read
+ *
+ * Walks <domain> once and records, for every device, the handful of
+ * attributes the rules need plus its decoded <address>.  Missing controller
+ * indexes are filled in the way libvirt's parser does it, because every
+ * later rule (root model, bus numbers, duplicates) depends on them.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+
+#include "model.h"
+
+gboolean
+dl_str_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return FALSE;
+    return strcmp(a, b) == 0;
+}
+
+static const char *
+attr(xmlNode *node, const char *name)
+{
+    xmlAttr *prop;
+
+    if (!node)
+        return NULL;
+    for (prop = node->properties; prop; prop = prop->next) {
+        if (prop->ns == NULL && strcmp((const char *) prop->name, name) == 0 &&
+            prop->children && prop->children->type == XML_TEXT_NODE)
+            return (const char *) prop->children->content;
+        if (prop->ns == NULL && strcmp((const char *) prop->name, name) == 0)
+            return "";
+    }
+    return NULL;
+}
+
+static xmlNode *
+child(xmlNode *node, const char *name)
+{
+    if (!node)
+        return NULL;
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *) c->name, name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+static const char *
+child_attr(xmlNode *node, const char *name, const char *attribute)
+{
+    return attr(child(node, name), attribute);
+}
+
+dl_num
+dl_num_parse(const char *text, int base)
+{
+    dl_num num = { .present = text != NULL, .valid = FALSE, .value = 0, .text = text };
+    const char *p = text;
+    char *end = NULL;
+    guint64 v;
+
+    if (!text)
+        return num;
+    while (g_ascii_isspace(*p))
+        p++;
+    if (*p == '\0' || *p == '-' || *p == '+')
+        return num;
+    errno = 0;
+    v = g_ascii_strtoull(p, &end, base);
+    if (errno != 0 || end == p)
+        return num;
+    while (g_ascii_isspace(*end))
+        end++;
+    if (*end != '\0')
+        return num;
+    num.valid = TRUE;
+    num.value = v;
+    return num;
+}
+
+dl_num
+dl_num_attr(xmlNode *node, const char *name, int base)
+{
+    return dl_num_parse(attr(node, name), base);
+}
+
+static const struct {
+    const char *name;
+    dl_addr_type type;
+} addr_types[] = {
+    { "pci", DL_ADDR_PCI },
+    { "drive", DL_ADDR_DRIVE },
+    { "usb", DL_ADDR_USB },
+    { "virtio-serial", DL_ADDR_VIRTIO_SERIAL },
+    { "ccw", DL_ADDR_CCW },
+    { "spapr-vio", DL_ADDR_SPAPR_VIO },
+    { "isa", DL_ADDR_ISA },
+    { "dimm", DL_ADDR_DIMM },
+    { "ccid", DL_ADDR_CCID },
+    { "virtio-mmio", DL_ADDR_VIRTIO_MMIO },
+    { "virtio-s390", DL_ADDR_VIRTIO_S390 },
+    { "unassigned", DL_ADDR_UNASSIGNED },
+};
+
+static dl_tristate
+parse_tristate(const char *text)
+{
+    if (dl_str_eq(text, "on"))
+        return DL_TRISTATE_ON;
+    if (dl_str_eq(text, "off"))
+        return DL_TRISTATE_OFF;
+    return DL_TRISTATE_ABSENT;
+}
+
+static void
+parse_address(xmlNode *node, dl_address *addr)
+{
+    memset(addr, 0, sizeof(*addr));
+    addr->type = DL_ADDR_NONE;
+    if (!node)
+        return;
+    addr->node = node;
+    addr->type_name = attr(node, "type");
+    addr->type = DL_ADDR_OTHER;
+    for (gsize i = 0; i < G_N_ELEMENTS(addr_types); i++) {
+        if (dl_str_eq(addr->type_name, addr_types[i].name))
+            addr->type = addr_types[i].type;
+    }
+    /* libvirt reads address numbers with base 0: 0x hex, leading-0 octal, decimal */
+    addr->domain = dl_num_attr(node, "domain", 0);
+    addr->bus = dl_num_attr(node, "bus", 0);
+    addr->slot = dl_num_attr(node, "slot", 0);
+    addr->function = dl_num_attr(node, "function", 0);
+    addr->controller = dl_num_attr(node, "controller", 0);
+    addr->target = dl_num_attr(node, "target", 0);
+    addr->unit = dl_num_attr(node, "unit", 0);
+    addr->cssid = dl_num_attr(node, "cssid", 0);
+    addr->ssid = dl_num_attr(node, "ssid", 0);
+    addr->devno = dl_num_attr(node, "devno", 0);
+    addr->reg = dl_num_attr(node, "reg", 0);
+    addr->multifunction = parse_tristate(attr(node, "multifunction"));
+    if (addr->type == DL_ADDR_USB)
+        addr->usb_port = attr(node, "port");
+    else
+        addr->port = dl_num_attr(node, "port", 0);
+    addr->zpci = child(node, "zpci");
+    addr->zpci_uid = dl_num_attr(addr->zpci, "uid", 0);
+    addr->zpci_fid = dl_num_attr(addr->zpci, "fid", 0);
+}
+
+static const struct {
+    const char *element;
+    dl_dev_kind kind;
+} dev_kinds[] = {
+    { "disk", DL_DEV_DISK },
+    { "controller", DL_DEV_CONTROLLER },
+    { "lease", DL_DEV_LEASE },
+    { "filesystem", DL_DEV_FILESYSTEM },
+    { "interface", DL_DEV_INTERFACE },
+    { "input", DL_DEV_INPUT },
+    { "sound", DL_DEV_SOUND },
+    { "hostdev", DL_DEV_HOSTDEV },
+    { "graphics", DL_DEV_GRAPHICS },
+    { "video", DL_DEV_VIDEO },
+    { "serial", DL_DEV_SERIAL },
+    { "parallel", DL_DEV_PARALLEL },
+    { "console", DL_DEV_CONSOLE },
+    { "channel", DL_DEV_CHANNEL },
+    { "watchdog", DL_DEV_WATCHDOG },
+    { "memballoon", DL_DEV_MEMBALLOON },
+    { "rng", DL_DEV_RNG },
+    { "smartcard", DL_DEV_SMARTCARD },
+    { "redirdev", DL_DEV_REDIRDEV },
+    { "hub", DL_DEV_HUB },
+    { "panic", DL_DEV_PANIC },
+    { "shmem", DL_DEV_SHMEM },
+    { "memory", DL_DEV_MEMORY },
+    { "iommu", DL_DEV_IOMMU },
+    { "vsock", DL_DEV_VSOCK },
+    { "crypto", DL_DEV_CRYPTO },
+    { "tpm", DL_DEV_TPM },
+    { "nvram", DL_DEV_NVRAM },
+    { "audio", DL_DEV_AUDIO },
+    { "emulator", DL_DEV_EMULATOR },
+};
+
+const char *
+dl_dev_kind_name(dl_dev_kind kind)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(dev_kinds); i++) {
+        if (dev_kinds[i].kind == kind)
+            return dev_kinds[i].element;
+    }
+    return "device";
+}
+
+static dl_dev_kind
+kind_of(const char *element)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(dev_kinds); i++) {
+        if (strcmp(dev_kinds[i].element, element) == 0)
+            return dev_kinds[i].kind;
+    }
+    return DL_DEV_OTHER;
+}
+
+/* The attribute libvirt calls the model of each kind of device. */
+static const char *
+model_of(xmlNode *node, dl_dev_kind kind)
+{
+    switch (kind) {
+    case DL_DEV_INTERFACE:
+    case DL_DEV_VIDEO:
+    case DL_DEV_SHMEM:
+        return child_attr(node, "model", "type");
+    case DL_DEV_SERIAL:
+    case DL_DEV_CONSOLE:
+    case DL_DEV_CHANNEL:
+    case DL_DEV_PARALLEL:
+        return child_attr(child(node, "target"), "model", "name");
+    case DL_DEV_INPUT:
+    case DL_DEV_HUB:
+    case DL_DEV_SMARTCARD:
+        return attr(node, "type");
+    case DL_DEV_REDIRDEV:
+        return attr(node, "bus");
+    case DL_DEV_DISK:
+    case DL_DEV_CONTROLLER:
+    case DL_DEV_LEASE:
+    case DL_DEV_FILESYSTEM:
+    case DL_DEV_SOUND:
+    case DL_DEV_HOSTDEV:
+    case DL_DEV_GRAPHICS:
+    case DL_DEV_WATCHDOG:
+    case DL_DEV_MEMBALLOON:
+    case DL_DEV_RNG:
+    case DL_DEV_PANIC:
+    case DL_DEV_MEMORY:
+    case DL_DEV_IOMMU:
+    case DL_DEV_VSOCK:
+    case DL_DEV_CRYPTO:
+    case DL_DEV_TPM:
+    case DL_DEV_NVRAM:
+    case DL_DEV_AUDIO:
+    case DL_DEV_EMULATOR:
+    case DL_DEV_OTHER:
+    case DL_DEV_LAST:
+        break;
+    }
+    return attr(node, "model");
+}
+
+static const char *
+disk_source(xmlNode *node)
+{
+    xmlNode *src = child(node, "source");
+    const char *names[] = { "file", "dev", "dir", "name", "volume" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        const char *v = attr(src, names[i]);
+        if (v)
+            return v;
+    }
+    return NULL;
+}
+
+/* A number written as element content, e.g. <node>1</node>; text is not kept. */
+static dl_num
+element_num(xmlNode *node)
+{
+    g_autofree char *text = NULL;
+    dl_num num;
+
+    if (!node)
+        return dl_num_parse(NULL, 10);
+    text = (char *) xmlNodeGetContent(node);
+    num = dl_num_parse(text ? text : "", 10);
+    num.present = TRUE;
+    num.text = NULL;
+    return num;
+}
+
+static void
+parse_controller(dl_device *dev)
+{
+    xmlNode *target = child(dev->node, "target");
+
+    dev->index = dl_num_attr(dev->node, "index", 10);
+    dev->model_name = child_attr(dev->node, "model", "name");
+    dev->target_node = target;
+    dev->chassis_nr = dl_num_attr(target, "chassisNr", 0);
+    dev->chassis = dl_num_attr(target, "chassis", 0);
+    dev->port = dl_num_attr(target, "port", 0);
+    dev->bus_nr = dl_num_attr(target, "busNr", 0);
+    dev->target_index = dl_num_attr(target, "index", 0);
+    dev->hotplug = attr(target, "hotplug");
+    dev->numa_node = element_num(child(target, "node"));
+    dev->pcihole64 = child(dev->node, "pcihole64");
+    dev->ports = dl_num_attr(dev->node, "ports", 10);
+    dev->vectors = dl_num_attr(dev->node, "vectors", 10);
+}
+
+static dl_device *
+device_new(xmlNode *node, int ordinal)
+{
+    dl_device *dev = g_new0(dl_device, 1);
+    xmlNode *target;
+
+    dev->node = node;
+    dev->ordinal = ordinal;
+    dev->kind = kind_of((const char *) node->name);
+    dev->type = attr(node, "type");
+    dev->model = model_of(node, dev->kind);
+    dev->auto_index = -1;
+    dev->alias = child_attr(node, "alias", "name");
+    parse_address(child(node, "address"), &dev->addr);
+
+    target = child(node, "target");
+    switch (dev->kind) {
+    case DL_DEV_DISK:
+        dev->device = attr(node, "device");
+        if (!dev->device)
+            dev->device = "disk";
+        dev->bus = attr(target, "bus");
+        dev->target_dev = attr(target, "dev");
+        dev->source = disk_source(node);
+        break;
+    case DL_DEV_CONTROLLER:
+        parse_controller(dev);
+        break;
+    case DL_DEV_INPUT:
+        dev->bus = attr(node, "bus");
+        break;
+    case DL_DEV_HOSTDEV:
+        dev->subsys = attr(node, "type");
+        dev->source_address = child(child(node, "source"), "address");
+        break;
+    case DL_DEV_CHANNEL:
+    case DL_DEV_CONSOLE:
+    case DL_DEV_SERIAL:
+    case DL_DEV_PARALLEL:
+        dev->bus = attr(target, "type");
+        break;
+    case DL_DEV_LEASE:
+    case DL_DEV_FILESYSTEM:
+    case DL_DEV_INTERFACE:
+    case DL_DEV_SOUND:
+    case DL_DEV_GRAPHICS:
+    case DL_DEV_VIDEO:
+    case DL_DEV_WATCHDOG:
+    case DL_DEV_MEMBALLOON:
+    case DL_DEV_RNG:
+    case DL_DEV_SMARTCARD:
+    case DL_DEV_REDIRDEV:
+    case DL_DEV_HUB:
+    case DL_DEV_PANIC:
+    case DL_DEV_SHMEM:
+    case DL_DEV_MEMORY:
+    case DL_DEV_IOMMU:
+    case DL_DEV_VSOCK:
+    case DL_DEV_CRYPTO:
+    case DL_DEV_TPM:
+    case DL_DEV_NVRAM:
+    case DL_DEV_AUDIO:
+    case DL_DEV_EMULATOR:
+    case DL_DEV_OTHER:
+    case DL_DEV_LAST:
+        break;
+    }
+    return dev;
+}
+
+static void
+device_free(gpointer p)
+{
+    g_free(p);
+}
+
+static gboolean
+is_usb2_companion(const dl_device *dev)
+{
+    return dev->model && g_str_has_prefix(dev->model, "ich9-uhci");
+}
+
+static gboolean
+is_usb2_master_or_companion(const dl_device *dev)
+{
+    return dev->model && (g_str_has_prefix(dev->model, "ich9-uhci") ||
+                          dl_str_eq(dev->model, "ich9-ehci1"));
+}
+
+static gboolean
+index_used(const dl_domain *dom, const char *type, int idx, const char *model)
+{
+    for (guint i = 0; i < dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(dom->devices, i);
+        if (c->kind != DL_DEV_CONTROLLER || !dl_str_eq(c->type, type))
+            continue;
+        if (c->auto_index != idx)
+            continue;
+        if (!model || dl_str_eq(c->model, model))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * libvirt gives a controller without an index the lowest index of its type
+ * not yet taken, in document order; a USB2 companion written right after
+ * another USB2 controller joins that controller's index instead.
+ */
+static void
+assign_controller_indexes(dl_domain *dom)
+{
+    const dl_device *prev = NULL;
+
+    for (guint i = 0; i < dom->devices->len; i++) {
+        dl_device *c = g_ptr_array_index(dom->devices, i);
+        if (c->kind == DL_DEV_CONTROLLER && c->index.valid && c->index.value <= G_MAXINT)
+            c->auto_index = (int) c->index.value;
+    }
+    for (guint i = 0; i < dom->devices->len; i++) {
+        dl_device *c = g_ptr_array_index(dom->devices, i);
+        if (c->kind != DL_DEV_CONTROLLER)
+            continue;
+        if (!c->index.present && c->type) {
+            if (prev && dl_str_eq(c->type, "usb") && dl_str_eq(prev->type, "usb") &&
+                is_usb2_companion(c) && is_usb2_master_or_companion(prev) &&
+                !index_used(dom, "usb", prev->auto_index, c->model)) {
+                c->auto_index = prev->auto_index;
+            } else {
+                int idx = 0;
+                while (index_used(dom, c->type, idx, NULL))
+                    idx++;
+                c->auto_index = idx;
+            }
+        }
+        prev = c;
+    }
+}
+
+static guint
+count_numa_cells(xmlNode *root)
+{
+    xmlNode *numa = child(child(root, "cpu"), "numa");
+    guint n = 0;
+
+    if (!numa)
+        return 0;
+    for (xmlNode *c = numa->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *) c->name, "cell") == 0)
+            n++;
+    }
+    return n;
+}
+
+dl_domain *
+dl_domain_new(xmlDoc *doc)
+{
+    dl_domain *dom = g_new0(dl_domain, 1);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    int ordinal = 0;
+
+    dom->devices = g_ptr_array_new_with_free_func(device_free);
+    dom->root = root;
+    if (!root)
+        return dom;
+    dom->domain_type = attr(root, "type");
+    dom->os_type = child(child(root, "os"), "type");
+    dom->arch = attr(dom->os_type, "arch");
+    dom->machine = attr(dom->os_type, "machine");
+    dom->features = child(root, "features");
+    dom->smm_tseg = child(child(dom->features, "smm"), "tseg");
+    dom->numa_cells = count_numa_cells(root);
+    dom->devices_node = child(root, "devices");
+    if (!dom->devices_node)
+        return dom;
+
+    for (xmlNode *c = dom->devices_node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *) c->name, "emulator") == 0) {
+            g_autofree char *text = (char *) xmlNodeGetContent(c);
+            g_free(dom->emulator);
+            dom->emulator = g_strdup(g_strstrip(text ? text : (char *) ""));
+            continue;
+        }
+        g_ptr_array_add(dom->devices, device_new(c, ordinal++));
+    }
+    assign_controller_indexes(dom);
+    return dom;
+}
+
+void
+dl_domain_free(dl_domain *dom)
+{
+    if (!dom)
+        return;
+    g_ptr_array_unref(dom->devices);
+    g_free(dom->emulator);
+    g_free(dom);
+}
+
+dl_device *
+dl_domain_controller(const dl_domain *dom, const char *type, int idx)
+{
+    for (guint i = 0; i < dom->devices->len; i++) {
+        dl_device *c = g_ptr_array_index(dom->devices, i);
+        if (c->kind == DL_DEV_CONTROLLER && dl_str_eq(c->type, type) && c->auto_index == idx)
+            return c;
+    }
+    return NULL;
+}
+
+char *
+dl_device_describe(const dl_device *dev)
+{
+    switch (dev->kind) {
+    case DL_DEV_DISK:
+        if (dev->target_dev)
+            return g_strdup_printf("%s %s '%s'", dev->bus ? dev->bus : "", dev->device,
+                                   dev->target_dev);
+        return g_strdup_printf("%s", dev->device);
+    case DL_DEV_CONTROLLER:
+        if (dev->model)
+            return g_strdup_printf("%s controller %d (%s)", dev->type ? dev->type : "?",
+                                   dev->auto_index, dev->model);
+        return g_strdup_printf("%s controller %d", dev->type ? dev->type : "?", dev->auto_index);
+    case DL_DEV_HOSTDEV:
+        return g_strdup_printf("%s host device", dev->subsys ? dev->subsys : "");
+    case DL_DEV_INTERFACE:
+    case DL_DEV_VIDEO:
+    case DL_DEV_SOUND:
+    case DL_DEV_WATCHDOG:
+    case DL_DEV_MEMBALLOON:
+    case DL_DEV_RNG:
+    case DL_DEV_SHMEM:
+    case DL_DEV_IOMMU:
+    case DL_DEV_PANIC:
+    case DL_DEV_INPUT:
+    case DL_DEV_CRYPTO:
+    case DL_DEV_VSOCK:
+    case DL_DEV_TPM:
+    case DL_DEV_MEMORY:
+    case DL_DEV_HUB:
+    case DL_DEV_SMARTCARD:
+    case DL_DEV_REDIRDEV:
+        if (dev->model)
+            return g_strdup_printf("%s %s", dev->model, dl_dev_kind_name(dev->kind));
+        return g_strdup(dl_dev_kind_name(dev->kind));
+    case DL_DEV_LEASE:
+    case DL_DEV_FILESYSTEM:
+    case DL_DEV_GRAPHICS:
+    case DL_DEV_SERIAL:
+    case DL_DEV_PARALLEL:
+    case DL_DEV_CONSOLE:
+    case DL_DEV_CHANNEL:
+    case DL_DEV_NVRAM:
+    case DL_DEV_AUDIO:
+    case DL_DEV_EMULATOR:
+    case DL_DEV_OTHER:
+    case DL_DEV_LAST:
+        break;
+    }
+    return g_strdup(dev->node ? (const char *) dev->node->name : dl_dev_kind_name(dev->kind));
+}

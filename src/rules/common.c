@@ -1,0 +1,95 @@
+/*
+ * common.c - small helpers the rule files share
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rules/rules.h"
+
+char *
+dl_pci_addr_str(const dl_address *addr)
+{
+    return g_strdup_printf("%04" G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x:%02"
+                           G_GINT64_MODIFIER "x.%" G_GINT64_MODIFIER "x",
+                           addr->domain.value, addr->bus.value, addr->slot.value,
+                           addr->function.value);
+}
+
+gboolean
+dl_pci_addr_wanted(const dl_address *addr)
+{
+    if (addr->type != DL_ADDR_PCI)
+        return FALSE;
+    return addr->domain.value != 0 || addr->bus.value != 0 || addr->slot.value != 0;
+}
+
+const char *
+dl_machine_label(const dl_check *chk)
+{
+    if (chk->canonical)
+        return chk->canonical;
+    return chk->machine ? chk->machine : "(none)";
+}
+
+dl_device *
+dl_first_device(const dl_check *chk, dl_dev_kind kind)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind == kind)
+            return d;
+    }
+    return NULL;
+}
+
+const char *
+dl_default_model(const dl_check *chk, const char *key, const char *fallback)
+{
+    const char *model = chk->family ? dl_family_default_for_arch(chk->family, key, chk->arch) : NULL;
+
+    return model ? model : fallback;
+}
+
+const dl_implicit *
+dl_family_implicit(const dl_check *chk, const char *kind, const char *type)
+{
+    if (!chk->family || !chk->family->implicit)
+        return NULL;
+    for (guint i = 0; i < chk->family->implicit->len; i++) {
+        const dl_implicit *im = g_ptr_array_index(chk->family->implicit, i);
+        if (!dl_str_eq(im->kind, kind) || !dl_implicit_applies(im, chk->arch))
+            continue;
+        if (type && !dl_str_eq(im->type, type))
+            continue;
+        return im;
+    }
+    return NULL;
+}
+
+gboolean
+dl_usb_is_companion(const char *model)
+{
+    return model && g_str_has_prefix(model, "ich9-uhci");
+}
+
+const char *
+dl_usb0_model(const dl_check *chk, dl_device **controller)
+{
+    dl_device *usb0 = NULL;
+    const dl_implicit *im;
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "usb") && d->auto_index == 0) {
+            usb0 = d;
+            break;
+        }
+    }
+    if (controller)
+        *controller = usb0;
+    if (usb0)
+        return usb0->model ? usb0->model : dl_default_model(chk, "usb", NULL);
+    im = dl_family_implicit(chk, "controller", "usb");
+    return im ? im->model : NULL;
+}

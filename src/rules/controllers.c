@@ -1,0 +1,542 @@
+/*
+ * controllers.c - rules about controllers: root bus, indexes, which PCI
+ * controller models a machine can have, their <model name> and options
+ *
+ * libvirt spreads these checks over its parser, post-parse, validation and
+ * address-assignment code and stops at the first; here each is a rule of
+ * its own and every controller is looked at.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rules/rules.h"
+
+static gboolean
+is_pci_controller(const dl_device *d)
+{
+    return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
+}
+
+static const char *
+family_root_model(const dl_family *family)
+{
+    if (!family)
+        return NULL;
+    switch (family->root) {
+    case DL_ROOT_PCI:
+        return "pci-root";
+    case DL_ROOT_PCIE:
+        return "pcie-root";
+    case DL_ROOT_NONE:
+    case DL_ROOT_LAST:
+        break;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- pci-root */
+
+static void
+check_root_index(dl_check *chk, const dl_device *c)
+{
+    domlint_diag *d;
+
+    if (c->auto_index == 0)
+        return;
+    if (chk->family && chk->family->multi_root && dl_str_eq(c->model, "pci-root"))
+        return;     /* pSeries: extra PHBs are pci-root controllers with index > 0 */
+    d = dl_error(chk, c->node,
+                 "%s is the root bus and must have index 0, not %d: a machine has exactly one root bus",
+                 c->model, c->auto_index);
+    dl_diag_fixit(d, "remove this controller or give it index='0'");
+}
+
+static void
+check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
+{
+    domlint_diag *d;
+
+    if (c->auto_index != 0)
+        return;
+    if (!root_model) {
+        if (chk->family && dl_pci_model_is_root(c->model))
+            dl_warning(chk, c->node,
+                       "machine '%s' (%s) has no PCI bus: QEMU will not create this %s",
+                       dl_machine_label(chk), chk->family->title, c->model);
+        return;
+    }
+    if (dl_str_eq(c->model, root_model))
+        return;
+    if (c->index.present)
+        d = dl_error(chk, c->node,
+                     "the PCI controller with index 0 is the root bus, which on machine '%s' (%s) is a %s, not a %s",
+                     dl_machine_label(chk), chk->family->title, root_model,
+                     c->model ? c->model : "(no model)");
+    else
+        d = dl_error(chk, c->node,
+                     "this %s controller has no index, so libvirt gives it index 0, which is the root bus (a %s on machine '%s')",
+                     c->model ? c->model : "pci", root_model, dl_machine_label(chk));
+    dl_diag_fixit(d, "use <controller type='pci' index='0' model='%s'/> as the root and give other PCI controllers index > 0",
+                  root_model);
+}
+
+static void
+check_pci_root(dl_check *chk)
+{
+    const char *root_model = family_root_model(chk->family);
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        if (!is_pci_controller(c))
+            continue;
+        if (dl_pci_model_is_root(c->model)) {
+            check_root_index(chk, c);
+            if (c->addr.type != DL_ADDR_NONE)
+                dl_error(chk, dl_addr_node(c), "%s is the root bus and cannot have an <address>",
+                         c->model);
+        }
+        if (chk->family)
+            check_root_at_zero(chk, c, root_model);
+    }
+}
+
+const dl_rule dl_rule_pci_root = {
+    .id = "pci-root",
+    .summary = "index 0 is the machine's root bus model (pci-root or pcie-root), with no address",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_pci_root,
+};
+
+/* -------------------------------------------------------- controller-index */
+
+static gboolean
+usb_index_clash(const dl_device *a, const dl_device *b)
+{
+    /* a USB2 set shares one index: ehci1 with its uhci companions */
+    if (dl_usb_is_companion(a->model) || dl_usb_is_companion(b->model))
+        return dl_str_eq(a->model, b->model);
+    return TRUE;
+}
+
+static void
+check_controller_index(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *c = g_ptr_array_index(devs, i);
+        if (c->kind != DL_DEV_CONTROLLER)
+            continue;
+        if (c->index.present && !c->index.valid) {
+            dl_error(chk, c->node, "controller index '%s' is not a non-negative number", c->index.text);
+            continue;
+        }
+        if (is_pci_controller(c) && c->auto_index > 255) {
+            dl_error(chk, c->node, "PCI controller index %d is too high: the maximum is 255",
+                     c->auto_index);
+            continue;
+        }
+        for (guint j = 0; j < i; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            domlint_diag *d;
+            if (o->kind != DL_DEV_CONTROLLER || !dl_str_eq(o->type, c->type) ||
+                o->auto_index != c->auto_index || c->auto_index < 0)
+                continue;
+            if (dl_str_eq(c->type, "usb") && !usb_index_clash(o, c))
+                continue;
+            d = dl_error(chk, c->node, "two '%s' controllers have index %d", c->type, c->auto_index);
+            dl_diag_note(chk, d, o->node, "the other %s controller with index %d is here",
+                         c->type, c->auto_index);
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_controller_index = {
+    .id = "controller-index",
+    .summary = "controller indexes are numbers, unique per type (USB2 companion sets excepted), PCI at most 255",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_controller_index,
+};
+
+/* ------------------------------------------------ pci-controller-machine */
+
+static gboolean
+is_express_only(const char *model)
+{
+    static const char *const express[] = {
+        "pcie-root-port", "pcie-switch-upstream-port", "pcie-switch-downstream-port",
+        "dmi-to-pci-bridge", "pcie-to-pci-bridge", "pcie-expander-bus", "pcie-root", NULL };
+
+    return g_strv_contains(express, model);
+}
+
+static void
+report_unavailable(dl_check *chk, const dl_device *c)
+{
+    const dl_family *f = chk->family;
+    const char *machine = dl_machine_label(chk);
+    domlint_diag *d;
+
+    if (dl_str_eq(c->model, "pci-expander-bus")) {
+        d = dl_error(chk, c->node,
+                     "pci-expander-bus (pxb) exists only on i440fx machines; machine '%s' is %s",
+                     machine, f->title);
+        if (dl_family_allows_controller(f, "pcie-expander-bus"))
+            dl_diag_fixit(d, "use model='pcie-expander-bus' with a pcie-root-port behind it");
+        return;
+    }
+    if (dl_str_eq(c->model, "pcie-expander-bus")) {
+        d = dl_error(chk, c->node,
+                     "pcie-expander-bus (pxb-pcie) exists only on q35 and ARM virt machines; machine '%s' is %s",
+                     machine, f->title);
+        if (dl_family_allows_controller(f, "pci-expander-bus"))
+            dl_diag_fixit(d, "use model='pci-expander-bus'");
+        return;
+    }
+    if (is_express_only(c->model) && f->root == DL_ROOT_PCI) {
+        d = dl_error(chk, c->node,
+                     "%s is a PCI Express controller, but machine '%s' (%s) has a conventional PCI root bus (pci-root)",
+                     c->model, machine, f->title);
+        if (dl_family_allows_controller(f, "pci-bridge"))
+            dl_diag_fixit(d, "use model='pci-bridge', or a PCI Express machine type such as q35");
+        return;
+    }
+    dl_error(chk, c->node, "%s controllers do not exist on machine '%s' (%s)", c->model, machine,
+             f->title);
+}
+
+static void
+check_pci_controller_machine(dl_check *chk)
+{
+    if (!chk->family)
+        return;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        if (!is_pci_controller(c) || !c->model || dl_pci_model_is_root(c->model))
+            continue;
+        if (!dl_pci_model_known(c->model)) {
+            dl_error(chk, c->node, "unknown PCI controller model '%s'", c->model);
+            continue;
+        }
+        if (chk->family->root == DL_ROOT_NONE) {
+            dl_error(chk, c->node, "machine '%s' (%s) has no PCI bus, so a %s cannot exist",
+                     dl_machine_label(chk), chk->family->title, c->model);
+            continue;
+        }
+        if (!dl_family_allows_controller(chk->family, c->model))
+            report_unavailable(chk, c);
+    }
+}
+
+const dl_rule dl_rule_pci_controller_machine = {
+    .id = "pci-controller-machine",
+    .summary = "the PCI controller model exists on the machine (PCI Express ports need q35/virt, pxb needs i440fx...)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_pci_controller_machine,
+};
+
+/* --------------------------------------------- pci-controller-model-name */
+
+static void
+check_model_name(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        const char *const *names;
+        g_autofree char *expected = NULL;
+        const char *required;
+        domlint_diag *d;
+
+        if (!is_pci_controller(c) || !c->model_name || !c->model)
+            continue;
+        if (dl_pci_model_is_root(c->model)) {
+            required = chk->family ? chk->family->root_model_name : NULL;
+            if (required && dl_str_eq(c->model, "pci-root") && !dl_str_eq(c->model_name, required))
+                dl_error(chk, c->node, "the %s of machine '%s' is a '%s', not '%s'", c->model,
+                         dl_machine_label(chk), required, c->model_name);
+            else if (!required && chk->family)
+                dl_error(chk, c->node, "%s takes no <model name> on machine '%s' (found '%s')",
+                         c->model, dl_machine_label(chk), c->model_name);
+            continue;
+        }
+        names = dl_controller_model_names(c->model);
+        if (!names || g_strv_contains(names, c->model_name))
+            continue;
+        expected = g_strjoinv("' or '", (char **) names);
+        d = dl_error(chk, c->node,
+                     "<model name='%s'> is not a QEMU device for a %s controller (index %d); it must be '%s'",
+                     c->model_name, c->model, c->auto_index, expected);
+        dl_diag_fixit(d, "use <model name='%s'/> or leave it out", names[0]);
+    }
+}
+
+const dl_rule dl_rule_pci_controller_model_name = {
+    .id = "pci-controller-model-name",
+    .summary = "a PCI controller's <model name> is a QEMU device that implements its model",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_model_name,
+};
+
+/* ------------------------------------------------ pci-controller-options */
+
+typedef struct {
+    const char *option;
+    const char *const models[4];
+} option_models;
+
+/* Which models take each <target> option (libvirt's controller validator). */
+static const option_models option_table[] = {
+    { "chassisNr", { "pci-bridge", NULL } },
+    { "chassis", { "pcie-root-port", "pcie-switch-downstream-port", NULL } },
+    { "port", { "pcie-root-port", "pcie-switch-downstream-port", NULL } },
+    { "busNr", { "pci-expander-bus", "pcie-expander-bus", NULL } },
+    { "hotplug", { "pcie-root-port", "pcie-switch-downstream-port", "pci-root", NULL } },
+};
+
+static gboolean
+option_allowed(const dl_check *chk, const char *option, const dl_device *c)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(option_table); i++) {
+        if (strcmp(option_table[i].option, option) != 0)
+            continue;
+        if (!g_strv_contains(option_table[i].models, c->model))
+            return FALSE;
+        /* hotplug on the root needs PIIX4's ACPI hotplug switch */
+        if (dl_str_eq(c->model, "pci-root") && strcmp(option, "hotplug") == 0)
+            return dl_family_has_feature(chk->family, "root-hotplug");
+        return TRUE;
+    }
+    return TRUE;
+}
+
+static void
+check_range(dl_check *chk, const dl_device *c, const char *option, const dl_num *n,
+            guint64 min, guint64 max)
+{
+    if (!n->present)
+        return;
+    if (!n->valid || n->value < min || n->value > max)
+        dl_error(chk, c->target_node ? c->target_node : c->node,
+                 "%s '%s' of %s controller %d is out of range: it must be %" G_GUINT64_FORMAT
+                 "-%" G_GUINT64_FORMAT, option, n->text ? n->text : "?", c->model, c->auto_index,
+                 min, max);
+}
+
+static void
+check_option_presence(dl_check *chk, const dl_device *c, const char *option, gboolean present)
+{
+    domlint_diag *d;
+
+    if (!present || option_allowed(chk, option, c))
+        return;
+    d = dl_error(chk, c->target_node ? c->target_node : c->node,
+                 "option '%s' is not valid for a %s controller (index %d)", option, c->model,
+                 c->auto_index);
+    dl_diag_fixit(d, "remove %s='...' from <target>", option);
+}
+
+static void
+check_target_index(dl_check *chk, const dl_device *c)
+{
+    gboolean phb = chk->family && chk->family->multi_root && dl_str_eq(c->model, "pci-root");
+
+    if (!c->target_index.present)
+        return;
+    if (!phb) {
+        dl_error(chk, c->target_node, "option 'targetIndex' (<target index>) is only valid for pSeries PHBs, not for a %s controller (index %d)",
+                 c->model, c->auto_index);
+        return;
+    }
+    check_range(chk, c, "target index", &c->target_index, 0, 30);
+    if (c->target_index.valid && ((c->target_index.value == 0) != (c->auto_index == 0)))
+        dl_error(chk, c->target_node,
+                 "only the PCI controller with index 0 can have target index 0, and it must have it (controller %d has target index %" G_GUINT64_FORMAT ")",
+                 c->auto_index, c->target_index.value);
+}
+
+static void
+check_numa_node(dl_check *chk, const dl_device *c)
+{
+    gboolean takes_node = dl_str_eq(c->model, "pci-expander-bus") ||
+                          dl_str_eq(c->model, "pcie-expander-bus") ||
+                          (chk->family && chk->family->multi_root && dl_str_eq(c->model, "pci-root"));
+
+    if (!c->numa_node.present)
+        return;
+    if (c->auto_index == 0) {
+        dl_error(chk, c->target_node, "the PCI controller with index 0 cannot be tied to a NUMA node");
+        return;
+    }
+    if (!takes_node) {
+        dl_error(chk, c->target_node, "a %s controller cannot be tied to a NUMA node", c->model);
+        return;
+    }
+    if (!c->numa_node.valid)
+        dl_error(chk, c->target_node, "the NUMA node of %s %d is not a number", c->model,
+                 c->auto_index);
+    else if (c->numa_node.value >= chk->dom->numa_cells)
+        dl_error(chk, c->target_node,
+                 "%s %d is tied to NUMA node %" G_GUINT64_FORMAT ", but <cpu><numa> defines %u cell%s",
+                 c->model, c->auto_index, c->numa_node.value, chk->dom->numa_cells,
+                 chk->dom->numa_cells == 1 ? "" : "s");
+}
+
+static void
+check_pcihole64(dl_check *chk, const dl_device *c)
+{
+    if (!c->pcihole64)
+        return;
+    if (dl_pci_model_is_root(c->model) && c->auto_index == 0 &&
+        dl_family_has_feature(chk->family, "pcihole64"))
+        return;
+    if (!chk->family && dl_pci_model_is_root(c->model))
+        return;
+    dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of i440fx and q35 machines, not on a %s controller of machine '%s'",
+             c->model, dl_machine_label(chk));
+}
+
+static void
+check_controller_options(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        if (!is_pci_controller(c) || !dl_pci_model_known(c->model))
+            continue;
+        check_option_presence(chk, c, "chassisNr", c->chassis_nr.present);
+        check_option_presence(chk, c, "chassis", c->chassis.present);
+        check_option_presence(chk, c, "port", c->port.present);
+        check_option_presence(chk, c, "busNr", c->bus_nr.present);
+        check_option_presence(chk, c, "hotplug", c->hotplug != NULL);
+        check_range(chk, c, "chassisNr", &c->chassis_nr, 1, 255);
+        check_range(chk, c, "chassis", &c->chassis, 0, 255);
+        check_range(chk, c, "port", &c->port, 0, 255);
+        check_range(chk, c, "busNr", &c->bus_nr, 1, 254);
+        check_target_index(chk, c);
+        check_numa_node(chk, c);
+        check_pcihole64(chk, c);
+    }
+}
+
+const dl_rule dl_rule_pci_controller_options = {
+    .id = "pci-controller-options",
+    .summary = "chassisNr, chassis, port, busNr, target index, hotplug, NUMA node and pcihole64 only where the model takes them, in range",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_controller_options,
+};
+
+/* ----------------------------------------------- pci-controller-unique */
+
+/*
+ * QEMU identifies a PCI Express slot by chassis and slot number.  libvirt
+ * passes no slot for a root port (so it is 0) and the port number as the
+ * slot of a downstream port: two ports with the same key make QEMU fail at
+ * start with "Can't add chassis slot", which libvirt does not check.
+ */
+static gboolean
+express_slot_key(const dl_device *c, guint64 *chassis, guint64 *slot)
+{
+    if (!c->chassis.valid)
+        return FALSE;
+    if (dl_str_eq(c->model, "pcie-root-port")) {
+        *chassis = c->chassis.value;
+        *slot = 0;
+        return TRUE;
+    }
+    if (dl_str_eq(c->model, "pcie-switch-downstream-port") && c->port.valid) {
+        *chassis = c->chassis.value;
+        *slot = c->port.value;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+check_unique_chassis(dl_check *chk, const dl_device *c, guint i)
+{
+    guint64 ch, slot, och, oslot;
+
+    if (!express_slot_key(c, &ch, &slot))
+        return;
+    for (guint j = 0; j < i; j++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, j);
+        domlint_diag *d;
+        if (!is_pci_controller(o) || !express_slot_key(o, &och, &oslot))
+            continue;
+        if (och != ch || oslot != slot)
+            continue;
+        d = dl_error(chk, c->target_node,
+                     "%s %d uses chassis %" G_GUINT64_FORMAT " like %s %d: QEMU refuses a second PCI Express port in the same chassis slot",
+                     c->model, c->auto_index, ch, o->model, o->auto_index);
+        dl_diag_note(chk, d, o->target_node, "the other port with chassis %" G_GUINT64_FORMAT " is here", ch);
+        dl_diag_fixit(d, "give each port its own chassis number (libvirt uses the controller index)");
+        return;
+    }
+}
+
+static void
+check_unique_bus_nr(dl_check *chk, const dl_device *c, guint i)
+{
+    if (!c->bus_nr.valid)
+        return;
+    for (guint j = 0; j < i; j++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, j);
+        domlint_diag *d;
+        if (!is_pci_controller(o) || !o->bus_nr.valid || o->bus_nr.value != c->bus_nr.value)
+            continue;
+        d = dl_error(chk, c->target_node,
+                     "%s %d uses busNr %" G_GUINT64_FORMAT " like %s %d: QEMU refuses two expander buses with one bus number",
+                     c->model, c->auto_index, c->bus_nr.value, o->model, o->auto_index);
+        dl_diag_note(chk, d, o->target_node, "busNr %" G_GUINT64_FORMAT " is first used here", c->bus_nr.value);
+        return;
+    }
+}
+
+static void
+check_controller_unique(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        if (!is_pci_controller(c))
+            continue;
+        check_unique_chassis(chk, c, i);
+        check_unique_bus_nr(chk, c, i);
+    }
+}
+
+const dl_rule dl_rule_pci_controller_unique = {
+    .id = "pci-controller-unique",
+    .summary = "PCI Express ports have distinct chassis slots and expander buses distinct bus numbers (QEMU rejects duplicates at start)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_controller_unique,
+};
+
+/* --------------------------------------------------- pci-bridge-order */
+
+static void
+check_bridge_order(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        domlint_diag *d;
+        if (!is_pci_controller(c) || !dl_str_eq(c->model, "pci-bridge"))
+            continue;
+        if (!dl_pci_addr_wanted(&c->addr) || !c->addr.bus.valid)
+            continue;
+        if ((guint64) c->auto_index > c->addr.bus.value)
+            continue;
+        d = dl_error(chk, dl_addr_node(c),
+                     "pci-bridge %d plugs into bus %" G_GUINT64_FORMAT ", but a bridge's index must be larger than the bus it sits on",
+                     c->auto_index, c->addr.bus.value);
+        dl_diag_fixit(d, "renumber the bridge above %" G_GUINT64_FORMAT " or move it to a lower bus",
+                      c->addr.bus.value);
+    }
+}
+
+const dl_rule dl_rule_pci_bridge_order = {
+    .id = "pci-bridge-order",
+    .summary = "a pci-bridge's index is larger than the index of the bus it plugs into",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_bridge_order,
+};

@@ -1,0 +1,370 @@
+/*
+ * drives.c - rules about disks: which buses the machine has, drive
+ * addresses (written or derived from the target name the way libvirt
+ * derives them), their limits, duplicates and target names
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rules/rules.h"
+
+/* A drive address as libvirt will use it: written, or derived from the name. */
+typedef struct {
+    gboolean known;
+    gboolean derived;
+    guint64 controller, bus, target, unit;
+} drive_addr;
+
+/*
+ * libvirt's disk name to index mapping: "sda" -> 0, "sdz" -> 25, "sdaa" -> 26,
+ * trailing digits (a partition) allowed; -1 when NAME is not a disk name.
+ */
+static long
+disk_index(const char *name)
+{
+    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd", NULL };
+    const char *p = NULL;
+    long idx = 0;
+
+    if (!name)
+        return -1;
+    for (gsize i = 0; prefixes[i] && !p; i++) {
+        if (g_str_has_prefix(name, prefixes[i]))
+            p = name + strlen(prefixes[i]);
+    }
+    if (!p || !g_ascii_islower(*p))
+        return -1;
+    for (int i = 0; g_ascii_islower(*p); i++, p++) {
+        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
+        if (idx > 100000)
+            return -1;
+    }
+    while (g_ascii_isdigit(*p))
+        p++;
+    return *p == '\0' ? idx : -1;
+}
+
+static gboolean
+uses_drive_bus(const dl_device *d)
+{
+    return dl_str_eq(d->bus, "ide") || dl_str_eq(d->bus, "sata") || dl_str_eq(d->bus, "scsi") ||
+           dl_str_eq(d->bus, "fdc");
+}
+
+static drive_addr
+drive_address(const dl_device *d)
+{
+    drive_addr a = { 0 };
+    long idx;
+
+    if (d->addr.type == DL_ADDR_DRIVE) {
+        a.known = d->addr.controller.valid || !d->addr.controller.present;
+        a.controller = d->addr.controller.value;
+        a.bus = d->addr.bus.value;
+        a.target = d->addr.target.value;
+        a.unit = d->addr.unit.value;
+        a.known = a.known && (!d->addr.bus.present || d->addr.bus.valid) &&
+                  (!d->addr.target.present || d->addr.target.valid) &&
+                  (!d->addr.unit.present || d->addr.unit.valid);
+        return a;
+    }
+    if (d->addr.type != DL_ADDR_NONE)
+        return a;
+    idx = disk_index(d->target_dev);
+    if (idx < 0)
+        return a;
+    a.known = TRUE;
+    a.derived = TRUE;
+    if (dl_str_eq(d->bus, "ide")) {
+        a.controller = idx / 4;
+        a.bus = (idx % 4) / 2;
+        a.unit = idx % 2;
+    } else if (dl_str_eq(d->bus, "sata")) {
+        a.controller = idx / 6;
+        a.unit = idx % 6;
+    } else if (dl_str_eq(d->bus, "fdc")) {
+        a.controller = idx / 2;
+        a.unit = idx % 2;
+    } else if (dl_str_eq(d->bus, "scsi")) {
+        a.controller = idx / 7;
+        a.unit = idx % 7;
+    } else {
+        a.known = FALSE;
+    }
+    return a;
+}
+
+static char *
+drive_str(const drive_addr *a)
+{
+    return g_strdup_printf("controller %" G_GUINT64_FORMAT " bus %" G_GUINT64_FORMAT
+                           " target %" G_GUINT64_FORMAT " unit %" G_GUINT64_FORMAT,
+                           a->controller, a->bus, a->target, a->unit);
+}
+
+static const char *
+disk_name(const dl_device *d)
+{
+    return d->target_dev ? d->target_dev : "?";
+}
+
+/* ------------------------------------------------------------ disk-bus */
+
+static void
+check_disk_bus(dl_check *chk)
+{
+    if (!chk->family)
+        return;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        domlint_diag *diag;
+
+        if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "ide") && !chk->family->has_ide) {
+            diag = dl_error(chk, d->node, "machine '%s' (%s) has no IDE controller, and QEMU cannot add one",
+                            dl_machine_label(chk), chk->family->title);
+            if (dl_family_has_disk_bus(chk->family, "sata"))
+                dl_diag_fixit(diag, "remove it and attach the disks with bus='sata'");
+            continue;
+        }
+        if (d->kind != DL_DEV_DISK || !d->bus)
+            continue;
+        if (dl_str_eq(d->bus, "fdc") || dl_str_eq(d->device, "floppy")) {
+            if (!chk->family->has_floppy && !chk->family->has_fdc && !chk->family->fdc_explicit)
+                dl_error(chk, d->node, "machine '%s' (%s) cannot attach floppy drives",
+                         dl_machine_label(chk), chk->family->title);
+            continue;
+        }
+        if (dl_family_has_disk_bus(chk->family, d->bus))
+            continue;
+        if (dl_str_eq(d->bus, "ide")) {
+            diag = dl_error(chk, d->node, "disk '%s' uses bus='ide', but machine '%s' (%s) has no IDE controller",
+                            disk_name(d), dl_machine_label(chk), chk->family->title);
+            if (dl_family_has_disk_bus(chk->family, "sata"))
+                dl_diag_fixit(diag, "use bus='sata' (AHCI) and an sdX target name");
+            else if (dl_family_has_disk_bus(chk->family, "scsi"))
+                dl_diag_fixit(diag, "use bus='scsi' or bus='virtio'");
+            continue;
+        }
+        dl_error(chk, d->node, "disk '%s' uses bus='%s', which machine '%s' (%s) does not have",
+                 disk_name(d), d->bus, dl_machine_label(chk), chk->family->title);
+    }
+}
+
+const dl_rule dl_rule_disk_bus = {
+    .id = "disk-bus",
+    .summary = "the disk bus exists on the machine (no IDE on q35 or pSeries, no floppy on pSeries)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_bus,
+};
+
+/* ------------------------------------------------------- disk-address-type */
+
+static void
+check_disk_address_type(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind != DL_DEV_DISK || d->addr.type == DL_ADDR_NONE || !d->bus)
+            continue;
+        if (uses_drive_bus(d) && d->addr.type != DL_ADDR_DRIVE) {
+            dl_error(chk, d->addr.node, "disk '%s' on bus '%s' needs a 'drive' address, not '%s'",
+                     disk_name(d), d->bus, d->addr.type_name);
+        } else if (dl_str_eq(d->bus, "virtio") && d->addr.type == DL_ADDR_DRIVE) {
+            dl_error(chk, d->addr.node, "virtio disk '%s' is a device of its own and cannot have a 'drive' address",
+                     disk_name(d));
+        } else if (dl_str_eq(d->bus, "usb") && d->addr.type != DL_ADDR_USB) {
+            dl_error(chk, d->addr.node, "usb disk '%s' needs a 'usb' address, not '%s'",
+                     disk_name(d), d->addr.type_name);
+        }
+    }
+}
+
+const dl_rule dl_rule_disk_address_type = {
+    .id = "disk-address-type",
+    .summary = "IDE/SATA/SCSI/floppy disks take drive addresses, virtio disks never do, USB disks take USB addresses",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_address_type,
+};
+
+/* ------------------------------------------------------- drive-address */
+
+static const char *
+scsi_model(const dl_check *chk, guint64 controller)
+{
+    const dl_device *c = dl_domain_controller(chk->dom, "scsi", (int) controller);
+
+    if (c && c->model)
+        return c->model;
+    return dl_default_model(chk, "scsi", NULL);
+}
+
+static void
+limit(dl_check *chk, const dl_device *d, gboolean bad, const char *what)
+{
+    g_autofree char *where = NULL;
+    drive_addr a;
+
+    if (!bad)
+        return;
+    a = drive_address(d);
+    where = drive_str(&a);
+    if (a.derived)
+        dl_error(chk, d->node, "disk '%s' gets drive address %s from its name, but %s",
+                 disk_name(d), where, what);
+    else
+        dl_error(chk, d->addr.node, "disk '%s' has drive address %s, but %s", disk_name(d), where, what);
+}
+
+static void
+check_one_drive(dl_check *chk, const dl_device *d, const drive_addr *a)
+{
+    if (dl_str_eq(d->bus, "ide")) {
+        limit(chk, d, a->controller != 0, "the machine has only IDE controller 0");
+        limit(chk, d, a->bus > 1, "an IDE controller has buses 0 and 1 only");
+        limit(chk, d, a->target != 0, "IDE has no targets other than 0");
+        limit(chk, d, a->unit > 1, "an IDE bus has units 0 and 1 only (master and slave)");
+    } else if (dl_str_eq(d->bus, "sata")) {
+        limit(chk, d, a->bus != 0, "an AHCI controller has bus 0 only");
+        limit(chk, d, a->target != 0, "SATA has no targets other than 0");
+        limit(chk, d, a->unit > 5, "an AHCI controller has 6 ports (units 0-5)");
+    } else if (dl_str_eq(d->bus, "fdc")) {
+        limit(chk, d, a->controller != 0, "there is only floppy controller 0");
+        limit(chk, d, a->bus != 0, "the floppy controller has bus 0 only");
+        limit(chk, d, a->target != 0, "the floppy controller has target 0 only");
+        limit(chk, d, a->unit > 1, "the floppy controller has units 0 and 1 only");
+    } else if (dl_str_eq(d->bus, "scsi")) {
+        const char *model = scsi_model(chk, a->controller);
+        limit(chk, d, a->bus != 0, "SCSI controllers have bus 0 only");
+        if (dl_str_eq(model, "lsilogic")) {
+            g_autofree char *why = g_strdup_printf("an lsilogic controller (controller %" G_GUINT64_FORMAT ") has target 0 only",
+                                                   a->controller);
+            limit(chk, d, a->target != 0, why);
+        }
+    }
+}
+
+static void
+check_drive_addresses(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        drive_addr a;
+        if (d->kind != DL_DEV_DISK || !uses_drive_bus(d))
+            continue;
+        if (chk->family && !dl_family_has_disk_bus(chk->family, d->bus) && !dl_str_eq(d->bus, "fdc"))
+            continue;     /* disk-bus already says the bus is missing */
+        a = drive_address(d);
+        if (!a.known)
+            continue;
+        check_one_drive(chk, d, &a);
+    }
+}
+
+const dl_rule dl_rule_drive_address = {
+    .id = "drive-address",
+    .summary = "drive addresses fit the controller: IDE 1 controller x 2 buses x 2 units, AHCI 6 units, floppy 2 units, lsilogic target 0",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_drive_addresses,
+};
+
+/* ------------------------------------------------- drive-address-conflict */
+
+static void
+check_drive_conflicts(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        drive_addr a;
+        if (d->kind != DL_DEV_DISK || !uses_drive_bus(d))
+            continue;
+        a = drive_address(d);
+        if (!a.known)
+            continue;
+        for (guint j = 0; j < i; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            drive_addr b;
+            g_autofree char *where = NULL;
+            domlint_diag *diag;
+            if (o->kind != DL_DEV_DISK || !dl_str_eq(o->bus, d->bus))
+                continue;
+            b = drive_address(o);
+            if (!b.known || a.controller != b.controller || a.bus != b.bus ||
+                a.target != b.target || a.unit != b.unit)
+                continue;
+            where = drive_str(&a);
+            diag = dl_error(chk, dl_addr_node(d), "disk '%s' and disk '%s' both use %s drive address %s%s",
+                            disk_name(d), disk_name(o), d->bus, where,
+                            a.derived || b.derived ? " (addresses without <address> come from the target name)" : "");
+            dl_diag_note(chk, diag, dl_addr_node(o), "disk '%s' is here", disk_name(o));
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_drive_address_conflict = {
+    .id = "drive-address-conflict",
+    .summary = "no two disks of one bus share a drive address, counting the ones libvirt derives from target names",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_drive_conflicts,
+};
+
+/* ------------------------------------------------------------ disk-target */
+
+static void
+check_disk_targets(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        if (d->kind != DL_DEV_DISK || !d->target_dev)
+            continue;
+        if (uses_drive_bus(d) && d->addr.type == DL_ADDR_NONE && disk_index(d->target_dev) < 0)
+            dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands (like sda or hdb), and the disk has no <address> to say where it goes",
+                     d->target_dev);
+        for (guint j = 0; j < i; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            domlint_diag *diag;
+            if (o->kind != DL_DEV_DISK || !dl_str_eq(o->target_dev, d->target_dev))
+                continue;
+            diag = dl_error(chk, d->node, "two disks use target '%s'", d->target_dev);
+            dl_diag_note(chk, diag, o->node, "the first disk with target '%s' is here", d->target_dev);
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_disk_target = {
+    .id = "disk-target",
+    .summary = "disk target names are unique and, without an address, are names libvirt can turn into one",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_targets,
+};
+
+/* ----------------------------------------------------------- disk-media */
+
+static void
+check_disk_media(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind != DL_DEV_DISK)
+            continue;
+        if ((dl_str_eq(d->device, "cdrom") || dl_str_eq(d->device, "floppy")) &&
+            (dl_str_eq(d->bus, "virtio") || dl_str_eq(d->bus, "sd") || dl_str_eq(d->bus, "xen")))
+            dl_error(chk, d->node, "%s '%s' is on bus '%s', which has no removable media",
+                     d->device, disk_name(d), d->bus);
+        else if (dl_str_eq(d->device, "floppy") && d->bus && !dl_str_eq(d->bus, "fdc"))
+            dl_error(chk, d->node, "floppy '%s' must use bus='fdc', not '%s'", disk_name(d), d->bus);
+    }
+}
+
+const dl_rule dl_rule_disk_media = {
+    .id = "disk-media",
+    .summary = "cdrom and floppy drives are on buses that have removable media",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_media,
+};

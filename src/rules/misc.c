@@ -1,0 +1,356 @@
+/*
+ * misc.c - rules about the other address types (CCW, spapr-vio, zPCI) and
+ * the devices whose placement depends on the machine (panic, IOMMU, ramfb,
+ * host devices, SMM TSEG)
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rules/rules.h"
+
+/* ---------------------------------------------------------- address-type */
+
+static const struct {
+    dl_addr_type type;
+    const char *name;
+} machine_addr_types[] = {
+    { DL_ADDR_CCW, "ccw" },
+    { DL_ADDR_SPAPR_VIO, "spapr-vio" },
+    { DL_ADDR_VIRTIO_MMIO, "virtio-mmio" },
+};
+
+static void
+check_address_type(dl_check *chk)
+{
+    if (!chk->family)
+        return;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        g_autofree char *what = NULL;
+
+        if (d->addr.type == DL_ADDR_VIRTIO_S390) {
+            dl_error(chk, d->addr.node, "'virtio-s390' addresses are no longer supported; use 'ccw'");
+            continue;
+        }
+        for (gsize t = 0; t < G_N_ELEMENTS(machine_addr_types); t++) {
+            if (d->addr.type != machine_addr_types[t].type ||
+                dl_family_has_address_type(chk->family, machine_addr_types[t].name))
+                continue;
+            what = dl_device_describe(d);
+            dl_error(chk, d->addr.node, "%s has a '%s' address, but machine '%s' (%s) has no %s bus",
+                     what, machine_addr_types[t].name, dl_machine_label(chk), chk->family->title,
+                     machine_addr_types[t].name);
+        }
+        if (d->addr.zpci && !dl_family_has_address_type(chk->family, "ccw"))
+            dl_error(chk, d->addr.zpci, "zPCI (<zpci>) exists only on s390 machines, not on '%s'",
+                     dl_machine_label(chk));
+    }
+}
+
+const dl_rule dl_rule_address_type = {
+    .id = "address-type",
+    .summary = "CCW, spapr-vio, virtio-mmio and zPCI addresses only on machines that have those buses",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_address_type,
+};
+
+/* ------------------------------------------------------------ ccw-address */
+
+static void
+check_ccw(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        const dl_address *a = &d->addr;
+        domlint_diag *diag;
+
+        if (a->type != DL_ADDR_CCW)
+            continue;
+        if (!a->cssid.present && !a->ssid.present && !a->devno.present)
+            continue;
+        if (!a->cssid.present || !a->ssid.present || !a->devno.present) {
+            dl_error(chk, a->node, "a CCW address needs all of cssid, ssid and devno, or none of them");
+            continue;
+        }
+        if (!a->cssid.valid || !a->ssid.valid || !a->devno.valid || a->cssid.value > 0xfe ||
+            a->ssid.value > 3 || a->devno.value > 0xffff) {
+            dl_error(chk, a->node, "CCW address %s.%s.%s is out of range (cssid <= 0xfe, ssid <= 3, devno <= 0xffff)",
+                     a->cssid.text, a->ssid.text, a->devno.text);
+            continue;
+        }
+        for (guint j = 0; j < i; j++) {
+            const dl_address *b = &((const dl_device *) g_ptr_array_index(devs, j))->addr;
+            if (b->type != DL_ADDR_CCW || !b->devno.valid || b->cssid.value != a->cssid.value ||
+                b->ssid.value != a->ssid.value || b->devno.value != a->devno.value)
+                continue;
+            diag = dl_error(chk, a->node, "CCW devno %" G_GINT64_MODIFIER "x.%" G_GINT64_MODIFIER "x.%04" G_GINT64_MODIFIER "x is used twice",
+                            a->cssid.value, a->ssid.value, a->devno.value);
+            dl_diag_note(chk, diag, b->node, "it is first used here");
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_ccw_address = {
+    .id = "ccw-address",
+    .summary = "CCW addresses are complete, in range and unique",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_ccw,
+};
+
+/* ------------------------------------------------------ spapr-vio-address */
+
+static void
+check_spapr_vio(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_address *a = &((const dl_device *) g_ptr_array_index(devs, i))->addr;
+        domlint_diag *diag;
+
+        if (a->type != DL_ADDR_SPAPR_VIO || !a->reg.present)
+            continue;
+        if (!a->reg.valid || a->reg.value > 0xffffffffULL) {
+            dl_error(chk, a->node, "spapr-vio reg '%s' is out of range: the maximum is 0xffffffff", a->reg.text);
+            continue;
+        }
+        for (guint j = 0; j < i; j++) {
+            const dl_address *b = &((const dl_device *) g_ptr_array_index(devs, j))->addr;
+            if (b->type != DL_ADDR_SPAPR_VIO || !b->reg.valid || b->reg.value != a->reg.value)
+                continue;
+            diag = dl_error(chk, a->node, "spapr-vio address 0x%" G_GINT64_MODIFIER "x is used twice", a->reg.value);
+            dl_diag_note(chk, diag, b->node, "it is first used here");
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_spapr_vio_address = {
+    .id = "spapr-vio-address",
+    .summary = "spapr-vio reg values fit 32 bits and are unique",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_spapr_vio,
+};
+
+/* ------------------------------------------------------------------- zpci */
+
+static void
+check_zpci(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_address *a = &((const dl_device *) g_ptr_array_index(devs, i))->addr;
+
+        if (!a->zpci)
+            continue;
+        if (a->zpci_uid.present && (!a->zpci_uid.valid || a->zpci_uid.value == 0 || a->zpci_uid.value > 0xffff))
+            dl_error(chk, a->zpci, "zPCI uid '%s' is out of range: it must be 0x0001-0xffff", a->zpci_uid.text);
+        if (a->zpci_fid.present && (!a->zpci_fid.valid || a->zpci_fid.value > 0xffffffffULL))
+            dl_error(chk, a->zpci, "zPCI fid '%s' is out of range: the maximum is 0xffffffff", a->zpci_fid.text);
+        for (guint j = 0; j < i; j++) {
+            const dl_address *b = &((const dl_device *) g_ptr_array_index(devs, j))->addr;
+            domlint_diag *diag = NULL;
+            if (!b->zpci)
+                continue;
+            if (a->zpci_uid.valid && b->zpci_uid.valid && a->zpci_uid.value == b->zpci_uid.value)
+                diag = dl_error(chk, a->zpci, "zPCI uid 0x%04" G_GINT64_MODIFIER "x is used twice", a->zpci_uid.value);
+            else if (a->zpci_fid.valid && b->zpci_fid.valid && a->zpci_fid.value == b->zpci_fid.value)
+                diag = dl_error(chk, a->zpci, "zPCI fid 0x%" G_GINT64_MODIFIER "x is used twice", a->zpci_fid.value);
+            if (diag) {
+                dl_diag_note(chk, diag, b->zpci, "it is first used here");
+                break;
+            }
+        }
+    }
+}
+
+const dl_rule dl_rule_zpci = {
+    .id = "zpci-address",
+    .summary = "zPCI uid and fid are in range and unique",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_zpci,
+};
+
+/* --------------------------------------------------------- hostdev-source */
+
+static char *
+source_key(const dl_device *d)
+{
+    xmlNode *a = d->source_address;
+    const char *attrs[] = { "domain", "bus", "slot", "function", "controller", "target", "unit", "uuid" };
+    g_autoptr(GString) key = NULL;
+
+    if (!a)
+        return NULL;
+    key = g_string_new(d->subsys ? d->subsys : "");
+    for (gsize i = 0; i < G_N_ELEMENTS(attrs); i++) {
+        dl_num n = dl_num_attr(a, attrs[i], 0);
+        if (n.valid)
+            g_string_append_printf(key, "/%" G_GUINT64_FORMAT, n.value);
+        else if (n.present)
+            g_string_append_printf(key, "/%s", n.text);
+        else
+            g_string_append(key, "/-");
+    }
+    return g_string_free(g_steal_pointer(&key), FALSE);
+}
+
+static void
+check_hostdev_source(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        g_autofree char *key = NULL;
+        if (d->kind != DL_DEV_HOSTDEV)
+            continue;
+        key = source_key(d);
+        if (!key)
+            continue;
+        for (guint j = 0; j < i; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            g_autofree char *okey = NULL;
+            domlint_diag *diag;
+            if (o->kind != DL_DEV_HOSTDEV)
+                continue;
+            okey = source_key(o);
+            if (!okey || strcmp(key, okey) != 0)
+                continue;
+            diag = dl_error(chk, d->node, "the same %s host device is assigned twice", d->subsys ? d->subsys : "");
+            dl_diag_note(chk, diag, o->node, "it is first assigned here");
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_hostdev_source = {
+    .id = "hostdev-duplicate",
+    .summary = "a host device is assigned to the guest only once",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_hostdev_source,
+};
+
+/* ----------------------------------------------------- scsi-hostdev-address */
+
+static gboolean
+scsi_drive_key(const dl_device *d, guint64 key[4])
+{
+    const dl_address *a = &d->addr;
+
+    if (a->type != DL_ADDR_DRIVE)
+        return FALSE;
+    key[0] = a->controller.value;
+    key[1] = a->bus.value;
+    key[2] = a->target.value;
+    key[3] = a->unit.value;
+    return TRUE;
+}
+
+static gboolean
+is_scsi_user(const dl_device *d)
+{
+    return (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "scsi")) ||
+           (d->kind == DL_DEV_DISK && dl_str_eq(d->bus, "scsi"));
+}
+
+static void
+check_scsi_hostdev(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        guint64 k[4], o_k[4];
+        if (d->kind != DL_DEV_HOSTDEV || !dl_str_eq(d->subsys, "scsi") || !scsi_drive_key(d, k))
+            continue;
+        for (guint j = 0; j < devs->len; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            domlint_diag *diag;
+            if (o == d || !is_scsi_user(o) || !scsi_drive_key(o, o_k) || memcmp(k, o_k, sizeof(k)) != 0)
+                continue;
+            if (o->kind == DL_DEV_HOSTDEV && j > i)
+                continue;     /* reported once, on the later of two host devices */
+            diag = dl_error(chk, d->addr.node,
+                            "SCSI host device uses drive address controller %" G_GUINT64_FORMAT " bus %" G_GUINT64_FORMAT " target %" G_GUINT64_FORMAT " unit %" G_GUINT64_FORMAT ", which the %s already uses",
+                            k[0], k[1], k[2], k[3], o->kind == DL_DEV_DISK ? "SCSI disk" : "other SCSI host device");
+            dl_diag_note(chk, diag, dl_addr_node(o), "it is used here");
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_scsi_hostdev_address = {
+    .id = "scsi-hostdev-address",
+    .summary = "SCSI host devices do not share a drive address with each other or with SCSI disks",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_scsi_hostdev,
+};
+
+/* --------------------------------------------------------- device-address */
+
+static void
+check_device_address(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->addr.type == DL_ADDR_NONE)
+            continue;
+        if (d->kind == DL_DEV_PANIC && (dl_str_eq(d->model, "pseries") || dl_str_eq(d->model, "s390") ||
+                                        dl_str_eq(d->model, "hyperv")))
+            dl_error(chk, d->addr.node, "the %s panic device is part of the machine and takes no address",
+                     d->model);
+        else if (d->kind == DL_DEV_VIDEO && dl_str_eq(d->model, "ramfb"))
+            dl_error(chk, d->addr.node, "ramfb video is not on any bus and takes no address");
+        else if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") && d->addr.type != DL_ADDR_PCI)
+            dl_error(chk, d->addr.node, "the virtio IOMMU is a PCI device and needs a 'pci' address, not '%s'",
+                     d->addr.type_name);
+        else if (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "mdev") &&
+                 dl_str_eq(d->model, "vfio-ccw") && d->addr.type != DL_ADDR_CCW)
+            dl_error(chk, d->addr.node, "a vfio-ccw mediated device needs a 'ccw' address, not '%s'",
+                     d->addr.type_name);
+    }
+}
+
+const dl_rule dl_rule_device_address = {
+    .id = "device-address",
+    .summary = "devices that sit on no bus (pSeries/s390 panic, ramfb) take no address; virtio IOMMU and vfio-ccw take the right type",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_device_address,
+};
+
+/* -------------------------------------------------------- machine-feature */
+
+static void
+check_machine_features(dl_check *chk)
+{
+    if (!chk->family)
+        return;
+    if (chk->dom->smm_tseg && !dl_family_has_feature(chk->family, "smm-tseg"))
+        dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on q35 machines, not on '%s' (%s)",
+                 dl_machine_label(chk), chk->family->title);
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") &&
+            !dl_family_has_feature(chk->family, "virtio-iommu"))
+            dl_error(chk, d->node, "the virtio IOMMU exists only on q35 and ARM virt machines, not on '%s' (%s)",
+                     dl_machine_label(chk), chk->family->title);
+        if ((d->kind == DL_DEV_SERIAL || d->kind == DL_DEV_CONSOLE) &&
+            dl_str_eq(d->bus, "system-serial") &&
+            !dl_str_eq(dl_default_model(chk, "serial", NULL), "system"))
+            dl_error(chk, d->node, "a system-serial port exists only on machines whose serial port is built into the board (ARM, RISC-V virt), not on '%s' (%s)",
+                     dl_machine_label(chk), chk->family->title);
+    }
+}
+
+const dl_rule dl_rule_machine_feature = {
+    .id = "machine-feature",
+    .summary = "machine-specific features (SMM TSEG, virtio IOMMU, system-serial ports) only where the machine has them",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_machine_features,
+};

@@ -1,0 +1,477 @@
+/*
+ * pci.c - rules about PCI device addresses
+ *
+ * An address names a bus by controller index, then a slot and function on
+ * it.  These rules check that the bus exists and accepts the device (the
+ * connect-type matrix of topology.c), that the slot exists on that bus,
+ * that no two devices and no chipset function share an address, and the
+ * multifunction rules QEMU enforces at start.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rules/rules.h"
+
+static gboolean
+is_pci_controller(const dl_device *d)
+{
+    return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
+}
+
+/* A device with an explicit, syntactically valid PCI address. */
+static gboolean
+has_pci_address(const dl_device *d)
+{
+    const dl_address *a = &d->addr;
+
+    if (!dl_pci_addr_wanted(a))
+        return FALSE;
+    return a->domain.valid && a->bus.valid && a->slot.valid && a->function.valid &&
+           a->domain.value == 0 && a->bus.value <= 0xff && a->slot.value <= 0x1f &&
+           a->function.value <= 7;
+}
+
+/* ------------------------------------------------------ pci-address-syntax */
+
+static void
+check_field(dl_check *chk, const dl_device *d, const char *name, const dl_num *n, guint64 max)
+{
+    if (!n->present)
+        return;
+    if (!n->valid)
+        dl_error(chk, d->addr.node, "PCI address %s='%s' is not a number", name, n->text);
+    else if (n->value > max)
+        dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
+                 name, n->text, max);
+}
+
+static void
+check_address_syntax(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->addr.type != DL_ADDR_PCI)
+            continue;
+        check_field(chk, d, "domain", &d->addr.domain, 0xffff);
+        check_field(chk, d, "bus", &d->addr.bus, 0xff);
+        check_field(chk, d, "slot", &d->addr.slot, 0x1f);
+        check_field(chk, d, "function", &d->addr.function, 7);
+        if (d->addr.domain.valid && d->addr.domain.value != 0 && d->addr.domain.value <= 0xffff &&
+            !d->addr.zpci) {
+            g_autofree char *s = dl_pci_addr_str(&d->addr);
+            dl_error(chk, d->addr.node,
+                     "PCI address %s is in domain %" G_GUINT64_FORMAT ", but QEMU guests have only PCI domain 0",
+                     s, d->addr.domain.value);
+        }
+    }
+}
+
+const dl_rule dl_rule_pci_address_syntax = {
+    .id = "pci-address-syntax",
+    .summary = "PCI address fields are numbers in range (domain 0, bus <= 0xff, slot <= 0x1f, function <= 7)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_address_syntax,
+};
+
+/* --------------------------------------------------------- pci-unavailable */
+
+static void
+report_no_pci(dl_check *chk, const xmlNode *node, const char *what)
+{
+    domlint_diag *d = dl_error(chk, node,
+                               "machine '%s' (%s) has no PCI bus, but %s is a PCI device",
+                               dl_machine_label(chk), chk->family->title, what);
+    dl_diag_fixit(d, "remove it, or use a device that does not need PCI");
+}
+
+static void
+check_implicit_pci(dl_check *chk)
+{
+    const dl_implicit *balloon = dl_family_implicit(chk, "memballoon", NULL);
+    const dl_implicit *usb = dl_family_implicit(chk, "controller", "usb");
+    g_autofree char *what = NULL;
+
+    if (balloon && balloon->model && !dl_first_device(chk, DL_DEV_MEMBALLOON) &&
+        g_str_has_prefix(balloon->model, "virtio")) {
+        what = g_strdup_printf("the %s memory balloon libvirt adds when <memballoon> is absent",
+                               balloon->model);
+        report_no_pci(chk, chk->dom->devices_node, what);
+    }
+    if (usb && usb->model && !dl_str_eq(usb->model, "none") && !dl_usb0_model(chk, NULL)) {
+        g_free(what);
+        what = g_strdup_printf("the %s USB controller libvirt adds", usb->model);
+        report_no_pci(chk, chk->dom->devices_node, what);
+    }
+}
+
+static void
+check_pci_unavailable(dl_check *chk)
+{
+    if (!chk->family || chk->topo->has_pci)
+        return;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        g_autofree char *what = NULL;
+        if (d->addr.type != DL_ADDR_PCI && !dl_device_pci_connect(chk, d))
+            continue;
+        what = dl_device_describe(d);
+        report_no_pci(chk, d->node, what);
+    }
+    check_implicit_pci(chk);
+}
+
+const dl_rule dl_rule_pci_unavailable = {
+    .id = "pci-unavailable",
+    .summary = "PCI devices (including libvirt's implicit balloon and USB) only on machines with a PCI bus",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_pci_unavailable,
+};
+
+/* ------------------------------------------------------------ pci-bus */
+
+static const char *
+auto_bus_model(const dl_check *chk)
+{
+    if (chk->family && chk->family->multi_root)
+        return "pci-root (an extra PHB)";
+    if (chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root"))
+        return "pcie-root-port";
+    return "pci-bridge";
+}
+
+static void
+check_pci_bus(dl_check *chk)
+{
+    if (!chk->topo->has_pci)
+        return;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_bus *bus;
+        g_autofree char *addr = NULL;
+        domlint_diag *diag;
+
+        if (!has_pci_address(d))
+            continue;
+        bus = dl_topology_bus(chk->topo, d->addr.bus.value);
+        if (bus)
+            continue;
+        addr = dl_pci_addr_str(&d->addr);
+        diag = dl_warning(chk, d->addr.node,
+                          "PCI address %s names bus %" G_GUINT64_FORMAT ", but no PCI controller has index %" G_GUINT64_FORMAT "; libvirt will add a %s for it",
+                          addr, d->addr.bus.value, d->addr.bus.value, auto_bus_model(chk));
+        dl_diag_fixit(diag, "add <controller type='pci' index='%" G_GUINT64_FORMAT "'/> so the layout is explicit",
+                      d->addr.bus.value);
+    }
+}
+
+const dl_rule dl_rule_pci_bus = {
+    .id = "pci-bus-missing",
+    .summary = "a PCI address names a bus (controller index) that has no controller",
+    .severity = DOMLINT_SEV_WARNING,
+    .check = check_pci_bus,
+};
+
+/* ------------------------------------------------------- pci-slot-range */
+
+static void
+check_slot_range(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_bus *bus;
+        g_autofree char *addr = NULL;
+        guint64 slot;
+
+        if (!has_pci_address(d))
+            continue;
+        bus = dl_topology_bus(chk->topo, d->addr.bus.value);
+        if (!bus || !bus->model || !dl_pci_model_known(bus->model))
+            continue;
+        slot = d->addr.slot.value;
+        if (slot >= bus->min_slot && slot <= bus->max_slot)
+            continue;
+        addr = dl_pci_addr_str(&d->addr);
+        if (bus->min_slot == bus->max_slot)
+            dl_error(chk, d->addr.node,
+                     "PCI address %s is impossible: bus %d is a %s, which has a single slot (0)",
+                     addr, bus->index, bus->model);
+        else
+            dl_error(chk, d->addr.node,
+                     "PCI address %s is impossible: slots on bus %d (%s) run from %u to %u",
+                     addr, bus->index, bus->model, bus->min_slot, bus->max_slot);
+    }
+}
+
+const dl_rule dl_rule_pci_slot_range = {
+    .id = "pci-slot-range",
+    .summary = "the slot exists on the bus (root ports and downstream ports have only slot 0; roots and bridges start at 1)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_slot_range,
+};
+
+/* ---------------------------------------------------------- pci-connect */
+
+static gboolean
+controller_reported_elsewhere(const dl_check *chk, const dl_device *d)
+{
+    /* a model the machine cannot have is pci-controller-machine's finding */
+    return is_pci_controller(d) && chk->family && d->model &&
+           !dl_pci_model_is_root(d->model) && !dl_family_allows_controller(chk->family, d->model);
+}
+
+static void
+check_connect(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_bus *bus;
+        guint dev, accepts;
+        g_autofree char *addr = NULL;
+        g_autofree char *what = NULL;
+
+        if (!has_pci_address(d))
+            continue;
+        bus = dl_topology_bus(chk->topo, d->addr.bus.value);
+        dev = dl_device_pci_connect(chk, d);
+        if (!bus || !dev || !dl_pci_model_known(bus->model) || controller_reported_elsewhere(chk, d))
+            continue;
+        accepts = bus->accepts;
+        addr = dl_pci_addr_str(&d->addr);
+        what = dl_device_describe(d);
+        if (dev & DL_CONN_INTEGRATED) {
+            if (bus->index != 0) {
+                dl_error(chk, d->addr.node,
+                         "%s at %s is an integrated device and must sit on bus 0", what, addr);
+                continue;
+            }
+            accepts |= DL_CONN_PCI_DEVICE;
+        }
+        /* an address written by hand may put PCI on PCIe and back, and a bridge anywhere a PCI device goes */
+        if (accepts & DL_CONN_ENDPOINTS)
+            accepts |= DL_CONN_ENDPOINTS;
+        if (dev & DL_CONN_PCI_BRIDGE)
+            dev |= DL_CONN_PCI_DEVICE;
+        if (dev & accepts & DL_CONN_TYPES)
+            continue;
+        dl_error(chk, d->addr.node,
+                 "%s at %s cannot plug into bus %d (%s): it needs a bus that accepts a %s",
+                 what, addr, bus->index, bus->model, dl_conn_name(dev));
+    }
+}
+
+const dl_rule dl_rule_pci_connect = {
+    .id = "pci-connect",
+    .summary = "each device sits on a bus that accepts its kind (PCI, PCI Express, root port, switch port, bridge, expander)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_connect,
+};
+
+/* ---------------------------------------------------- pci-address-conflict */
+
+static guint
+addr_key(const dl_address *a)
+{
+    return (guint) ((a->bus.value << 8) | (a->slot.value << 3) | a->function.value);
+}
+
+/* Is the chipset function BUILTIN really there for this domain? */
+static gboolean
+builtin_present(const dl_check *chk, const dl_builtin *b)
+{
+    const char *usb0;
+
+    if (!b->controller_type || !b->models)
+        return TRUE;
+    /* a controller libvirt places here only for some models (PIIX3 USB) */
+    if (!dl_str_eq(b->controller_type, "usb"))
+        return TRUE;
+    usb0 = dl_usb0_model(chk, NULL);
+    if (!usb0)
+        return FALSE;
+    {
+        g_auto(GStrv) models = g_strsplit(b->models, " ", -1);
+        return g_strv_contains((const char *const *) models, usb0);
+    }
+}
+
+/* Is DEV the device the chipset function BUILTIN stands for? */
+static gboolean
+is_builtin_itself(const dl_device *dev, const dl_builtin *b)
+{
+    return b->controller_type && dev->kind == DL_DEV_CONTROLLER &&
+           dl_str_eq(dev->type, b->controller_type) && dev->auto_index == b->controller_index;
+}
+
+static void
+check_builtin_clash(dl_check *chk, const dl_device *d)
+{
+    const dl_builtin *b;
+    g_autofree char *addr = NULL;
+    g_autofree char *what = NULL;
+    domlint_diag *diag;
+
+    if (!chk->family || d->addr.bus.value != 0)
+        return;
+    b = dl_family_builtin_at(chk->family, (unsigned) d->addr.slot.value,
+                             (unsigned) d->addr.function.value);
+    if (!b || is_builtin_itself(d, b) || !builtin_present(chk, b))
+        return;
+    addr = dl_pci_addr_str(&d->addr);
+    what = dl_device_describe(d);
+    diag = dl_error(chk, d->addr.node,
+                    "%s is at %s, which machine '%s' (%s) reserves for its builtin %s",
+                    what, addr, dl_machine_label(chk), chk->family->title, b->device);
+    dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
+}
+
+static void
+check_conflicts(dl_check *chk)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_device *first;
+        g_autofree char *addr = NULL;
+        g_autofree char *what = NULL;
+        g_autofree char *other = NULL;
+        domlint_diag *diag;
+        guint key;
+
+        if (!has_pci_address(d) || d->addr.zpci)
+            continue;
+        check_builtin_clash(chk, d);
+        key = addr_key(&d->addr) + 1;
+        first = g_hash_table_lookup(seen, GUINT_TO_POINTER(key));
+        if (!first) {
+            g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
+            continue;
+        }
+        addr = dl_pci_addr_str(&d->addr);
+        what = dl_device_describe(d);
+        other = dl_device_describe(first);
+        diag = dl_error(chk, d->addr.node, "%s uses PCI address %s, which the %s already uses",
+                        what, addr, other);
+        dl_diag_note(chk, diag, dl_addr_node(first), "%s is already at %s", other, addr);
+        dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
+    }
+}
+
+const dl_rule dl_rule_pci_address_conflict = {
+    .id = "pci-address-conflict",
+    .summary = "no two devices, and no device and a builtin chipset function, share a PCI address",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_conflicts,
+};
+
+/* ------------------------------------------------------ pci-fixed-address */
+
+static void
+check_fixed_addresses(dl_check *chk)
+{
+    if (!chk->family || !chk->family->builtins)
+        return;
+    for (guint b = 0; b < chk->family->builtins->len; b++) {
+        const dl_builtin *bi = g_ptr_array_index(chk->family->builtins, b);
+        dl_device *c;
+        g_autofree char *addr = NULL;
+        domlint_diag *diag;
+
+        if (!bi->controller_type)
+            continue;
+        c = dl_domain_controller(chk->dom, bi->controller_type, bi->controller_index);
+        if (!c || !dl_pci_addr_wanted(&c->addr) || !builtin_present(chk, bi))
+            continue;
+        if (c->addr.bus.value == 0 && c->addr.slot.value == bi->slot &&
+            c->addr.function.value == bi->function)
+            continue;
+        addr = dl_pci_addr_str(&c->addr);
+        diag = dl_error(chk, c->addr.node,
+                        "%s controller %d of machine '%s' is the chipset's builtin %s at 0000:00:%02x.%x; it cannot move to %s",
+                        bi->controller_type, bi->controller_index, dl_machine_label(chk), bi->device,
+                        bi->slot, bi->function, addr);
+        dl_diag_fixit(diag, "use address 0000:00:%02x.%x or remove the <address>", bi->slot, bi->function);
+    }
+}
+
+const dl_rule dl_rule_pci_fixed_address = {
+    .id = "pci-fixed-address",
+    .summary = "controllers built into the chipset (PIIX3 IDE and USB, ICH9 SATA) stay at their fixed address",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_fixed_addresses,
+};
+
+/* -------------------------------------------------------- pci-multifunction */
+
+typedef struct {
+    const dl_device *fn[8];
+} slot_use;
+
+static void
+check_slot_functions(dl_check *chk, const slot_use *use, guint64 bus, guint64 slot)
+{
+    const dl_device *fn0 = use->fn[0];
+    const dl_device *other = NULL;
+    const dl_builtin *builtin0 = NULL;
+    g_autofree char *what = NULL;
+
+    for (int f = 1; f < 8 && !other; f++)
+        other = use->fn[f];
+    if (!other)
+        return;
+    if (bus == 0 && chk->family)
+        builtin0 = dl_family_builtin_at(chk->family, (unsigned) slot, 0);
+    if (fn0 && fn0->addr.multifunction == DL_TRISTATE_OFF) {
+        domlint_diag *d;
+        what = dl_device_describe(fn0);
+        d = dl_error(chk, fn0->addr.node,
+                     "%s is function 0 of slot %02" G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x with multifunction='off', but other functions of that slot are in use: QEMU refuses to start",
+                     what, bus, slot);
+        dl_diag_note(chk, d, other->addr.node, "another function of the slot is used here");
+        dl_diag_fixit(d, "set multifunction='on' on function 0");
+        return;
+    }
+    if (!fn0 && !builtin0) {
+        what = dl_device_describe(other);
+        dl_warning(chk, other->addr.node,
+                   "%s uses function %" G_GUINT64_FORMAT " of slot %02" G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x, but function 0 of that slot is empty: guests look for the other functions only through function 0",
+                   what, other->addr.function.value, bus, slot);
+    }
+}
+
+static void
+check_multifunction(dl_check *chk)
+{
+    g_autoptr(GHashTable) slots = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    GHashTableIter it;
+    gpointer key, value;
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        slot_use *use;
+        guint k;
+        if (!has_pci_address(d) || d->addr.zpci)
+            continue;
+        k = (guint) ((d->addr.bus.value << 5) | d->addr.slot.value) + 1;
+        use = g_hash_table_lookup(slots, GUINT_TO_POINTER(k));
+        if (!use) {
+            use = g_new0(slot_use, 1);
+            g_hash_table_insert(slots, GUINT_TO_POINTER(k), use);
+        }
+        if (!use->fn[d->addr.function.value])
+            use->fn[d->addr.function.value] = d;
+    }
+    g_hash_table_iter_init(&it, slots);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        guint k = GPOINTER_TO_UINT(key) - 1;
+        check_slot_functions(chk, value, k >> 5, k & 0x1f);
+    }
+}
+
+const dl_rule dl_rule_pci_multifunction = {
+    .id = "pci-multifunction",
+    .summary = "a slot whose functions 1-7 are used has function 0, not multifunction='off' (a QEMU rule)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_multifunction,
+};

@@ -1,0 +1,85 @@
+/*
+ * registry.c - every rule, in the order they run
+ *
+ * Adding a rule: define its const dl_rule in the file of its family and
+ * add one line here.
+ */
+#include "config.h"
+
+#include "rules/rules.h"
+
+extern const dl_rule dl_rule_pci_root;
+extern const dl_rule dl_rule_controller_index;
+extern const dl_rule dl_rule_pci_controller_machine;
+extern const dl_rule dl_rule_pci_controller_model_name;
+extern const dl_rule dl_rule_pci_controller_options;
+extern const dl_rule dl_rule_pci_controller_unique;
+extern const dl_rule dl_rule_pci_bridge_order;
+extern const dl_rule dl_rule_disk_bus;
+extern const dl_rule dl_rule_disk_address_type;
+extern const dl_rule dl_rule_drive_address;
+extern const dl_rule dl_rule_drive_address_conflict;
+extern const dl_rule dl_rule_disk_target;
+extern const dl_rule dl_rule_disk_media;
+extern const dl_rule dl_rule_machine_type;
+extern const dl_rule dl_rule_emulator_arch;
+extern const dl_rule dl_rule_address_type;
+extern const dl_rule dl_rule_ccw_address;
+extern const dl_rule dl_rule_spapr_vio_address;
+extern const dl_rule dl_rule_zpci;
+extern const dl_rule dl_rule_hostdev_source;
+extern const dl_rule dl_rule_scsi_hostdev_address;
+extern const dl_rule dl_rule_device_address;
+extern const dl_rule dl_rule_machine_feature;
+extern const dl_rule dl_rule_pci_address_syntax;
+extern const dl_rule dl_rule_pci_unavailable;
+extern const dl_rule dl_rule_pci_bus;
+extern const dl_rule dl_rule_pci_slot_range;
+extern const dl_rule dl_rule_pci_connect;
+extern const dl_rule dl_rule_pci_address_conflict;
+extern const dl_rule dl_rule_pci_fixed_address;
+extern const dl_rule dl_rule_pci_multifunction;
+extern const dl_rule dl_rule_virtio_serial;
+extern const dl_rule dl_rule_usb_disabled;
+extern const dl_rule dl_rule_usb_controller;
+extern const dl_rule dl_rule_usb_address;
+
+const dl_rule *const dl_rules[] = {
+    &dl_rule_machine_type,
+    &dl_rule_emulator_arch,
+    &dl_rule_pci_root,
+    &dl_rule_controller_index,
+    &dl_rule_pci_controller_machine,
+    &dl_rule_pci_controller_model_name,
+    &dl_rule_pci_controller_options,
+    &dl_rule_pci_controller_unique,
+    &dl_rule_pci_bridge_order,
+    &dl_rule_pci_address_syntax,
+    &dl_rule_pci_unavailable,
+    &dl_rule_pci_bus,
+    &dl_rule_pci_slot_range,
+    &dl_rule_pci_connect,
+    &dl_rule_pci_address_conflict,
+    &dl_rule_pci_fixed_address,
+    &dl_rule_pci_multifunction,
+    &dl_rule_disk_bus,
+    &dl_rule_disk_address_type,
+    &dl_rule_drive_address,
+    &dl_rule_drive_address_conflict,
+    &dl_rule_disk_target,
+    &dl_rule_disk_media,
+    &dl_rule_usb_disabled,
+    &dl_rule_usb_controller,
+    &dl_rule_usb_address,
+    &dl_rule_virtio_serial,
+    &dl_rule_address_type,
+    &dl_rule_ccw_address,
+    &dl_rule_spapr_vio_address,
+    &dl_rule_zpci,
+    &dl_rule_hostdev_source,
+    &dl_rule_scsi_hostdev_address,
+    &dl_rule_device_address,
+    &dl_rule_machine_feature,
+};
+
+const guint dl_rule_total = G_N_ELEMENTS(dl_rules);

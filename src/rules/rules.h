@@ -1,0 +1,54 @@
+/*
+ * rules.h - the rule registry
+ *
+ * Every rule is a const struct dl_rule defined in one file of src/rules/
+ * (one file per family of rules) and listed once in registry.c.  A rule
+ * reads the model, the machine family and the topology of a dl_check and
+ * appends findings with dl_error()/dl_warning(); it never prints or parses.
+ */
+#pragma once
+
+#include "internal.h"
+#include "diag.h"
+#include "topology.h"
+
+struct dl_rule {
+    const char *id;          /* stable, kebab-case */
+    const char *summary;     /* one line for --list-rules */
+    domlint_severity severity;  /* the severity of its main finding */
+    void (*check)(dl_check *chk);
+};
+
+/* The registry, in the order rules run. */
+extern const dl_rule *const dl_rules[];
+extern const guint dl_rule_total;
+
+/* ---- helpers shared by the rule files (common.c) ---- */
+
+/* "0000:00:1f.2" for a PCI address (caller frees). */
+char *dl_pci_addr_str(const dl_address *addr);
+
+/*
+ * A PCI address the user really asked for.  libvirt treats an address whose
+ * domain, bus and slot are all 0 as "please assign one", so nothing can be
+ * put at 00:00.x by hand.
+ */
+gboolean dl_pci_addr_wanted(const dl_address *addr);
+
+/* The machine name to put in messages: the resolved versioned name. */
+const char *dl_machine_label(const dl_check *chk);
+
+/* The first device of KIND, or NULL. */
+dl_device *dl_first_device(const dl_check *chk, dl_dev_kind kind);
+
+/* USB controller 0 as libvirt will have it: written, or the family's implicit one. */
+const char *dl_usb0_model(const dl_check *chk, dl_device **controller);
+
+/* TRUE when MODEL names a USB2 companion (ich9-uhci1..3). */
+gboolean dl_usb_is_companion(const char *model);
+
+/* Family's default model for KEY, falling back to FALLBACK. */
+const char *dl_default_model(const dl_check *chk, const char *key, const char *fallback);
+
+/* TRUE when the family lists an implicit device of KIND (and TYPE, when not NULL). */
+const dl_implicit *dl_family_implicit(const dl_check *chk, const char *kind, const char *type);

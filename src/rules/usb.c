@@ -1,0 +1,294 @@
+/*
+ * usb.c - rules about USB controllers and USB addresses
+ *
+ * A USB address is a bus (the USB controller's index) and a port path
+ * "1.2.3": the first number is a root port of the controller, each further
+ * one a port of a hub sitting at the path before it.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <stdlib.h>
+
+#include "rules/rules.h"
+
+static gboolean
+is_usb_controller(const dl_device *d)
+{
+    return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "usb");
+}
+
+static const char *
+usb_model(const dl_check *chk, const dl_device *c)
+{
+    return c->model ? c->model : dl_default_model(chk, "usb", NULL);
+}
+
+/* Root ports of a controller model (libvirt's table); 0 when it has none of its own. */
+static guint
+model_ports(const char *model, const dl_num *ports_attr)
+{
+    static const struct {
+        const char *model;
+        guint ports;
+    } table[] = {
+        { "piix3-uhci", 2 }, { "piix4-uhci", 2 }, { "vt82c686b-uhci", 2 },
+        { "ehci", 6 }, { "ich9-ehci1", 6 }, { "pci-ohci", 3 },
+        { "ich9-uhci1", 0 }, { "ich9-uhci2", 0 }, { "ich9-uhci3", 0 },
+        { "nec-xhci", 4 }, { "qemu-xhci", 4 }, { "qusb1", 4 }, { "qusb2", 4 },
+    };
+
+    if (ports_attr->valid && (dl_str_eq(model, "nec-xhci") || dl_str_eq(model, "qemu-xhci")))
+        return (guint) MIN(ports_attr->value, 15);
+    for (gsize i = 0; i < G_N_ELEMENTS(table); i++) {
+        if (dl_str_eq(table[i].model, model))
+            return table[i].ports;
+    }
+    return 2;
+}
+
+static gboolean
+usb_disabled(const dl_check *chk, const dl_device **none)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (is_usb_controller(d) && dl_str_eq(d->model, "none")) {
+            *none = d;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* Devices that need a USB bus. */
+static gboolean
+is_usb_device(const dl_device *d)
+{
+    if (d->addr.type == DL_ADDR_USB)
+        return TRUE;
+    switch (d->kind) {
+    case DL_DEV_DISK:
+    case DL_DEV_INPUT:
+        return dl_str_eq(d->bus, "usb");
+    case DL_DEV_HUB:
+        return dl_str_eq(d->model, "usb");
+    case DL_DEV_REDIRDEV:
+        return dl_str_eq(d->model, "usb");
+    case DL_DEV_HOSTDEV:
+        return dl_str_eq(d->subsys, "usb");
+    case DL_DEV_SOUND:
+        return dl_str_eq(d->model, "usb");
+    case DL_DEV_SMARTCARD:
+        return TRUE;
+    case DL_DEV_CONTROLLER:
+    case DL_DEV_LEASE:
+    case DL_DEV_FILESYSTEM:
+    case DL_DEV_INTERFACE:
+    case DL_DEV_GRAPHICS:
+    case DL_DEV_VIDEO:
+    case DL_DEV_SERIAL:
+    case DL_DEV_PARALLEL:
+    case DL_DEV_CONSOLE:
+    case DL_DEV_CHANNEL:
+    case DL_DEV_WATCHDOG:
+    case DL_DEV_MEMBALLOON:
+    case DL_DEV_RNG:
+    case DL_DEV_PANIC:
+    case DL_DEV_SHMEM:
+    case DL_DEV_MEMORY:
+    case DL_DEV_IOMMU:
+    case DL_DEV_VSOCK:
+    case DL_DEV_CRYPTO:
+    case DL_DEV_TPM:
+    case DL_DEV_NVRAM:
+    case DL_DEV_AUDIO:
+    case DL_DEV_EMULATOR:
+    case DL_DEV_OTHER:
+    case DL_DEV_LAST:
+        break;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------ usb-disabled */
+
+static void
+check_usb_disabled(dl_check *chk)
+{
+    const dl_device *none = NULL;
+
+    if (!usb_disabled(chk, &none))
+        return;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        g_autofree char *what = NULL;
+        domlint_diag *diag;
+
+        if (d == none)
+            continue;
+        if (is_usb_controller(d)) {
+            diag = dl_error(chk, d->node, "USB is disabled by a controller with model='none', so no other USB controller can exist");
+        } else if (is_usb_device(d)) {
+            what = dl_device_describe(d);
+            diag = dl_error(chk, d->node, "%s needs USB, but USB is disabled by a controller with model='none'",
+                            what);
+        } else {
+            continue;
+        }
+        dl_diag_note(chk, diag, none->node, "USB is disabled here");
+    }
+}
+
+const dl_rule dl_rule_usb_disabled = {
+    .id = "usb-disabled",
+    .summary = "with <controller type='usb' model='none'/> there are no other USB controllers or USB devices",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_usb_disabled,
+};
+
+/* ---------------------------------------------------------- usb-controller */
+
+static gboolean
+has_master(const dl_check *chk, const dl_device *companion)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (is_usb_controller(d) && d->auto_index == companion->auto_index &&
+            dl_str_eq(d->model, "ich9-ehci1"))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+check_usb_controllers(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const char *model;
+        if (!is_usb_controller(d))
+            continue;
+        model = usb_model(chk, d);
+        if (d->ports.present) {
+            if (!dl_str_eq(model, "nec-xhci") && !dl_str_eq(model, "qemu-xhci"))
+                dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
+                         model ? model : "the default model");
+            else if (!d->ports.valid || d->ports.value > 15 || d->ports.value == 0)
+                dl_error(chk, d->node, "'%s' controllers have 1 to 15 ports, not '%s'", model, d->ports.text);
+        }
+        if (dl_usb_is_companion(d->model) && !has_master(chk, d))
+            dl_error(chk, d->node, "%s is a USB1 companion but USB controller %d has no ich9-ehci1 master",
+                     d->model, d->auto_index);
+    }
+}
+
+const dl_rule dl_rule_usb_controller = {
+    .id = "usb-controller",
+    .summary = "USB controller options fit the model (ports only on xhci, 1-15), companions have a master",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_usb_controllers,
+};
+
+/* ------------------------------------------------------------- usb-address */
+
+/* The root-port count of USB bus IDX, or -1 when no controller has that index. */
+static int
+bus_ports(const dl_check *chk, guint64 idx)
+{
+    guint total = 0;
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (!is_usb_controller(d) || (guint64) d->auto_index != idx || dl_str_eq(d->model, "none"))
+            continue;
+        found = TRUE;
+        total = MAX(total, model_ports(usb_model(chk, d), &d->ports));
+    }
+    if (!found && idx == 0) {
+        const char *m = dl_usb0_model(chk, NULL);
+        if (m && !dl_str_eq(m, "none")) {
+            dl_num none = { 0 };
+            return (int) model_ports(m, &none);
+        }
+    }
+    return found ? (int) total : -1;
+}
+
+static gboolean
+hub_at(const dl_check *chk, guint64 bus, const char *path)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind == DL_DEV_HUB && d->addr.type == DL_ADDR_USB && d->addr.bus.value == bus &&
+            dl_str_eq(d->addr.usb_port, path))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
+{
+    g_auto(GStrv) parts = g_strsplit(d->addr.usb_port, ".", -1);
+    g_autoptr(GString) prefix = g_string_new(NULL);
+    guint n = g_strv_length(parts);
+
+    for (guint i = 0; i < n; i++) {
+        dl_num p = dl_num_parse(parts[i], 10);
+        int max = i == 0 ? ports : 8;
+        if (!p.valid || p.value == 0 || p.value > (guint64) max) {
+            dl_error(chk, d->addr.node, "USB port %s does not exist on bus %" G_GUINT64_FORMAT ": %s has ports 1-%d",
+                     d->addr.usb_port, bus, i == 0 ? "the controller" : "a hub", max);
+            return;
+        }
+        if (i > 0 && !hub_at(chk, bus, prefix->str)) {
+            dl_error(chk, d->addr.node, "USB port %s needs a hub at port %s of bus %" G_GUINT64_FORMAT ", and there is none",
+                     d->addr.usb_port, prefix->str, bus);
+            return;
+        }
+        if (i > 0)
+            g_string_append_c(prefix, '.');
+        g_string_append(prefix, parts[i]);
+    }
+}
+
+static void
+check_usb_addresses(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        int ports;
+        if (d->addr.type != DL_ADDR_USB || !d->addr.bus.valid)
+            continue;
+        ports = bus_ports(chk, d->addr.bus.value);
+        if (ports < 0) {
+            dl_error(chk, d->addr.node, "USB address names bus %" G_GUINT64_FORMAT ", but no USB controller has that index",
+                     d->addr.bus.value);
+            continue;
+        }
+        if (!d->addr.usb_port)
+            continue;
+        check_port_path(chk, d, d->addr.bus.value, ports);
+        for (guint j = 0; j < i; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            domlint_diag *diag;
+            if (o->addr.type != DL_ADDR_USB || o->addr.bus.value != d->addr.bus.value ||
+                !dl_str_eq(o->addr.usb_port, d->addr.usb_port))
+                continue;
+            diag = dl_error(chk, d->addr.node, "USB bus %" G_GUINT64_FORMAT " port %s is used twice",
+                            d->addr.bus.value, d->addr.usb_port);
+            dl_diag_note(chk, diag, o->addr.node, "port %s is first used here", d->addr.usb_port);
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_usb_address = {
+    .id = "usb-address",
+    .summary = "USB addresses name an existing controller, a port it has (or a hub's), and no port twice",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_usb_addresses,
+};

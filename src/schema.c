@@ -1,0 +1,142 @@
+/*
+ * schema.c - RELAX NG validation against libvirt's installed schemas
+ *
+ * libxml2's RELAX NG validator reports a specific error ("Invalid attribute
+ * slot for element address") followed by the cascade it causes up the tree
+ * ("Extra element devices in interleave", "Element domain failed to validate
+ * content").  The cascade names no new problem, so it is dropped whenever a
+ * specific error was reported.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+
+#include "schema.h"
+
+struct dl_schema {
+    xmlRelaxNG *rng;
+};
+
+typedef struct {
+    GPtrArray *errors;
+} collect_state;
+
+static void
+schema_error_free(gpointer p)
+{
+    dl_schema_error *e = p;
+
+    g_free(e->message);
+    g_free(e->path);
+    g_free(e);
+}
+
+static void
+collect_parser_errors(void *user, const xmlError *err)
+{
+    GString *out = user;
+
+    if (err && err->message && out->len == 0) {
+        g_string_append(out, err->message);
+        g_strstrip(out->str);
+        out->len = strlen(out->str);
+    }
+}
+
+dl_schema *
+dl_schema_load(const char *dir, GError **error)
+{
+    g_autofree char *path = g_build_filename(dir, "domain.rng", NULL);
+    g_autoptr(GString) errors = g_string_new(NULL);
+    xmlRelaxNGParserCtxt *pctxt;
+    xmlRelaxNG *rng;
+    dl_schema *schema;
+
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                    "libvirt schema '%s' is not installed", path);
+        return NULL;
+    }
+    pctxt = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, (xmlStructuredErrorFunc) collect_parser_errors, errors);
+    rng = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    if (!rng) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                    "cannot compile libvirt schema '%s': %s", path,
+                    errors->len ? errors->str : "unknown error");
+        return NULL;
+    }
+    schema = g_new0(dl_schema, 1);
+    schema->rng = rng;
+    return schema;
+}
+
+void
+dl_schema_free(dl_schema *schema)
+{
+    if (!schema)
+        return;
+    xmlRelaxNGFree(schema->rng);
+    g_free(schema);
+}
+
+/* Errors that only restate a problem already reported further down the tree. */
+static gboolean
+is_cascade(const char *msg)
+{
+    return strstr(msg, "failed to validate content") ||
+           strstr(msg, "in interleave") ||
+           strstr(msg, "Expecting an element") ||
+           strstr(msg, "Invalid sequence in interleave");
+}
+
+static void
+collect_valid_errors(void *user, const xmlError *err)
+{
+    collect_state *st = user;
+    dl_schema_error *e;
+    g_autofree char *msg = NULL;
+
+    if (!err || !err->message)
+        return;
+    msg = g_strdup(err->message);
+    g_strstrip(msg);
+    e = g_new0(dl_schema_error, 1);
+    e->line = err->line;
+    if (err->node && ((xmlNode *) err->node)->type == XML_ELEMENT_NODE) {
+        xmlNode *node = err->node;
+        e->line = (int) xmlGetLineNo(node);
+        e->path = (char *) xmlGetNodePath(node);
+    }
+    e->message = g_steal_pointer(&msg);
+    g_ptr_array_add(st->errors, e);
+}
+
+GPtrArray *
+dl_schema_validate(dl_schema *schema, xmlDoc *doc)
+{
+    collect_state st = { g_ptr_array_new_with_free_func(schema_error_free) };
+    g_autoptr(GPtrArray) specific = g_ptr_array_new_with_free_func(schema_error_free);
+    xmlRelaxNGValidCtxt *vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
+
+    xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_valid_errors, &st);
+    xmlRelaxNGValidateDoc(vctxt, doc);
+    xmlRelaxNGFreeValidCtxt(vctxt);
+
+    for (guint i = 0; i < st.errors->len; i++) {
+        dl_schema_error *e = g_ptr_array_index(st.errors, i);
+        if (!is_cascade(e->message))
+            g_ptr_array_add(specific, g_ptr_array_steal_index(st.errors, i--));
+    }
+    if (specific->len == 0) {
+        /* only the cascade: its first entry is the deepest element that failed */
+        if (st.errors->len > 1)
+            g_ptr_array_remove_range(st.errors, 1, st.errors->len - 1);
+        return st.errors;
+    }
+    g_ptr_array_unref(st.errors);
+    return g_steal_pointer(&specific);
+}
