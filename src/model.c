@@ -383,12 +383,6 @@ device_free(gpointer p)
 }
 
 static gboolean
-is_usb2_companion(const dl_device *dev)
-{
-    return dev->model && g_str_has_prefix(dev->model, "ich9-uhci");
-}
-
-static gboolean
 is_usb2_master_or_companion(const dl_device *dev)
 {
     return dev->model && (g_str_has_prefix(dev->model, "ich9-uhci") ||
@@ -412,8 +406,9 @@ index_used(const dl_domain *dom, const char *type, int idx, const char *model)
 
 /*
  * libvirt gives a controller without an index the lowest index of its type
- * not yet taken, in document order; a USB2 companion written right after
- * another USB2 controller joins that controller's index instead.
+ * not yet taken, in document order; a USB2 controller (ich9-ehci1 or a
+ * uhci companion) written right after another USB2 controller joins that
+ * controller's index instead, unless the index already has one of its model.
  */
 static void
 assign_controller_indexes(dl_domain *dom)
@@ -431,7 +426,7 @@ assign_controller_indexes(dl_domain *dom)
             continue;
         if (!c->index.present && c->type) {
             if (prev && dl_str_eq(c->type, "usb") && dl_str_eq(prev->type, "usb") &&
-                is_usb2_companion(c) && is_usb2_master_or_companion(prev) &&
+                is_usb2_master_or_companion(c) && is_usb2_master_or_companion(prev) &&
                 !index_used(dom, "usb", prev->auto_index, c->model)) {
                 c->auto_index = prev->auto_index;
             } else {

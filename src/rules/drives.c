@@ -368,3 +368,65 @@ const dl_rule dl_rule_disk_media = {
     .severity = DOMLINT_SEV_ERROR,
     .check = check_disk_media,
 };
+
+/* --------------------------------------------------- scsi-hostdev-address */
+
+/* The SCSI drive address a disk or SCSI host device occupies. */
+static gboolean
+scsi_slot(const dl_device *d, drive_addr *out)
+{
+    if (d->kind == DL_DEV_DISK && dl_str_eq(d->bus, "scsi")) {
+        *out = drive_address(d);
+        return out->known;
+    }
+    if (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "scsi") && d->addr.type == DL_ADDR_DRIVE) {
+        *out = drive_address(d);
+        return out->known;
+    }
+    return FALSE;
+}
+
+static gboolean
+same_drive(const drive_addr *a, const drive_addr *b)
+{
+    return a->controller == b->controller && a->bus == b->bus && a->target == b->target &&
+           a->unit == b->unit;
+}
+
+static void
+check_scsi_hostdev(dl_check *chk)
+{
+    GPtrArray *devs = chk->dom->devices;
+
+    for (guint i = 0; i < devs->len; i++) {
+        const dl_device *d = g_ptr_array_index(devs, i);
+        drive_addr a, b;
+        if (d->kind != DL_DEV_HOSTDEV || !scsi_slot(d, &a))
+            continue;
+        for (guint j = 0; j < devs->len; j++) {
+            const dl_device *o = g_ptr_array_index(devs, j);
+            g_autofree char *where = NULL;
+            domlint_diag *diag;
+            if (o == d || !scsi_slot(o, &b) || !same_drive(&a, &b))
+                continue;
+            if (o->kind == DL_DEV_HOSTDEV && j > i)
+                continue;     /* two host devices: reported once, on the later one */
+            where = drive_str(&a);
+            if (o->kind == DL_DEV_DISK)
+                diag = dl_error(chk, d->addr.node, "SCSI host device uses drive address %s, which SCSI disk '%s' already uses%s",
+                                where, disk_name(o), b.derived ? " (derived from its target name)" : "");
+            else
+                diag = dl_error(chk, d->addr.node, "SCSI host device uses drive address %s, which another SCSI host device already uses",
+                                where);
+            dl_diag_note(chk, diag, dl_addr_node(o), "it is used here");
+            break;
+        }
+    }
+}
+
+const dl_rule dl_rule_scsi_hostdev_address = {
+    .id = "scsi-hostdev-address",
+    .summary = "SCSI host devices do not share a drive address with each other or with SCSI disks (derived addresses included)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_scsi_hostdev,
+};

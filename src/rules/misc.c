@@ -236,63 +236,21 @@ const dl_rule dl_rule_hostdev_source = {
     .check = check_hostdev_source,
 };
 
-/* ----------------------------------------------------- scsi-hostdev-address */
-
-static gboolean
-scsi_drive_key(const dl_device *d, guint64 key[4])
-{
-    const dl_address *a = &d->addr;
-
-    if (a->type != DL_ADDR_DRIVE)
-        return FALSE;
-    key[0] = a->controller.value;
-    key[1] = a->bus.value;
-    key[2] = a->target.value;
-    key[3] = a->unit.value;
-    return TRUE;
-}
-
-static gboolean
-is_scsi_user(const dl_device *d)
-{
-    return (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "scsi")) ||
-           (d->kind == DL_DEV_DISK && dl_str_eq(d->bus, "scsi"));
-}
-
-static void
-check_scsi_hostdev(dl_check *chk)
-{
-    GPtrArray *devs = chk->dom->devices;
-
-    for (guint i = 0; i < devs->len; i++) {
-        const dl_device *d = g_ptr_array_index(devs, i);
-        guint64 k[4], o_k[4];
-        if (d->kind != DL_DEV_HOSTDEV || !dl_str_eq(d->subsys, "scsi") || !scsi_drive_key(d, k))
-            continue;
-        for (guint j = 0; j < devs->len; j++) {
-            const dl_device *o = g_ptr_array_index(devs, j);
-            domlint_diag *diag;
-            if (o == d || !is_scsi_user(o) || !scsi_drive_key(o, o_k) || memcmp(k, o_k, sizeof(k)) != 0)
-                continue;
-            if (o->kind == DL_DEV_HOSTDEV && j > i)
-                continue;     /* reported once, on the later of two host devices */
-            diag = dl_error(chk, d->addr.node,
-                            "SCSI host device uses drive address controller %" G_GUINT64_FORMAT " bus %" G_GUINT64_FORMAT " target %" G_GUINT64_FORMAT " unit %" G_GUINT64_FORMAT ", which the %s already uses",
-                            k[0], k[1], k[2], k[3], o->kind == DL_DEV_DISK ? "SCSI disk" : "other SCSI host device");
-            dl_diag_note(chk, diag, dl_addr_node(o), "it is used here");
-            break;
-        }
-    }
-}
-
-const dl_rule dl_rule_scsi_hostdev_address = {
-    .id = "scsi-hostdev-address",
-    .summary = "SCSI host devices do not share a drive address with each other or with SCSI disks",
-    .severity = DOMLINT_SEV_ERROR,
-    .check = check_scsi_hostdev,
-};
-
 /* --------------------------------------------------------- device-address */
+
+static const char *
+panic_model(const dl_check *chk, const dl_device *d)
+{
+    return d->model ? d->model : dl_default_model(chk, "panic", "isa");
+}
+
+static gboolean
+panic_on_no_bus(const dl_check *chk, const dl_device *d)
+{
+    const char *model = panic_model(chk, d);
+
+    return dl_str_eq(model, "pseries") || dl_str_eq(model, "s390") || dl_str_eq(model, "hyperv");
+}
 
 static void
 check_device_address(dl_check *chk)
@@ -301,10 +259,9 @@ check_device_address(dl_check *chk)
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         if (d->addr.type == DL_ADDR_NONE)
             continue;
-        if (d->kind == DL_DEV_PANIC && (dl_str_eq(d->model, "pseries") || dl_str_eq(d->model, "s390") ||
-                                        dl_str_eq(d->model, "hyperv")))
+        if (d->kind == DL_DEV_PANIC && panic_on_no_bus(chk, d))
             dl_error(chk, d->addr.node, "the %s panic device is part of the machine and takes no address",
-                     d->model);
+                     panic_model(chk, d));
         else if (d->kind == DL_DEV_VIDEO && dl_str_eq(d->model, "ramfb"))
             dl_error(chk, d->addr.node, "ramfb video is not on any bus and takes no address");
         else if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") && d->addr.type != DL_ADDR_PCI)

@@ -19,6 +19,12 @@ is_pci_controller(const dl_device *d)
     return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
 }
 
+static gboolean
+num_ok(const dl_num *n)
+{
+    return !n->present || n->valid;
+}
+
 /* A device with an explicit, syntactically valid PCI address. */
 static gboolean
 has_pci_address(const dl_device *d)
@@ -27,7 +33,8 @@ has_pci_address(const dl_device *d)
 
     if (!dl_pci_addr_wanted(a))
         return FALSE;
-    return a->domain.valid && a->bus.valid && a->slot.valid && a->function.valid &&
+    /* an attribute left out counts as 0, as in libvirt */
+    return num_ok(&a->domain) && num_ok(&a->bus) && num_ok(&a->slot) && num_ok(&a->function) &&
            a->domain.value == 0 && a->bus.value <= 0xff && a->slot.value <= 0x1f &&
            a->function.value <= 7;
 }
@@ -130,11 +137,12 @@ const dl_rule dl_rule_pci_unavailable = {
 
 /* ------------------------------------------------------------ pci-bus */
 
+/* The controller model libvirt adds for a bus index that has none. */
 static const char *
 auto_bus_model(const dl_check *chk)
 {
     if (chk->family && chk->family->multi_root)
-        return "pci-root (an extra PHB)";
+        return "pci-root";
     if (chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root"))
         return "pcie-root-port";
     return "pci-bridge";
@@ -180,12 +188,20 @@ check_slot_range(dl_check *chk)
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         const dl_bus *bus;
+        dl_bus auto_bus = { 0 };
         g_autofree char *addr = NULL;
         guint64 slot;
 
         if (!has_pci_address(d))
             continue;
         bus = dl_topology_bus(chk->topo, d->addr.bus.value);
+        if (!bus && chk->topo->has_pci) {
+            /* the bus libvirt will add has the slots of its model */
+            auto_bus.index = (int) d->addr.bus.value;
+            auto_bus.model = auto_bus_model(chk);
+            dl_bus_model_properties(auto_bus.model, &auto_bus);
+            bus = &auto_bus;
+        }
         if (!bus || !bus->model || !dl_pci_model_known(bus->model))
             continue;
         slot = d->addr.slot.value;
@@ -303,6 +319,21 @@ is_builtin_itself(const dl_device *dev, const dl_builtin *b)
            dl_str_eq(dev->type, b->controller_type) && dev->auto_index == b->controller_index;
 }
 
+/*
+ * A builtin controller written in the XML with its address is an ordinary
+ * device there: a clash with it is a plain conflict, reported once as such.
+ */
+static gboolean
+builtin_written(const dl_check *chk, const dl_builtin *b)
+{
+    const dl_device *c;
+
+    if (!b->controller_type)
+        return FALSE;
+    c = dl_domain_controller(chk->dom, b->controller_type, b->controller_index);
+    return c && dl_pci_addr_wanted(&c->addr);
+}
+
 static void
 check_builtin_clash(dl_check *chk, const dl_device *d)
 {
@@ -315,7 +346,7 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
         return;
     b = dl_family_builtin_at(chk->family, (unsigned) d->addr.slot.value,
                              (unsigned) d->addr.function.value);
-    if (!b || is_builtin_itself(d, b) || !builtin_present(chk, b))
+    if (!b || is_builtin_itself(d, b) || !builtin_present(chk, b) || builtin_written(chk, b))
         return;
     addr = dl_pci_addr_str(&d->addr);
     what = dl_device_describe(d);

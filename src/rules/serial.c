@@ -27,7 +27,8 @@ check_virtio_serial(dl_check *chk)
             continue;
         /* a missing controller is added by libvirt with the default port count */
         c = dl_domain_controller(chk->dom, "virtio-serial", (int) MIN(a->controller.value, G_MAXINT));
-        if (a->bus.valid && a->bus.value != 0)
+        /* without a port libvirt picks one and puts it on bus 0 */
+        if (a->port.present && a->bus.valid && a->bus.value != 0)
             dl_error(chk, a->node, "virtio-serial controllers have bus 0 only, not bus %" G_GUINT64_FORMAT ": QEMU refuses it at start",
                      a->bus.value);
         if (!a->port.valid)

@@ -1,0 +1,59 @@
+/*
+ * testutil.h - shared scaffolding of domlint's Criterion unit tests
+ *
+ * Every test binary is run by automake's tap-driver with no arguments, so it
+ * must speak TAP on standard output.  Including this header (in exactly one
+ * file of a test program) replaces Criterion's default main with one that
+ * adds the "tap" report on stdout; Criterion's own human-readable log still
+ * goes to stderr, which the driver copies to the .log file.
+ */
+#pragma once
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/options.h>
+#include <criterion/output.h>
+#include <glib.h>
+
+#ifndef DOMLINT_SRCDIR
+#error "DOMLINT_SRCDIR must name the source directory"
+#endif
+
+/* The knowledge base of the source tree, as --machine-db would name it. */
+#define TEST_MACHINE_DB DOMLINT_SRCDIR "/data/machines"
+
+/* libvirt's RELAX NG schemas as installed by the distribution. */
+#define TEST_LIBVIRT_SCHEMAS "/usr/share/libvirt/schemas"
+
+/* Assert that HAYSTACK (a C string) contains NEEDLE. */
+#define test_assert_contains(haystack, needle)                                       \
+    do {                                                                              \
+        const char *test_h_ = (haystack);                                             \
+        const char *test_n_ = (needle);                                               \
+        cr_assert_not_null(test_h_, "expected text containing \"%s\", got NULL",      \
+                           test_n_);                                                  \
+        cr_assert_not_null(strstr(test_h_, test_n_),                                 \
+                           "expected \"%s\" in \"%s\"", test_n_, test_h_);            \
+    } while (0)
+
+int main(int argc, char *argv[]);
+
+int
+main(int argc, char *argv[])
+{
+    struct criterion_test_set *tests = criterion_initialize();
+    int ok = 0;
+
+    /* Still honour --filter, --verbose and friends when run by hand. */
+    if (!criterion_handle_args(argc, argv, true)) {
+        criterion_finalize(tests);
+        return EXIT_SUCCESS;
+    }
+    criterion_add_output("tap", "-");
+    ok = criterion_run_all_tests(tests);
+    criterion_finalize(tests);
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}
