@@ -19,7 +19,21 @@
 typedef struct {
     gboolean saw_entity;
     gboolean saw_dtd;
+    char *first_error;     /* the first parse error: later ones are its echoes */
+    int first_error_line;
 } load_guard;
+
+static void
+guard_error(void *user, xmlError *err)
+{
+    xmlParserCtxt *ctxt = user;
+    load_guard *guard = ctxt->_private;
+
+    if (guard->first_error || !err || !err->message || err->level < XML_ERR_ERROR)
+        return;
+    guard->first_error = g_strstrip(g_strdup(err->message));
+    guard->first_error_line = err->line;
+}
 
 static void
 guard_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *public_id,
@@ -59,20 +73,19 @@ guard_resolve_entity(void *user, const xmlChar *public_id, const xmlChar *system
     return NULL;
 }
 
-/* The first line of libxml2's last error, without its trailing newline. */
+/* The first error libxml2 reported, which names the cause. */
 static char *
-parse_error_text(xmlParserCtxt *ctxt)
+parse_error_text(const load_guard *guard)
 {
-    const xmlError *err = xmlCtxtGetLastError(ctxt);
-    g_autofree char *msg = NULL;
-
-    if (!err || !err->message)
+    if (!guard->first_error)
         return g_strdup("not well-formed XML");
-    msg = g_strdup(err->message);
-    g_strstrip(msg);
-    if (err->line > 0)
-        return g_strdup_printf("malformed XML at line %d: %s", err->line, msg);
-    return g_strdup_printf("malformed XML: %s", msg);
+    /* libxml2's limit message names a parser option; say what the limit is */
+    if (g_str_has_prefix(guard->first_error, "Excessive depth"))
+        return g_strdup_printf("elements are nested deeper than %d levels", (int) xmlParserMaxDepth);
+    if (guard->first_error_line > 0)
+        return g_strdup_printf("malformed XML at line %d: %s", guard->first_error_line,
+                               guard->first_error);
+    return g_strdup_printf("malformed XML: %s", guard->first_error);
 }
 
 static GArray *
@@ -96,9 +109,8 @@ dl_source_parse(const char *data, gsize len, char **reason)
 {
     g_autoptr(dl_source) src = g_new0(dl_source, 1);
     xmlParserCtxt *ctxt = NULL;
-    load_guard guard = { FALSE, FALSE };
-    int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR |
-               XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+    load_guard guard = { FALSE, FALSE, NULL, 0 };
+    int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 
     if (len == 0) {
         *reason = g_strdup("empty file");
@@ -131,20 +143,25 @@ dl_source_parse(const char *data, gsize len, char **reason)
     ctxt->sax->internalSubset = guard_internal_subset;
     ctxt->sax->resolveEntity = guard_resolve_entity;
     ctxt->sax->externalSubset = NULL;
+    /* errors are collected, never printed */
+    ctxt->sax->serror = guard_error;
 
     src->doc = xmlCtxtReadMemory(ctxt, src->text, (int) len, NULL, "UTF-8", opts);
     if (guard.saw_entity || guard.saw_dtd) {
         *reason = g_strdup(guard.saw_entity
                            ? "document declares or references XML entities; domain XML never needs them and domlint does not expand them"
                            : "document refers to an external DTD; domlint never loads one");
+        g_free(guard.first_error);
         xmlFreeParserCtxt(ctxt);
         return NULL;
     }
     if (!src->doc || !ctxt->wellFormed) {
-        *reason = parse_error_text(ctxt);
+        *reason = parse_error_text(&guard);
+        g_free(guard.first_error);
         xmlFreeParserCtxt(ctxt);
         return NULL;
     }
+    g_free(guard.first_error);
     xmlFreeParserCtxt(ctxt);
     return g_steal_pointer(&src);
 }
