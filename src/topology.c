@@ -149,8 +149,8 @@ bus_new(int index, const char *model, dl_device *controller)
     return bus;
 }
 
-static const char *
-root_model(const dl_family *family)
+const char *
+dl_family_root_model(const dl_family *family)
 {
     if (!family)
         return NULL;
@@ -171,7 +171,7 @@ dl_topology_build(const dl_check *chk)
 {
     dl_topology *topo = g_new0(dl_topology, 1);
     GPtrArray *devs = chk->dom->devices;
-    const char *implicit_root = root_model(chk->family);
+    const char *implicit_root = dl_family_root_model(chk->family);
 
     for (guint i = 0; i < devs->len; i++) {
         dl_device *c = g_ptr_array_index(devs, i);

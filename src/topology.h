@@ -72,6 +72,9 @@ const char *dl_conn_name(guint flags);
 /* The QEMU device names <model name> may take for a libvirt PCI controller model. */
 const char *const *dl_controller_model_names(const char *model);
 
+/* "pci-root" or "pcie-root" for FAMILY's root bus, NULL when it has no PCI. */
+const char *dl_family_root_model(const dl_family *family);
+
 /* TRUE for the libvirt PCI controller models domlint knows. */
 gboolean dl_pci_model_known(const char *model);
 gboolean dl_pci_model_is_root(const char *model);

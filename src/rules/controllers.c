@@ -18,23 +18,6 @@ is_pci_controller(const dl_device *d)
     return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
 }
 
-static const char *
-family_root_model(const dl_family *family)
-{
-    if (!family)
-        return NULL;
-    switch (family->root) {
-    case DL_ROOT_PCI:
-        return "pci-root";
-    case DL_ROOT_PCIE:
-        return "pcie-root";
-    case DL_ROOT_NONE:
-    case DL_ROOT_LAST:
-        break;
-    }
-    return NULL;
-}
-
 /* ---------------------------------------------------------------- pci-root */
 
 static void
@@ -84,7 +67,7 @@ check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
 static void
 check_pci_root(dl_check *chk)
 {
-    const char *root_model = family_root_model(chk->family);
+    const char *root_model = dl_family_root_model(chk->family);
 
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
