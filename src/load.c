@@ -230,36 +230,83 @@ dl_source_free(dl_source *src)
     g_free(src);
 }
 
+/* The line (1-based) that holds byte OFFSET. */
+static int
+line_of_offset(const dl_source *src, gsize offset)
+{
+    guint lo = 0, hi = src->line_starts->len;
+
+    while (hi - lo > 1) {
+        guint mid = (lo + hi) / 2;
+        if (g_array_index(src->line_starts, gsize, mid) <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (int) lo + 1;
+}
+
+static gboolean
+ends_name(char c)
+{
+    return c == '>' || c == '/' || g_ascii_isspace(c) || c == '\0';
+}
+
+/*
+ * Where NODE's start tag begins.  libxml2 records the line on which a start
+ * tag ends, so a tag spread over several lines is looked for backwards from
+ * there: the last "<name" that starts before the end of that line.
+ */
+static gboolean
+locate(const dl_source *src, const xmlNode *node, int *line, int *column)
+{
+    long recorded = node ? xmlGetLineNo(node) : -1;
+    g_autofree char *needle = NULL;
+    gsize end, from, len;
+    const char *hit = NULL;
+
+    *line = recorded > 0 ? (int) recorded : 0;
+    *column = 0;
+    if (recorded <= 0 || !src->line_starts || (guint) recorded > src->line_starts->len)
+        return FALSE;
+    if (node->type != XML_ELEMENT_NODE)
+        return FALSE;
+    end = (guint) recorded < src->line_starts->len
+          ? g_array_index(src->line_starts, gsize, recorded) : src->len;
+    needle = g_strdup_printf("<%s", (const char *) node->name);
+    len = strlen(needle);
+    from = end;
+    while (from > 0) {
+        const char *found = g_strrstr_len(src->text, (gssize) from, needle);
+        if (!found)
+            break;
+        if (ends_name(found[len])) {
+            hit = found;
+            break;
+        }
+        from = (gsize) (found - src->text) + len - 1;
+    }
+    if (!hit)
+        return FALSE;
+    *line = line_of_offset(src, (gsize) (hit - src->text));
+    *column = (int) ((gsize) (hit - src->text) - g_array_index(src->line_starts, gsize, *line - 1)) + 1;
+    return TRUE;
+}
+
 int
 dl_source_line(const dl_source *src, const xmlNode *node)
 {
-    long line;
+    int line, column;
 
-    if (!node)
-        return 0;
-    line = xmlGetLineNo(node);
-    return line > 0 ? (int) line : 0;
+    locate(src, node, &line, &column);
+    return line;
 }
 
 int
 dl_source_column(const dl_source *src, const xmlNode *node)
 {
-    int line = dl_source_line(src, node);
-    gsize start, end;
-    g_autofree char *needle = NULL;
-    const char *hit;
+    int line, column;
 
-    if (line <= 0 || !src->line_starts || (guint) line > src->line_starts->len)
-        return 0;
-    start = g_array_index(src->line_starts, gsize, line - 1);
-    end = (guint) line < src->line_starts->len
-          ? g_array_index(src->line_starts, gsize, line) : src->len;
-    if (node->type != XML_ELEMENT_NODE)
-        return 1;
-    /* libxml2 records the line where the start tag ends; look for it there. */
-    needle = g_strdup_printf("<%s", (const char *) node->name);
-    hit = g_strstr_len(src->text + start, (gssize) (end - start), needle);
-    if (!hit)
-        return 1;
-    return (int) (hit - (src->text + start)) + 1;
+    locate(src, node, &line, &column);
+    return column;
 }

@@ -10,8 +10,12 @@
 #include <glib.h>
 #include <libxml/tree.h>
 
-/* Documents larger than this are refused before parsing. */
-#define DL_MAX_FILE_SIZE (32u * 1024u * 1024u)
+/*
+ * Documents larger than this are refused before parsing.  Real domain XML
+ * is a few kilobytes; libxml2 without XML_PARSE_HUGE (which would also lift
+ * its depth limit) cannot look ahead over 10 MB anyway.
+ */
+#define DL_MAX_FILE_SIZE (8u * 1024u * 1024u)
 
 typedef struct {
     xmlDoc *doc;

@@ -425,7 +425,7 @@ assign_controller_indexes(dl_domain *dom)
         if (c->kind != DL_DEV_CONTROLLER)
             continue;
         if (!c->index.present && c->type) {
-            if (prev && dl_str_eq(c->type, "usb") && dl_str_eq(prev->type, "usb") &&
+            if (prev && dl_str_eq(c->type, "usb") &&
                 is_usb2_master_or_companion(c) && is_usb2_master_or_companion(prev) &&
                 !index_used(dom, "usb", prev->auto_index, c->model)) {
                 c->auto_index = prev->auto_index;
@@ -436,7 +436,9 @@ assign_controller_indexes(dl_domain *dom)
                 c->auto_index = idx;
             }
         }
-        prev = c;
+        /* libvirt keeps controllers grouped by type: "the one before" is the previous USB one */
+        if (dl_str_eq(c->type, "usb"))
+            prev = c;
     }
 }
 

@@ -106,9 +106,10 @@ collect_valid_errors(void *user, const xmlError *err)
     g_strstrip(msg);
     e = g_new0(dl_schema_error, 1);
     e->line = err->line;
-    if (err->node && ((xmlNode *) err->node)->type == XML_ELEMENT_NODE) {
+    if (err->node) {
         xmlNode *node = err->node;
-        e->line = (int) xmlGetLineNo(node);
+        if (e->line <= 0)
+            e->line = (int) xmlGetLineNo(node);
         e->path = (char *) xmlGetNodePath(node);
     }
     e->message = g_steal_pointer(&msg);

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "machines.h"
+#include "testutil.h"
 
 #ifndef DOMLINT_SRCDIR
 #error "DOMLINT_SRCDIR must name the source directory"

@@ -40,6 +40,7 @@ check_machine_type(dl_check *chk)
     const char *machine = chk->machine;
     const dl_family *family = NULL, *closest = NULL;
     g_autofree char *versions = NULL;
+    g_autofree char *arches = NULL;
     domlint_diag *d;
 
     if (!machine) {
@@ -56,9 +57,10 @@ check_machine_type(dl_check *chk)
         return;
     case DL_MATCH_WRONG_ARCH:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
+        arches = g_strjoinv(", ", family->arches);
         d = dl_error(chk, chk->dom->os_type,
                      "machine type '%s' is a %s machine for %s, not for arch '%s'",
-                     machine, family->title, family->arches[0], arch);
+                     machine, family->title, arches, arch);
         dl_diag_fixit(d, "use a machine type that exists for arch '%s'", arch);
         return;
     case DL_MATCH_UNKNOWN_VERSION:
