@@ -169,29 +169,6 @@ result_fail(domlint_result *r, const char *reason)
 }
 
 static void
-run_schema(domlint_ctx *ctx, dl_check *chk)
-{
-    g_autoptr(GPtrArray) errors = NULL;
-
-    if (ctx->schema_missing) {
-        g_ptr_array_add(chk->diags, dl_diag_new(chk->file, 0, 0, DOMLINT_SEV_WARNING,
-                                                "schema", ctx->schema_missing));
-        return;
-    }
-    if (!ctx->schema)
-        return;
-    errors = dl_schema_validate(ctx->schema, chk->src->doc);
-    for (guint i = 0; i < errors->len; i++) {
-        const dl_schema_error *e = g_ptr_array_index(errors, i);
-        g_autofree char *msg = g_strdup_printf("does not follow libvirt's domain schema: %s",
-                                               e->message);
-        domlint_diag *d = dl_diag_new(chk->file, e->line, 0, DOMLINT_SEV_ERROR, "schema", msg);
-        d->xpath = g_strdup(e->path);
-        g_ptr_array_add(chk->diags, d);
-    }
-}
-
-static void
 resolve_machine(dl_check *chk)
 {
     const dl_machine_db *db = chk->ctx->db;
@@ -259,7 +236,6 @@ check_source(domlint_ctx *ctx, const char *name, dl_source *src, const char *rea
     chk.file = name;
     chk.src = src;
     chk.diags = result->diags;
-    run_schema(ctx, &chk);
     chk.dom = dl_domain_new(src->doc);
     resolve_machine(&chk);
     chk.topo = dl_topology_build(&chk);

@@ -567,3 +567,9 @@ dl_device_describe(const dl_device *dev)
     }
     return g_strdup(dev->node ? (const char *) dev->node->name : dl_dev_kind_name(dev->kind));
 }
+
+xmlNode *
+dl_device_child(const dl_device *dev, const char *name)
+{
+    return child(dev->node, name);
+}

@@ -152,6 +152,9 @@ dl_device *dl_domain_controller(const dl_domain *dom, const char *type, int idx)
 /* A readable name for DEV in messages: "virtio disk 'vda'", "controller pci index 3"... */
 char *dl_device_describe(const dl_device *dev);
 
+/* The first child element NAME of DEV's element, or NULL. */
+xmlNode *dl_device_child(const dl_device *dev, const char *name);
+
 /* Parse an unsigned number the way libvirt does (decimal, 0x hex, 0 octal). */
 dl_num dl_num_parse(const char *text, int base);
 dl_num dl_num_attr(xmlNode *node, const char *attr, int base);

@@ -133,7 +133,17 @@ dl_schema_validate(dl_schema *schema, xmlDoc *doc)
             g_ptr_array_add(specific, g_ptr_array_steal_index(st.errors, i--));
     }
     if (specific->len == 0) {
-        /* only the cascade: its first entry is the deepest element that failed */
+        /* only the cascade: its first entry is the deepest element that failed,
+         * and when libxml2 gave it no node, the next entry names the element */
+        dl_schema_error *first = st.errors->len ? g_ptr_array_index(st.errors, 0) : NULL;
+        for (guint i = 1; first && first->line <= 0 && i < st.errors->len; i++) {
+            dl_schema_error *e = g_ptr_array_index(st.errors, i);
+            if (e->line > 0) {
+                first->line = e->line;
+                g_free(first->path);
+                first->path = g_strdup(e->path);
+            }
+        }
         if (st.errors->len > 1)
             g_ptr_array_remove_range(st.errors, 1, st.errors->len - 1);
         return st.errors;

@@ -51,7 +51,7 @@ command -v unshare >/dev/null || infra "unshare not found"
 command -v xmllint >/dev/null || infra "xmllint not found"
 
 IMAGES=/tmp/domlint-fixture-images
-BASE=${TMPDIR:-/tmp}/domlint-libvirt-oracle
+BASE=${TMPDIR:-/tmp}/dlo   # short: UNIX socket paths live below it
 TPL=$BASE/template
 NS=$BASE/ns
 
@@ -80,7 +80,7 @@ if [ ! -f "$NS/group" ]; then
     mv -T "$t" "$NS" 2>/dev/null || rm -rf "$t"
 fi
 
-ROOT=$(mktemp -d "$BASE/run.XXXXXX") || infra "mktemp failed"
+ROOT=$(mktemp -d "$BASE/r.XXXXXX") || infra "mktemp failed"
 chmod 755 "$ROOT"
 cp -a "$TPL/." "$ROOT/" || infra "cannot copy the template"
 

@@ -212,7 +212,7 @@ Test(rules, pci_controller_machine_root_port_on_i440fx)
         "    <controller type='pci' index='1' model='pcie-root-port'/>\n"  /* 7 */
         TAIL);
     const domlint_diag *d = expect_one(r, "pci-controller-machine", DOMLINT_SEV_ERROR, 7,
-                                       "pcie-root-port is a PCI Express controller, but machine 'pc-i440fx-7.2'");
+                                       "pcie-root-port is a PCI Express controller, but the i440FX (PIIX3, conventional PCI) machine 'pc-i440fx-7.2'");
 
     test_assert_contains(d->message, "conventional PCI root bus");
     cr_assert_not_null(d->fixit);
@@ -303,7 +303,7 @@ Test(rules, disk_bus_ide_on_q35)
         "    </disk>\n"
         TAIL);
     const domlint_diag *d = expect_one(r, "disk-bus", DOMLINT_SEV_ERROR, 6,
-                                       "disk 'hda' uses bus='ide', but machine 'pc-q35-7.2'");
+                                       "disk 'hda' uses bus='ide', but the Q35 (ICH9, PCI Express) machine 'pc-q35-7.2'");
 
     test_assert_contains(d->message, "has no IDE controller");
     cr_assert_not_null(d->fixit);

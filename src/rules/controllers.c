@@ -45,16 +45,16 @@ check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
     if (!root_model) {
         if (chk->family && dl_pci_model_is_root(c->model))
             dl_warning(chk, c->node,
-                       "machine '%s' (%s) has no PCI bus: QEMU will not create this %s",
-                       dl_machine_label(chk), chk->family->title, c->model);
+                       "the %s machine '%s' has no PCI bus: QEMU will not create this %s",
+                       chk->family->title, dl_machine_label(chk), c->model);
         return;
     }
     if (dl_str_eq(c->model, root_model))
         return;
     if (c->index.present)
         d = dl_error(chk, c->node,
-                     "the PCI controller with index 0 is the root bus, which on machine '%s' (%s) is a %s, not a %s",
-                     dl_machine_label(chk), chk->family->title, root_model,
+                     "the PCI controller with index 0 is the root bus, which on the %s machine '%s' is a %s, not a %s",
+                     chk->family->title, dl_machine_label(chk), root_model,
                      c->model ? c->model : "(no model)");
     else
         d = dl_error(chk, c->node,
@@ -164,7 +164,7 @@ report_unavailable(dl_check *chk, const dl_device *c)
 
     if (dl_str_eq(c->model, "pci-expander-bus")) {
         d = dl_error(chk, c->node,
-                     "pci-expander-bus (pxb) exists only on i440fx machines; machine '%s' is %s",
+                     "pci-expander-bus (pxb) exists only on i440fx machines; '%s' is a %s machine",
                      machine, f->title);
         if (dl_family_allows_controller(f, "pcie-expander-bus"))
             dl_diag_fixit(d, "use model='pcie-expander-bus' with a pcie-root-port behind it");
@@ -172,7 +172,7 @@ report_unavailable(dl_check *chk, const dl_device *c)
     }
     if (dl_str_eq(c->model, "pcie-expander-bus")) {
         d = dl_error(chk, c->node,
-                     "pcie-expander-bus (pxb-pcie) exists only on q35 and ARM virt machines; machine '%s' is %s",
+                     "pcie-expander-bus (pxb-pcie) exists only on q35 and ARM virt machines; '%s' is a %s machine",
                      machine, f->title);
         if (dl_family_allows_controller(f, "pci-expander-bus"))
             dl_diag_fixit(d, "use model='pci-expander-bus'");
@@ -180,14 +180,14 @@ report_unavailable(dl_check *chk, const dl_device *c)
     }
     if (is_express_only(c->model) && f->root == DL_ROOT_PCI) {
         d = dl_error(chk, c->node,
-                     "%s is a PCI Express controller, but machine '%s' (%s) has a conventional PCI root bus (pci-root)",
-                     c->model, machine, f->title);
+                     "%s is a PCI Express controller, but the %s machine '%s' has a conventional PCI root bus (pci-root)",
+                     c->model, f->title, machine);
         if (dl_family_allows_controller(f, "pci-bridge"))
             dl_diag_fixit(d, "use model='pci-bridge', or a PCI Express machine type such as q35");
         return;
     }
-    dl_error(chk, c->node, "%s controllers do not exist on machine '%s' (%s)", c->model, machine,
-             f->title);
+    dl_error(chk, c->node, "%s controllers do not exist on the %s machine '%s'", c->model, f->title,
+             machine);
 }
 
 static void
@@ -204,8 +204,8 @@ check_pci_controller_machine(dl_check *chk)
             continue;
         }
         if (chk->family->root == DL_ROOT_NONE) {
-            dl_error(chk, c->node, "machine '%s' (%s) has no PCI bus, so a %s cannot exist",
-                     dl_machine_label(chk), chk->family->title, c->model);
+            dl_error(chk, c->node, "the %s machine '%s' has no PCI bus, so a %s cannot exist",
+                     chk->family->title, dl_machine_label(chk), c->model);
             continue;
         }
         if (!dl_family_allows_controller(chk->family, c->model))

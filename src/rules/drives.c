@@ -121,8 +121,8 @@ check_disk_bus(dl_check *chk)
         domlint_diag *diag;
 
         if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "ide") && !chk->family->has_ide) {
-            diag = dl_error(chk, d->node, "machine '%s' (%s) has no IDE controller, and QEMU cannot add one",
-                            dl_machine_label(chk), chk->family->title);
+            diag = dl_error(chk, d->node, "the %s machine '%s' has no IDE controller, and QEMU cannot add one",
+                            chk->family->title, dl_machine_label(chk));
             if (dl_family_has_disk_bus(chk->family, "sata"))
                 dl_diag_fixit(diag, "remove it and attach the disks with bus='sata'");
             continue;
@@ -131,23 +131,23 @@ check_disk_bus(dl_check *chk)
             continue;
         if (dl_str_eq(d->bus, "fdc") || dl_str_eq(d->device, "floppy")) {
             if (!chk->family->has_floppy && !chk->family->has_fdc && !chk->family->fdc_explicit)
-                dl_error(chk, d->node, "machine '%s' (%s) cannot attach floppy drives",
-                         dl_machine_label(chk), chk->family->title);
+                dl_error(chk, d->node, "the %s machine '%s' cannot attach floppy drives",
+                         chk->family->title, dl_machine_label(chk));
             continue;
         }
         if (dl_family_has_disk_bus(chk->family, d->bus))
             continue;
         if (dl_str_eq(d->bus, "ide")) {
-            diag = dl_error(chk, d->node, "disk '%s' uses bus='ide', but machine '%s' (%s) has no IDE controller",
-                            disk_name(d), dl_machine_label(chk), chk->family->title);
+            diag = dl_error(chk, d->node, "disk '%s' uses bus='ide', but the %s machine '%s' has no IDE controller",
+                            disk_name(d), chk->family->title, dl_machine_label(chk));
             if (dl_family_has_disk_bus(chk->family, "sata"))
                 dl_diag_fixit(diag, "use bus='sata' (AHCI) and an sdX target name");
             else if (dl_family_has_disk_bus(chk->family, "scsi"))
                 dl_diag_fixit(diag, "use bus='scsi' or bus='virtio'");
             continue;
         }
-        dl_error(chk, d->node, "disk '%s' uses bus='%s', which machine '%s' (%s) does not have",
-                 disk_name(d), d->bus, dl_machine_label(chk), chk->family->title);
+        dl_error(chk, d->node, "disk '%s' uses bus='%s', which the %s machine '%s' does not have",
+                 disk_name(d), d->bus, chk->family->title, dl_machine_label(chk));
     }
 }
 

@@ -38,8 +38,8 @@ check_address_type(dl_check *chk)
                 dl_family_has_address_type(chk->family, machine_addr_types[t].name))
                 continue;
             what = dl_device_describe(d);
-            dl_error(chk, d->addr.node, "%s has a '%s' address, but machine '%s' (%s) has no %s bus",
-                     what, machine_addr_types[t].name, dl_machine_label(chk), chk->family->title,
+            dl_error(chk, d->addr.node, "%s has a '%s' address, but the %s machine '%s' has no %s bus",
+                     what, machine_addr_types[t].name, chk->family->title, dl_machine_label(chk),
                      machine_addr_types[t].name);
         }
         if (d->addr.zpci && !dl_family_has_address_type(chk->family, "ccw"))
@@ -178,24 +178,34 @@ const dl_rule dl_rule_zpci = {
 
 /* --------------------------------------------------------- hostdev-source */
 
+/*
+ * What identifies the host device behind a <hostdev>: every attribute of
+ * its <source> children (address, vendor, product, adapter), numbers
+ * normalised so that 0x0a and 10 compare equal.  NULL when there is no source.
+ */
 static char *
 source_key(const dl_device *d)
 {
-    xmlNode *a = d->source_address;
-    const char *attrs[] = { "domain", "bus", "slot", "function", "controller", "target", "unit", "uuid" };
+    xmlNode *source = d->source_address ? d->source_address->parent : NULL;
     g_autoptr(GString) key = NULL;
 
-    if (!a)
+    if (!source)
+        source = dl_device_child(d, "source");
+    if (!source)
         return NULL;
     key = g_string_new(d->subsys ? d->subsys : "");
-    for (gsize i = 0; i < G_N_ELEMENTS(attrs); i++) {
-        dl_num n = dl_num_attr(a, attrs[i], 0);
-        if (n.valid)
-            g_string_append_printf(key, "/%" G_GUINT64_FORMAT, n.value);
-        else if (n.present)
-            g_string_append_printf(key, "/%s", n.text);
-        else
-            g_string_append(key, "/-");
+    for (xmlNode *c = source->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        g_string_append_printf(key, "|%s", (const char *) c->name);
+        for (xmlAttr *a = c->properties; a; a = a->next) {
+            g_autofree char *v = (char *) xmlNodeGetContent((xmlNode *) a);
+            dl_num n = dl_num_parse(v, 0);
+            if (n.valid)
+                g_string_append_printf(key, " %s=%" G_GUINT64_FORMAT, (const char *) a->name, n.value);
+            else
+                g_string_append_printf(key, " %s=%s", (const char *) a->name, v ? v : "");
+        }
     }
     return g_string_free(g_steal_pointer(&key), FALSE);
 }
@@ -289,19 +299,19 @@ check_machine_features(dl_check *chk)
     if (!chk->family)
         return;
     if (chk->dom->smm_tseg && !dl_family_has_feature(chk->family, "smm-tseg"))
-        dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on q35 machines, not on '%s' (%s)",
-                 dl_machine_label(chk), chk->family->title);
+        dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on q35 machines, not on the %s machine '%s'",
+                 chk->family->title, dl_machine_label(chk));
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") &&
             !dl_family_has_feature(chk->family, "virtio-iommu"))
-            dl_error(chk, d->node, "the virtio IOMMU exists only on q35 and ARM virt machines, not on '%s' (%s)",
-                     dl_machine_label(chk), chk->family->title);
+            dl_error(chk, d->node, "the virtio IOMMU exists only on q35 and ARM virt machines, not on the %s machine '%s'",
+                     chk->family->title, dl_machine_label(chk));
         if ((d->kind == DL_DEV_SERIAL || d->kind == DL_DEV_CONSOLE) &&
             dl_str_eq(d->bus, "system-serial") &&
             !dl_str_eq(dl_default_model(chk, "serial", NULL), "system"))
-            dl_error(chk, d->node, "a system-serial port exists only on machines whose serial port is built into the board (ARM, RISC-V virt), not on '%s' (%s)",
-                     dl_machine_label(chk), chk->family->title);
+            dl_error(chk, d->node, "a system-serial port exists only on machines whose serial port is built into the board (ARM, RISC-V virt), not on the %s machine '%s'",
+                     chk->family->title, dl_machine_label(chk));
     }
 }
 

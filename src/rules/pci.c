@@ -87,8 +87,8 @@ static void
 report_no_pci(dl_check *chk, const xmlNode *node, const char *what)
 {
     domlint_diag *d = dl_error(chk, node,
-                               "machine '%s' (%s) has no PCI bus, but %s is a PCI device",
-                               dl_machine_label(chk), chk->family->title, what);
+                               "the %s machine '%s' has no PCI bus, but %s is a PCI device",
+                               chk->family->title, dl_machine_label(chk), what);
     dl_diag_fixit(d, "remove it, or use a device that does not need PCI");
 }
 
@@ -351,8 +351,8 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
     addr = dl_pci_addr_str(&d->addr);
     what = dl_device_describe(d);
     diag = dl_error(chk, d->addr.node,
-                    "%s is at %s, which machine '%s' (%s) reserves for its builtin %s",
-                    what, addr, dl_machine_label(chk), chk->family->title, b->device);
+                    "%s is at %s, which the %s machine '%s' reserves for its builtin %s",
+                    what, addr, chk->family->title, dl_machine_label(chk), b->device);
     dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
 }
 

@@ -8,6 +8,7 @@
 
 #include "rules/rules.h"
 
+extern const dl_rule dl_rule_schema;
 extern const dl_rule dl_rule_pci_root;
 extern const dl_rule dl_rule_controller_index;
 extern const dl_rule dl_rule_pci_controller_machine;
@@ -45,6 +46,7 @@ extern const dl_rule dl_rule_usb_controller;
 extern const dl_rule dl_rule_usb_address;
 
 const dl_rule *const dl_rules[] = {
+    &dl_rule_schema,
     &dl_rule_machine_type,
     &dl_rule_emulator_arch,
     &dl_rule_pci_root,

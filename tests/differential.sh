@@ -1,0 +1,175 @@
+#!/bin/bash
+# differential.sh [FIXTURE.xml...] — domlint's verdict against libvirt's.
+#
+# For every fixture (default: all of fixtures/**/*.xml except *.fixed.xml)
+# domlint's verdict (exit 0 = accepted, otherwise rejected) must equal what
+# libvirt 9.0's QEMU driver says to 'virsh define --validate', asked through
+# tests/libvirt-oracle.sh (embedded driver, no daemon).
+#
+# Where domlint is deliberately stricter than libvirt's define (a rule QEMU
+# enforces only when it starts), the fixture says so in a sidecar
+# <case>.libvirt containing the line
+#     stricter: start
+# and the test proves it: domlint rejects, libvirt's define accepts, and
+# 'libvirt-oracle.sh --start' (start paused, then destroy) fails.
+#
+# Output is TAP, ending with a '# agreement: N/M' comment.  Without root,
+# virsh, unshare, qemu-system-x86_64 or libvirt's QEMU driver the whole test
+# is skipped, and says why (on stdout and stderr).
+#
+# Environment: top_srcdir, top_builddir as for golden.sh; DIFF_JOBS (default
+# 2) cases run in parallel.
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+top_builddir=${top_builddir:-$top_srcdir/build}
+DOMLINT=$top_builddir/domlint
+ORACLE=$top_srcdir/tests/libvirt-oracle.sh
+FIXTURES=$top_srcdir/fixtures
+JOBS=${DIFF_JOBS:-2}
+export LC_ALL=C
+
+skip() {
+    echo "1..0 # SKIP libvirt QEMU driver not available: $*"
+    echo "differential.sh: SKIPPED: libvirt QEMU driver not available: $*" >&2
+    exit 0
+}
+
+[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
+
+# --- is libvirt's QEMU driver usable here?
+[ "$(id -u)" = 0 ] || skip "not root (the oracle needs the privileged embedded driver and unshare -m)"
+command -v virsh >/dev/null || skip "virsh not installed"
+command -v unshare >/dev/null || skip "unshare not installed"
+command -v xmllint >/dev/null || skip "xmllint not installed"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+drv=
+for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver /usr/lib/libvirt/connection-driver; do
+    [ -e "$d/libvirt_driver_qemu.so" ] && drv=$d/libvirt_driver_qemu.so
+done
+[ -n "$drv" ] || skip "libvirt_driver_qemu.so not found (libvirt-daemon-driver-qemu not installed)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX") || exit 99
+cleanup() {
+    # only our own background jobs; each oracle kills the QEMU it started
+    local p
+    for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 99' INT TERM HUP
+
+# a domain every working setup accepts: proves the oracle itself runs
+cat > "$tmp/probe.xml" <<'EOF'
+<domain type='qemu'>
+  <name>differential-probe</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+</domain>
+EOF
+probe=$("$ORACLE" "$tmp/probe.xml" 2>&1)
+case $? in
+    0) ;;
+    *) skip "the embedded driver rejects a minimal domain: $(echo "$probe" | tr '\n' ' ')" ;;
+esac
+
+# --- the cases
+if [ $# -gt 0 ]; then
+    for f in "$@"; do readlink -f "$f"; done > "$tmp/cases"
+else
+    find "$FIXTURES" -name '*.xml' ! -name '*.fixed.xml' | sort > "$tmp/cases"
+fi
+total=$(wc -l < "$tmp/cases")
+
+# run_case I FILE: writes $tmp/I.res: line 1 "ok"/"not ok"/"agree"/..., then comments
+run_case() {
+    local i=$1 f=$2 res=$tmp/$1.res
+    local side=${f%.xml}.libvirt stricter= dl lv lvmsg rc out
+    [ -f "$side" ] && grep -qE '^[[:space:]]*stricter:[[:space:]]*start[[:space:]]*$' "$side" && stricter=start
+
+    out=$("$DOMLINT" --color=never "$f" 2>&1)
+    case $? in
+        0) dl=OK ;;
+        1) dl=ERROR ;;
+        *) dl=FAIL ;;
+    esac
+    lvmsg=$("$ORACLE" "$f" 2>&1); rc=$?
+    case $rc in
+        0) lv=OK ;;
+        1) lv=ERROR ;;
+        *) lv=FAIL ;;
+    esac
+    {
+        if [ $dl = FAIL ] || [ $lv = FAIL ]; then
+            echo "not ok"
+            echo "could not run: domlint=$dl libvirt=$lv"
+        elif [ -n "$stricter" ]; then
+            if [ $dl != ERROR ] || [ $lv != OK ]; then
+                echo "not ok"
+                echo "declared stricter than define: expected domlint=ERROR libvirt-define=OK, got domlint=$dl libvirt-define=$lv"
+            else
+                smsg=$("$ORACLE" --start "$f" 2>&1); src=$?
+                if [ $src = 1 ]; then
+                    echo "ok"
+                    echo "domlint=ERROR, libvirt define=OK, start=ERROR (stricter: start, proven)"
+                else
+                    echo "not ok"
+                    echo "declared stricter at start, but libvirt --start said (exit $src):"
+                    lvmsg=$smsg
+                fi
+            fi
+        elif [ $dl = $lv ]; then
+            echo "ok"
+            echo "both $dl"
+        else
+            echo "not ok"
+            echo "domlint=$dl libvirt=$lv"
+        fi
+        echo "libvirt: $lvmsg" | head -3
+        [ -z "$out" ] || echo "$out" | grep -v ": note: " | sed "s/^/domlint: /" | head -5
+    } > "$res"
+}
+
+echo "1..$total"
+start_time=$(date +%s)
+i=0
+running=0
+while read -r f; do
+    i=$((i + 1))
+    run_case "$i" "$f" &
+    running=$((running + 1))
+    if [ $running -ge "$JOBS" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+done < "$tmp/cases"
+wait
+
+agree=0
+i=0
+while read -r f; do
+    i=$((i + 1))
+    name=${f#"$FIXTURES"/}
+    name=${name%.xml}
+    res=$tmp/$i.res
+    if [ ! -s "$res" ]; then
+        echo "not ok $i - $name"
+        echo "# no result (the case was interrupted)"
+        continue
+    fi
+    status=$(head -1 "$res")
+    if [ "$status" = ok ]; then
+        agree=$((agree + 1))
+        echo "ok $i - $name: $(sed -n 2p "$res")"
+    else
+        echo "not ok $i - $name"
+        tail -n +2 "$res" | sed 's/^/# /'
+    fi
+done < "$tmp/cases"
+echo "# agreement: $agree/$total ($(( $(date +%s) - start_time ))s, $JOBS in parallel)"
+[ $agree = $total ]
