@@ -168,6 +168,15 @@ result_fail(domlint_result *r, const char *reason)
     r->failure = g_strdup(reason);
 }
 
+domlint_result *
+dl_result_failed(const char *name, const char *reason)
+{
+    domlint_result *r = result_new(name);
+
+    result_fail(r, reason);
+    return r;
+}
+
 static void
 resolve_machine(dl_check *chk)
 {
@@ -217,14 +226,18 @@ run_rules(domlint_ctx *ctx, dl_check *chk)
 static domlint_result *
 check_source(domlint_ctx *ctx, const char *name, dl_source *src, const char *reason)
 {
+    if (!src)
+        return dl_result_failed(name, reason);
+    return dl_check_parsed(ctx, name, src, NULL);
+}
+
+domlint_result *
+dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrArray *fixes)
+{
     domlint_result *result = result_new(name);
     xmlNode *root;
     dl_check chk = { 0 };
 
-    if (!src) {
-        result_fail(result, reason);
-        return result;
-    }
     root = xmlDocGetRootElement(src->doc);
     if (!root || strcmp((const char *) root->name, "domain") != 0) {
         g_autofree char *why = g_strdup_printf("root element is <%s>, not <domain>: not a libvirt domain XML",
@@ -236,6 +249,7 @@ check_source(domlint_ctx *ctx, const char *name, dl_source *src, const char *rea
     chk.file = name;
     chk.src = src;
     chk.diags = result->diags;
+    chk.fixes = fixes;
     chk.dom = dl_domain_new(src->doc);
     resolve_machine(&chk);
     chk.topo = dl_topology_build(&chk);

@@ -83,9 +83,37 @@ const char *domlint_ctx_machine_db(const domlint_ctx *ctx);
  */
 domlint_result *domlint_check_file(domlint_ctx *ctx, const char *path);
 
+/*
+ * Read PATH ("-" = standard input) with the limits the checker applies.
+ * Returns the bytes (NUL-terminated, caller frees) and *LEN, or NULL with
+ * a one-line *REASON (caller frees).
+ */
+char *domlint_read_input(const char *path, gsize *len, char **reason);
+
 /* Check a document held in memory; NAME is used in diagnostics. */
 domlint_result *domlint_check_memory(domlint_ctx *ctx, const char *name,
                                      const char *data, gsize len);
+
+/*
+ * Fix a document (--fix): repeatedly apply the repairs rules know, as small
+ * edits of the text, until none is left.  The result lists every applied
+ * repair first (severity note, message "fixed: ..."), then the findings that
+ * remain.  *FIXED (caller frees) is the repaired text, byte-identical to
+ * the input when there was nothing to fix; NULL when the input could not be
+ * read or parsed (the result then has status DOMLINT_FILE_FAILED).
+ */
+domlint_result *domlint_fix_memory(domlint_ctx *ctx, const char *name, const char *data,
+                                   gsize len, char **fixed, gsize *fixed_len);
+domlint_result *domlint_fix_file(domlint_ctx *ctx, const char *path, char **fixed,
+                                 gsize *fixed_len);
+
+/*
+ * Replace PATH with DATA atomically (temporary file in the same directory,
+ * fsync, rename; mode and owner kept; a symlink's target is replaced).
+ * Refuses, leaving PATH untouched, when its contents are no longer ORIGINAL.
+ */
+gboolean domlint_save_atomic(const char *path, const char *data, gsize len,
+                             const char *original, gsize original_len, GError **error);
 
 /* Rule registry, for --list-rules and --explain. */
 typedef struct {
@@ -106,6 +134,12 @@ typedef struct {
 char *domlint_format_text(const domlint_result *result, const domlint_text_options *options);
 /* One JSON document for all RESULTS (array of domlint_result*). */
 char *domlint_format_json(GPtrArray *results);
+/*
+ * One SARIF 2.1.0 log for all RESULTS (array of domlint_result*), as GitHub
+ * code scanning reads it: every rule in tool.driver.rules, one result per
+ * finding, failed files as invocation notifications.
+ */
+char *domlint_format_sarif(GPtrArray *results);
 
 const char *domlint_version(void);
 

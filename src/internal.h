@@ -39,4 +39,16 @@ struct dl_check {
     dl_topology *topo;
     GPtrArray *diags;
     const dl_rule *rule;     /* the rule now running; its id goes on each finding */
+    GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
 };
+
+/*
+ * Check a parsed document.  With FIXES (an array freeing dl_fix*), rules
+ * also record their repairs there; they point into SRC's tree, so SRC must
+ * outlive them.  Caller frees the result.
+ */
+/* A result for NAME that could not be checked, for REASON. */
+domlint_result *dl_result_failed(const char *name, const char *reason);
+
+domlint_result *dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src,
+                                GPtrArray *fixes);

@@ -15,6 +15,7 @@
 #include <libxml/parserInternals.h>
 
 #include "load.h"
+#include "domlint.h"
 
 typedef struct {
     gboolean saw_entity;
@@ -88,6 +89,142 @@ parse_error_text(const load_guard *guard)
     return g_strdup_printf("malformed XML: %s", guard->first_error);
 }
 
+static gboolean ends_name(char c);
+
+/*
+ * Element spans, found by walking the tree and the text together.  Every
+ * element's start tag is the next "<name" in the text after the previous
+ * element's start tag (or its end, for a sibling), outside comments,
+ * processing instructions and CDATA; text cannot contain a raw '<'.
+ * libxml2's own record_info loses the start of elements with content
+ * (2.9.14), so it is not used.
+ */
+/* Just past the first TERMINATOR at or after FROM, or LEN when there is none. */
+static gsize
+past(const char *t, gsize len, gsize from, const char *terminator)
+{
+    const char *hit = from < len ? g_strstr_len(t + from, (gssize) (len - from), terminator) : NULL;
+
+    return hit ? (gsize) (hit - t) + strlen(terminator) : len;
+}
+
+/* When a comment, CDATA section, PI or declaration starts at AT, the offset after it; else AT. */
+static gsize
+skip_markup(const char *t, gsize len, gsize at)
+{
+    if (g_str_has_prefix(t + at, "<!--"))
+        return past(t, len, at + 4, "-->");
+    if (g_str_has_prefix(t + at, "<![CDATA["))
+        return past(t, len, at + 9, "]]>");
+    if (g_str_has_prefix(t + at, "<?"))
+        return past(t, len, at + 2, "?>");
+    if (g_str_has_prefix(t + at, "<!"))
+        return past(t, len, at + 2, ">");
+    return at;
+}
+
+/* The next "<NEEDLE" (start or end tag) at or after AT, outside other markup. */
+static gssize
+next_tag(const dl_source *src, gsize at, const char *needle)
+{
+    gsize n = strlen(needle);
+
+    while (at < src->len) {
+        const char *lt = memchr(src->text + at, '<', src->len - at);
+        gsize pos, skipped;
+        if (!lt)
+            return -1;
+        pos = (gsize) (lt - src->text);
+        skipped = skip_markup(src->text, src->len, pos);
+        if (skipped != pos) {
+            at = skipped;
+            continue;
+        }
+        if (strncmp(src->text + pos, needle, n) == 0 && ends_name(src->text[pos + n]))
+            return (gssize) pos;
+        at = pos + 1;
+    }
+    return -1;
+}
+
+/* Just past the '>' that ends the tag starting at AT (quotes respected); *EMPTY for "/>". */
+static gssize
+tag_end(const dl_source *src, gsize at, gboolean *empty)
+{
+    char q = 0;
+
+    for (gsize i = at + 1; i < src->len; i++) {
+        char c = src->text[i];
+        if (q) {
+            if (c == q)
+                q = 0;
+        } else if (c == '"' || c == '\'') {
+            q = c;
+        } else if (c == '>') {
+            *empty = src->text[i - 1] == '/';
+            return (gssize) i + 1;
+        }
+    }
+    return -1;
+}
+
+static char *
+qualified_name(const xmlNode *node)
+{
+    if (node->ns && node->ns->prefix)
+        return g_strdup_printf("%s:%s", (const char *) node->ns->prefix, (const char *) node->name);
+    return g_strdup((const char *) node->name);
+}
+
+/* Record NODE's span, and its descendants'; returns the offset after NODE, or -1. */
+static gssize
+walk_spans(dl_source *src, const xmlNode *node, gsize cursor)
+{
+    g_autofree char *name = qualified_name(node);
+    g_autofree char *open = g_strdup_printf("<%s", name);
+    g_autofree char *close = g_strdup_printf("</%s", name);
+    gssize start = next_tag(src, cursor, open);
+    gssize after, end;
+    gboolean empty = FALSE;
+    dl_span *span;
+
+    if (start < 0)
+        return -1;
+    after = tag_end(src, (gsize) start, &empty);
+    if (after < 0)
+        return -1;
+    if (!empty) {
+        for (const xmlNode *c = node->children; c; c = c->next) {
+            if (c->type != XML_ELEMENT_NODE)
+                continue;
+            after = walk_spans(src, c, (gsize) after);
+            if (after < 0)
+                return -1;
+        }
+        end = next_tag(src, (gsize) after, close);
+        if (end < 0)
+            return -1;
+        after = tag_end(src, (gsize) end, &empty);
+        if (after < 0)
+            return -1;
+    }
+    span = g_new(dl_span, 1);
+    span->begin = (gsize) start;
+    span->end = (gsize) after;
+    g_hash_table_insert(src->spans, (gpointer) node, span);
+    return after;
+}
+
+static void
+record_spans(dl_source *src)
+{
+    xmlNode *root = xmlDocGetRootElement(src->doc);
+
+    src->spans = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    if (root && walk_spans(src, root, 0) < 0)
+        g_hash_table_remove_all(src->spans);   /* unknown rather than wrong */
+}
+
 static GArray *
 index_lines(const char *text, gsize len)
 {
@@ -133,11 +270,14 @@ dl_source_parse(const char *data, gsize len, char **reason)
     src->len = len;
     src->line_starts = index_lines(src->text, len);
 
-    ctxt = xmlNewParserCtxt();
+    ctxt = xmlCreateMemoryParserCtxt(src->text, (int) len);
     if (!ctxt) {
         *reason = g_strdup("out of memory creating the XML parser");
         return NULL;
     }
+    xmlCtxtUseOptions(ctxt, opts);
+    /* the bytes were checked to be UTF-8: no conversion, so offsets stay byte offsets */
+    xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
     ctxt->_private = &guard;
     ctxt->sax->entityDecl = guard_entity_decl;
     ctxt->sax->internalSubset = guard_internal_subset;
@@ -146,7 +286,9 @@ dl_source_parse(const char *data, gsize len, char **reason)
     /* errors are collected, never printed */
     ctxt->sax->serror = guard_error;
 
-    src->doc = xmlCtxtReadMemory(ctxt, src->text, (int) len, NULL, "UTF-8", opts);
+    xmlParseDocument(ctxt);
+    src->doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
     if (guard.saw_entity || guard.saw_dtd) {
         *reason = g_strdup(guard.saw_entity
                            ? "document declares or references XML entities; domain XML never needs them and domlint does not expand them"
@@ -163,6 +305,8 @@ dl_source_parse(const char *data, gsize len, char **reason)
     }
     g_free(guard.first_error);
     xmlFreeParserCtxt(ctxt);
+    /* where each element starts and ends in the text, for locations and --fix */
+    record_spans(src);
     return g_steal_pointer(&src);
 }
 
@@ -186,8 +330,8 @@ read_stream(FILE *fp, GByteArray *buf, char **reason)
     return TRUE;
 }
 
-dl_source *
-dl_source_load(const char *path, char **reason)
+char *
+domlint_read_input(const char *path, gsize *len, char **reason)
 {
     g_autoptr(GByteArray) buf = g_byte_array_new();
     FILE *fp = NULL;
@@ -214,7 +358,20 @@ dl_source_load(const char *path, char **reason)
     }
     if (!ok)
         return NULL;
-    return dl_source_parse((const char *) buf->data, buf->len, reason);
+    *len = buf->len;
+    g_byte_array_append(buf, (const guint8 *) "", 1);
+    return (char *) g_byte_array_free(g_steal_pointer(&buf), FALSE);
+}
+
+dl_source *
+dl_source_load(const char *path, char **reason)
+{
+    gsize len = 0;
+    g_autofree char *data = domlint_read_input(path, &len, reason);
+
+    if (!data)
+        return NULL;
+    return dl_source_parse(data, len, reason);
 }
 
 void
@@ -226,6 +383,8 @@ dl_source_free(dl_source *src)
         xmlFreeDoc(src->doc);
     if (src->line_starts)
         g_array_unref(src->line_starts);
+    if (src->spans)
+        g_hash_table_unref(src->spans);
     g_free(src->text);
     g_free(src);
 }
@@ -253,43 +412,60 @@ ends_name(char c)
 }
 
 /*
- * Where NODE's start tag begins.  libxml2 records the line on which a start
- * tag ends, so a tag spread over several lines is looked for backwards from
- * there: the last "<name" that starts before the end of that line.
+ * The offset of NODE's '<', found from the line libxml2 recorded for it.
+ * libxml2 records the line on which a start tag ends, so a tag spread over
+ * several lines is looked for backwards from there: the last "<name" that
+ * starts before the end of that line.  -1 when not found.
  */
-static gboolean
-locate(const dl_source *src, const xmlNode *node, int *line, int *column)
+static gssize
+find_start(const dl_source *src, const xmlNode *node)
 {
-    long recorded = node ? xmlGetLineNo(node) : -1;
+    long recorded = xmlGetLineNo(node);
     g_autofree char *needle = NULL;
-    gsize end, from, len;
-    const char *hit = NULL;
+    gsize end, len, from;
 
-    *line = recorded > 0 ? (int) recorded : 0;
-    *column = 0;
-    if (recorded <= 0 || !src->line_starts || (guint) recorded > src->line_starts->len)
-        return FALSE;
-    if (node->type != XML_ELEMENT_NODE)
-        return FALSE;
+    if (recorded <= 0 || !src->line_starts || (guint) recorded > src->line_starts->len ||
+        node->type != XML_ELEMENT_NODE)
+        return -1;
     end = (guint) recorded < src->line_starts->len
           ? g_array_index(src->line_starts, gsize, recorded) : src->len;
-    needle = g_strdup_printf("<%s", (const char *) node->name);
+    needle = node->ns && node->ns->prefix
+             ? g_strdup_printf("<%s:%s", (const char *) node->ns->prefix, (const char *) node->name)
+             : g_strdup_printf("<%s", (const char *) node->name);
     len = strlen(needle);
     from = end;
     while (from > 0) {
         const char *found = g_strrstr_len(src->text, (gssize) from, needle);
         if (!found)
-            break;
-        if (ends_name(found[len])) {
-            hit = found;
-            break;
-        }
+            return -1;
+        if (ends_name(found[len]))
+            return found - src->text;
         from = (gsize) (found - src->text) + len - 1;
     }
-    if (!hit)
+    return -1;
+}
+
+static gboolean
+locate(const dl_source *src, const xmlNode *node, int *line, int *column)
+{
+    dl_span span;
+    gssize start = -1;
+
+    *line = 0;
+    *column = 0;
+    if (!node)
         return FALSE;
-    *line = line_of_offset(src, (gsize) (hit - src->text));
-    *column = (int) ((gsize) (hit - src->text) - g_array_index(src->line_starts, gsize, *line - 1)) + 1;
+    if (dl_source_span(src, node, &span))
+        start = (gssize) span.begin;
+    else if (src->line_starts)
+        start = find_start(src, node);
+    if (start < 0) {
+        long recorded = xmlGetLineNo(node);
+        *line = recorded > 0 ? (int) recorded : 0;
+        return FALSE;
+    }
+    *line = line_of_offset(src, (gsize) start);
+    *column = (int) ((gsize) start - g_array_index(src->line_starts, gsize, *line - 1)) + 1;
     return TRUE;
 }
 
@@ -309,4 +485,21 @@ dl_source_column(const dl_source *src, const xmlNode *node)
 
     locate(src, node, &line, &column);
     return column;
+}
+
+gboolean
+dl_source_span(const dl_source *src, const xmlNode *node, dl_span *span)
+{
+    const dl_span *found;
+
+    if (!src->spans || !node)
+        return FALSE;
+    found = g_hash_table_lookup(src->spans, node);
+    if (!found)
+        return FALSE;
+    if (found->begin >= src->len || src->text[found->begin] != '<')
+        return FALSE;
+    if (span)
+        *span = *found;
+    return TRUE;
 }

@@ -17,11 +17,18 @@
  */
 #define DL_MAX_FILE_SIZE (8u * 1024u * 1024u)
 
+/* Byte offsets of an element in the text: its '<' and just past its end. */
+typedef struct {
+    gsize begin;
+    gsize end;
+} dl_span;
+
 typedef struct {
     xmlDoc *doc;
     char *text;            /* the raw bytes, NUL-terminated, for columns */
     gsize len;
     GArray *line_starts;   /* of gsize: offset of the first byte of each line */
+    GHashTable *spans;     /* xmlNode* -> dl_span*, every element of the document */
 } dl_source;
 
 /*
@@ -35,6 +42,9 @@ dl_source *dl_source_load(const char *path, char **reason);
 
 void dl_source_free(dl_source *src);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_source, dl_source_free)
+
+/* Where element NODE is in the text; FALSE when unknown.  SPAN may be NULL. */
+gboolean dl_source_span(const dl_source *src, const xmlNode *node, dl_span *span);
 
 /* 1-based line and column of NODE's start tag (0 when unknown). */
 int dl_source_line(const dl_source *src, const xmlNode *node);

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "domlint.h"
+#include "probe.h"
 
 enum {
     EXIT_CLEAN = 0,
@@ -23,6 +26,9 @@ typedef struct {
     char *format;
     char *color;
     gboolean werror;
+    gboolean fix;
+    gboolean in_place;
+    gboolean diff;
     gboolean list_rules;
     gboolean no_schema;
     gboolean version;
@@ -48,6 +54,8 @@ static const char description_text[] =
     "  0  no errors (warnings allowed, unless --werror)\n"
     "  1  errors found\n"
     "  2  could not run: bad usage, an unreadable or malformed input, internal error\n"
+    "With --fix, 0 and 1 describe the repaired result: 1 means errors remain that\n"
+    "cannot be repaired automatically (each says why).\n"
     "\n"
     "The shipped knowledge describes QEMU " DOMLINT_QEMU_VERSION " and libvirt "
     DOMLINT_LIBVIRT_VERSION ".\n"
@@ -77,6 +85,12 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Output format: text (default) or json", "FORMAT" },
         { "werror", 0, 0, G_OPTION_ARG_NONE, &opt->werror,
           "Treat warnings as errors", NULL },
+        { "fix", 0, 0, G_OPTION_ARG_NONE, &opt->fix,
+          "Repair what can be repaired: the fixed XML goes to standard output, the report to standard error", NULL },
+        { "in-place", 'i', 0, G_OPTION_ARG_NONE, &opt->in_place,
+          "With --fix: replace each file atomically (a symlink's target; mode kept)", NULL },
+        { "diff", 0, 0, G_OPTION_ARG_NONE, &opt->diff,
+          "With --fix: print a unified diff of the repairs and change nothing", NULL },
         { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt->disable,
           "Turn off RULE (repeatable, or comma-separated; 'all' for every rule)", "RULE" },
         { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt->enable,
@@ -186,6 +200,81 @@ cli_options_clear(cli_options *opt)
     g_strfreev(opt->inputs);
 }
 
+/* A unified diff of OLD and NEW, by diff(1), on standard output. */
+static gboolean
+print_diff(const char *name, const char *old, gsize old_len, const char *new, gsize new_len)
+{
+    g_autofree char *dir = g_dir_make_tmp("domlint-diff-XXXXXX", NULL);
+    g_autofree char *a = NULL, *b = NULL, *out = NULL, *label_a = NULL, *label_b = NULL;
+    int wait_status = 0;
+    gboolean ok;
+
+    if (!dir)
+        return FALSE;
+    a = g_build_filename(dir, "a", NULL);
+    b = g_build_filename(dir, "b", NULL);
+    label_a = g_strdup_printf("a/%s", name);
+    label_b = g_strdup_printf("b/%s", name);
+    ok = g_file_set_contents(a, old, (gssize) old_len, NULL) &&
+         g_file_set_contents(b, new, (gssize) new_len, NULL);
+    if (ok) {
+        const char *argv[] = { "diff", "-u", "--label", label_a, "--label", label_b, a, b, NULL };
+        ok = g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                          NULL, NULL, &out, NULL, &wait_status, NULL);
+        if (ok && out)
+            fputs(out, stdout);
+    }
+    g_unlink(a);
+    g_unlink(b);
+    g_rmdir(dir);
+    return ok;
+}
+
+static int
+status_of(const domlint_result *r, gboolean werror)
+{
+    if (r->status == DOMLINT_FILE_FAILED)
+        return EXIT_TROUBLE;
+    if (domlint_result_count(r, DOMLINT_SEV_ERROR) ||
+        (werror && domlint_result_count(r, DOMLINT_SEV_WARNING)))
+        return EXIT_FINDINGS;
+    return EXIT_CLEAN;
+}
+
+/* --fix for one file: the repaired text goes to stdout, a diff, or the file itself. */
+static domlint_result *
+fix_one(domlint_ctx *ctx, const cli_options *opt, const char *path)
+{
+    g_autofree char *reason = NULL;
+    g_autofree char *fixed = NULL;
+    gsize len = 0, fixed_len = 0;
+    g_autofree char *data = domlint_read_input(path, &len, &reason);
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    g_autoptr(GError) error = NULL;
+    domlint_result *r;
+
+    if (!data) {
+        /* let the library word the failure the way a check would */
+        return domlint_check_file(ctx, path);
+    }
+    r = domlint_fix_memory(ctx, name, data, len, &fixed, &fixed_len);
+    if (!fixed)
+        return r;
+    if (opt->diff) {
+        if (!print_diff(name, data, len, fixed, fixed_len))
+            fprintf(stderr, "%s: cannot run diff(1)\n", name);
+    } else if (opt->in_place) {
+        gboolean same = fixed_len == len && memcmp(fixed, data, len) == 0;
+        if (!same && !domlint_save_atomic(path, fixed, fixed_len, data, len, &error)) {
+            r->status = DOMLINT_FILE_FAILED;
+            r->failure = g_strdup(error->message);
+        }
+    } else {
+        fwrite(fixed, 1, fixed_len, stdout);
+    }
+    return r;
+}
+
 static int
 run(cli_options *opt)
 {
@@ -206,6 +295,7 @@ run(cli_options *opt)
     domlint_text_options topts = { .color = want_color(opt->color) };
     gboolean json = opt->format && strcmp(opt->format, "json") == 0;
     domlint_ctx *ctx;
+    FILE *report;
     int status = EXIT_CLEAN;
 
     if (opt->format && !json && strcmp(opt->format, "text") != 0) {
@@ -214,6 +304,14 @@ run(cli_options *opt)
     }
     if (!opt->inputs || !opt->inputs[0]) {
         fprintf(stderr, "domlint: no input files (try 'domlint --help')\n");
+        return EXIT_TROUBLE;
+    }
+    if ((opt->in_place || opt->diff) && !opt->fix) {
+        fprintf(stderr, "domlint: --in-place and --diff go with --fix\n");
+        return EXIT_TROUBLE;
+    }
+    if (opt->in_place && opt->diff) {
+        fprintf(stderr, "domlint: choose one of --in-place and --diff\n");
         return EXIT_TROUBLE;
     }
     ctx = domlint_ctx_new(&lopts, &error);
@@ -233,27 +331,35 @@ run(cli_options *opt)
     if (problems->len)
         status = EXIT_TROUBLE;
 
-    for (guint i = 0; i < files->len; i++) {
-        domlint_result *r = domlint_check_file(ctx, g_ptr_array_index(files, i));
-        guint errors = domlint_result_count(r, DOMLINT_SEV_ERROR);
-        guint warnings = domlint_result_count(r, DOMLINT_SEV_WARNING);
+    if (opt->fix && !opt->in_place && !opt->diff && files->len > 1) {
+        fprintf(stderr, "domlint: --fix writes the repaired XML to standard output: give one file, or use --in-place or --diff\n");
+        domlint_ctx_free(ctx);
+        return EXIT_TROUBLE;
+    }
+    /* with --fix the XML or the diff owns standard output, so the report goes to stderr */
+    report = opt->fix && !opt->in_place ? stderr : stdout;
+    if (report == stderr)
+        topts.color = want_color(opt->color) && isatty(STDERR_FILENO);
 
-        if (r->status == DOMLINT_FILE_FAILED) {
+    for (guint i = 0; i < files->len; i++) {
+        const char *path = g_ptr_array_index(files, i);
+        domlint_result *r = opt->fix ? fix_one(ctx, opt, path) : domlint_check_file(ctx, path);
+        int file_status = status_of(r, opt->werror);
+
+        if (r->status == DOMLINT_FILE_FAILED)
             fprintf(stderr, "%s: fatal: %s\n", r->file, r->failure);
-            status = EXIT_TROUBLE;
-        } else if ((errors || (opt->werror && warnings)) && status == EXIT_CLEAN) {
-            status = EXIT_FINDINGS;
-        }
+        if (file_status > status)
+            status = file_status;
         if (!json && r->status == DOMLINT_FILE_CHECKED) {
             g_autofree char *text = domlint_format_text(r, &topts);
-            fputs(text, stdout);
+            fputs(text, report);
         }
         g_ptr_array_add(results, r);
     }
     if (json) {
         g_autofree char *doc = domlint_format_json(results);
-        fputs(doc, stdout);
-        fputc('\n', stdout);
+        fputs(doc, report);
+        fputc('\n', report);
     }
     domlint_ctx_free(ctx);
     if (fflush(stdout) != 0) {
@@ -266,6 +372,7 @@ run(cli_options *opt)
 int
 main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "probe") == 0) return dl_probe_main(argc - 1, argv + 1);
     cli_options opt = { 0 };
     g_autoptr(GError) error = NULL;
     int status;

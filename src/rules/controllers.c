@@ -11,11 +11,23 @@
 #include <string.h>
 
 #include "rules/rules.h"
+#include "fix.h"
 
 static gboolean
 is_pci_controller(const dl_device *d)
 {
     return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
+}
+
+/* The lowest index no controller of TYPE has, from FROM up. */
+static int
+free_index(const dl_check *chk, const char *type, int from)
+{
+    int idx = from;
+
+    while (dl_domain_controller(chk->dom, type, idx))
+        idx++;
+    return idx;
 }
 
 /* ---------------------------------------------------------------- pci-root */
@@ -33,6 +45,26 @@ check_root_index(dl_check *chk, const dl_device *c)
                  "%s is the root bus and must have index 0, not %d: a machine has exactly one root bus",
                  c->model, c->auto_index);
     dl_diag_fixit(d, "remove this controller or give it index='0'");
+    dl_fix_remove(dl_fix_new(chk, c->node, "removed the second root bus (%s with index %d): a machine has one",
+                             c->model, c->auto_index), c->node);
+}
+
+static void
+fix_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
+{
+    g_autofree char *idx = NULL;
+
+    if (!c->model || dl_pci_model_is_root(c->model)) {
+        dl_fix_set(dl_fix_new(chk, c->node, "made the root bus a %s, the root of the %s machine '%s'",
+                              root_model, chk->family->title, dl_machine_label(chk)),
+                   c->node, "model", root_model);
+        return;
+    }
+    /* a controller that took the root's index: give it a free one, libvirt adds the root */
+    idx = g_strdup_printf("%d", free_index(chk, "pci", 1));
+    dl_fix_set(dl_fix_new(chk, c->node, "gave the %s controller index %s; index 0 is the root bus",
+                          c->model, idx),
+               c->node, "index", idx);
 }
 
 static void
@@ -62,6 +94,7 @@ check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
                      c->model ? c->model : "pci", root_model, dl_machine_label(chk));
     dl_diag_fixit(d, "use <controller type='pci' index='0' model='%s'/> as the root and give other PCI controllers index > 0",
                   root_model);
+    fix_root_at_zero(chk, c, root_model);
 }
 
 static void
@@ -76,8 +109,11 @@ check_pci_root(dl_check *chk)
         if (dl_pci_model_is_root(c->model)) {
             check_root_index(chk, c);
             if (c->addr.type != DL_ADDR_NONE)
+            {
                 dl_error(chk, dl_addr_node(c), "%s is the root bus and cannot have an <address>",
                          c->model);
+                dl_fix_drop_address(chk, c, "a root bus has no address");
+            }
         }
         if (chk->family)
             check_root_at_zero(chk, c, root_model);
@@ -131,6 +167,14 @@ check_controller_index(dl_check *chk)
             d = dl_error(chk, c->node, "two '%s' controllers have index %d", c->type, c->auto_index);
             dl_diag_note(chk, d, o->node, "the other %s controller with index %d is here",
                          c->type, c->auto_index);
+            /* devices naming the index stay with the first controller that has it */
+            {
+                g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type,
+                                                                      is_pci_controller(c) ? 1 : 0));
+                dl_fix_set(dl_fix_new(chk, c->node, "gave the second %s controller with index %d index %s",
+                                      c->type, c->auto_index, idx),
+                           c->node, "index", idx);
+            }
             break;
         }
     }
@@ -190,6 +234,39 @@ report_unavailable(dl_check *chk, const dl_device *c)
              machine);
 }
 
+/* The model a controller the machine lacks becomes, or NULL. */
+static const char *
+replacement_model(const dl_family *f, const char *model)
+{
+    if (dl_str_eq(model, "pci-expander-bus") && dl_family_allows_controller(f, "pcie-expander-bus"))
+        return "pcie-expander-bus";
+    if (dl_str_eq(model, "pcie-expander-bus") && dl_family_allows_controller(f, "pci-expander-bus"))
+        return "pci-expander-bus";
+    /* pSeries: an extra PHB is what an expander bus is elsewhere */
+    if ((dl_str_eq(model, "pci-expander-bus") || dl_str_eq(model, "pcie-expander-bus")) &&
+        f->multi_root)
+        return "pci-root";
+    /* on conventional PCI every PCI Express port or bridge becomes a plain pci-bridge */
+    if (is_express_only(model) && f->root == DL_ROOT_PCI && dl_family_allows_controller(f, "pci-bridge"))
+        return "pci-bridge";
+    return NULL;
+}
+
+static void
+fix_unavailable(dl_check *chk, const dl_device *c)
+{
+    const char *to = replacement_model(chk->family, c->model);
+    dl_fix *fix;
+
+    if (!to)
+        return;
+    fix = dl_fix_new(chk, c->node, "replaced %s controller %d by a %s, which the %s machine '%s' has",
+                     c->model, c->auto_index, to, chk->family->title, dl_machine_label(chk));
+    dl_fix_set(fix, c->node, "model", to);
+    /* the QEMU device name of the old model does not fit the new one */
+    dl_fix_remove(fix, dl_device_child(c, "model"));
+}
+
 static void
 check_pci_controller_machine(dl_check *chk)
 {
@@ -208,8 +285,10 @@ check_pci_controller_machine(dl_check *chk)
                      chk->family->title, dl_machine_label(chk), c->model);
             continue;
         }
-        if (!dl_family_allows_controller(chk->family, c->model))
+        if (!dl_family_allows_controller(chk->family, c->model)) {
             report_unavailable(chk, c);
+            fix_unavailable(chk, c);
+        }
     }
 }
 
@@ -252,6 +331,9 @@ check_model_name(dl_check *chk)
                      "<model name='%s'> is not a QEMU device for a %s controller (index %d); it must be '%s'",
                      c->model_name, c->model, c->auto_index, expected);
         dl_diag_fixit(d, "use <model name='%s'/> or leave it out", names[0]);
+        dl_fix_remove(dl_fix_new(chk, c->node, "removed <model name='%s'/> from %s controller %d; libvirt uses '%s'",
+                                 c->model_name, c->model, c->auto_index, names[0]),
+                      dl_device_child(c, "model"));
     }
 }
 
@@ -295,16 +377,18 @@ option_allowed(const dl_check *chk, const char *option, const dl_device *c)
 }
 
 static void
-check_range(dl_check *chk, const dl_device *c, const char *option, const dl_num *n,
-            guint64 min, guint64 max)
+check_range(dl_check *chk, const dl_device *c, const char *option, const char *attr,
+            const dl_num *n, guint64 min, guint64 max)
 {
-    if (!n->present)
+    if (!n->present || (n->valid && n->value >= min && n->value <= max))
         return;
-    if (!n->valid || n->value < min || n->value > max)
-        dl_error(chk, c->target_node ? c->target_node : c->node,
-                 "%s '%s' of %s controller %d is out of range: it must be %" G_GUINT64_FORMAT
-                 "-%" G_GUINT64_FORMAT, option, n->text ? n->text : "?", c->model, c->auto_index,
-                 min, max);
+    dl_error(chk, c->target_node ? c->target_node : c->node,
+             "%s '%s' of %s controller %d is out of range: it must be %" G_GUINT64_FORMAT
+             "-%" G_GUINT64_FORMAT, option, n->text ? n->text : "?", c->model, c->auto_index,
+             min, max);
+    dl_fix_unset(dl_fix_new(chk, c->target_node, "removed %s='%s' from %s controller %d; libvirt picks a valid one",
+                            attr, n->text ? n->text : "", c->model, c->auto_index),
+                 c->target_node, attr);
 }
 
 static void
@@ -318,6 +402,9 @@ check_option_presence(dl_check *chk, const dl_device *c, const char *option, gbo
                  "option '%s' is not valid for a %s controller (index %d)", option, c->model,
                  c->auto_index);
     dl_diag_fixit(d, "remove %s='...' from <target>", option);
+    dl_fix_unset(dl_fix_new(chk, c->target_node, "removed option '%s', which a %s controller does not take",
+                            option, c->model),
+                 c->target_node, option);
 }
 
 static void
@@ -330,13 +417,36 @@ check_target_index(dl_check *chk, const dl_device *c)
     if (!phb) {
         dl_error(chk, c->target_node, "option 'targetIndex' (<target index>) is only valid for pSeries PHBs, not for a %s controller (index %d)",
                  c->model, c->auto_index);
+        dl_fix_unset(dl_fix_new(chk, c->target_node, "removed <target index> from %s controller %d",
+                                c->model, c->auto_index), c->target_node, "index");
         return;
     }
-    check_range(chk, c, "target index", &c->target_index, 0, 30);
+    check_range(chk, c, "target index", "index", &c->target_index, 0, 30);
     if (c->target_index.valid && ((c->target_index.value == 0) != (c->auto_index == 0)))
+    {
         dl_error(chk, c->target_node,
                  "only the PCI controller with index 0 can have target index 0, and it must have it (controller %d has target index %" G_GUINT64_FORMAT ")",
                  c->auto_index, c->target_index.value);
+        if (c->auto_index == 0)
+            dl_fix_set(dl_fix_new(chk, c->target_node, "set target index 0 on the default PHB"),
+                       c->target_node, "index", "0");
+        else
+            dl_fix_unset(dl_fix_new(chk, c->target_node, "removed target index 0 from PHB %d; libvirt picks a free one",
+                                    c->auto_index), c->target_node, "index");
+    }
+}
+
+static void
+drop_numa_node(dl_check *chk, const dl_device *c, const char *why)
+{
+    xmlNode *node = NULL;
+
+    for (xmlNode *n = c->target_node ? c->target_node->children : NULL; n && !node; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && dl_str_eq((const char *) n->name, "node"))
+            node = n;
+    }
+    dl_fix_remove(dl_fix_new(chk, node, "removed the NUMA node of %s controller %d (%s)",
+                             c->model, c->auto_index, why), node);
 }
 
 static void
@@ -350,10 +460,12 @@ check_numa_node(dl_check *chk, const dl_device *c)
         return;
     if (c->auto_index == 0) {
         dl_error(chk, c->target_node, "the PCI controller with index 0 cannot be tied to a NUMA node");
+        drop_numa_node(chk, c, "index 0 cannot have one");
         return;
     }
     if (!takes_node) {
         dl_error(chk, c->target_node, "a %s controller cannot be tied to a NUMA node", c->model);
+        drop_numa_node(chk, c, "this model cannot have one");
         return;
     }
     if (!c->numa_node.valid)
@@ -364,6 +476,9 @@ check_numa_node(dl_check *chk, const dl_device *c)
                  "%s %d is tied to NUMA node %" G_GUINT64_FORMAT ", but <cpu><numa> defines %u cell%s",
                  c->model, c->auto_index, c->numa_node.value, chk->dom->numa_cells,
                  chk->dom->numa_cells == 1 ? "" : "s");
+    else
+        return;
+    drop_numa_node(chk, c, "no such NUMA cell");
 }
 
 static void
@@ -378,6 +493,8 @@ check_pcihole64(dl_check *chk, const dl_device *c)
         return;
     dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of i440fx and q35 machines, not on a %s controller of machine '%s'",
              c->model, dl_machine_label(chk));
+    dl_fix_remove(dl_fix_new(chk, c->pcihole64, "removed <pcihole64> from %s controller %d",
+                             c->model, c->auto_index), c->pcihole64);
 }
 
 static void
@@ -392,10 +509,10 @@ check_controller_options(dl_check *chk)
         check_option_presence(chk, c, "port", c->port.present);
         check_option_presence(chk, c, "busNr", c->bus_nr.present);
         check_option_presence(chk, c, "hotplug", c->hotplug != NULL);
-        check_range(chk, c, "chassisNr", &c->chassis_nr, 1, 255);
-        check_range(chk, c, "chassis", &c->chassis, 0, 255);
-        check_range(chk, c, "port", &c->port, 0, 255);
-        check_range(chk, c, "busNr", &c->bus_nr, 1, 254);
+        check_range(chk, c, "chassisNr", "chassisNr", &c->chassis_nr, 1, 255);
+        check_range(chk, c, "chassis", "chassis", &c->chassis, 0, 255);
+        check_range(chk, c, "port", "port", &c->port, 0, 255);
+        check_range(chk, c, "busNr", "busNr", &c->bus_nr, 1, 254);
         check_target_index(chk, c);
         check_numa_node(chk, c);
         check_pcihole64(chk, c);
@@ -435,6 +552,28 @@ express_slot_key(const dl_device *c, guint64 *chassis, guint64 *slot)
     return FALSE;
 }
 
+static gboolean
+chassis_used(const dl_check *chk, guint value)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
+        if (is_pci_controller(c) && c->chassis.valid && c->chassis.value == value)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A chassis number no port uses: the controller's index, as libvirt picks, or the next free. */
+static guint
+free_chassis(const dl_check *chk, int index)
+{
+    guint value = index > 0 && index <= 255 ? (guint) index : 1;
+
+    while (value < 255 && chassis_used(chk, value))
+        value++;
+    return value;
+}
+
 static void
 check_unique_chassis(dl_check *chk, const dl_device *c, guint i)
 {
@@ -454,6 +593,12 @@ check_unique_chassis(dl_check *chk, const dl_device *c, guint i)
                      c->model, c->auto_index, ch, o->model, o->auto_index);
         dl_diag_note(chk, d, o->target_node, "the other port with chassis %" G_GUINT64_FORMAT " is here", ch);
         dl_diag_fixit(d, "give each port its own chassis number (libvirt uses the controller index)");
+        {
+            g_autofree char *free_ch = g_strdup_printf("%u", free_chassis(chk, c->auto_index));
+            dl_fix_set(dl_fix_new(chk, c->target_node, "gave %s %d chassis %s; chassis %" G_GUINT64_FORMAT " is taken",
+                                  c->model, c->auto_index, free_ch, ch),
+                       c->target_node, "chassis", free_ch);
+        }
         return;
     }
 }
@@ -472,6 +617,9 @@ check_unique_bus_nr(dl_check *chk, const dl_device *c, guint i)
                      "%s %d uses busNr %" G_GUINT64_FORMAT " like %s %d: QEMU refuses two expander buses with one bus number",
                      c->model, c->auto_index, c->bus_nr.value, o->model, o->auto_index);
         dl_diag_note(chk, d, o->target_node, "busNr %" G_GUINT64_FORMAT " is first used here", c->bus_nr.value);
+        dl_fix_unset(dl_fix_new(chk, c->target_node, "removed busNr %" G_GUINT64_FORMAT " from %s %d; libvirt picks a free bus number",
+                                c->bus_nr.value, c->model, c->auto_index),
+                     c->target_node, "busNr");
         return;
     }
 }
@@ -514,6 +662,7 @@ check_bridge_order(dl_check *chk)
                      c->auto_index, c->addr.bus.value);
         dl_diag_fixit(d, "renumber the bridge above %" G_GUINT64_FORMAT " or move it to a lower bus",
                       c->addr.bus.value);
+        dl_fix_drop_address(chk, c, "a bridge must sit on a bus with a lower index");
     }
 }
 

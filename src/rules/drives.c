@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rules/rules.h"
+#include "fix.h"
 
 /* A drive address as libvirt will use it: written, or derived from the name. */
 typedef struct {
@@ -109,6 +110,132 @@ disk_name(const dl_device *d)
     return d->target_dev ? d->target_dev : "?";
 }
 
+/*
+ * Move disk D to BUS under a free target name of that bus; its address goes,
+ * libvirt derives the drive address from the new name.
+ */
+static void
+move_disk(dl_check *chk, const dl_device *d, const char *bus, const char *why)
+{
+    g_autofree char *name = dl_free_disk_name(chk, bus);
+    xmlNode *target = dl_device_child(d, "target");
+    dl_fix *fix;
+
+    if (!name || !target)
+        return;
+    fix = dl_fix_new(chk, d->node, "moved %s '%s' to bus='%s' as '%s' (%s)", d->device, disk_name(d),
+                     bus, name, why);
+    dl_fix_set(fix, target, "bus", bus);
+    dl_fix_set(fix, target, "dev", name);
+    dl_fix_remove(fix, d->addr.node);
+}
+
+/* How many controllers, buses and units domlint hands out per disk bus. */
+static gboolean
+drive_limits(const char *bus, guint *controllers, guint *buses, guint *units)
+{
+    *controllers = 1;
+    *buses = 1;
+    if (dl_str_eq(bus, "ide")) {
+        *buses = 2;
+        *units = 2;
+    } else if (dl_str_eq(bus, "fdc")) {
+        *units = 2;
+    } else if (dl_str_eq(bus, "sata")) {
+        *units = 6;
+    } else if (dl_str_eq(bus, "scsi")) {
+        *controllers = 4;
+        *units = 7;
+    } else {
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+drive_taken(const dl_check *chk, const dl_device *self, const drive_addr *a)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+        drive_addr b;
+        if (o == self || o->kind != DL_DEV_DISK || !dl_str_eq(o->bus, self->bus))
+            continue;
+        b = drive_address(o);
+        if (b.known && b.controller == a->controller && b.bus == a->bus && b.target == a->target &&
+            b.unit == a->unit)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The first drive address of D's bus no other disk uses. */
+static gboolean
+free_drive(const dl_check *chk, const dl_device *d, drive_addr *out)
+{
+    guint controllers, buses, units;
+
+    if (!drive_limits(d->bus, &controllers, &buses, &units))
+        return FALSE;
+    for (guint c = 0; c < controllers; c++) {
+        for (guint b = 0; b < buses; b++) {
+            for (guint u = 0; u < units; u++) {
+                drive_addr a = { TRUE, FALSE, c, b, 0, u };
+                if (!drive_taken(chk, d, &a)) {
+                    *out = a;
+                    return TRUE;
+                }
+            }
+        }
+    }
+    return FALSE;
+}
+
+/* Give disk D a free drive address of its bus, written out explicitly. */
+static void
+place_disk(dl_check *chk, const dl_device *d, const char *why)
+{
+    drive_addr a;
+    g_autofree char *where = NULL;
+    g_autofree char *ctl = NULL, *bus = NULL, *unit = NULL;
+    dl_fix *fix;
+
+    if (!free_drive(chk, d, &a))
+        return;
+    where = drive_str(&a);
+    fix = dl_fix_new(chk, dl_addr_node(d), "gave %s '%s' the free drive address %s (%s)", d->device,
+                     disk_name(d), where, why);
+    if (!fix)
+        return;
+    ctl = g_strdup_printf("%" G_GUINT64_FORMAT, a.controller);
+    bus = g_strdup_printf("%" G_GUINT64_FORMAT, a.bus);
+    unit = g_strdup_printf("%" G_GUINT64_FORMAT, a.unit);
+    if (d->addr.type == DL_ADDR_DRIVE) {
+        dl_fix_set(fix, d->addr.node, "controller", ctl);
+        dl_fix_set(fix, d->addr.node, "bus", bus);
+        dl_fix_set(fix, d->addr.node, "target", "0");
+        dl_fix_set(fix, d->addr.node, "unit", unit);
+    } else {
+        g_autofree char *xml = g_strdup_printf("<address type='drive' controller='%s' bus='%s' target='0' unit='%s'/>",
+                                               ctl, bus, unit);
+        dl_fix_append(fix, d->node, xml);
+    }
+}
+
+/* The bus a disk that cannot stay where it is should move to on this machine. */
+static const char *
+fallback_bus(const dl_check *chk, const dl_device *d)
+{
+    static const char *const removable[] = { "sata", "ide", "scsi", NULL };
+    static const char *const fixed[] = { "sata", "scsi", "virtio", NULL };
+    const char *const *order = dl_str_eq(d->device, "cdrom") ? removable : fixed;
+
+    for (gsize i = 0; order[i]; i++) {
+        if (!dl_str_eq(order[i], d->bus) && dl_family_has_disk_bus(chk->family, order[i]))
+            return order[i];
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------ disk-bus */
 
 static void
@@ -125,6 +252,9 @@ check_disk_bus(dl_check *chk)
                             chk->family->title, dl_machine_label(chk));
             if (dl_family_has_disk_bus(chk->family, "sata"))
                 dl_diag_fixit(diag, "remove it and attach the disks with bus='sata'");
+            dl_fix_remove(dl_fix_new(chk, d->node, "removed IDE controller %d: the %s machine '%s' has none",
+                                     d->auto_index, chk->family->title, dl_machine_label(chk)),
+                          d->node);
             continue;
         }
         if (d->kind != DL_DEV_DISK || !d->bus)
@@ -144,6 +274,8 @@ check_disk_bus(dl_check *chk)
                 dl_diag_fixit(diag, "use bus='sata' (AHCI) and an sdX target name");
             else if (dl_family_has_disk_bus(chk->family, "scsi"))
                 dl_diag_fixit(diag, "use bus='scsi' or bus='virtio'");
+            if (fallback_bus(chk, d))
+                move_disk(chk, d, fallback_bus(chk, d), "the machine has no IDE");
             continue;
         }
         dl_error(chk, d->node, "disk '%s' uses bus='%s', which the %s machine '%s' does not have",
@@ -170,12 +302,15 @@ check_disk_address_type(dl_check *chk)
         if (uses_drive_bus(d) && d->addr.type != DL_ADDR_DRIVE) {
             dl_error(chk, d->addr.node, "disk '%s' on bus '%s' needs a 'drive' address, not '%s'",
                      disk_name(d), d->bus, d->addr.type_name);
+            dl_fix_drop_address(chk, d, "wrong address type for its bus");
         } else if (dl_str_eq(d->bus, "virtio") && d->addr.type == DL_ADDR_DRIVE) {
             dl_error(chk, d->addr.node, "virtio disk '%s' is a device of its own and cannot have a 'drive' address",
                      disk_name(d));
+            dl_fix_drop_address(chk, d, "virtio disks take no drive address");
         } else if (dl_str_eq(d->bus, "usb") && d->addr.type != DL_ADDR_USB) {
             dl_error(chk, d->addr.node, "usb disk '%s' needs a 'usb' address, not '%s'",
                      disk_name(d), d->addr.type_name);
+            dl_fix_drop_address(chk, d, "usb disks take a usb address");
         }
     }
 }
@@ -209,11 +344,18 @@ limit(dl_check *chk, const dl_device *d, gboolean bad, const char *what)
         return;
     a = drive_address(d);
     where = drive_str(&a);
-    if (a.derived)
+    if (a.derived) {
         dl_error(chk, d->node, "disk '%s' gets drive address %s from its name, but %s",
                  disk_name(d), where, what);
-    else
+        /* more drives than the bus holds: the rest go to another bus */
+        if (chk->family && dl_str_eq(d->bus, "ide") && dl_family_has_disk_bus(chk->family, "sata"))
+            move_disk(chk, d, "sata", "the IDE buses are full");
+        else
+            place_disk(chk, d, "its name gave a drive the controller lacks");
+    } else {
         dl_error(chk, d->addr.node, "disk '%s' has drive address %s, but %s", disk_name(d), where, what);
+        place_disk(chk, d, "the old one is outside what the controller has");
+    }
 }
 
 static void
@@ -299,6 +441,7 @@ check_drive_conflicts(dl_check *chk)
                             disk_name(d), disk_name(o), d->bus, where,
                             a.derived || b.derived ? " (addresses without <address> come from the target name)" : "");
             dl_diag_note(chk, diag, dl_addr_node(o), "disk '%s' is here", disk_name(o));
+            place_disk(chk, d, "another disk had its address");
             break;
         }
     }
@@ -323,8 +466,11 @@ check_disk_targets(dl_check *chk)
         if (d->kind != DL_DEV_DISK || !d->target_dev)
             continue;
         if (uses_drive_bus(d) && d->addr.type == DL_ADDR_NONE && disk_index(d->target_dev) < 0)
+        {
             dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands (like sda or hdb), and the disk has no <address> to say where it goes",
                      d->target_dev);
+            move_disk(chk, d, d->bus, "libvirt cannot place its old name");
+        }
         for (guint j = 0; j < i; j++) {
             const dl_device *o = g_ptr_array_index(devs, j);
             domlint_diag *diag;
@@ -332,6 +478,8 @@ check_disk_targets(dl_check *chk)
                 continue;
             diag = dl_error(chk, d->node, "two disks use target '%s'", d->target_dev);
             dl_diag_note(chk, diag, o->node, "the first disk with target '%s' is here", d->target_dev);
+            if (d->bus)
+                move_disk(chk, d, d->bus, "another disk has its name");
             break;
         }
     }
@@ -355,10 +503,17 @@ check_disk_media(dl_check *chk)
             continue;
         if ((dl_str_eq(d->device, "cdrom") || dl_str_eq(d->device, "floppy")) &&
             (dl_str_eq(d->bus, "virtio") || dl_str_eq(d->bus, "sd") || dl_str_eq(d->bus, "xen")))
+        {
             dl_error(chk, d->node, "%s '%s' is on bus '%s', which has no removable media",
                      d->device, disk_name(d), d->bus);
+            if (chk->family && fallback_bus(chk, d))
+                move_disk(chk, d, fallback_bus(chk, d), "its bus has no removable media");
+        }
         else if (dl_str_eq(d->device, "floppy") && d->bus && !dl_str_eq(d->bus, "fdc"))
+        {
             dl_error(chk, d->node, "floppy '%s' must use bus='fdc', not '%s'", disk_name(d), d->bus);
+            move_disk(chk, d, "fdc", "floppies sit on the floppy controller");
+        }
     }
 }
 
@@ -419,6 +574,7 @@ check_scsi_hostdev(dl_check *chk)
                 diag = dl_error(chk, d->addr.node, "SCSI host device uses drive address %s, which another SCSI host device already uses",
                                 where);
             dl_diag_note(chk, diag, dl_addr_node(o), "it is used here");
+            dl_fix_drop_address(chk, d, "another SCSI device has it");
             break;
         }
     }

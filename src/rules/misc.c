@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rules/rules.h"
+#include "fix.h"
 
 /* ---------------------------------------------------------- address-type */
 
@@ -31,6 +32,7 @@ check_address_type(dl_check *chk)
 
         if (d->addr.type == DL_ADDR_VIRTIO_S390) {
             dl_error(chk, d->addr.node, "'virtio-s390' addresses are no longer supported; use 'ccw'");
+            dl_fix_drop_address(chk, d, "virtio-s390 addresses no longer exist");
             continue;
         }
         for (gsize t = 0; t < G_N_ELEMENTS(machine_addr_types); t++) {
@@ -41,10 +43,15 @@ check_address_type(dl_check *chk)
             dl_error(chk, d->addr.node, "%s has a '%s' address, but the %s machine '%s' has no %s bus",
                      what, machine_addr_types[t].name, chk->family->title, dl_machine_label(chk),
                      machine_addr_types[t].name);
+            dl_fix_drop_address(chk, d, "the machine has no such bus");
         }
         if (d->addr.zpci && !dl_family_has_address_type(chk->family, "ccw"))
+        {
             dl_error(chk, d->addr.zpci, "zPCI (<zpci>) exists only on s390 machines, not on '%s'",
                      dl_machine_label(chk));
+            dl_fix_remove(dl_fix_new(chk, d->addr.zpci, "removed the <zpci> part of an address on a machine without zPCI"),
+                          d->addr.zpci);
+        }
     }
 }
 
@@ -73,12 +80,14 @@ check_ccw(dl_check *chk)
             continue;
         if (!a->cssid.present || !a->ssid.present || !a->devno.present) {
             dl_error(chk, a->node, "a CCW address needs all of cssid, ssid and devno, or none of them");
+            dl_fix_drop_address(chk, d, "incomplete");
             continue;
         }
         if (!a->cssid.valid || !a->ssid.valid || !a->devno.valid || a->cssid.value > 0xfe ||
             a->ssid.value > 3 || a->devno.value > 0xffff) {
             dl_error(chk, a->node, "CCW address %s.%s.%s is out of range (cssid <= 0xfe, ssid <= 3, devno <= 0xffff)",
                      a->cssid.text, a->ssid.text, a->devno.text);
+            dl_fix_drop_address(chk, d, "out of range");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -89,6 +98,7 @@ check_ccw(dl_check *chk)
             diag = dl_error(chk, a->node, "CCW devno %" G_GINT64_MODIFIER "x.%" G_GINT64_MODIFIER "x.%04" G_GINT64_MODIFIER "x is used twice",
                             a->cssid.value, a->ssid.value, a->devno.value);
             dl_diag_note(chk, diag, b->node, "it is first used here");
+            dl_fix_drop_address(chk, d, "another device has that devno");
             break;
         }
     }
@@ -109,13 +119,15 @@ check_spapr_vio(dl_check *chk)
     GPtrArray *devs = chk->dom->devices;
 
     for (guint i = 0; i < devs->len; i++) {
-        const dl_address *a = &((const dl_device *) g_ptr_array_index(devs, i))->addr;
+        const dl_device *d = g_ptr_array_index(devs, i);
+        const dl_address *a = &d->addr;
         domlint_diag *diag;
 
         if (a->type != DL_ADDR_SPAPR_VIO || !a->reg.present)
             continue;
         if (!a->reg.valid || a->reg.value > 0xffffffffULL) {
             dl_error(chk, a->node, "spapr-vio reg '%s' is out of range: the maximum is 0xffffffff", a->reg.text);
+            dl_fix_drop_address(chk, d, "out of range");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -124,6 +136,7 @@ check_spapr_vio(dl_check *chk)
                 continue;
             diag = dl_error(chk, a->node, "spapr-vio address 0x%" G_GINT64_MODIFIER "x is used twice", a->reg.value);
             dl_diag_note(chk, diag, b->node, "it is first used here");
+            dl_fix_drop_address(chk, d, "another device has it");
             break;
         }
     }
@@ -270,17 +283,29 @@ check_device_address(dl_check *chk)
         if (d->addr.type == DL_ADDR_NONE)
             continue;
         if (d->kind == DL_DEV_PANIC && panic_on_no_bus(chk, d))
+{
             dl_error(chk, d->addr.node, "the %s panic device is part of the machine and takes no address",
                      panic_model(chk, d));
+            dl_fix_drop_address(chk, d, "part of the machine");
+        }
         else if (d->kind == DL_DEV_VIDEO && dl_str_eq(d->model, "ramfb"))
+{
             dl_error(chk, d->addr.node, "ramfb video is not on any bus and takes no address");
+            dl_fix_drop_address(chk, d, "ramfb is on no bus");
+        }
         else if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") && d->addr.type != DL_ADDR_PCI)
+{
             dl_error(chk, d->addr.node, "the virtio IOMMU is a PCI device and needs a 'pci' address, not '%s'",
                      d->addr.type_name);
+            dl_fix_drop_address(chk, d, "it needs a PCI address");
+        }
         else if (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "mdev") &&
                  dl_str_eq(d->model, "vfio-ccw") && d->addr.type != DL_ADDR_CCW)
+{
             dl_error(chk, d->addr.node, "a vfio-ccw mediated device needs a 'ccw' address, not '%s'",
                      d->addr.type_name);
+            dl_fix_drop_address(chk, d, "it needs a CCW address");
+        }
     }
 }
 
@@ -299,8 +324,12 @@ check_machine_features(dl_check *chk)
     if (!chk->family)
         return;
     if (chk->dom->smm_tseg && !dl_family_has_feature(chk->family, "smm-tseg"))
+    {
         dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on q35 machines, not on the %s machine '%s'",
                  chk->family->title, dl_machine_label(chk));
+        dl_fix_remove(dl_fix_new(chk, chk->dom->smm_tseg, "removed the SMM TSEG size, which only q35 machines take"),
+                      chk->dom->smm_tseg);
+    }
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") &&

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rules/rules.h"
+#include "fix.h"
 
 static gboolean
 is_pci_controller(const dl_device *d)
@@ -51,6 +52,9 @@ check_field(dl_check *chk, const dl_device *d, const char *name, const dl_num *n
     else if (n->value > max)
         dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
                  name, n->text, max);
+    else
+        return;
+    dl_fix_drop_address(chk, d, "not a valid PCI address");
 }
 
 static void
@@ -70,6 +74,7 @@ check_address_syntax(dl_check *chk)
             dl_error(chk, d->addr.node,
                      "PCI address %s is in domain %" G_GUINT64_FORMAT ", but QEMU guests have only PCI domain 0",
                      s, d->addr.domain.value);
+            dl_fix_drop_address(chk, d, "QEMU has only PCI domain 0");
         }
     }
 }
@@ -104,11 +109,17 @@ check_implicit_pci(dl_check *chk)
         what = g_strdup_printf("the %s memory balloon libvirt adds when <memballoon> is absent",
                                balloon->model);
         report_no_pci(chk, chk->dom->devices_node, what);
+        dl_fix_append(dl_fix_new(chk, chk->dom->devices_node,
+                                 "added <memballoon model='none'/>: the balloon libvirt would add needs PCI"),
+                      chk->dom->devices_node, "<memballoon model='none'/>");
     }
     if (usb && usb->model && !dl_str_eq(usb->model, "none") && !dl_usb0_model(chk, NULL)) {
         g_free(what);
         what = g_strdup_printf("the %s USB controller libvirt adds", usb->model);
         report_no_pci(chk, chk->dom->devices_node, what);
+        dl_fix_append(dl_fix_new(chk, chk->dom->devices_node,
+                                 "added <controller type='usb' model='none'/>: the USB controller libvirt would add needs PCI"),
+                      chk->dom->devices_node, "<controller type='usb' model='none'/>");
     }
 }
 
@@ -216,6 +227,7 @@ check_slot_range(dl_check *chk)
             dl_error(chk, d->addr.node,
                      "PCI address %s is impossible: slots on bus %d (%s) run from %u to %u",
                      addr, bus->index, bus->model, bus->min_slot, bus->max_slot);
+        dl_fix_drop_address(chk, d, "no such slot on that bus");
     }
 }
 
@@ -259,6 +271,7 @@ check_connect(dl_check *chk)
             if (bus->index != 0) {
                 dl_error(chk, d->addr.node,
                          "%s at %s is an integrated device and must sit on bus 0", what, addr);
+                dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
                 continue;
             }
             accepts |= DL_CONN_PCI_DEVICE;
@@ -273,6 +286,10 @@ check_connect(dl_check *chk)
         dl_error(chk, d->addr.node,
                  "%s at %s cannot plug into bus %d (%s): it needs a bus that accepts a %s",
                  what, addr, bus->index, bus->model, dl_conn_name(dev));
+        {
+            g_autofree char *why = g_strdup_printf("bus %d cannot take it", bus->index);
+            dl_fix_drop_address(chk, d, why);
+        }
     }
 }
 
@@ -354,6 +371,10 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
                     "%s is at %s, which the %s machine '%s' reserves for its builtin %s",
                     what, addr, chk->family->title, dl_machine_label(chk), b->device);
     dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
+    {
+        g_autofree char *why = g_strdup_printf("reserved for the builtin %s", b->device);
+        dl_fix_drop_address(chk, d, why);
+    }
 }
 
 static void
@@ -386,6 +407,10 @@ check_conflicts(dl_check *chk)
                         what, addr, other);
         dl_diag_note(chk, diag, dl_addr_node(first), "%s is already at %s", other, addr);
         dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
+        {
+            g_autofree char *why = g_strdup_printf("the %s uses it too", other);
+            dl_fix_drop_address(chk, d, why);
+        }
     }
 }
 
@@ -423,6 +448,7 @@ check_fixed_addresses(dl_check *chk)
                         bi->controller_type, bi->controller_index, dl_machine_label(chk), bi->device,
                         bi->slot, bi->function, addr);
         dl_diag_fixit(diag, "use address 0000:00:%02x.%x or remove the <address>", bi->slot, bi->function);
+        dl_fix_drop_address(chk, c, "the chipset fixes where it is");
     }
 }
 
@@ -461,6 +487,10 @@ check_slot_functions(dl_check *chk, const slot_use *use, guint64 bus, guint64 sl
                      what, bus, slot);
         dl_diag_note(chk, d, other->addr.node, "another function of the slot is used here");
         dl_diag_fixit(d, "set multifunction='on' on function 0");
+        dl_fix_set(dl_fix_new(chk, fn0->addr.node, "set multifunction='on' on function 0 of slot %02"
+                              G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x, whose other functions are in use",
+                              bus, slot),
+                   fn0->addr.node, "multifunction", "on");
         return;
     }
     if (!fn0 && !builtin0) {

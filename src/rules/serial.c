@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "rules/rules.h"
+#include "fix.h"
 
 static guint64
 controller_ports(const dl_device *c)
@@ -29,13 +30,18 @@ check_virtio_serial(dl_check *chk)
         c = dl_domain_controller(chk->dom, "virtio-serial", (int) MIN(a->controller.value, G_MAXINT));
         /* without a port libvirt picks one and puts it on bus 0 */
         if (a->port.present && a->bus.valid && a->bus.value != 0)
+        {
             dl_error(chk, a->node, "virtio-serial controllers have bus 0 only, not bus %" G_GUINT64_FORMAT ": QEMU refuses it at start",
                      a->bus.value);
+            dl_fix_drop_address(chk, d, "virtio-serial has bus 0 only");
+            continue;
+        }
         if (!a->port.valid)
             continue;
         if (a->port.value >= controller_ports(c)) {
             dl_error(chk, a->node, "virtio-serial controller %" G_GUINT64_FORMAT " has ports 0-%" G_GUINT64_FORMAT ", not port %" G_GUINT64_FORMAT,
                      a->controller.value, controller_ports(c) - 1, a->port.value);
+            dl_fix_drop_address(chk, d, "no such port");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -46,6 +52,7 @@ check_virtio_serial(dl_check *chk)
             diag = dl_error(chk, a->node, "virtio-serial port %" G_GUINT64_FORMAT " on controller %" G_GUINT64_FORMAT " is used twice",
                             a->port.value, a->controller.value);
             dl_diag_note(chk, diag, o->addr.node, "it is first used here");
+            dl_fix_drop_address(chk, d, "another port user has it");
             break;
         }
     }

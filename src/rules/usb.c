@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "rules/rules.h"
+#include "fix.h"
 
 static gboolean
 is_usb_controller(const dl_device *d)
@@ -171,10 +172,20 @@ check_usb_controllers(dl_check *chk)
         model = usb_model(chk, d);
         if (d->ports.present) {
             if (!dl_str_eq(model, "nec-xhci") && !dl_str_eq(model, "qemu-xhci"))
+            {
                 dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
                          model ? model : "the default model");
+                dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller, which has a fixed number of ports",
+                                        d->ports.text, model ? model : "default"),
+                             d->node, "ports");
+            }
             else if (!d->ports.valid || d->ports.value > 15 || d->ports.value == 0)
+            {
                 dl_error(chk, d->node, "'%s' controllers have 1 to 15 ports, not '%s'", model, d->ports.text);
+                dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller; it gets its default",
+                                        d->ports.text, model),
+                             d->node, "ports");
+            }
         }
         if (dl_usb_is_companion(d->model) && !has_master(chk, d))
             dl_error(chk, d->node, "%s is a USB1 companion but USB controller %d has no ich9-ehci1 master",
@@ -240,11 +251,13 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
         if (!p.valid || p.value == 0 || p.value > (guint64) max) {
             dl_error(chk, d->addr.node, "USB port %s does not exist on bus %" G_GUINT64_FORMAT ": %s has ports 1-%d",
                      d->addr.usb_port, bus, i == 0 ? "the controller" : "a hub", max);
+            dl_fix_drop_address(chk, d, "no such USB port");
             return;
         }
         if (i > 0 && !hub_at(chk, bus, prefix->str)) {
             dl_error(chk, d->addr.node, "USB port %s needs a hub at port %s of bus %" G_GUINT64_FORMAT ", and there is none",
                      d->addr.usb_port, prefix->str, bus);
+            dl_fix_drop_address(chk, d, "no hub there");
             return;
         }
         if (i > 0)
@@ -267,6 +280,7 @@ check_usb_addresses(dl_check *chk)
         if (ports < 0) {
             dl_error(chk, d->addr.node, "USB address names bus %" G_GUINT64_FORMAT ", but no USB controller has that index",
                      d->addr.bus.value);
+            dl_fix_drop_address(chk, d, "no such USB bus");
             continue;
         }
         if (!d->addr.usb_port)
@@ -281,6 +295,7 @@ check_usb_addresses(dl_check *chk)
             diag = dl_error(chk, d->addr.node, "USB bus %" G_GUINT64_FORMAT " port %s is used twice",
                             d->addr.bus.value, d->addr.usb_port);
             dl_diag_note(chk, diag, o->addr.node, "port %s is first used here", d->addr.usb_port);
+            dl_fix_drop_address(chk, d, "another device has that port");
             break;
         }
     }

@@ -1,0 +1,334 @@
+/*
+ * edit.c - text edits on the original document
+ *
+ * The start tag of an element is scanned by hand (name, then attributes
+ * with their quotes) to find one attribute's bytes; libxml2 keeps no
+ * attribute positions.  The scanner only has to understand tags libxml2
+ * has already accepted as well-formed.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "edit.h"
+
+typedef struct {
+    gsize begin;
+    gsize end;          /* replaced range [begin, end) */
+    char *text;         /* replacement */
+} edit;
+
+struct dl_edits {
+    const dl_source *src;
+    GArray *list;       /* of edit */
+};
+
+static void
+edit_clear(gpointer p)
+{
+    g_free(((edit *) p)->text);
+}
+
+dl_edits *
+dl_edits_new(const dl_source *src)
+{
+    dl_edits *e = g_new0(dl_edits, 1);
+
+    e->src = src;
+    e->list = g_array_new(FALSE, FALSE, sizeof(edit));
+    g_array_set_clear_func(e->list, edit_clear);
+    return e;
+}
+
+void
+dl_edits_free(dl_edits *edits)
+{
+    if (!edits)
+        return;
+    g_array_unref(edits->list);
+    g_free(edits);
+}
+
+guint
+dl_edits_count(const dl_edits *edits)
+{
+    return edits->list->len;
+}
+
+void
+dl_edits_truncate(dl_edits *edits, guint count)
+{
+    if (count < edits->list->len)
+        g_array_set_size(edits->list, count);
+}
+
+static gboolean
+overlaps(const dl_edits *edits, gsize begin, gsize end)
+{
+    for (guint i = 0; i < edits->list->len; i++) {
+        const edit *e = &g_array_index(edits->list, edit, i);
+        /* two insertions at one point would have no defined order either */
+        if (begin < e->end && e->begin < end)
+            return TRUE;
+        if (begin == end && e->begin == e->end && begin == e->begin)
+            return TRUE;
+        if (begin == end && begin > e->begin && begin < e->end)
+            return TRUE;
+        if (e->begin == e->end && e->begin > begin && e->begin < end)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+add(dl_edits *edits, gsize begin, gsize end, const char *text)
+{
+    edit e = { begin, end, g_strdup(text) };
+
+    if (end < begin || end > edits->src->len || overlaps(edits, begin, end)) {
+        g_free(e.text);
+        return FALSE;
+    }
+    g_array_append_val(edits->list, e);
+    return TRUE;
+}
+
+/* ---------------------------------------------------------------- scanning */
+
+typedef struct {
+    gsize name_begin;   /* attribute name */
+    gsize value_begin;  /* first byte inside the quotes */
+    gsize value_end;    /* the closing quote */
+    gsize lead_begin;   /* the white space before the name */
+} attr_pos;
+
+typedef struct {
+    gsize begin;        /* '<' */
+    gsize close;        /* the '/' of "/>" or the '>' that ends the start tag */
+    gboolean empty;     /* "<x ... />" */
+    char quote;         /* the quote character the tag uses, '\'' by default */
+} tag_pos;
+
+static gboolean
+scan_tag(const dl_source *src, const xmlNode *node, tag_pos *tag)
+{
+    const char *t = src->text;
+    dl_span span;
+    gsize i;
+    char q = 0;
+
+    if (!dl_source_span(src, node, &span))
+        return FALSE;
+    tag->begin = span.begin;
+    tag->quote = 0;
+    for (i = span.begin + 1; i < span.end; i++) {
+        char c = t[i];
+        if (q) {
+            if (c == q)
+                q = 0;
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            q = c;
+            if (!tag->quote)
+                tag->quote = c;
+            continue;
+        }
+        if (c == '>') {
+            tag->empty = t[i - 1] == '/';
+            tag->close = tag->empty ? i - 1 : i;
+            if (!tag->quote)
+                tag->quote = '\'';
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
+find_attr(const dl_source *src, const tag_pos *tag, const char *name, attr_pos *pos)
+{
+    const char *t = src->text;
+    gsize i = tag->begin + 1;
+    gsize n = strlen(name);
+
+    while (i < tag->close && !g_ascii_isspace(t[i]) && t[i] != '/' && t[i] != '>')
+        i++;                                        /* element name */
+    while (i < tag->close) {
+        gsize lead = i, nb, ne;
+        char q;
+        while (i < tag->close && g_ascii_isspace(t[i]))
+            i++;
+        if (i >= tag->close)
+            break;
+        nb = i;
+        while (i < tag->close && t[i] != '=' && !g_ascii_isspace(t[i]))
+            i++;
+        ne = i;
+        while (i < tag->close && t[i] != '"' && t[i] != '\'')
+            i++;
+        if (i >= tag->close)
+            break;
+        q = t[i++];
+        pos->value_begin = i;
+        while (i < tag->close && t[i] != q)
+            i++;
+        pos->value_end = i++;
+        if (ne - nb == n && strncmp(t + nb, name, n) == 0) {
+            pos->name_begin = nb;
+            pos->lead_begin = lead;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static char *
+escape_attr(const char *value, char quote)
+{
+    GString *out = g_string_new(NULL);
+
+    for (const char *p = value; *p; p++) {
+        if (*p == '&')
+            g_string_append(out, "&amp;");
+        else if (*p == '<')
+            g_string_append(out, "&lt;");
+        else if (*p == quote)
+            g_string_append(out, quote == '"' ? "&quot;" : "&apos;");
+        else
+            g_string_append_c(out, *p);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* ---------------------------------------------------------------- edits */
+
+gboolean
+dl_edit_set_attr(dl_edits *edits, const xmlNode *element, const char *name, const char *value)
+{
+    tag_pos tag;
+    attr_pos pos;
+    g_autofree char *escaped = NULL;
+    g_autofree char *text = NULL;
+
+    if (!scan_tag(edits->src, element, &tag))
+        return FALSE;
+    escaped = escape_attr(value, tag.quote);
+    if (find_attr(edits->src, &tag, name, &pos))
+        return add(edits, pos.value_begin, pos.value_end, escaped);
+    /* a new attribute goes last, before "/>" or ">" (and before any space there) */
+    {
+        gsize at = tag.close;
+        while (at > tag.begin && g_ascii_isspace(edits->src->text[at - 1]))
+            at--;
+        text = g_strdup_printf(" %s=%c%s%c", name, tag.quote, escaped, tag.quote);
+        return add(edits, at, at, text);
+    }
+}
+
+gboolean
+dl_edit_remove_attr(dl_edits *edits, const xmlNode *element, const char *name)
+{
+    tag_pos tag;
+    attr_pos pos;
+
+    if (!scan_tag(edits->src, element, &tag))
+        return FALSE;
+    if (!find_attr(edits->src, &tag, name, &pos))
+        return TRUE;
+    return add(edits, pos.lead_begin, pos.value_end + 1, "");
+}
+
+gboolean
+dl_edit_remove_element(dl_edits *edits, const xmlNode *element)
+{
+    const char *t = edits->src->text;
+    dl_span span;
+    gsize begin, end;
+
+    if (!dl_source_span(edits->src, element, &span))
+        return FALSE;
+    begin = span.begin;
+    end = span.end;
+    /* take the whole line when the element is alone on it */
+    while (begin > 0 && (t[begin - 1] == ' ' || t[begin - 1] == '\t'))
+        begin--;
+    if (begin == 0 || t[begin - 1] == '\n') {
+        gsize e = end;
+        while (e < edits->src->len && (t[e] == ' ' || t[e] == '\t' || t[e] == '\r'))
+            e++;
+        if (e < edits->src->len && t[e] == '\n')
+            return add(edits, begin, e + 1, "");
+    }
+    return add(edits, span.begin, span.end, "");
+}
+
+/* The white space before NODE's start tag on its line, or NULL. */
+static char *
+indent_of(const dl_source *src, const xmlNode *node)
+{
+    dl_span span;
+    gsize b;
+
+    if (!dl_source_span(src, node, &span))
+        return NULL;
+    b = span.begin;
+    while (b > 0 && (src->text[b - 1] == ' ' || src->text[b - 1] == '\t'))
+        b--;
+    if (b > 0 && src->text[b - 1] != '\n')
+        return NULL;
+    return g_strndup(src->text + b, span.begin - b);
+}
+
+gboolean
+dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char *xml)
+{
+    const xmlNode *last = NULL;
+    g_autofree char *indent = NULL;
+    g_autofree char *text = NULL;
+    dl_span span;
+
+    for (const xmlNode *c = parent->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            last = c;
+    }
+    if (last) {
+        indent = indent_of(edits->src, last);
+        if (!indent || !dl_source_span(edits->src, last, &span))
+            return FALSE;
+        text = g_strdup_printf("\n%s%s", indent, xml);
+        return add(edits, span.end, span.end, text);
+    }
+    return FALSE;
+}
+
+static int
+edit_order(gconstpointer a, gconstpointer b)
+{
+    const edit *x = a, *y = b;
+
+    if (x->begin != y->begin)
+        return x->begin < y->begin ? -1 : 1;
+    return 0;
+}
+
+char *
+dl_edits_apply(const dl_edits *edits, gsize *len)
+{
+    g_autoptr(GArray) sorted = g_array_copy(edits->list);
+    GString *out = g_string_sized_new(edits->src->len + 256);
+    gsize at = 0;
+
+    g_array_set_clear_func(sorted, NULL);
+    g_array_sort(sorted, edit_order);
+    for (guint i = 0; i < sorted->len; i++) {
+        const edit *e = &g_array_index(sorted, edit, i);
+        g_string_append_len(out, edits->src->text + at, (gssize) (e->begin - at));
+        g_string_append(out, e->text);
+        at = e->end;
+    }
+    g_string_append_len(out, edits->src->text + at, (gssize) (edits->src->len - at));
+    if (len)
+        *len = out->len;
+    return g_string_free(out, FALSE);
+}

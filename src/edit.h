@@ -1,0 +1,49 @@
+/*
+ * edit.h - text edits on the original document
+ *
+ * --fix must leave everything it does not need to touch byte for byte as
+ * it was: quoting, attribute order, comments, indentation.  So fixes are
+ * not written by serialising the tree; they are small replacements of
+ * byte ranges of the source text, located through the element spans the
+ * loader recorded.  An edit set is applied in one pass; overlapping edits
+ * are refused so that two fixes never fight over the same bytes.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "load.h"
+
+typedef struct dl_edits dl_edits;
+
+dl_edits *dl_edits_new(const dl_source *src);
+void dl_edits_free(dl_edits *edits);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_edits, dl_edits_free)
+
+guint dl_edits_count(const dl_edits *edits);
+
+/* Forget every edit recorded after the first COUNT (to undo a partial fix). */
+void dl_edits_truncate(dl_edits *edits, guint count);
+
+/*
+ * Each returns FALSE (and records nothing) when the node cannot be located
+ * in the text or the edit would overlap one already recorded.
+ */
+
+/* Remove ELEMENT, with its line when nothing else is on it. */
+gboolean dl_edit_remove_element(dl_edits *edits, const xmlNode *element);
+
+/* Set attribute NAME of ELEMENT to VALUE, adding it at the end when absent. */
+gboolean dl_edit_set_attr(dl_edits *edits, const xmlNode *element, const char *name,
+                          const char *value);
+
+/* Remove attribute NAME of ELEMENT (TRUE when it was not there either). */
+gboolean dl_edit_remove_attr(dl_edits *edits, const xmlNode *element, const char *name);
+
+/* Insert XML (one element, no trailing newline) as the last child of PARENT,
+ * indented like PARENT's other children. */
+gboolean dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char *xml);
+
+/* The edited text (caller frees). */
+char *dl_edits_apply(const dl_edits *edits, gsize *len);

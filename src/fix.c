@@ -1,0 +1,292 @@
+/*
+ * fix.c - --fix: repair a domain by small edits of its text
+ *
+ * Rounds: parse and check with fixes recorded; turn every fix whose steps
+ * do not collide with an earlier one into text edits; apply them; start
+ * again on the new text.  A fix often uncovers the next problem (a root
+ * port turned into a pci-bridge leaves its chassis attribute invalid), and
+ * the next round deals with it.  It stops when a round has nothing to fix,
+ * so fixing the output again changes nothing.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fix.h"
+#include "diag.h"
+#include "edit.h"
+#include "rules/rules.h"
+
+/* More rounds than any chain of consequences a fix can start. */
+#define DL_FIX_MAX_ROUNDS 12
+
+static void
+step_clear(gpointer p)
+{
+    dl_step *s = p;
+
+    g_free(s->name);
+    g_free(s->value);
+}
+
+void
+dl_fix_free(dl_fix *fix)
+{
+    if (!fix)
+        return;
+    g_free(fix->message);
+    g_array_unref(fix->steps);
+    g_free(fix);
+}
+
+dl_fix *
+dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...)
+{
+    dl_fix *fix;
+    va_list ap;
+
+    if (!chk->fixes)
+        return NULL;
+    fix = g_new0(dl_fix, 1);
+    fix->rule = chk->rule ? chk->rule->id : "internal";
+    fix->where = where;
+    fix->steps = g_array_new(FALSE, TRUE, sizeof(dl_step));
+    g_array_set_clear_func(fix->steps, step_clear);
+    va_start(ap, fmt);
+    fix->message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(chk->fixes, fix);
+    return fix;
+}
+
+static void
+add_step(dl_fix *fix, dl_step_kind kind, const xmlNode *node, const char *name, const char *value)
+{
+    dl_step step = { kind, node, g_strdup(name), g_strdup(value) };
+
+    g_array_append_val(fix->steps, step);
+}
+
+void
+dl_fix_remove(dl_fix *fix, const xmlNode *element)
+{
+    if (fix && element)
+        add_step(fix, DL_STEP_REMOVE_ELEMENT, element, NULL, NULL);
+}
+
+void
+dl_fix_set(dl_fix *fix, const xmlNode *element, const char *attr, const char *value)
+{
+    if (fix && element)
+        add_step(fix, DL_STEP_SET_ATTR, element, attr, value);
+}
+
+void
+dl_fix_unset(dl_fix *fix, const xmlNode *element, const char *attr)
+{
+    if (fix && element)
+        add_step(fix, DL_STEP_REMOVE_ATTR, element, attr, NULL);
+}
+
+void
+dl_fix_append(dl_fix *fix, const xmlNode *parent, const char *xml)
+{
+    if (fix && parent)
+        add_step(fix, DL_STEP_APPEND_CHILD, parent, NULL, xml);
+}
+
+static gboolean
+disk_name_used(const dl_check *chk, const char *name)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind == DL_DEV_DISK && dl_str_eq(d->target_dev, name))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+char *
+dl_free_disk_name(const dl_check *chk, const char *bus)
+{
+    const char *prefix = "sd";
+
+    if (dl_str_eq(bus, "ide"))
+        prefix = "hd";
+    else if (dl_str_eq(bus, "virtio"))
+        prefix = "vd";
+    else if (dl_str_eq(bus, "fdc"))
+        prefix = "fd";
+    for (int i = 0; i < 26 * 27; i++) {
+        g_autofree char *name = i < 26
+            ? g_strdup_printf("%s%c", prefix, 'a' + i)
+            : g_strdup_printf("%s%c%c", prefix, 'a' + i / 26 - 1, 'a' + i % 26);
+        if (!disk_name_used(chk, name))
+            return g_steal_pointer(&name);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ applying */
+
+static gboolean
+apply_step(dl_edits *edits, const dl_step *s)
+{
+    switch (s->kind) {
+    case DL_STEP_REMOVE_ELEMENT:
+        return dl_edit_remove_element(edits, s->node);
+    case DL_STEP_SET_ATTR:
+        return dl_edit_set_attr(edits, s->node, s->name, s->value);
+    case DL_STEP_REMOVE_ATTR:
+        return dl_edit_remove_attr(edits, s->node, s->name);
+    case DL_STEP_APPEND_CHILD:
+        return dl_edit_append_child(edits, s->node, s->value);
+    case DL_STEP_LAST:
+        break;
+    }
+    return FALSE;
+}
+
+/* All steps of FIX, or none of them. */
+static gboolean
+apply_fix(dl_edits *edits, const dl_fix *fix)
+{
+    guint mark = dl_edits_count(edits);
+
+    if (fix->steps->len == 0)
+        return FALSE;
+    for (guint i = 0; i < fix->steps->len; i++) {
+        if (!apply_step(edits, &g_array_index(fix->steps, dl_step, i))) {
+            dl_edits_truncate(edits, mark);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static domlint_diag *
+applied_note(const char *file, const dl_source *src, const dl_fix *fix)
+{
+    g_autofree char *msg = g_strdup_printf("fixed: %s", fix->message);
+    domlint_diag *d = dl_diag_new(file, dl_source_line(src, fix->where),
+                                  dl_source_column(src, fix->where), DOMLINT_SEV_NOTE,
+                                  fix->rule, msg);
+
+    if (fix->where)
+        d->xpath = (char *) xmlGetNodePath(fix->where);
+    return d;
+}
+
+/*
+ * One round: check TEXT, apply what can be fixed.  Returns the check result
+ * and sets *NEXT to the edited text (NULL when nothing was applied).
+ */
+static domlint_result *
+fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, GPtrArray *notes,
+          char **next, gsize *next_len)
+{
+    g_autofree char *reason = NULL;
+    g_autoptr(dl_source) src = dl_source_parse(text, len, &reason);
+    g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func((GDestroyNotify) dl_fix_free);
+    g_autoptr(dl_edits) edits = NULL;
+    domlint_result *result;
+
+    *next = NULL;
+    if (!src)
+        return dl_result_failed(name, reason);
+    result = dl_check_parsed(ctx, name, src, fixes);
+    if (result->status != DOMLINT_FILE_CHECKED || fixes->len == 0)
+        return result;
+    edits = dl_edits_new(src);
+    for (guint i = 0; i < fixes->len; i++) {
+        const dl_fix *fix = g_ptr_array_index(fixes, i);
+        if (apply_fix(edits, fix))
+            g_ptr_array_add(notes, applied_note(name, src, fix));
+    }
+    if (dl_edits_count(edits) > 0)
+        *next = dl_edits_apply(edits, next_len);
+    return result;
+}
+
+static gboolean
+is_seen(GHashTable *seen, const char *text, gsize len)
+{
+    g_autofree char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) text, len);
+
+    return g_hash_table_contains(seen, sum);
+}
+
+domlint_result *
+domlint_fix_memory(domlint_ctx *ctx, const char *name, const char *data, gsize len,
+                   char **fixed, gsize *fixed_len)
+{
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_diag_free);
+    g_autofree char *text = g_strndup(data, len);
+    gsize text_len = len;
+    domlint_result *result = NULL;
+
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+    for (int round = 0; round < DL_FIX_MAX_ROUNDS; round++) {
+        char *next = NULL;
+        gsize next_len = 0;
+        domlint_result_free(result);
+        g_hash_table_add(seen, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) text, text_len));
+        result = fix_round(ctx, name, text, text_len, notes, &next, &next_len);
+        if (!next)
+            break;
+        if (is_seen(seen, next, next_len)) {
+            /* two fixes undoing each other: stop at the text already checked */
+            g_free(next);
+            break;
+        }
+        g_free(text);
+        text = next;
+        text_len = next_len;
+        if (round == DL_FIX_MAX_ROUNDS - 1) {
+            domlint_result_free(result);
+            result = domlint_check_memory(ctx, name, text, text_len);
+        }
+    }
+    /* what was fixed first, then what is left */
+    for (guint i = notes->len; i > 0; i--)
+        g_ptr_array_insert(result->diags, 0, g_ptr_array_steal_index(notes, i - 1));
+    if (fixed)
+        *fixed = result->status == DOMLINT_FILE_CHECKED ? g_steal_pointer(&text) : NULL;
+    if (fixed_len)
+        *fixed_len = text_len;
+    return result;
+}
+
+domlint_result *
+domlint_fix_file(domlint_ctx *ctx, const char *path, char **fixed, gsize *fixed_len)
+{
+    g_autofree char *reason = NULL;
+    gsize len = 0;
+    g_autofree char *data = domlint_read_input(path, &len, &reason);
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+
+    *fixed = NULL;
+    if (!data)
+        return dl_result_failed(name, reason);
+    return domlint_fix_memory(ctx, name, data, len, fixed, fixed_len);
+}
+
+void
+dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why)
+{
+    g_autofree char *what = NULL;
+    g_autofree char *where = NULL;
+    dl_fix *fix;
+
+    if (!chk->fixes || !dev->addr.node)
+        return;
+    what = dl_device_describe(dev);
+    if (dev->addr.type == DL_ADDR_PCI && dl_pci_addr_wanted(&dev->addr))
+        where = dl_pci_addr_str(&dev->addr);
+    else
+        where = g_strdup_printf("%s address", dev->addr.type_name ? dev->addr.type_name : "");
+    fix = dl_fix_new(chk, dev->addr.node, "removed %s of the %s (%s); libvirt assigns a free one",
+                     where, what, why);
+    dl_fix_remove(fix, dev->addr.node);
+}

@@ -1,0 +1,55 @@
+/*
+ * fix.h - what rules say --fix should do
+ *
+ * A rule that knows the repair for its finding describes it as a dl_fix:
+ * a message for the report and a few steps on the parsed document (remove
+ * an element, set or remove an attribute, append a child).  When the run is
+ * not fixing, dl_fix_new() returns NULL and every step function ignores a
+ * NULL fix, so rules need no "am I fixing" branches.  fix.c turns the steps
+ * into text edits, applies them, and checks again until nothing is left to fix.
+ */
+#pragma once
+
+#include "internal.h"
+
+typedef enum {
+    DL_STEP_REMOVE_ELEMENT,
+    DL_STEP_SET_ATTR,
+    DL_STEP_REMOVE_ATTR,
+    DL_STEP_APPEND_CHILD,
+    DL_STEP_LAST
+} dl_step_kind;
+
+typedef struct {
+    dl_step_kind kind;
+    const xmlNode *node;
+    char *name;      /* attribute */
+    char *value;     /* attribute value, or the XML to append */
+} dl_step;
+
+typedef struct {
+    const char *rule;
+    char *message;
+    const xmlNode *where;
+    GArray *steps;   /* of dl_step */
+} dl_fix;
+
+/* A new fix for the current rule, or NULL when the run is not fixing. */
+dl_fix *dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+void dl_fix_remove(dl_fix *fix, const xmlNode *element);
+void dl_fix_set(dl_fix *fix, const xmlNode *element, const char *attr, const char *value);
+void dl_fix_unset(dl_fix *fix, const xmlNode *element, const char *attr);
+void dl_fix_append(dl_fix *fix, const xmlNode *parent, const char *xml);
+
+void dl_fix_free(dl_fix *fix);
+
+/* A target name for a disk on BUS that no disk of the domain uses ("sdb"). */
+char *dl_free_disk_name(const dl_check *chk, const char *bus);
+
+/*
+ * The usual repair of a bad address: remove the <address> of DEV so that
+ * libvirt assigns one the way it does for a new device.  WHY says what was
+ * wrong with it ("used by the memballoon").
+ */
+void dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why);

@@ -1,0 +1,137 @@
+/*
+ * probe.h - machine-type knowledge from a real QEMU binary
+ *
+ * dl_probe_run() asks a QEMU binary over QMP for its machine types and
+ * starts each one paused with -nodefaults to read what the chipset itself
+ * creates: the root bus, the builtin PCI functions on bus 0, the floppy
+ * controller, the IDE buses.  dl_probe_write_dir() turns the result into
+ * knowledge files in the data/machines format: the probed facts replace the
+ * shipped ones, the libvirt-side facts a QEMU cannot report (implicit
+ * devices, default models, disk buses...) are copied from the shipped file
+ * of the same family.  Every QEMU start has a time limit, and no QEMU
+ * outlives the call that started it.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "machines.h"
+
+#define DL_PROBE_ERROR (dl_probe_error_quark())
+GQuark dl_probe_error_quark(void);
+
+typedef enum {
+    DL_PROBE_ERROR_QEMU,     /* the binary cannot be run, is not QEMU, hangs */
+    DL_PROBE_ERROR_MACHINE,  /* a requested machine type is not in the binary */
+    DL_PROBE_ERROR_WRITE,    /* the knowledge files cannot be written */
+    DL_PROBE_ERROR_INVALID,  /* the generated knowledge does not follow the schema */
+    DL_PROBE_ERROR_LAST
+} dl_probe_error;
+
+/* A PCI function QEMU put on the root bus by itself. */
+typedef struct {
+    unsigned slot;
+    unsigned function;
+    char *device;            /* QOM type, e.g. "ich9-ahci" */
+} dl_probe_pci;
+
+/* What one machine type has when started with -nodefaults. */
+typedef struct {
+    char *name;              /* versioned name, e.g. "pc-i440fx-7.2" */
+    char *alias;             /* "pc", or NULL */
+    gboolean is_default;     /* QEMU's default machine */
+    gboolean deprecated;
+    char *error;             /* why this machine could not be probed, or NULL */
+    dl_root_kind root;       /* kind of the first root bus */
+    char *host_bridge;       /* QOM type of the root bus's host bridge, or NULL */
+    guint n_roots;           /* number of PCI root buses */
+    GPtrArray *builtins;     /* of dl_probe_pci*, sorted by slot and function */
+    gboolean fdc;            /* a floppy controller exists */
+    char *fdc_device;        /* its QOM type ("isa-fdc"), or NULL */
+    char **ide_buses;        /* "ide.0 (piix3-ide)", NULL-terminated */
+    char **isa_devices;      /* QOM types of the ISA devices, sorted, NULL-terminated */
+    double ms;               /* time of this machine's QEMU start, in milliseconds */
+} dl_probe_machine;
+
+typedef struct {
+    char *qemu;              /* the binary as given */
+    char *target;            /* QEMU's target architecture ("x86_64") */
+    char **arches;           /* libvirt arches this binary serves ("x86_64", "i686") */
+    char *version;           /* "7.2.22" */
+    char *package;           /* QEMU's package string, or NULL */
+    GPtrArray *machines;     /* of dl_probe_machine*, in name order */
+    char **devices;          /* device models of interest the binary has */
+    char **missing;          /* device models of interest the binary lacks */
+    double seconds;          /* wall-clock time of the whole probe */
+    gboolean all_machines;   /* every machine type of the binary was probed */
+} dl_probe_result;
+
+typedef struct {
+    guint timeout_ms;        /* per QEMU start; 0 = 10 s */
+    guint jobs;              /* QEMU processes at once; 0 = number of CPUs (at most 8) */
+} dl_probe_options;
+
+/*
+ * Probe QEMU (a path, or a name searched in PATH).  MACHINES (NULL-terminated,
+ * may be NULL = every machine type) names the types to start; aliases are
+ * accepted.  A machine that fails to start is recorded in its ->error; a
+ * binary that is not QEMU, or hangs, or a requested machine it lacks, fails
+ * the whole call.  Caller frees with dl_probe_result_free().
+ */
+dl_probe_result *dl_probe_run(const char *qemu, const char *const *machines,
+                              const dl_probe_options *options, GError **error);
+void dl_probe_result_free(dl_probe_result *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_probe_result, dl_probe_result_free)
+
+/* The probed machine called NAME or aliased NAME, or NULL (borrowed). */
+const dl_probe_machine *dl_probe_result_machine(const dl_probe_result *result, const char *name);
+
+/* The libvirt arch name of a QEMU target ("i386" -> "i686"); static string. */
+const char *dl_probe_libvirt_arch(const char *target);
+
+/*
+ * Write one knowledge file per family into DIR (created when missing): every
+ * family of DB whose machines the binary has, and, when ALL_FAMILIES, also
+ * the families of the binary's arches it has no machine of (with an empty
+ * <machines>).  Each file is validated against SCHEMA (when not NULL) and the
+ * directory is loaded back with dl_machine_db_load() before returning.
+ * WARNINGS (may be NULL) receives one message (char*) per probed fact that
+ * could not be written as such: a machine no family claims, machines of one
+ * family that differ from each other, a machine that failed to start.
+ */
+gboolean dl_probe_write_dir(const dl_probe_result *result, const dl_machine_db *db,
+                            const char *schema, gboolean all_families, const char *dir,
+                            GPtrArray *warnings, GError **error);
+
+/*
+ * Compare the probe with the knowledge base DB, fact by fact and machine by
+ * machine: the machine list per family, aliases and their canonical names,
+ * QEMU's default machine, the root bus, the builtin PCI functions (slot,
+ * function, device), the builtin floppy controller and the PCI controller
+ * models.  Appends to LINES one "FAMILY: what differs" line (char*) per
+ * difference ("(none)" for machines no family claims) and to CHECKED the id
+ * (char*) of every family that was compared.  Returns the number of
+ * differences.
+ */
+guint dl_probe_compare(const dl_probe_result *result, const dl_machine_db *db,
+                       GPtrArray *lines, GPtrArray *checked);
+
+/*
+ * The knowledge directory for QEMU, probed once and cached under
+ * g_get_user_cache_dir()/domlint/probe-<key>/ where the key hashes the
+ * binary's real path, size, mtime and QEMU version (the version comes from
+ * `QEMU -version`, not from a QMP start).  DB/SCHEMA are the shipped knowledge
+ * the libvirt-side facts are copied from; DB_DIR (its directory) is part of
+ * the key too.  *FROM_CACHE (may be NULL) tells whether the probe was
+ * skipped.  Returns the directory (caller frees), loadable with
+ * dl_machine_db_load(), or NULL with ERROR.
+ */
+char *dl_probe_cached(const char *qemu, const dl_machine_db *db, const char *db_dir,
+                      const char *schema, gboolean *from_cache, GError **error);
+
+/*
+ * `domlint probe ...`: the command line of the probe (src/probe-main.c, part
+ * of the domlint tool, not of the library).  ARGV[0] is "probe".  Returns
+ * the exit status.
+ */
+int dl_probe_main(int argc, char **argv);

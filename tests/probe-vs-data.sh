@@ -1,0 +1,126 @@
+#!/bin/sh
+# probe-vs-data.sh - the shipped knowledge base against the installed QEMU
+#
+# Probes every machine type of each installed qemu-system-{x86_64,aarch64,
+# ppc64,s390x} with `domlint probe --compare` and fails, naming the fact, for
+# every family where QEMU and data/machines disagree: machine lists, aliases
+# and canonical names, QEMU's default machine, root bus, builtin PCI
+# functions (slot.function and device), builtin floppy controller, PCI
+# controller models.  A binary that is not installed is skipped loudly.
+# Differences that data/machines/README.md documents as deliberate (the data
+# follows libvirt there) are listed but do not fail.  Speaks TAP.
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+DOMLINT=${DOMLINT:-$top_builddir/domlint}
+DB=$top_srcdir/data/machines
+
+# Deliberate divergences (extended regexps over "FAMILY: fact" lines), each
+# with the README section that explains it.
+EXPECTED="ppc-other: machine 'powernv[0-9]*': root bus is none in QEMU"
+# README: "PowerNV: QEMU has no plain root bus, only PHB root ports. libvirt
+# still adds pci-root, and the data follows libvirt."
+
+n=0
+failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-vs-data.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; echo "probe-vs-data: SKIP $*" >&2; }
+note() { sed 's/^/# /'; }
+
+if [ ! -x "$DOMLINT" ]; then
+    echo "1..0 # SKIP domlint not built at $DOMLINT"
+    exit 0
+fi
+
+check_binary() {
+    bin=$1
+    out=$tmp/$bin.out
+    if ! command -v "$bin" >/dev/null 2>&1; then
+        skip "$bin is not installed: its families were not compared with a real QEMU"
+        return
+    fi
+    "$DOMLINT" probe --qemu="$bin" --machine-db="$DB" --compare >"$out" 2>"$tmp/$bin.err"
+    rc=$?
+    if [ $rc -eq 2 ]; then
+        not_ok "$bin: domlint probe could not run"
+        note <"$tmp/$bin.err"
+        return
+    fi
+    grep '^differs ' "$out" | sed 's/^differs //' >"$tmp/$bin.diffs"
+    for family in $(sed -n 's/^checked //p' "$out"); do
+        grep "^$family: " "$tmp/$bin.diffs" | grep -v ' was not compared: ' >"$tmp/f" || true
+        grep -E "$EXPECTED" "$tmp/f" >"$tmp/expected" || true
+        grep -v -E "$EXPECTED" "$tmp/f" >"$tmp/unexpected" || true
+        if [ -s "$tmp/unexpected" ]; then
+            not_ok "$bin: family $family agrees with QEMU"
+            note <"$tmp/unexpected"
+        else
+            ok "$bin: family $family agrees with QEMU"
+        fi
+        if [ -s "$tmp/expected" ]; then
+            echo "# documented divergence (data/machines/README.md):"
+            note <"$tmp/expected"
+        fi
+    done
+    grep '^(default): ' "$tmp/$bin.diffs" >"$tmp/f" || true
+    if [ -s "$tmp/f" ]; then not_ok "$bin: default machine"; note <"$tmp/f"; else ok "$bin: default machine"; fi
+    grep ' was not compared: ' "$tmp/$bin.diffs" >"$tmp/f" || true
+    if [ -s "$tmp/f" ]; then
+        skip "$bin: $(wc -l <"$tmp/f") machine types could not be started here and were not compared"
+        note <"$tmp/f"
+    fi
+    grep '^(none): ' "$tmp/$bin.diffs" | sed "s/^(none): machine '\([^']*\)'.*/\1/" >"$tmp/f" || true
+    if [ -s "$tmp/f" ]; then
+        skip "$bin: $(wc -l <"$tmp/f") machine types belong to no family (domlint warns about them): $(tr '\n' ' ' <"$tmp/f")"
+    fi
+}
+
+check_write() {
+    bin=qemu-system-x86_64
+    if ! command -v "$bin" >/dev/null 2>&1; then
+        skip "$bin is not installed: knowledge writing not tested"
+        return
+    fi
+    if "$DOMLINT" probe --qemu="$bin" --machine-db="$DB" -o "$tmp/kb" 2>"$tmp/w.err" &&
+       [ -s "$tmp/kb/q35.xml" ] && [ -s "$tmp/kb/i440fx.xml" ]; then
+        ok "$bin: probe writes a knowledge base that validates and loads"
+    else
+        not_ok "$bin: probe writes a knowledge base that validates and loads"
+        note <"$tmp/w.err"
+    fi
+}
+
+check_not_qemu() {
+    printf '#!/bin/sh\nexec sleep 30\n' >"$tmp/hang"
+    chmod +x "$tmp/hang"
+    start=$(date +%s)
+    "$DOMLINT" probe --qemu="$tmp/hang" --timeout=1 >/dev/null 2>"$tmp/cat.err"
+    rc=$?
+    end=$(date +%s)
+    if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/cat.err")" -eq 1 ] && [ $((end - start)) -le 5 ]; then
+        ok "a binary that hangs: one-line error, exit 2, within the time limit"
+    else
+        not_ok "a binary that hangs: one-line error, exit 2, within the time limit (rc=$rc)"
+    fi
+    note <"$tmp/cat.err"
+    "$DOMLINT" probe --qemu=/bin/echo >/dev/null 2>"$tmp/echo.err"
+    rc=$?
+    if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/echo.err")" -eq 1 ] && grep -q 'not QEMU' "$tmp/echo.err"; then
+        ok "a binary that is not QEMU: one-line error, exit 2"
+    else
+        not_ok "a binary that is not QEMU: one-line error, exit 2 (rc=$rc)"
+    fi
+    note <"$tmp/echo.err"
+}
+
+for bin in qemu-system-x86_64 qemu-system-aarch64 qemu-system-ppc64 qemu-system-s390x; do
+    check_binary "$bin"
+done
+check_write
+check_not_qemu
+echo "1..$n"
+[ $failed -eq 0 ]
