@@ -250,6 +250,7 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     chk.src = src;
     chk.diags = result->diags;
     chk.fixes = fixes;
+    chk.claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     chk.dom = dl_domain_new(src->doc);
     resolve_machine(&chk);
     chk.topo = dl_topology_build(&chk);
@@ -260,6 +261,7 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     result->family = chk.family ? g_strdup(chk.family->id) : NULL;
     dl_topology_free(chk.topo);
     dl_domain_free(chk.dom);
+    g_hash_table_unref(chk.claimed);
     return result;
 }
 

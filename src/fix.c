@@ -106,8 +106,17 @@ disk_name_used(const dl_check *chk, const char *name)
     return FALSE;
 }
 
+gboolean
+dl_fix_claim(dl_check *chk, const char *key)
+{
+    if (g_hash_table_contains(chk->claimed, key))
+        return FALSE;
+    g_hash_table_add(chk->claimed, g_strdup(key));
+    return TRUE;
+}
+
 char *
-dl_free_disk_name(const dl_check *chk, const char *bus)
+dl_free_disk_name(dl_check *chk, const char *bus)
 {
     const char *prefix = "sd";
 
@@ -121,7 +130,8 @@ dl_free_disk_name(const dl_check *chk, const char *bus)
         g_autofree char *name = i < 26
             ? g_strdup_printf("%s%c", prefix, 'a' + i)
             : g_strdup_printf("%s%c%c", prefix, 'a' + i / 26 - 1, 'a' + i % 26);
-        if (!disk_name_used(chk, name))
+        g_autofree char *key = g_strdup_printf("disk-name:%s", name);
+        if (!disk_name_used(chk, name) && dl_fix_claim(chk, key))
             return g_steal_pointer(&name);
     }
     return NULL;

@@ -44,8 +44,12 @@ void dl_fix_append(dl_fix *fix, const xmlNode *parent, const char *xml);
 
 void dl_fix_free(dl_fix *fix);
 
-/* A target name for a disk on BUS that no disk of the domain uses ("sdb"). */
-char *dl_free_disk_name(const dl_check *chk, const char *bus);
+/* A target name for a disk on BUS that no disk of the domain uses and no
+ * other fix of this round took ("sdb"); it is taken from then on. */
+char *dl_free_disk_name(dl_check *chk, const char *bus);
+
+/* Take KEY for this round; FALSE when another fix already took it. */
+gboolean dl_fix_claim(dl_check *chk, const char *key);
 
 /*
  * The usual repair of a bad address: remove the <address> of DEV so that

@@ -40,6 +40,7 @@ struct dl_check {
     GPtrArray *diags;
     const dl_rule *rule;     /* the rule now running; its id goes on each finding */
     GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
+    GHashTable *claimed;     /* names and addresses fixes of this round took */
 };
 
 /*

@@ -82,7 +82,7 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
 {
     GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_STRING, &opt->format,
-          "Output format: text (default) or json", "FORMAT" },
+          "Output format: text (default), json, or sarif (SARIF 2.1.0, for code scanning)", "FORMAT" },
         { "werror", 0, 0, G_OPTION_ARG_NONE, &opt->werror,
           "Treat warnings as errors", NULL },
         { "fix", 0, 0, G_OPTION_ARG_NONE, &opt->fix,
@@ -294,12 +294,13 @@ run(cli_options *opt)
     g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
     domlint_text_options topts = { .color = want_color(opt->color) };
     gboolean json = opt->format && strcmp(opt->format, "json") == 0;
+    gboolean sarif = opt->format && strcmp(opt->format, "sarif") == 0;
     domlint_ctx *ctx;
     FILE *report;
     int status = EXIT_CLEAN;
 
-    if (opt->format && !json && strcmp(opt->format, "text") != 0) {
-        fprintf(stderr, "domlint: unknown format '%s' (text or json)\n", opt->format);
+    if (opt->format && !json && !sarif && strcmp(opt->format, "text") != 0) {
+        fprintf(stderr, "domlint: unknown format '%s' (text, json or sarif)\n", opt->format);
         return EXIT_TROUBLE;
     }
     if (!opt->inputs || !opt->inputs[0]) {
@@ -350,14 +351,14 @@ run(cli_options *opt)
             fprintf(stderr, "%s: fatal: %s\n", r->file, r->failure);
         if (file_status > status)
             status = file_status;
-        if (!json && r->status == DOMLINT_FILE_CHECKED) {
+        if (!json && !sarif && r->status == DOMLINT_FILE_CHECKED) {
             g_autofree char *text = domlint_format_text(r, &topts);
             fputs(text, report);
         }
         g_ptr_array_add(results, r);
     }
-    if (json) {
-        g_autofree char *doc = domlint_format_json(results);
+    if (json || sarif) {
+        g_autofree char *doc = json ? domlint_format_json(results) : domlint_format_sarif(results);
         fputs(doc, report);
         fputc('\n', report);
     }

@@ -140,6 +140,13 @@ parse_address(xmlNode *node, dl_address *addr)
     addr->controller = dl_num_attr(node, "controller", 0);
     addr->target = dl_num_attr(node, "target", 0);
     addr->unit = dl_num_attr(node, "unit", 0);
+    if (addr->type == DL_ADDR_DRIVE) {
+        /* libvirt reads drive addresses as plain decimal */
+        addr->controller = dl_num_attr(node, "controller", 10);
+        addr->bus = dl_num_attr(node, "bus", 10);
+        addr->target = dl_num_attr(node, "target", 10);
+        addr->unit = dl_num_attr(node, "unit", 10);
+    }
     addr->cssid = dl_num_attr(node, "cssid", 0);
     addr->ssid = dl_num_attr(node, "ssid", 0);
     addr->devno = dl_num_attr(node, "devno", 0);

@@ -133,9 +133,39 @@ run_case() {
         echo "libvirt: $lvmsg" | head -3
         [ -z "$out" ] || echo "$out" | grep -v ": note: " | sed "s/^/domlint: /" | head -5
     } > "$res"
+    run_fix "$i" "$f"
 }
 
-echo "1..$total"
+# run_fix I FILE: $tmp/I.fixres: libvirt must accept what --fix makes of FILE,
+# and for fixtures/fix/ QEMU must start it paused
+run_fix() {
+    local i=$1 f=$2 res=$tmp/$1.fixres fixed=$tmp/$1.fixed.xml fx msg rc opt=
+    "$DOMLINT" --color=never --fix "$f" > "$fixed" 2>/dev/null; fx=$?
+    case $f in "$FIXTURES"/fix/*) opt=--start ;; esac
+    {
+        if [ $fx = 1 ]; then
+            echo "ok"
+            echo "--fix leaves errors it cannot repair (exit 1): nothing to give libvirt"
+        elif [ $fx != 0 ]; then
+            echo "not ok"
+            echo "--fix failed (exit $fx)"
+        elif cmp -s "$f" "$fixed" && [ -z "$opt" ]; then
+            echo "ok"
+            echo "nothing to fix"
+        else
+            msg=$("$ORACLE" $opt "$fixed" 2>&1); rc=$?
+            if [ $rc = 0 ]; then
+                echo "ok"
+                echo "libvirt accepts the fixed domain${opt:+ and QEMU starts it}"
+            else
+                echo "not ok"
+                echo "libvirt rejects the fixed domain${opt:+ (with --start)}: $msg" | head -3
+            fi
+        fi
+    } > "$res"
+}
+
+echo "1..$((2 * total))"
 start_time=$(date +%s)
 i=0
 running=0
@@ -171,5 +201,21 @@ while read -r f; do
         tail -n +2 "$res" | sed 's/^/# /'
     fi
 done < "$tmp/cases"
-echo "# agreement: $agree/$total ($(( $(date +%s) - start_time ))s, $JOBS in parallel)"
-[ $agree = $total ]
+fixed_ok=0
+i=0
+while read -r f; do
+    i=$((i + 1))
+    name=${f#"$FIXTURES"/}
+    name=${name%.xml}
+    res=$tmp/$i.fixres
+    n=$((total + i))
+    if [ -s "$res" ] && [ "$(head -1 "$res")" = ok ]; then
+        fixed_ok=$((fixed_ok + 1))
+        echo "ok $n - fix $name: $(sed -n 2p "$res")"
+    else
+        echo "not ok $n - fix $name"
+        [ -s "$res" ] && tail -n +2 "$res" | sed 's/^/# /'
+    fi
+done < "$tmp/cases"
+echo "# agreement: $agree/$total, fixed output accepted: $fixed_ok/$total ($(( $(date +%s) - start_time ))s, $JOBS in parallel)"
+[ $agree = $total ] && [ $fixed_ok = $total ]

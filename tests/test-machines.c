@@ -73,9 +73,10 @@ family_by_id(const char *id)
 Test(machines, every_family_loads)
 {
     static const char *const ids[] = {
-        "arm-virt", "g3beige", "i440fx", "isapc", "loongarch-virt", "malta", "microvm", "none",
-        "ppc-other", "pseries", "q35", "realview-eb", "riscv-virt", "s390-ccw", "sun4u",
-        "versatilepb", "vexpress", "xenfv",
+        "arm-virt", "bamboo", "e500", "g3beige", "i440fx", "isapc", "loongarch-virt", "mac99",
+        "malta", "microvm", "none", "pegasos2", "powernv", "ppc-nopci", "prep", "pseries", "q35",
+        "realview-eb", "riscv-virt", "s390-ccw", "sam460ex", "sun4u", "versatilepb", "vexpress",
+        "xenfv",
     };
 
     cr_assert_eq(dl_machine_db_count(db), G_N_ELEMENTS(ids));
@@ -227,16 +228,37 @@ Test(machines, pseries)
 
 Test(machines, other_ppc)
 {
-    const dl_family *family = expect("ppc64", "powernv", DL_MATCH_OK, "ppc-other");
+    const dl_family *family = expect("ppc64", "powernv", DL_MATCH_OK, "powernv");
 
     cr_assert_str_eq(dl_family_canonical(family, "powernv"), "powernv9");
-    expect("ppc64", "powernv10", DL_MATCH_OK, "ppc-other");
-    expect("ppc", "powernv9", DL_MATCH_UNKNOWN_VERSION, "ppc-other");
-    expect("ppc", "mac99", DL_MATCH_OK, "ppc-other");
-    expect("ppc", "prep", DL_MATCH_REMOVED, "ppc-other");
+    expect("ppc64", "powernv10", DL_MATCH_OK, "powernv");
+    expect("ppc", "powernv9", DL_MATCH_UNKNOWN_VERSION, "powernv");
+    expect("ppc", "prep", DL_MATCH_REMOVED, "prep");
+    expect("ppc64", "40p", DL_MATCH_OK, "prep");
+    expect("ppc", "bamboo", DL_MATCH_OK, "bamboo");
+    expect("ppc64le", "ppce500", DL_MATCH_OK, "e500");
+    expect("ppc", "mpc8544ds", DL_MATCH_OK, "e500");
+    expect("ppc", "ref405ep", DL_MATCH_OK, "ppc-nopci");
+    expect("ppc64", "virtex-ml507", DL_MATCH_OK, "ppc-nopci");
     family = expect("ppc", "g3beige", DL_MATCH_OK, "g3beige");
     cr_assert(family->has_ide);
-    cr_assert_not(family_by_id("ppc-other")->has_ide);
+    cr_assert_str_eq(dl_family_builtin_at(family, 0x10, 0)->device, "macio-oldworld");
+    /* QEMU has macio IDE buses on mac99, but libvirt knows no builtin IDE */
+    family = expect("ppc", "mac99", DL_MATCH_OK, "mac99");
+    cr_assert_not(family->has_ide);
+    cr_assert_str_eq(dl_family_builtin_at(family, 0x0c, 0)->device, "macio-newworld");
+    /* pegasos2: the VT8231 functions, a builtin FDC, and no libvirt IDE */
+    family = expect("ppc", "pegasos2", DL_MATCH_OK, "pegasos2");
+    cr_assert(dl_family_has_builtin_fdc(family, "pegasos2"));
+    cr_assert(dl_family_has_disk_bus(family, "fdc"));
+    cr_assert_not(family->has_ide);
+    cr_assert_null(dl_family_builtin_at(family, 0x0c, 2)->controller_type);
+    cr_assert_null(dl_family_builtin_at(family, 0x0c, 7));
+    /* libvirt adds pci-root on every ppc board, PCI-less or PCIe ones too */
+    cr_assert_eq(family_by_id("ppc-nopci")->root, DL_ROOT_PCI);
+    cr_assert_eq(family_by_id("sam460ex")->root, DL_ROOT_PCI);
+    cr_assert_eq(family_by_id("powernv")->root, DL_ROOT_PCI);
+    cr_assert_str_eq(dl_family_builtin_at(family_by_id("sam460ex"), 0x06, 0)->device, "sm501");
 }
 
 Test(machines, none_and_unknown)
@@ -290,7 +312,7 @@ Test(machines, defaults_and_capabilities)
 
 Test(machines, implicit_devices)
 {
-    const dl_family *ppc = family_by_id("ppc-other");
+    const dl_family *ppc = family_by_id("powernv");
     const dl_family *q35 = family_by_id("q35");
     const dl_implicit *usb = NULL;
     guint usb_count = 0;

@@ -117,7 +117,7 @@ disk_name(const dl_device *d)
 static void
 move_disk(dl_check *chk, const dl_device *d, const char *bus, const char *why)
 {
-    g_autofree char *name = dl_free_disk_name(chk, bus);
+    g_autofree char *name = chk->fixes ? dl_free_disk_name(chk, bus) : NULL;
     xmlNode *target = dl_device_child(d, "target");
     dl_fix *fix;
 
@@ -153,8 +153,14 @@ drive_limits(const char *bus, guint *controllers, guint *buses, guint *units)
 }
 
 static gboolean
-drive_taken(const dl_check *chk, const dl_device *self, const drive_addr *a)
+drive_taken(dl_check *chk, const dl_device *self, const drive_addr *a)
 {
+    g_autofree char *key = g_strdup_printf("drive:%s:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%"
+                                           G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, self->bus,
+                                           a->controller, a->bus, a->target, a->unit);
+
+    if (chk->claimed && g_hash_table_contains(chk->claimed, key))
+        return TRUE;
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
         drive_addr b;
@@ -170,7 +176,7 @@ drive_taken(const dl_check *chk, const dl_device *self, const drive_addr *a)
 
 /* The first drive address of D's bus no other disk uses. */
 static gboolean
-free_drive(const dl_check *chk, const dl_device *d, drive_addr *out)
+free_drive(dl_check *chk, const dl_device *d, drive_addr *out)
 {
     guint controllers, buses, units;
 
@@ -181,6 +187,8 @@ free_drive(const dl_check *chk, const dl_device *d, drive_addr *out)
             for (guint u = 0; u < units; u++) {
                 drive_addr a = { TRUE, FALSE, c, b, 0, u };
                 if (!drive_taken(chk, d, &a)) {
+                    g_autofree char *key = g_strdup_printf("drive:%s:%u:%u:0:%u", d->bus, c, b, u);
+                    dl_fix_claim(chk, key);
                     *out = a;
                     return TRUE;
                 }
@@ -199,7 +207,7 @@ place_disk(dl_check *chk, const dl_device *d, const char *why)
     g_autofree char *ctl = NULL, *bus = NULL, *unit = NULL;
     dl_fix *fix;
 
-    if (!free_drive(chk, d, &a))
+    if (!chk->fixes || !free_drive(chk, d, &a))
         return;
     where = drive_str(&a);
     fix = dl_fix_new(chk, dl_addr_node(d), "gave %s '%s' the free drive address %s (%s)", d->device,
@@ -386,6 +394,32 @@ check_one_drive(dl_check *chk, const dl_device *d, const drive_addr *a)
     }
 }
 
+/* Each field of a drive address is a decimal number that fits 32 bits (libvirt's parser). */
+static gboolean
+drive_numbers_valid(dl_check *chk, const dl_device *d)
+{
+    const struct {
+        const char *name;
+        const dl_num *num;
+    } fields[] = {
+        { "controller", &d->addr.controller }, { "bus", &d->addr.bus },
+        { "target", &d->addr.target }, { "unit", &d->addr.unit },
+    };
+
+    if (d->addr.type != DL_ADDR_DRIVE)
+        return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
+        const dl_num *n = fields[i].num;
+        if (!n->present || (n->valid && n->value <= G_MAXUINT32))
+            continue;
+        dl_error(chk, d->addr.node, "drive address %s='%s' of disk '%s' is not a decimal number from 0 to 4294967295",
+                 fields[i].name, n->text, disk_name(d));
+        place_disk(chk, d, "the old one was not a valid address");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static void
 check_drive_addresses(dl_check *chk)
 {
@@ -396,6 +430,8 @@ check_drive_addresses(dl_check *chk)
             continue;
         if (chk->family && !dl_family_has_disk_bus(chk->family, d->bus) && !dl_str_eq(d->bus, "fdc"))
             continue;     /* disk-bus already says the bus is missing */
+        if (!drive_numbers_valid(chk, d))
+            continue;
         a = drive_address(d);
         if (!a.known)
             continue;

@@ -103,6 +103,7 @@ check_implicit_pci(dl_check *chk)
     const dl_implicit *balloon = dl_family_implicit(chk, "memballoon", NULL);
     const dl_implicit *usb = dl_family_implicit(chk, "controller", "usb");
     g_autofree char *what = NULL;
+    dl_device *usb0 = NULL;
 
     if (balloon && balloon->model && !dl_first_device(chk, DL_DEV_MEMBALLOON) &&
         g_str_has_prefix(balloon->model, "virtio")) {
@@ -113,7 +114,8 @@ check_implicit_pci(dl_check *chk)
                                  "added <memballoon model='none'/>: the balloon libvirt would add needs PCI"),
                       chk->dom->devices_node, "<memballoon model='none'/>");
     }
-    if (usb && usb->model && !dl_str_eq(usb->model, "none") && !dl_usb0_model(chk, NULL)) {
+    dl_usb0_model(chk, &usb0);
+    if (usb && usb->model && !dl_str_eq(usb->model, "none") && !usb0) {
         g_free(what);
         what = g_strdup_printf("the %s USB controller libvirt adds", usb->model);
         report_no_pci(chk, chk->dom->devices_node, what);
@@ -248,6 +250,24 @@ controller_reported_elsewhere(const dl_check *chk, const dl_device *d)
            !dl_pci_model_is_root(d->model) && !dl_family_allows_controller(chk->family, d->model);
 }
 
+/*
+ * Can libvirt find a place for DEV once its address is gone?  It grows the
+ * topology for endpoints, root ports, bridges and upstream ports, but a
+ * downstream port only fits into an upstream port the domain already has.
+ */
+static gboolean
+libvirt_can_place(const dl_check *chk, const dl_device *dev)
+{
+    if (!is_pci_controller(dev) || !dl_str_eq(dev->model, "pcie-switch-downstream-port"))
+        return TRUE;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+        if (is_pci_controller(o) && dl_str_eq(o->model, "pcie-switch-upstream-port"))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static void
 check_connect(dl_check *chk)
 {
@@ -286,7 +306,7 @@ check_connect(dl_check *chk)
         dl_error(chk, d->addr.node,
                  "%s at %s cannot plug into bus %d (%s): it needs a bus that accepts a %s",
                  what, addr, bus->index, bus->model, dl_conn_name(dev));
-        {
+        if (libvirt_can_place(chk, d)) {
             g_autofree char *why = g_strdup_printf("bus %d cannot take it", bus->index);
             dl_fix_drop_address(chk, d, why);
         }

@@ -1,0 +1,141 @@
+#!/bin/sh
+# fix.sh [-u] — domlint --fix: golden outputs and the properties every fix must have.
+#
+# Golden: for each fixtures/fix/<case>.xml, `domlint --fix <case>.xml` run in
+# fixtures/fix must print exactly <case>.fixed.xml on stdout, and its report
+# (stderr) followed by "exit: N" must equal <case>.fix-report.
+#   -u   regenerate the .fixed.xml and .fix-report files; review with git diff.
+#
+# Properties, over every fixture and, when ../shared is beside the project,
+# every case of ../shared/corpus/public:
+#   clean       when --fix exits 0, checking its output finds no error
+#   idempotent  --fix of the output changes nothing (byte-identical)
+#   untouched   a file without errors comes out byte-identical
+#   explained   every changed place (diff hunk) is matched by a "fixed:" note
+#
+# TAP for automake's tap-driver.  Environment: top_srcdir, top_builddir.
+set -u
+
+update=0
+case ${1:-} in
+    -u) update=1 ;;
+    '') ;;
+    *) echo "usage: fix.sh [-u]" >&2; exit 2 ;;
+esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" 2>/dev/null && pwd) ||
+    { echo "Bail out! no build directory"; exit 99; }
+DOMLINT=$top_builddir/domlint
+FIX=$top_srcdir/fixtures/fix
+LC_ALL=C
+export LC_ALL
+[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/fixtest.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+# -------------------------------------------------------------- golden
+golden_cases=$(cd "$FIX" && ls ./*.xml 2>/dev/null | sed 's|^\./||' | grep -v '\.fixed\.xml$')
+
+if [ $update = 1 ]; then
+    for c in $golden_cases; do
+        base=${c%.xml}
+        (cd "$FIX" && "$DOMLINT" --color=never --fix "$c" > "$base.fixed.xml" 2> "$tmp/report"
+         echo "exit: $?" >> "$tmp/report")
+        cp "$tmp/report" "$FIX/$base.fix-report"
+        echo "updated: fixtures/fix/$base.fixed.xml, .fix-report"
+    done
+    exit 0
+fi
+
+# every file the properties run over
+{
+    find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
+    if [ -d "$top_srcdir/../shared/corpus/public" ]; then
+        ls "$top_srcdir"/../shared/corpus/public/*.xml
+    fi
+} | sort > "$tmp/all"
+
+ngolden=$(echo "$golden_cases" | grep -c .)
+nall=$(wc -l < "$tmp/all")
+echo "1..$((ngolden + 4 * nall))"
+n=0
+fail=0
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+not_ok() {
+    n=$((n + 1))
+    fail=$((fail + 1))
+    echo "not ok $n - $1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'
+}
+
+for c in $golden_cases; do
+    base=${c%.xml}
+    (cd "$FIX" && "$DOMLINT" --color=never --fix "$c" > "$tmp/out" 2> "$tmp/report"
+     echo "exit: $?" >> "$tmp/report")
+    if [ ! -f "$FIX/$base.fixed.xml" ] || [ ! -f "$FIX/$base.fix-report" ]; then
+        not_ok "golden fix/$base" "missing $base.fixed.xml or $base.fix-report: tests/fix.sh -u, then review"
+    elif cmp -s "$tmp/out" "$FIX/$base.fixed.xml" && cmp -s "$tmp/report" "$FIX/$base.fix-report"; then
+        ok "golden fix/$base"
+    else
+        not_ok "golden fix/$base" "$(diff -u "$FIX/$base.fixed.xml" "$tmp/out"; diff -u "$FIX/$base.fix-report" "$tmp/report")"
+    fi
+done
+
+# count the hunks of a unified diff
+hunks() {
+    grep -c '^@@' "$1" || true
+}
+
+while read -r f; do
+    name=$(echo "$f" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|")
+    "$DOMLINT" --no-schema --color=never "$f" > /dev/null 2>&1
+    before=$?
+    "$DOMLINT" --color=never --fix "$f" > "$tmp/fixed.xml" 2> "$tmp/report"
+    status=$?
+    if [ $status -ge 2 ]; then
+        for p in clean idempotent untouched explained; do
+            not_ok "$p $name" "--fix failed: $(head -n 3 "$tmp/report")"
+        done
+        continue
+    fi
+    # clean
+    "$DOMLINT" --color=never "$tmp/fixed.xml" > "$tmp/recheck" 2>&1
+    again=$?
+    if [ $status = 0 ] && [ $again != 0 ]; then
+        not_ok "clean $name" "--fix exited 0 but its output has errors: $(head -n 5 "$tmp/recheck")"
+    else
+        ok "clean $name"
+    fi
+    # idempotent
+    "$DOMLINT" --color=never --fix "$tmp/fixed.xml" > "$tmp/twice.xml" 2> /dev/null
+    if cmp -s "$tmp/fixed.xml" "$tmp/twice.xml"; then
+        ok "idempotent $name"
+    else
+        not_ok "idempotent $name" "$(diff -u "$tmp/fixed.xml" "$tmp/twice.xml" | head -n 20)"
+    fi
+    # untouched
+    if [ $before = 0 ] && ! cmp -s "$f" "$tmp/fixed.xml"; then
+        not_ok "untouched $name" "a file without errors changed: $(diff -u "$f" "$tmp/fixed.xml" | head -n 20)"
+    else
+        ok "untouched $name"
+    fi
+    # explained: no more changed places than reported repairs
+    diff -u "$f" "$tmp/fixed.xml" > "$tmp/diff"
+    changes=$(hunks "$tmp/diff")
+    notes=$(grep -c ': note: fixed: ' "$tmp/report" || true)
+    if [ "$changes" -gt "$notes" ]; then
+        not_ok "explained $name" "$changes changed places but $notes reported repairs"
+    else
+        ok "explained $name"
+    fi
+done < "$tmp/all"
+
+[ $fail = 0 ] || echo "# $fail fix tests failed"
+[ $fail = 0 ]
