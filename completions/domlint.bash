@@ -1,8 +1,9 @@
 # bash completion for domlint                                -*- shell-script -*-
 #
-# Options from 'domlint --help', rule ids for --disable/--enable from
-# 'domlint --list-rules' (asked of the domlint being completed, so a newer
-# rule set needs no change here), *.xml files and directories as operands.
+# Options from 'domlint --help' and 'domlint probe --help', rule ids for
+# --disable/--enable from 'domlint --list-rules' (asked of the domlint being
+# completed, so a newer rule set needs no change here), *.xml files and
+# directories as operands.
 
 _domlint_rules()
 {
@@ -12,10 +13,63 @@ _domlint_rules()
     printf '%s\n' all
 }
 
+# --qemu=BIN: a qemu-system-* from PATH, or a path
+_domlint_qemu()
+{
+    if [[ $cur == */* ]]; then
+        _filedir
+    else
+        COMPREPLY=($(compgen -c -- "${cur:-qemu-system-}" | grep '^qemu-system-' | sort -u))
+    fi
+}
+
+# domlint probe [OPTION...]: asks a QEMU binary about its machine types
+_domlint_probe()
+{
+    case $prev in
+        -h | --help)
+            return
+            ;;
+        --qemu)
+            _domlint_qemu
+            return
+            ;;
+        -o | --output)
+            _filedir xml
+            return
+            ;;
+        --machine-db)
+            _filedir -d
+            return
+            ;;
+        -m | --machine | --timeout | -j | --jobs)
+            return
+            ;;
+    esac
+
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--qemu= --machine= --output= --machine-db=
+            --timeout= --jobs= --compare --list --cached --help -m -o -j -h' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+    fi
+}
+
 _domlint()
 {
     local cur prev words cword split
     _init_completion -s || return
+
+    # the probe subcommand has options of its own
+    local i
+    for ((i = 1; i < cword; i++)); do
+        if [[ ${words[i]} == probe ]]; then
+            _domlint_probe
+            return
+        fi
+        [[ ${words[i]} != -* ]] && break
+    done
 
     case $prev in
         -h | --help | -V | --version | --list-rules)
@@ -25,8 +79,16 @@ _domlint()
             COMPREPLY=($(compgen -W 'text json sarif' -- "$cur"))
             return
             ;;
+        -j | --jobs)
+            COMPREPLY=($(compgen -W "$(nproc 2>/dev/null || echo 1)" -- "$cur"))
+            return
+            ;;
         --color)
             COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+            return
+            ;;
+        --explain)
+            COMPREPLY=($(compgen -W "$(_domlint_rules "$1" | grep -vx all)" -- "$cur"))
             return
             ;;
         --disable | --enable)
@@ -46,20 +108,28 @@ _domlint()
             _filedir -d
             return
             ;;
+        --qemu)
+            _domlint_qemu
+            return
+            ;;
     esac
 
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--format= --werror --fix --in-place --diff
-            --disable= --enable= --list-rules --no-schema --schema-dir=
-            --machine-db= --color= --version --help -f -i -V -h' -- "$cur"))
+        COMPREPLY=($(compgen -W '--format= --werror --jobs= --fix --in-place
+            --diff --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
+            --machine-db= --qemu= --color= --version --help -f -j -i -V -h' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
 
-    # operands: domain XML files, directories (expanded by domlint), or -
+    # operands: domain XML files, directories (expanded by domlint), or -;
+    # 'probe' as the first operand is the subcommand
     _filedir xml
+    if [[ $cword -eq 1 && probe == "$cur"* ]]; then
+        COMPREPLY+=(probe)
+    fi
 } &&
     complete -F _domlint domlint
 

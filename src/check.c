@@ -65,6 +65,31 @@ find_machines_schema(const char *db_dir)
     return NULL;
 }
 
+/*
+ * --qemu: the knowledge probed from QEMU (once; then from the cache) replaces
+ * the shipped knowledge, which supplies the libvirt-side facts of the probe.
+ */
+static gboolean
+use_probe(domlint_ctx *ctx, const char *qemu, const char *machines_rng, GError **error)
+{
+    g_autofree char *dir = dl_probe_cached(qemu, ctx->db, ctx->db_dir, machines_rng, NULL, error);
+    dl_machine_db *db;
+
+    if (!dir)
+        return FALSE;
+    ctx->probed = dl_probe_facts_load(dir, error);
+    if (!ctx->probed)
+        return FALSE;
+    db = dl_machine_db_load(dir, machines_rng, error);
+    if (!db)
+        return FALSE;
+    dl_machine_db_free(ctx->db);
+    ctx->db = db;
+    g_free(ctx->db_dir);
+    ctx->db_dir = g_steal_pointer(&dir);
+    return TRUE;
+}
+
 domlint_ctx *
 domlint_ctx_new(const domlint_options *options, GError **error)
 {
@@ -81,7 +106,7 @@ domlint_ctx_new(const domlint_options *options, GError **error)
                                                : DOMLINT_PKGDATADIR "/machines");
     machines_rng = find_machines_schema(ctx->db_dir);
     ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, error);
-    if (!ctx->db) {
+    if (!ctx->db || (options->qemu && !use_probe(ctx, options->qemu, machines_rng, error))) {
         domlint_ctx_free(ctx);
         return NULL;
     }
@@ -111,6 +136,7 @@ domlint_ctx_free(domlint_ctx *ctx)
     if (!ctx)
         return;
     dl_machine_db_free(ctx->db);
+    dl_probe_facts_free(ctx->probed);
     dl_schema_free(ctx->schema);
     g_free(ctx->schema_missing);
     g_free(ctx->enabled);

@@ -61,6 +61,7 @@ typedef struct {
     gboolean no_schema;       /* skip RELAX NG validation */
     const char *const *disable;  /* NULL-terminated rule ids to turn off, or NULL */
     const char *const *enable;   /* NULL-terminated rule ids to turn on, or NULL */
+    const char *qemu;         /* check against this QEMU binary (probed once, cached), or NULL */
 } domlint_options;
 
 typedef struct domlint_ctx domlint_ctx;
@@ -142,5 +143,12 @@ char *domlint_format_json(GPtrArray *results);
 char *domlint_format_sarif(GPtrArray *results);
 
 const char *domlint_version(void);
+
+/*
+ * Where domlint's data of kind WHAT ("machines", "rules") is: the installed
+ * $(pkgdatadir)/WHAT, or the source tree's data/WHAT for a binary run from
+ * its build tree.  Caller frees.
+ */
+char *domlint_data_dir(const char *what);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "load.h"
 #include "machines.h"
 #include "model.h"
+#include "probe.h"
 #include "schema.h"
 
 typedef struct dl_rule dl_rule;
@@ -21,6 +22,7 @@ struct domlint_ctx {
     dl_schema *schema;       /* NULL when --no-schema or not installed */
     char *schema_missing;    /* warning text when the schemas are absent */
     gboolean *enabled;       /* per registry position */
+    dl_probe_facts *probed;  /* with --qemu: what the binary has, else NULL */
 };
 
 typedef struct dl_check dl_check;

@@ -13,6 +13,8 @@
 
 #include <glib/gstdio.h>
 
+#include <libxml/parser.h>
+
 #include "domlint.h"
 #include "probe.h"
 
@@ -29,11 +31,14 @@ typedef struct {
     gboolean fix;
     gboolean in_place;
     gboolean diff;
+    int jobs;
     gboolean list_rules;
+    char *explain;
     gboolean no_schema;
     gboolean version;
     char *schema_dir;
     char *machine_db;
+    char *qemu;
     char **disable;
     char **enable;
     char **inputs;
@@ -89,6 +94,8 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Repair what can be repaired: the fixed XML goes to standard output, the report to standard error", NULL },
         { "in-place", 'i', 0, G_OPTION_ARG_NONE, &opt->in_place,
           "With --fix: replace each file atomically (a symlink's target; mode kept)", NULL },
+        { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt->jobs,
+          "Check N files at a time (default: the number of CPUs); output order is the same as with -j 1", "N" },
         { "diff", 0, 0, G_OPTION_ARG_NONE, &opt->diff,
           "With --fix: print a unified diff of the repairs and change nothing", NULL },
         { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt->disable,
@@ -97,12 +104,16 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Turn on RULE again after --disable", "RULE" },
         { "list-rules", 0, 0, G_OPTION_ARG_NONE, &opt->list_rules,
           "Print every rule id with its summary and exit", NULL },
+        { "explain", 0, 0, G_OPTION_ARG_STRING, &opt->explain,
+          "Print what RULE checks, why, an example, and what --fix does about it", "RULE" },
         { "no-schema", 0, 0, G_OPTION_ARG_NONE, &opt->no_schema,
           "Skip validation against libvirt's RELAX NG schema", NULL },
         { "schema-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt->schema_dir,
           "Directory holding libvirt's domain.rng (default " DOMLINT_LIBVIRT_SCHEMA_DIR ")", "DIR" },
         { "machine-db", 0, 0, G_OPTION_ARG_FILENAME, &opt->machine_db,
           "Machine-type knowledge base directory (default: the installed one)", "DIR" },
+        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &opt->qemu,
+          "Check against what this QEMU binary has: its machine types and aliases, probed once and cached", "BIN" },
         { "color", 0, 0, G_OPTION_ARG_STRING, &opt->color,
           "Colour: auto (default: on a terminal, unless NO_COLOR), always, never", "WHEN" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &opt->version,
@@ -116,27 +127,6 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
     g_option_context_set_description(octx, description_text);
     g_option_context_add_main_entries(octx, entries, NULL);
     return g_option_context_parse(octx, argc, argv, error);
-}
-
-/* The knowledge base of the source tree when this binary was built there. */
-static char *
-default_machine_db(void)
-{
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *dir = exe ? g_path_get_dirname(exe) : NULL;
-    const char *installed = DOMLINT_PKGDATADIR "/machines";
-    const char *source = DOMLINT_SRCDIR "/data/machines";
-
-    if (dir && g_str_has_suffix(dir, "/.libs")) {
-        char *parent = g_path_get_dirname(dir);
-        g_free(dir);
-        dir = parent;
-    }
-    if (dir && strcmp(dir, DOMLINT_BUILDDIR) == 0 && g_file_test(source, G_FILE_TEST_IS_DIR))
-        return g_strdup(source);
-    if (!g_file_test(installed, G_FILE_TEST_IS_DIR) && g_file_test(source, G_FILE_TEST_IS_DIR))
-        return g_strdup(source);
-    return g_strdup(installed);
 }
 
 static int
@@ -188,13 +178,38 @@ list_rules(void)
     }
 }
 
+static int
+explain_rule(const char *id)
+{
+    g_autofree char *dir = domlint_data_dir("rules");
+    g_autofree char *file = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!domlint_rule_find(id)) {
+        fprintf(stderr, "domlint: unknown rule '%s' (see --list-rules)\n", id);
+        return EXIT_TROUBLE;
+    }
+    file = g_strdup_printf("%s.txt", id);
+    path = g_build_filename(dir, file, NULL);
+    if (!g_file_get_contents(path, &text, NULL, &error)) {
+        fprintf(stderr, "domlint: no documentation for rule '%s': %s\n", id, error->message);
+        return EXIT_TROUBLE;
+    }
+    fputs(text, stdout);
+    return EXIT_CLEAN;
+}
+
 static void
 cli_options_clear(cli_options *opt)
 {
+    g_free(opt->explain);
     g_free(opt->format);
     g_free(opt->color);
     g_free(opt->schema_dir);
     g_free(opt->machine_db);
+    g_free(opt->qemu);
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);
@@ -275,18 +290,105 @@ fix_one(domlint_ctx *ctx, const cli_options *opt, const char *path)
     return r;
 }
 
+static domlint_result *
+process_file(domlint_ctx *ctx, const cli_options *opt, const char *path)
+{
+    return opt->fix ? fix_one(ctx, opt, path) : domlint_check_file(ctx, path);
+}
+
+/*
+ * -j: files are checked by a thread pool, each thread with a context of its
+ * own (a compiled schema is not shared between threads); results are
+ * collected by position so that they are printed in input order.
+ */
+typedef struct {
+    const cli_options *opt;
+    GPtrArray *files;
+    domlint_result **results;
+    GAsyncQueue *idle;          /* contexts not in use */
+    GMutex lock;
+    GCond ready;
+} pool_state;
+
+static void
+pool_work(gpointer data, gpointer user)
+{
+    pool_state *st = user;
+    guint i = GPOINTER_TO_UINT(data) - 1;
+    domlint_ctx *ctx = g_async_queue_pop(st->idle);
+    domlint_result *r = process_file(ctx, st->opt, g_ptr_array_index(st->files, i));
+
+    g_async_queue_push(st->idle, ctx);
+    g_mutex_lock(&st->lock);
+    st->results[i] = r;
+    g_cond_broadcast(&st->ready);
+    g_mutex_unlock(&st->lock);
+}
+
+/* Start checking FILES on JOBS threads; results arrive in ST->results. */
+static GThreadPool *
+pool_start(pool_state *st, const domlint_options *lopts, domlint_ctx *first, int jobs,
+           GError **error)
+{
+    GThreadPool *pool;
+
+    g_async_queue_push(st->idle, first);
+    for (int j = 1; j < jobs; j++) {
+        domlint_ctx *ctx = domlint_ctx_new(lopts, error);
+        if (!ctx)
+            return NULL;
+        g_async_queue_push(st->idle, ctx);
+    }
+    pool = g_thread_pool_new(pool_work, st, jobs, TRUE, error);
+    if (!pool)
+        return NULL;
+    for (guint i = 0; i < st->files->len; i++)
+        g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
+    return pool;
+}
+
+static domlint_result *
+pool_wait(pool_state *st, guint i)
+{
+    domlint_result *r;
+
+    g_mutex_lock(&st->lock);
+    while (!st->results[i])
+        g_cond_wait(&st->ready, &st->lock);
+    r = st->results[i];
+    g_mutex_unlock(&st->lock);
+    return r;
+}
+
+static void
+pool_finish(pool_state *st, GThreadPool *pool, domlint_ctx *first)
+{
+    domlint_ctx *ctx;
+
+    if (pool)
+        g_thread_pool_free(pool, FALSE, TRUE);
+    while ((ctx = g_async_queue_try_pop(st->idle)))
+        if (ctx != first)
+            domlint_ctx_free(ctx);
+    g_async_queue_unref(st->idle);
+    g_free(st->results);
+    g_mutex_clear(&st->lock);
+    g_cond_clear(&st->ready);
+}
+
 static int
 run(cli_options *opt)
 {
     g_auto(GStrv) disable = split_lists(opt->disable);
     g_auto(GStrv) enable = split_lists(opt->enable);
-    g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : default_machine_db();
+    g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : domlint_data_dir("machines");
     domlint_options lopts = {
         .machine_db = db,
         .schema_dir = opt->schema_dir,
         .no_schema = opt->no_schema,
         .disable = (const char *const *) disable,
         .enable = (const char *const *) enable,
+        .qemu = opt->qemu,
     };
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
@@ -298,6 +400,10 @@ run(cli_options *opt)
     domlint_ctx *ctx;
     FILE *report;
     int status = EXIT_CLEAN;
+    int jobs;
+    gboolean parallel = FALSE;
+    pool_state st = { 0 };
+    GThreadPool *pool = NULL;
 
     if (opt->format && !json && !sarif && strcmp(opt->format, "text") != 0) {
         fprintf(stderr, "domlint: unknown format '%s' (text, json or sarif)\n", opt->format);
@@ -342,9 +448,28 @@ run(cli_options *opt)
     if (report == stderr)
         topts.color = want_color(opt->color) && isatty(STDERR_FILENO);
 
+    /* --fix to stdout or --diff prints as it goes: only checking and --in-place run in parallel */
+    jobs = opt->jobs > 0 ? opt->jobs : (int) g_get_num_processors();
+    if (jobs > 1 && files->len > 1 && (!opt->fix || opt->in_place)) {
+        st.opt = opt;
+        st.files = files;
+        st.results = g_new0(domlint_result *, files->len);
+        st.idle = g_async_queue_new();
+        g_mutex_init(&st.lock);
+        g_cond_init(&st.ready);
+        pool = pool_start(&st, &lopts, ctx, MIN(jobs, (int) files->len), &error);
+        parallel = TRUE;
+        if (!pool) {
+            fprintf(stderr, "domlint: %s\n", error->message);
+            pool_finish(&st, NULL, ctx);
+            domlint_ctx_free(ctx);
+            return EXIT_TROUBLE;
+        }
+    }
+
     for (guint i = 0; i < files->len; i++) {
         const char *path = g_ptr_array_index(files, i);
-        domlint_result *r = opt->fix ? fix_one(ctx, opt, path) : domlint_check_file(ctx, path);
+        domlint_result *r = parallel ? pool_wait(&st, i) : process_file(ctx, opt, path);
         int file_status = status_of(r, opt->werror);
 
         if (r->status == DOMLINT_FILE_FAILED)
@@ -362,6 +487,8 @@ run(cli_options *opt)
         fputs(doc, report);
         fputc('\n', report);
     }
+    if (parallel)
+        pool_finish(&st, pool, ctx);
     domlint_ctx_free(ctx);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "domlint: cannot write output\n");
@@ -378,6 +505,8 @@ main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     int status;
 
+    /* libxml2 must be initialised before threads use it */
+    xmlInitParser();
     if (!parse_args(&argc, &argv, &opt, &error)) {
         fprintf(stderr, "domlint: %s (try 'domlint --help')\n", error->message);
         cli_options_clear(&opt);
@@ -387,6 +516,8 @@ main(int argc, char **argv)
         printf("domlint %s\nmachine knowledge: QEMU %s, libvirt %s\n", domlint_version(),
                DOMLINT_QEMU_VERSION, DOMLINT_LIBVIRT_VERSION);
         status = EXIT_CLEAN;
+    } else if (opt.explain) {
+        status = explain_rule(opt.explain);
     } else if (opt.list_rules) {
         list_rules();
         status = EXIT_CLEAN;

@@ -3,12 +3,12 @@
  *
  * One QEMU start with "-machine none" answers what the binary has
  * (query-target, query-machines, qom-list-types); then every machine type
- * is started paused with -nodefaults and read over QMP: query-pci for the
- * functions on bus 0, a walk of the QOM tree below /machine for the device
- * and bus types (which bus is a root, its host bridge, the floppy and IDE
- * buses, the ISA devices).  Machines are probed by a small thread pool, one
- * QEMU per job.  Writing knowledge files, comparing them with the knowledge
- * base follow, then the per-binary cache.
+ * is started paused with -nodefaults and read over QMP: a walk of the QOM
+ * tree below /machine for the device and bus types (which bus is libvirt's
+ * root, pci.0 or pcie.0, its host bridge and the PCI functions on it, the
+ * floppy and IDE buses, the ISA devices).  Machines are probed by a small
+ * thread pool, one QEMU per job.  Writing knowledge files, comparing them
+ * with the knowledge base follow, then the per-binary cache.
  */
 #include "config.h"
 
@@ -202,16 +202,6 @@ obj_bool(JsonObject *obj, const char *name)
     if (!node || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_BOOLEAN)
         return FALSE;
     return json_node_get_boolean(node);
-}
-
-static gint64
-obj_int(JsonObject *obj, const char *name, gint64 fallback)
-{
-    JsonNode *node = obj ? json_object_get_member(obj, name) : NULL;
-
-    if (!node || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
-        return fallback;
-    return json_node_get_int(node);
 }
 
 /* {"k1": "v1", "k2": "v2"} with K2 optional; caller unrefs. */
@@ -426,7 +416,6 @@ typedef struct {
     char *type;
     gint64 devfn;            /* PCI devices: "addr", else -1 */
     char *parent_bus;        /* PCI devices: path of their bus */
-    gboolean on_root;        /* PCI devices: that bus is a root bus */
 } qom_node;
 
 static void
@@ -551,6 +540,54 @@ is_root_bus(GHashTable *types, GHashTable *by_path, const qom_node *bus)
            type_implements(types, owner, "pci-host-bridge");
 }
 
+/*
+ * How well the root bus named NAME fits libvirt: libvirt plugs bus='0x00'
+ * devices into QEMU's bus "pci.0" (pci-root) or "pcie.0" (pcie-root), by
+ * name.  A board with several host bridges (pegasos2, mac99 in
+ * qemu-system-ppc, sam460ex) has root buses of other names too, and
+ * query-pci cannot tell them apart (each is bus 0), so the QOM name decides.
+ * Lower is better; a board with neither name gets its first root bus.
+ */
+static int
+libvirt_root_rank(const char *name)
+{
+    if (strcmp(name, "pci.0") == 0)
+        return 0;
+    if (strcmp(name, "pcie.0") == 0)
+        return 1;
+    return 2;
+}
+
+/* Pick libvirt's root bus among the root buses, count them all. */
+static void
+choose_root(GHashTable *types, GHashTable *by_path, GPtrArray *nodes, dl_probe_machine *m,
+            char **root_path)
+{
+    const qom_node *best = NULL;
+    int best_rank = G_MAXINT;
+
+    for (guint i = 0; i < nodes->len; i++) {
+        const qom_node *node = g_ptr_array_index(nodes, i);
+        g_autofree char *base = NULL;
+        int rank;
+
+        if (!is_root_bus(types, by_path, node))
+            continue;
+        m->n_roots++;
+        base = g_path_get_basename(node->path);
+        rank = libvirt_root_rank(base);
+        if (rank < best_rank) {
+            best = node;
+            best_rank = rank;
+        }
+    }
+    if (!best)
+        return;
+    *root_path = g_strdup(best->path);
+    m->root = type_implements(types, best->type, "PCIE") ? DL_ROOT_PCIE : DL_ROOT_PCI;
+    m->host_bridge = g_strdup(parent_type(by_path, best->path));
+}
+
 /* Root bus, floppy and IDE buses, ISA devices of the walked tree. */
 static void
 classify_nodes(GHashTable *types, GPtrArray *nodes, dl_probe_machine *m, char **root_path)
@@ -563,18 +600,15 @@ classify_nodes(GHashTable *types, GPtrArray *nodes, dl_probe_machine *m, char **
         qom_node *node = g_ptr_array_index(nodes, i);
         g_hash_table_insert(by_path, node->path, node);
     }
+    choose_root(types, by_path, nodes, m, root_path);
     for (guint i = 0; i < nodes->len; i++) {
         const qom_node *node = g_ptr_array_index(nodes, i);
         const char *owner = parent_type(by_path, node->path);
         g_autofree char *base = g_path_get_basename(node->path);
 
-        if (is_root_bus(types, by_path, node)) {
-            if (m->n_roots++ == 0) {
-                *root_path = g_strdup(node->path);
-                m->root = type_implements(types, node->type, "PCIE") ? DL_ROOT_PCIE : DL_ROOT_PCI;
-                m->host_bridge = g_strdup(owner);
-            }
-        } else if (type_implements(types, node->type, "floppy-bus") && !m->fdc) {
+        if (is_root_bus(types, by_path, node))
+            continue;
+        if (type_implements(types, node->type, "floppy-bus") && !m->fdc) {
             m->fdc = TRUE;
             m->fdc_device = g_strdup(owner);
         } else if (type_implements(types, node->type, "IDE")) {
@@ -582,12 +616,6 @@ classify_nodes(GHashTable *types, GPtrArray *nodes, dl_probe_machine *m, char **
         } else if (type_implements(types, node->type, "isa-device")) {
             g_ptr_array_add(isa, g_strdup(node->type));
         }
-    }
-    for (guint i = 0; i < nodes->len; i++) {
-        qom_node *node = g_ptr_array_index(nodes, i);
-        const qom_node *bus = node->parent_bus ? g_hash_table_lookup(by_path, node->parent_bus) : NULL;
-
-        node->on_root = bus && is_root_bus(types, by_path, bus);
     }
     m->ide_buses = sorted_strv(g_steal_pointer(&ide));
     m->isa_devices = sorted_strv(g_steal_pointer(&isa));
@@ -604,59 +632,20 @@ pci_order(gconstpointer a, gconstpointer b)
     return (int) pa->function - (int) pb->function;
 }
 
-/* The device at DEVFN on the first root bus, else on any root bus. */
-static const char *
-device_at(GPtrArray *nodes, const char *root_path, gint64 devfn)
+/* The PCI functions QOM puts on libvirt's root bus ROOT_PATH. */
+static void
+read_builtins(GPtrArray *nodes, const char *root_path, dl_probe_machine *m)
 {
-    const char *other = NULL;
-
     for (guint i = 0; root_path && i < nodes->len; i++) {
         const qom_node *node = g_ptr_array_index(nodes, i);
-
-        if (node->devfn != devfn || !node->parent_bus)
-            continue;
-        if (strcmp(node->parent_bus, root_path) == 0)
-            return node->type;
-        if (node->on_root && !other)
-            other = node->type;
-    }
-    return other;
-}
-
-/* The functions query-pci lists on the first root bus, named from QOM. */
-static void
-read_builtins(dl_qmp *qmp, GPtrArray *nodes, const char *root_path, dl_probe_machine *m)
-{
-    g_autoptr(JsonNode) keep = NULL;
-    g_autoptr(GError) ignored = NULL;
-    JsonArray *buses = execute_array(qmp, "query-pci", NULL, &keep, &ignored);
-    JsonObject *bus0;
-    JsonArray *devices;
-
-    /* machines without PCI answer query-pci with an error: no builtins */
-    if (!buses || json_array_get_length(buses) == 0 ||
-        !JSON_NODE_HOLDS_OBJECT(json_array_get_element(buses, 0)))
-        return;
-    bus0 = json_array_get_object_element(buses, 0);
-    if (!json_object_has_member(bus0, "devices") ||
-        !JSON_NODE_HOLDS_ARRAY(json_object_get_member(bus0, "devices")))
-        return;
-    devices = json_object_get_array_member(bus0, "devices");
-    for (guint i = 0; i < json_array_get_length(devices); i++) {
-        JsonNode *el = json_array_get_element(devices, i);
-        JsonObject *dev = JSON_NODE_HOLDS_OBJECT(el) ? json_node_get_object(el) : NULL;
-        gint64 slot = obj_int(dev, "slot", -1);
-        gint64 function = obj_int(dev, "function", -1);
         dl_probe_pci *pci;
-        const char *type;
 
-        if (slot < 0 || slot > 31 || function < 0 || function > 7)
+        if (node->devfn < 0 || node->devfn > 0xff || g_strcmp0(node->parent_bus, root_path) != 0)
             continue;
-        type = device_at(nodes, root_path, slot << 3 | function);
         pci = g_new0(dl_probe_pci, 1);
-        pci->slot = (unsigned) slot;
-        pci->function = (unsigned) function;
-        pci->device = g_strdup(type ? type : "unknown");
+        pci->slot = (unsigned) (node->devfn >> 3);
+        pci->function = (unsigned) (node->devfn & 7);
+        pci->device = g_strdup(node->type);
         g_ptr_array_add(m->builtins, pci);
     }
     g_ptr_array_sort(m->builtins, pci_order);
@@ -678,7 +667,7 @@ read_machine(const probe_ctx *ctx, dl_qmp *qmp, dl_probe_machine *m, GError **er
             return FALSE;
     }
     classify_nodes(ctx->types, nodes, m, &root_path);
-    read_builtins(qmp, nodes, root_path, m);
+    read_builtins(nodes, root_path, m);
     return TRUE;
 }
 
@@ -1341,6 +1330,16 @@ edit_builtins(xmlNode *root, const dl_probe_machine *rep)
         insert_after(root, after, g_ptr_array_index(fresh, i));
 }
 
+const char *const *
+dl_probe_controller_devices(const char *model)
+{
+    for (gsize i = 0; model && i < G_N_ELEMENTS(controller_devices); i++) {
+        if (strcmp(controller_devices[i].model, model) == 0)
+            return controller_devices[i].devices;
+    }
+    return NULL;
+}
+
 static gboolean
 controller_available(const dl_probe_result *result, const char *model)
 {
@@ -1758,7 +1757,8 @@ dl_probe_compare(const dl_probe_result *result, const dl_machine_db *db, GPtrArr
 /* ------------------------------------------------------------------ */
 /* the per-binary cache                                               */
 
-#define CACHE_FORMAT "1"
+/* 2: builtins from libvirt's root bus (pci.0 / pcie.0), not query-pci's first */
+#define CACHE_FORMAT "2"
 #define VERSION_TIMEOUT_MS 5000
 
 static void
@@ -1970,4 +1970,39 @@ dl_probe_cached(const char *qemu, const dl_machine_db *db, const char *db_dir,
     if (!fill_cache(path, &st, db, schema, dir, error))
         return NULL;
     return g_steal_pointer(&dir);
+}
+
+void
+dl_probe_facts_free(dl_probe_facts *facts)
+{
+    if (!facts)
+        return;
+    g_free(facts->qemu);
+    g_free(facts->version);
+    g_strfreev(facts->deprecated);
+    g_strfreev(facts->absent);
+    g_free(facts);
+}
+
+dl_probe_facts *
+dl_probe_facts_load(const char *dir, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *file = g_build_filename(dir, "probe.ini", NULL);
+    g_autoptr(dl_probe_facts) facts = g_new0(dl_probe_facts, 1);
+
+    if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, error))
+        return NULL;
+    facts->qemu = g_key_file_get_string(kf, "qemu", "path", error);
+    if (!facts->qemu)
+        return NULL;
+    facts->version = g_key_file_get_string(kf, "qemu", "version", NULL);
+    /* a missing list is an empty one: g_key_file_set_string_list() of none */
+    facts->deprecated = g_key_file_get_string_list(kf, "machines", "deprecated", NULL, NULL);
+    facts->absent = g_key_file_get_string_list(kf, "devices", "absent", NULL, NULL);
+    if (!facts->deprecated)
+        facts->deprecated = g_new0(char *, 1);
+    if (!facts->absent)
+        facts->absent = g_new0(char *, 1);
+    return g_steal_pointer(&facts);
 }

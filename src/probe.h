@@ -3,13 +3,14 @@
  *
  * dl_probe_run() asks a QEMU binary over QMP for its machine types and
  * starts each one paused with -nodefaults to read what the chipset itself
- * creates: the root bus, the builtin PCI functions on bus 0, the floppy
- * controller, the IDE buses.  dl_probe_write_dir() turns the result into
- * knowledge files in the data/machines format: the probed facts replace the
- * shipped ones, the libvirt-side facts a QEMU cannot report (implicit
- * devices, default models, disk buses...) are copied from the shipped file
- * of the same family.  Every QEMU start has a time limit, and no QEMU
- * outlives the call that started it.
+ * creates: the root bus libvirt uses (QEMU's pci.0 or pcie.0), the builtin
+ * PCI functions on it, the floppy controller, the IDE buses.
+ * dl_probe_write_dir() turns the result into knowledge files in the
+ * data/machines format: the probed facts replace the shipped ones, the
+ * libvirt-side facts a QEMU cannot report (implicit devices, default models,
+ * disk buses...) are copied from the shipped file of the same family.
+ * Every QEMU start has a time limit, and no QEMU outlives the call that
+ * started it.
  */
 #pragma once
 
@@ -28,7 +29,7 @@ typedef enum {
     DL_PROBE_ERROR_LAST
 } dl_probe_error;
 
-/* A PCI function QEMU put on the root bus by itself. */
+/* A PCI function QEMU put on libvirt's root bus by itself. */
 typedef struct {
     unsigned slot;
     unsigned function;
@@ -42,8 +43,8 @@ typedef struct {
     gboolean is_default;     /* QEMU's default machine */
     gboolean deprecated;
     char *error;             /* why this machine could not be probed, or NULL */
-    dl_root_kind root;       /* kind of the first root bus */
-    char *host_bridge;       /* QOM type of the root bus's host bridge, or NULL */
+    dl_root_kind root;       /* kind of libvirt's root bus: pci.0, else pcie.0, else the first */
+    char *host_bridge;       /* QOM type of that bus's host bridge, or NULL */
     guint n_roots;           /* number of PCI root buses */
     GPtrArray *builtins;     /* of dl_probe_pci*, sorted by slot and function */
     gboolean fdc;            /* a floppy controller exists */
@@ -128,6 +129,26 @@ guint dl_probe_compare(const dl_probe_result *result, const dl_machine_db *db,
  */
 char *dl_probe_cached(const char *qemu, const dl_machine_db *db, const char *db_dir,
                       const char *schema, gboolean *from_cache, GError **error);
+
+/* What a cached probe recorded about its binary (probe.ini of the directory). */
+typedef struct {
+    char *qemu;              /* the binary's real path */
+    char *version;           /* "7.2.22" */
+    char **deprecated;       /* machine types QEMU marks deprecated (versioned names) */
+    char **absent;           /* device models of interest the binary lacks */
+} dl_probe_facts;
+
+/* Read DIR/probe.ini written by dl_probe_cached().  Caller frees. */
+dl_probe_facts *dl_probe_facts_load(const char *dir, GError **error);
+void dl_probe_facts_free(dl_probe_facts *facts);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_probe_facts, dl_probe_facts_free)
+
+/*
+ * The QEMU devices that implement the libvirt PCI controller MODEL
+ * ("pcie-expander-bus" -> "pxb-pcie"), NULL-terminated and static, or NULL
+ * when domlint does not know them.
+ */
+const char *const *dl_probe_controller_devices(const char *model);
 
 /*
  * `domlint probe ...`: the command line of the probe (src/probe-main.c, part

@@ -97,18 +97,24 @@ domlint_save_atomic(const char *path, const char *data, gsize len, const char *o
     fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, st.st_mode & 07777);
     if (fd < 0)
         return fail(error, path, "cannot create a temporary file beside it", errno);
-    if (!write_all(fd, data, len) || fchmod(fd, st.st_mode & 07777) != 0 || fsync(fd) != 0) {
+    if (!write_all(fd, data, len) || fchmod(fd, st.st_mode & 07777) != 0) {
         int saved = errno;
         close(fd);
         g_unlink(tmp);
         return fail(error, path, "cannot write the new contents", saved ? saved : EIO);
     }
-    /* keep the owner when we may; a failure here only matters for other users */
+    /* root keeps the file's owner; anyone else cannot give a file away anyway */
     if (geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) != 0) {
         int saved = errno;
         close(fd);
         g_unlink(tmp);
         return fail(error, path, "cannot keep the owner", saved);
+    }
+    if (fsync(fd) != 0) {
+        int saved = errno;
+        close(fd);
+        g_unlink(tmp);
+        return fail(error, path, "cannot flush the new contents to disk", saved);
     }
     if (close(fd) != 0) {
         int saved = errno;

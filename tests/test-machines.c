@@ -74,7 +74,7 @@ Test(machines, every_family_loads)
 {
     static const char *const ids[] = {
         "arm-virt", "bamboo", "e500", "g3beige", "i440fx", "isapc", "loongarch-virt", "mac99",
-        "malta", "microvm", "none", "pegasos2", "powernv", "ppc-nopci", "prep", "pseries", "q35",
+        "mac99-ppc", "malta", "microvm", "none", "pegasos2", "powernv", "ppc-nopci", "prep", "pseries", "q35",
         "realview-eb", "riscv-virt", "s390-ccw", "sam460ex", "sun4u", "versatilepb", "vexpress",
         "xenfv",
     };
@@ -244,16 +244,21 @@ Test(machines, other_ppc)
     cr_assert(family->has_ide);
     cr_assert_str_eq(dl_family_builtin_at(family, 0x10, 0)->device, "macio-oldworld");
     /* QEMU has macio IDE buses on mac99, but libvirt knows no builtin IDE */
-    family = expect("ppc", "mac99", DL_MATCH_OK, "mac99");
+    family = expect("ppc64", "mac99", DL_MATCH_OK, "mac99");
     cr_assert_not(family->has_ide);
     cr_assert_str_eq(dl_family_builtin_at(family, 0x0c, 0)->device, "macio-newworld");
-    /* pegasos2: the VT8231 functions, a builtin FDC, and no libvirt IDE */
+    /* qemu-system-ppc's mac99 has macio on pci.2: 0c.0 of libvirt's pci.0 is free */
+    family = expect("ppc", "mac99", DL_MATCH_OK, "mac99-ppc");
+    cr_assert_not(family->has_ide);
+    cr_assert_str_eq(dl_family_builtin_at(family, 0x0b, 0)->device, "uni-north-agp");
+    cr_assert_null(dl_family_builtin_at(family, 0x0c, 0));
+    /* pegasos2: a builtin FDC, no libvirt IDE; the VT8231 is on pci.1, not libvirt's bus */
     family = expect("ppc", "pegasos2", DL_MATCH_OK, "pegasos2");
     cr_assert(dl_family_has_builtin_fdc(family, "pegasos2"));
     cr_assert(dl_family_has_disk_bus(family, "fdc"));
     cr_assert_not(family->has_ide);
-    cr_assert_null(dl_family_builtin_at(family, 0x0c, 2)->controller_type);
-    cr_assert_null(dl_family_builtin_at(family, 0x0c, 7));
+    cr_assert_str_eq(dl_family_builtin_at(family, 0x00, 0)->device, "mv64361-pcibridge");
+    cr_assert_null(dl_family_builtin_at(family, 0x0c, 0));
     /* libvirt adds pci-root on every ppc board, PCI-less or PCIe ones too */
     cr_assert_eq(family_by_id("ppc-nopci")->root, DL_ROOT_PCI);
     cr_assert_eq(family_by_id("sam460ex")->root, DL_ROOT_PCI);

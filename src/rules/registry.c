@@ -44,6 +44,7 @@ extern const dl_rule dl_rule_virtio_serial;
 extern const dl_rule dl_rule_usb_disabled;
 extern const dl_rule dl_rule_usb_controller;
 extern const dl_rule dl_rule_usb_address;
+extern const dl_rule dl_rule_qemu_binary;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
@@ -82,6 +83,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_scsi_hostdev_address,
     &dl_rule_device_address,
     &dl_rule_machine_feature,
+    &dl_rule_qemu_binary,
 };
 
 const guint dl_rule_total = G_N_ELEMENTS(dl_rules);
