@@ -73,6 +73,10 @@ dl_num_parse(const char *text, int base)
         return num;
     errno = 0;
     v = g_ascii_strtoull(p, &end, base);
+    if (errno == ERANGE) {
+        num.overflow = TRUE;
+        return num;
+    }
     if (errno != 0 || end == p)
         return num;
     while (g_ascii_isspace(*end))

@@ -33,6 +33,7 @@ typedef enum {
 typedef struct {
     gboolean present;
     gboolean valid;          /* parsed as an unsigned number that fits 64 bits */
+    gboolean overflow;       /* digits, but too large for 64 bits */
     guint64 value;
     const char *text;        /* raw attribute text (borrowed), NULL when absent */
 } dl_num;

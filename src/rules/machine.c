@@ -33,10 +33,14 @@ known_versions(const dl_family *family)
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* Long enough for every real machine name; a longer one is cut in messages. */
+#define DL_MAX_QUOTED 64
+
 static void
 check_machine_type(dl_check *chk)
 {
     const char *arch = chk->arch;
+    g_autofree char *shown = NULL;
     const char *machine = chk->machine;
     const dl_family *family = NULL, *closest = NULL;
     g_autofree char *versions = NULL;
@@ -48,6 +52,10 @@ check_machine_type(dl_check *chk)
                    "no machine type given and domlint knows no default machine for arch '%s'; machine rules skipped",
                    arch);
         return;
+    }
+    if (strlen(machine) > DL_MAX_QUOTED) {
+        shown = g_strdup_printf("%.*s... (%zu characters)", DL_MAX_QUOTED, machine, strlen(machine));
+        machine = shown;
     }
     switch (chk->match) {
     case DL_MATCH_OK:

@@ -47,7 +47,10 @@ check_field(dl_check *chk, const dl_device *d, const char *name, const dl_num *n
 {
     if (!n->present)
         return;
-    if (!n->valid)
+    if (n->overflow)
+        dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
+                 name, n->text, max);
+    else if (!n->valid)
         dl_error(chk, d->addr.node, "PCI address %s='%s' is not a number", name, n->text);
     else if (n->value > max)
         dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
