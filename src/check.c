@@ -46,26 +46,6 @@ set_rules(domlint_ctx *ctx, const char *const *ids, gboolean on, GError **error)
 }
 
 /*
- * schemas/machines.rng sits beside the knowledge base when installed
- * ($pkgdatadir/{machines,schemas}) and two levels up in the source tree
- * (data/machines, schemas).  NULL when neither exists: files are still read,
- * just not validated first.
- */
-static char *
-find_machines_schema(const char *db_dir)
-{
-    const char *ups[] = { "..", "../.." };
-
-    for (gsize i = 0; i < G_N_ELEMENTS(ups); i++) {
-        char *path = g_build_filename(db_dir, ups[i], "schemas", "machines.rng", NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-            return path;
-        g_free(path);
-    }
-    return NULL;
-}
-
-/*
  * --qemu: the knowledge probed from QEMU (once; then from the cache) replaces
  * the shipped knowledge, which supplies the libvirt-side facts of the probe.
  */
@@ -104,7 +84,7 @@ domlint_ctx_new(const domlint_options *options, GError **error)
     ctx = g_new0(domlint_ctx, 1);
     ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
                                                : DOMLINT_PKGDATADIR "/machines");
-    machines_rng = find_machines_schema(ctx->db_dir);
+    machines_rng = dl_machines_schema_path(ctx->db_dir);
     ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, error);
     if (!ctx->db || (options->qemu && !use_probe(ctx, options->qemu, machines_rng, error))) {
         domlint_ctx_free(ctx);

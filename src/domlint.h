@@ -36,6 +36,9 @@ struct domlint_diag {
 
 void domlint_diag_free(domlint_diag *diag);
 
+/* "error", "warning" or "note" (also SARIF's level names). */
+const char *domlint_severity_name(domlint_severity severity);
+
 typedef enum {
     DOMLINT_FILE_CHECKED,     /* the file was read and checked: see diags */
     DOMLINT_FILE_FAILED,      /* it could not be checked: see failure */

@@ -11,8 +11,8 @@
 
 #include "domlint.h"
 
-static const char *
-severity_name(domlint_severity sev)
+const char *
+domlint_severity_name(domlint_severity sev)
 {
     switch (sev) {
     case DOMLINT_SEV_NOTE:
@@ -65,7 +65,7 @@ append_diag(GString *out, const domlint_diag *d, gboolean color, gboolean with_r
     append_location(out, d);
     g_string_append(out, reset);
     g_string_append_printf(out, "%s%s:%s %s", color ? severity_color(d->severity) : "",
-                           severity_name(d->severity), reset, d->message);
+                           domlint_severity_name(d->severity), reset, d->message);
     if (with_rule)
         g_string_append_printf(out, " [%s]", d->rule);
     g_string_append_c(out, '\n');
@@ -117,7 +117,7 @@ build_diag(JsonBuilder *b, const domlint_diag *d)
     json_builder_add_int_value(b, d->line);
     json_builder_set_member_name(b, "column");
     json_builder_add_int_value(b, d->column);
-    add_string_or_null(b, "severity", severity_name(d->severity));
+    add_string_or_null(b, "severity", domlint_severity_name(d->severity));
     add_string_or_null(b, "rule", d->rule);
     add_string_or_null(b, "message", d->message);
     add_string_or_null(b, "xpath", d->xpath);

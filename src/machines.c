@@ -1371,3 +1371,32 @@ dl_version_compare(const char *a, const char *b)
     /* what is left ("" vs ".1", "-sxxm" vs ""): plain byte order */
     return sign_of(strcmp(a, b));
 }
+
+char *
+dl_machines_schema_path(const char *db_dir)
+{
+    const char *ups[] = { "..", "../.." };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(ups); i++) {
+        char *path = g_build_filename(db_dir, ups[i], "schemas", "machines.rng", NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+            return path;
+        g_free(path);
+    }
+    return NULL;
+}
+
+const char *
+dl_root_model_name(dl_root_kind kind)
+{
+    switch (kind) {
+    case DL_ROOT_PCI:
+        return "pci-root";
+    case DL_ROOT_PCIE:
+        return "pcie-root";
+    case DL_ROOT_NONE:
+    case DL_ROOT_LAST:
+        break;
+    }
+    return "none";
+}

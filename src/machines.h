@@ -112,6 +112,16 @@ typedef enum {
 dl_machine_db *dl_machine_db_load(const char *dir, const char *schema, GError **error);
 void dl_machine_db_free(dl_machine_db *db);
 
+/*
+ * schemas/machines.rng for the knowledge base in DB_DIR: beside it when
+ * installed ($pkgdatadir/{machines,schemas}), two levels up in the source
+ * tree (data/machines, schemas).  NULL when neither exists.  Caller frees.
+ */
+char *dl_machines_schema_path(const char *db_dir);
+
+/* "pci-root", "pcie-root", or "none". */
+const char *dl_root_model_name(dl_root_kind kind);
+
 /* Number of families and the family at position I (borrowed). */
 guint dl_machine_db_count(const dl_machine_db *db);
 const dl_family *dl_machine_db_family(const dl_machine_db *db, guint i);

@@ -16,6 +16,7 @@
 #include <libxml/parser.h>
 
 #include "domlint.h"
+#include "cli.h"
 #include "probe.h"
 
 enum {
@@ -65,22 +66,6 @@ static const char description_text[] =
     "The shipped knowledge describes QEMU " DOMLINT_QEMU_VERSION " and libvirt "
     DOMLINT_LIBVIRT_VERSION ".\n"
     "Set NO_COLOR to turn colour off.  Rules: domlint --list-rules.";
-
-static char **
-split_lists(char **values)
-{
-    GPtrArray *out = g_ptr_array_new();
-
-    for (gsize i = 0; values && values[i]; i++) {
-        g_auto(GStrv) parts = g_strsplit(values[i], ",", -1);
-        for (gsize p = 0; parts[p]; p++) {
-            if (*g_strstrip(parts[p]))
-                g_ptr_array_add(out, g_strdup(parts[p]));
-        }
-    }
-    g_ptr_array_add(out, NULL);
-    return (char **) g_ptr_array_free(out, FALSE);
-}
 
 static gboolean
 parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
@@ -379,8 +364,8 @@ pool_finish(pool_state *st, GThreadPool *pool, domlint_ctx *first)
 static int
 run(cli_options *opt)
 {
-    g_auto(GStrv) disable = split_lists(opt->disable);
-    g_auto(GStrv) enable = split_lists(opt->enable);
+    g_auto(GStrv) disable = dl_cli_split_lists(opt->disable);
+    g_auto(GStrv) enable = dl_cli_split_lists(opt->enable);
     g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : domlint_data_dir("machines");
     domlint_options lopts = {
         .machine_db = db,

@@ -12,6 +12,8 @@
 
 #include <glib/gstdio.h>
 
+#include "domlint.h"
+#include "cli.h"
 #include "machines.h"
 #include "probe.h"
 
@@ -95,58 +97,6 @@ parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
         return FALSE;
     }
     return TRUE;
-}
-
-/* Same rule as the checker: the source tree's data when run from the build tree. */
-static char *
-probe_default_db(void)
-{
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    g_autofree char *dir = exe ? g_path_get_dirname(exe) : NULL;
-    const char *installed = DOMLINT_PKGDATADIR "/machines";
-    const char *source = DOMLINT_SRCDIR "/data/machines";
-
-    if (dir && g_str_has_suffix(dir, "/.libs")) {
-        char *parent = g_path_get_dirname(dir);
-        g_free(dir);
-        dir = parent;
-    }
-    if (dir && strcmp(dir, DOMLINT_BUILDDIR) == 0 && g_file_test(source, G_FILE_TEST_IS_DIR))
-        return g_strdup(source);
-    if (!g_file_test(installed, G_FILE_TEST_IS_DIR) && g_file_test(source, G_FILE_TEST_IS_DIR))
-        return g_strdup(source);
-    return g_strdup(installed);
-}
-
-/* schemas/machines.rng beside the knowledge base (installed or source tree). */
-static char *
-probe_find_schema(const char *db_dir)
-{
-    const char *ups[] = { "..", "../.." };
-
-    for (gsize i = 0; i < G_N_ELEMENTS(ups); i++) {
-        char *path = g_build_filename(db_dir, ups[i], "schemas", "machines.rng", NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-            return path;
-        g_free(path);
-    }
-    return NULL;
-}
-
-static char **
-split_names(char **values)
-{
-    GPtrArray *out = g_ptr_array_new();
-
-    for (gsize i = 0; values && values[i]; i++) {
-        g_auto(GStrv) parts = g_strsplit(values[i], ",", -1);
-        for (gsize p = 0; parts[p]; p++) {
-            if (*g_strstrip(parts[p]))
-                g_ptr_array_add(out, g_strdup(parts[p]));
-        }
-    }
-    g_ptr_array_add(out, NULL);
-    return (char **) g_ptr_array_free(out, FALSE);
 }
 
 static void
@@ -335,12 +285,12 @@ dl_probe_main(int argc, char **argv)
     if (!cli.qemu)
         cli.qemu = g_strdup("qemu-system-x86_64");
     if (cli.machines) {
-        char **names = split_names(cli.machines);
+        char **names = dl_cli_split_lists(cli.machines);
         g_strfreev(cli.machines);
         cli.machines = names;
     }
-    db_dir = cli.machine_db ? g_strdup(cli.machine_db) : probe_default_db();
-    schema = probe_find_schema(db_dir);
+    db_dir = cli.machine_db ? g_strdup(cli.machine_db) : domlint_data_dir("machines");
+    schema = dl_machines_schema_path(db_dir);
     db = dl_machine_db_load(db_dir, schema, &error);
     if (!db) {
         fprintf(stderr, "domlint: probe: %s\n", error->message);

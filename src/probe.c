@@ -898,20 +898,6 @@ builtins_text(const dl_probe_machine *m)
     return g_string_free(out, FALSE);
 }
 
-static const char *
-root_model(dl_root_kind kind)
-{
-    switch (kind) {
-    case DL_ROOT_PCI:
-        return "pci-root";
-    case DL_ROOT_PCIE:
-        return "pcie-root";
-    case DL_ROOT_NONE:
-    case DL_ROOT_LAST:
-        break;
-    }
-    return "none";
-}
 
 static void
 check_members(const family_probe *fp, GPtrArray *warnings)
@@ -928,7 +914,7 @@ check_members(const family_probe *fp, GPtrArray *warnings)
         }
         if (m->root != fp->rep->root)
             warn(warnings, "%s: machine '%s' has root %s, '%s' has %s", fp->family->id, m->name,
-                 root_model(m->root), fp->rep->name, root_model(fp->rep->root));
+                 dl_root_model_name(m->root), fp->rep->name, dl_root_model_name(fp->rep->root));
         text = builtins_text(m);
         if (strcmp(text, rep_text) != 0)
             warn(warnings, "%s: machine '%s' has builtin PCI functions %s, '%s' has %s",
@@ -1433,7 +1419,7 @@ edit_doc(xmlDoc *doc, const family_probe *fp, const dl_probe_result *result, GPt
     edit_controllers(root, fp->family, result, warnings);
     if (!fp->rep)
         return;
-    set_prop(first_element(root, "root"), "model", root_model(fp->rep->root));
+    set_prop(first_element(root, "root"), "model", dl_root_model_name(fp->rep->root));
     edit_builtins(root, fp->rep);
     edit_fdc(root, fp);
 }
@@ -1669,8 +1655,8 @@ compare_machine(const dl_probe_result *result, const dl_machine_db *db, const dl
     }
     if (m->root != family->root)
         differ(lines, family->id, "machine '%s': root bus is %s in QEMU (%s), %s in the knowledge base",
-               m->name, root_model(m->root), m->host_bridge ? m->host_bridge : "no PCI host bridge",
-               root_model(family->root));
+               m->name, dl_root_model_name(m->root), m->host_bridge ? m->host_bridge : "no PCI host bridge",
+               dl_root_model_name(family->root));
     compare_builtins(family, m, lines);
     if (fdc != m->fdc)
         differ(lines, family->id, "machine '%s': QEMU %s a builtin floppy controller, the knowledge base says it %s",

@@ -23,20 +23,11 @@
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_VERSION "2.1.0"
 
+/* SARIF's level names are domlint's severity names. */
 static const char *
 sarif_level(domlint_severity sev)
 {
-    switch (sev) {
-    case DOMLINT_SEV_NOTE:
-        return "note";
-    case DOMLINT_SEV_WARNING:
-        return "warning";
-    case DOMLINT_SEV_ERROR:
-        return "error";
-    case DOMLINT_SEV_LAST:
-        break;
-    }
-    return "error";
+    return domlint_severity_name(sev);
 }
 
 static void

@@ -152,18 +152,9 @@ bus_new(int index, const char *model, dl_device *controller)
 const char *
 dl_family_root_model(const dl_family *family)
 {
-    if (!family)
+    if (!family || family->root == DL_ROOT_NONE)
         return NULL;
-    switch (family->root) {
-    case DL_ROOT_PCI:
-        return "pci-root";
-    case DL_ROOT_PCIE:
-        return "pcie-root";
-    case DL_ROOT_NONE:
-    case DL_ROOT_LAST:
-        break;
-    }
-    return NULL;
+    return dl_root_model_name(family->root);
 }
 
 dl_topology *
