@@ -65,6 +65,7 @@ typedef struct {
     const char *const *disable;  /* NULL-terminated rule ids to turn off, or NULL */
     const char *const *enable;   /* NULL-terminated rule ids to turn on, or NULL */
     const char *qemu;         /* check against this QEMU binary (probed once, cached), or NULL */
+    const char *connect;      /* libvirt URI whose domain capabilities to check against, or NULL */
 } domlint_options;
 
 typedef struct domlint_ctx domlint_ctx;
@@ -114,7 +115,9 @@ domlint_result *domlint_fix_file(domlint_ctx *ctx, const char *path, char **fixe
 /*
  * Replace PATH with DATA atomically (temporary file in the same directory,
  * fsync, rename; mode and owner kept; a symlink's target is replaced).
- * Refuses, leaving PATH untouched, when its contents are no longer ORIGINAL.
+ * Refuses, leaving PATH untouched, when its contents are no longer ORIGINAL
+ * or when it has no write permission bit at all.  The error message does
+ * not repeat PATH.
  */
 gboolean domlint_save_atomic(const char *path, const char *data, gsize len,
                              const char *original, gsize original_len, GError **error);

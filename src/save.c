@@ -20,11 +20,11 @@
 
 #include "domlint.h"
 
+/* The caller names the file; the message says what went wrong. */
 static gboolean
 fail(GError **error, const char *path, const char *what, int err)
 {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s: %s: %s", path, what,
-                g_strerror(err));
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(err), "%s: %s", what, g_strerror(err));
     return FALSE;
 }
 
@@ -51,13 +51,13 @@ unchanged(const char *path, const char *original, gsize original_len, GError **e
     g_autoptr(GError) err = NULL;
 
     if (!g_file_get_contents(path, &now, &now_len, &err)) {
-        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: cannot read it again: %s",
-                    path, err->message);
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot read it again: %s",
+                    err->message);
         return FALSE;
     }
     if (now_len != original_len || memcmp(now, original, original_len) != 0) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                    "%s: changed since domlint read it; not replaced", path);
+                    "changed since domlint read it; not replaced");
         return FALSE;
     }
     return TRUE;
@@ -89,6 +89,11 @@ domlint_save_atomic(const char *path, const char *data, gsize len, const char *o
         return fail(error, path, "cannot resolve", errno);
     if (stat(real, &st) != 0)
         return fail(error, path, "cannot stat", errno);
+    /* a file nobody may write was made read-only on purpose, even for root */
+    if ((st.st_mode & 0222) == 0) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM, "the file is read-only; not replaced");
+        return FALSE;
+    }
     if (!unchanged(real, original, original_len, error))
         return FALSE;
     dir = g_path_get_dirname(real);

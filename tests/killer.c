@@ -5,6 +5,9 @@
  * fchmod, fchown, fsync, close, rename) and kills the process with SIGKILL
  * just before call number $DOMLINT_KILL_AT, so the test can check that a
  * crash at any step leaves the old file or the new one, never a mixture.
+ * With $DOMLINT_TOUCH_FILE set instead, it appends a line to that file
+ * when it is first opened through open() (domlint's initial read goes
+ * through fopen; the check just before replacing it opens it again), as if someone edited it meanwhile.
  * Built by the test at run time; not part of domlint.
  */
 #define _GNU_SOURCE
@@ -17,6 +20,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <string.h>
 
 static int calls;
 
@@ -33,6 +37,51 @@ step(void)
 #define NEXT(ret, name, ...) \
     static ret (*real)(__VA_ARGS__); \
     if (!real) real = (ret (*)(__VA_ARGS__)) dlsym(RTLD_NEXT, name)
+
+static int opens;
+
+static void
+maybe_touch(const char *path)
+{
+    const char *target = getenv("DOMLINT_TOUCH_FILE");
+    FILE *fp;
+
+    if (!target || !path || strcmp(path, target) != 0 || ++opens != 1)
+        return;
+    fp = fopen(target, "a");     /* goes through fopen's own open, not ours */
+    if (fp) {
+        fputs("<!-- edited meanwhile -->\n", fp);
+        fclose(fp);
+    }
+}
+
+int
+open(const char *path, int flags, ...)
+{
+    NEXT(int, "open", const char *, int, ...);
+    va_list ap;
+    mode_t mode;
+
+    va_start(ap, flags);
+    mode = (mode_t) va_arg(ap, int);
+    va_end(ap);
+    maybe_touch(path);
+    return real(path, flags, mode);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+    NEXT(int, "open64", const char *, int, ...);
+    va_list ap;
+    mode_t mode;
+
+    va_start(ap, flags);
+    mode = (mode_t) va_arg(ap, int);
+    va_end(ap);
+    maybe_touch(path);
+    return real(path, flags, mode);
+}
 
 ssize_t
 write(int fd, const void *buf, size_t n)
