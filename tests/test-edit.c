@@ -1,0 +1,165 @@
+/*
+ * test-edit.c - the text edits --fix is made of (src/edit.c) and the
+ * element spans they rely on (src/load.c)
+ */
+#include "config.h"
+
+#include <string.h>
+#include <libxml/tree.h>
+
+#include "testutil.h"
+#include "load.h"
+#include "edit.h"
+
+static const char doc[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<!-- <address> in a comment is not an element -->\n"
+    "<domain type=\"kvm\">\n"
+    "  <devices>\n"
+    "    <disk type='file'\n"
+    "          device='disk'>\n"
+    "      <target dev='hda' bus='ide'/>\n"
+    "      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n"
+    "    </disk>\n"
+    "    <video><model type=\"vga\"/></video>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+static xmlNode *
+find(xmlNode *node, const char *name)
+{
+    for (xmlNode *c = node; c; c = c->next) {
+        xmlNode *hit;
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *) c->name, name) == 0)
+            return c;
+        hit = find(c->children, name);
+        if (hit)
+            return hit;
+    }
+    return NULL;
+}
+
+static dl_source *
+load(void)
+{
+    g_autofree char *reason = NULL;
+    dl_source *src = dl_source_parse(doc, sizeof(doc) - 1, &reason);
+
+    cr_assert_not_null(src, "parse failed: %s", reason);
+    return src;
+}
+
+static char *
+apply(dl_edits *edits)
+{
+    return dl_edits_apply(edits, NULL);
+}
+
+Test(spans, element_spans_cover_start_to_end_tag)
+{
+    g_autoptr(dl_source) src = load();
+    xmlNode *disk = find(xmlDocGetRootElement(src->doc), "disk");
+    dl_span span;
+
+    cr_assert(dl_source_span(src, disk, &span));
+    cr_assert(strncmp(src->text + span.begin, "<disk type='file'", 17) == 0);
+    cr_assert(strncmp(src->text + span.end - 7, "</disk>", 7) == 0);
+    cr_assert_eq(dl_source_line(src, disk), 5);
+    cr_assert_eq(dl_source_column(src, disk), 5);
+}
+
+Test(edits, set_existing_attribute_keeps_its_quotes)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autofree char *out = NULL;
+
+    cr_assert(dl_edit_set_attr(edits, find(xmlDocGetRootElement(src->doc), "target"), "bus", "sata"));
+    out = apply(edits);
+    test_assert_contains(out, "<target dev='hda' bus='sata'/>");
+    /* nothing else moved */
+    cr_assert_eq(strlen(out), sizeof(doc) - 1 + 1);
+}
+
+Test(edits, new_attribute_uses_the_tag_quote_style)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autofree char *out = NULL;
+
+    cr_assert(dl_edit_set_attr(edits, find(xmlDocGetRootElement(src->doc), "model"), "vram", "16384"));
+    out = apply(edits);
+    test_assert_contains(out, "<model type=\"vga\" vram=\"16384\"/>");
+}
+
+Test(edits, values_are_escaped)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autofree char *out = NULL;
+
+    cr_assert(dl_edit_set_attr(edits, find(xmlDocGetRootElement(src->doc), "target"), "dev", "a'<&"));
+    out = apply(edits);
+    test_assert_contains(out, "dev='a&apos;&lt;&amp;'");
+}
+
+Test(edits, remove_attribute_and_its_space)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autofree char *out = NULL;
+
+    cr_assert(dl_edit_remove_attr(edits, find(xmlDocGetRootElement(src->doc), "target"), "bus"));
+    out = apply(edits);
+    test_assert_contains(out, "<target dev='hda'/>");
+}
+
+Test(edits, removing_an_element_alone_on_its_line_takes_the_line)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autofree char *out = NULL;
+
+    cr_assert(dl_edit_remove_element(edits, find(xmlDocGetRootElement(src->doc), "address")));
+    out = apply(edits);
+    test_assert_contains(out, "bus='ide'/>\n    </disk>");
+    /* the comment mentioning <address> is untouched */
+    test_assert_contains(out, "<!-- <address> in a comment is not an element -->");
+}
+
+Test(edits, appended_child_is_indented_like_its_siblings)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autofree char *out = NULL;
+
+    cr_assert(dl_edit_append_child(edits, find(xmlDocGetRootElement(src->doc), "devices"),
+                                   "<memballoon model='none'/>"));
+    out = apply(edits);
+    test_assert_contains(out, "</video>\n    <memballoon model='none'/>\n  </devices>");
+}
+
+Test(edits, overlapping_edits_are_refused_and_truncate_undoes)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    xmlNode *address = find(xmlDocGetRootElement(src->doc), "address");
+
+    cr_assert(dl_edit_remove_element(edits, address));
+    cr_assert_not(dl_edit_set_attr(edits, address, "unit", "1"));
+    cr_assert_eq(dl_edits_count(edits), 1);
+    dl_edits_truncate(edits, 0);
+    cr_assert_eq(dl_edits_count(edits), 0);
+    cr_assert(dl_edit_set_attr(edits, address, "unit", "1"));
+}
+
+Test(edits, no_edits_give_the_bytes_back)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    gsize len = 0;
+    g_autofree char *out = dl_edits_apply(edits, &len);
+
+    cr_assert_eq(len, sizeof(doc) - 1);
+    cr_assert(memcmp(out, doc, len) == 0);
+}
