@@ -112,6 +112,11 @@ _domlint()
             _domlint_qemu
             return
             ;;
+        --connect)
+            COMPREPLY=($(compgen -W 'qemu:///system qemu:///session qemu+ssh://' -- "$cur"))
+            compopt -o nospace 2>/dev/null
+            return
+            ;;
     esac
 
     $split && return
@@ -119,7 +124,7 @@ _domlint()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--format= --werror --jobs= --fix --in-place
             --diff --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
-            --machine-db= --qemu= --color= --version --help -f -j -i -V -h' -- "$cur"))
+            --machine-db= --qemu= --connect= --color= --version --help -f -j -i -V -h' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

@@ -20,7 +20,7 @@ cat > "$out/config.h" <<H
 #define DOMLINT_LIBVIRT_VERSION "9.0"
 H
 pkgs="libxml-2.0 glib-2.0 gio-2.0 json-glib-1.0"
-lib=$(cd "$top" && ls src/*.c src/rules/*.c | grep -v -e 'src/main.c' -e 'src/probe-main.c')
+lib=$(cd "$top" && ls src/*.c src/rules/*.c | grep -v -e 'src/main.c' -e 'src/probe-main.c' -e 'src/cli.c' -e 'src/connect.c')
 # shellcheck disable=SC2086
 $CC $flags -I"$out" -I"$top/src" $(pkg-config --cflags $pkgs) \
     -o "$out/fuzz-domain" "$here/fuzz-domain.c" $(cd "$top" && echo $lib | sed "s|src/|$top/src/|g") \

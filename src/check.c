@@ -90,6 +90,12 @@ domlint_ctx_new(const domlint_options *options, GError **error)
         domlint_ctx_free(ctx);
         return NULL;
     }
+    if (options->connect)
+        ctx->conn = dl_connection_open(options->connect, error);
+    if (options->connect && !ctx->conn) {
+        domlint_ctx_free(ctx);
+        return NULL;
+    }
     ctx->enabled = g_new(gboolean, dl_rule_total);
     for (guint r = 0; r < dl_rule_total; r++)
         ctx->enabled[r] = TRUE;
@@ -117,6 +123,7 @@ domlint_ctx_free(domlint_ctx *ctx)
         return;
     dl_machine_db_free(ctx->db);
     dl_probe_facts_free(ctx->probed);
+    dl_connection_free(ctx->conn);
     dl_schema_free(ctx->schema);
     g_free(ctx->schema_missing);
     g_free(ctx->enabled);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "domlint.h"
+#include "connect.h"
 #include "load.h"
 #include "machines.h"
 #include "model.h"
@@ -23,6 +24,7 @@ struct domlint_ctx {
     char *schema_missing;    /* warning text when the schemas are absent */
     gboolean *enabled;       /* per registry position */
     dl_probe_facts *probed;  /* with --qemu: what the binary has, else NULL */
+    dl_connection *conn;     /* with --connect: the libvirt asked, else NULL */
 };
 
 typedef struct dl_check dl_check;

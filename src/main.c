@@ -40,6 +40,7 @@ typedef struct {
     char *schema_dir;
     char *machine_db;
     char *qemu;
+    char *connect;
     char **disable;
     char **enable;
     char **inputs;
@@ -99,6 +100,8 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Machine-type knowledge base directory (default: the installed one)", "DIR" },
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &opt->qemu,
           "Check against what this QEMU binary has: its machine types and aliases, probed once and cached", "BIN" },
+        { "connect", 0, 0, G_OPTION_ARG_STRING, &opt->connect,
+          "Also check against what the libvirt at URI can run: emulator, machine, buses, models, vCPUs (domain capabilities)", "URI" },
         { "color", 0, 0, G_OPTION_ARG_STRING, &opt->color,
           "Colour: auto (default: on a terminal, unless NO_COLOR), always, never", "WHEN" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &opt->version,
@@ -195,6 +198,7 @@ cli_options_clear(cli_options *opt)
     g_free(opt->schema_dir);
     g_free(opt->machine_db);
     g_free(opt->qemu);
+    g_free(opt->connect);
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);
@@ -374,6 +378,7 @@ run(cli_options *opt)
         .disable = (const char *const *) disable,
         .enable = (const char *const *) enable,
         .qemu = opt->qemu,
+        .connect = opt->connect,
     };
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);

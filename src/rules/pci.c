@@ -40,6 +40,8 @@ has_pci_address(const dl_device *d)
            a->function.value <= 7;
 }
 
+static void move_device(dl_check *chk, const dl_device *d, const char *why);
+
 /* ------------------------------------------------------ pci-address-syntax */
 
 static void
@@ -232,7 +234,7 @@ check_slot_range(dl_check *chk)
             dl_error(chk, d->addr.node,
                      "PCI address %s is impossible: slots on bus %d (%s) run from %u to %u",
                      addr, bus->index, bus->model, bus->min_slot, bus->max_slot);
-        dl_fix_drop_address(chk, d, "no such slot on that bus");
+        move_device(chk, d, "no such slot on that bus");
     }
 }
 
@@ -311,7 +313,7 @@ check_connect(dl_check *chk)
                  what, addr, bus->index, bus->model, dl_conn_name(dev));
         if (libvirt_can_place(chk, d)) {
             g_autofree char *why = g_strdup_printf("bus %d cannot take it", bus->index);
-            dl_fix_drop_address(chk, d, why);
+            move_device(chk, d, why);
         }
     }
 }
@@ -374,6 +376,104 @@ builtin_written(const dl_check *chk, const dl_builtin *b)
     return c && dl_pci_addr_wanted(&c->addr);
 }
 
+/* ------------------------------------------------------ moving a device */
+
+/* Is SLOT of BUS free of devices (SELF aside), present builtins and this round's claims? */
+static gboolean
+slot_free(dl_check *chk, const dl_device *self, guint bus, guint slot)
+{
+    g_autofree char *key = g_strdup_printf("pci:%u:%u", bus, slot);
+
+    if (g_hash_table_contains(chk->claimed, key))
+        return FALSE;
+    for (guint f = 0; bus == 0 && chk->family && f < 8; f++) {
+        const dl_builtin *b = dl_family_builtin_at(chk->family, slot, f);
+        if (b && builtin_present(chk, b))
+            return FALSE;
+    }
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+        if (o != self && has_pci_address(o) && o->addr.bus.value == bus && o->addr.slot.value == slot)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * libvirt's placement for one device (reference section 4): the first
+ * completely free slot on the first bus, by index, that accepts the
+ * device; endpoints only on buses libvirt auto-assigns to (never on
+ * pcie-root itself).  Growing the topology is left to libvirt.
+ */
+static gboolean
+find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus_out, guint *slot_out)
+{
+    for (int b = 0; b < chk->topo->nbuses; b++) {
+        const dl_bus *bus = chk->topo->bus[b];
+        guint accepts;
+        if (!bus || !dl_pci_model_known(bus->model))
+            continue;
+        /* a controller the machine lacks is being replaced this round */
+        if (chk->family && !dl_pci_model_is_root(bus->model) &&
+            !dl_family_allows_controller(chk->family, bus->model))
+            continue;
+        accepts = bus->accepts;
+        if (flags & DL_CONN_INTEGRATED) {
+            if (b != 0)
+                continue;
+            accepts |= DL_CONN_PCI_DEVICE;
+        } else if ((flags & DL_CONN_ENDPOINTS) && !bus->autoassign) {
+            continue;
+        }
+        if (!(flags & accepts & DL_CONN_TYPES))
+            continue;
+        for (guint slot = bus->min_slot; slot <= bus->max_slot; slot++) {
+            if (slot_free(chk, self, (guint) b, slot)) {
+                g_autofree char *key = g_strdup_printf("pci:%d:%u", b, slot);
+                dl_fix_claim(chk, key);
+                *bus_out = (guint) b;
+                *slot_out = slot;
+                return TRUE;
+            }
+        }
+    }
+    return FALSE;
+}
+
+/*
+ * The repair of a bad PCI address: the first free slot libvirt would give
+ * the device, written out; when the topology has none, the address is
+ * removed and libvirt grows the topology at define time.
+ */
+static void
+move_device(dl_check *chk, const dl_device *d, const char *why)
+{
+    guint flags, bus, slot;
+    g_autofree char *what = NULL;
+    g_autofree char *from = NULL;
+    g_autofree char *bus_s = NULL, *slot_s = NULL;
+    dl_fix *fix;
+
+    if (!chk->fixes)
+        return;
+    flags = dl_device_pci_connect(chk, d);
+    if (!flags || !find_slot(chk, d, flags, &bus, &slot)) {
+        dl_fix_drop_address(chk, d, why);
+        return;
+    }
+    what = dl_device_describe(d);
+    from = has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
+    fix = dl_fix_new(chk, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, the first free slot libvirt would give it",
+                     what, from, why, bus, slot);
+    bus_s = g_strdup_printf("0x%02x", bus);
+    slot_s = g_strdup_printf("0x%02x", slot);
+    dl_fix_set(fix, d->addr.node, "domain", "0x0000");
+    dl_fix_set(fix, d->addr.node, "bus", bus_s);
+    dl_fix_set(fix, d->addr.node, "slot", slot_s);
+    dl_fix_set(fix, d->addr.node, "function", "0x0");
+    dl_fix_unset(fix, d->addr.node, "multifunction");
+}
+
 static void
 check_builtin_clash(dl_check *chk, const dl_device *d)
 {
@@ -396,7 +496,7 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
     dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
     {
         g_autofree char *why = g_strdup_printf("reserved for the builtin %s", b->device);
-        dl_fix_drop_address(chk, d, why);
+        move_device(chk, d, why);
     }
 }
 
@@ -432,7 +532,7 @@ check_conflicts(dl_check *chk)
         dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
         {
             g_autofree char *why = g_strdup_printf("the %s uses it too", other);
-            dl_fix_drop_address(chk, d, why);
+            move_device(chk, d, why);
         }
     }
 }

@@ -45,6 +45,7 @@ extern const dl_rule dl_rule_usb_disabled;
 extern const dl_rule dl_rule_usb_controller;
 extern const dl_rule dl_rule_usb_address;
 extern const dl_rule dl_rule_qemu_binary;
+extern const dl_rule dl_rule_host_capabilities;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
@@ -84,6 +85,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_device_address,
     &dl_rule_machine_feature,
     &dl_rule_qemu_binary,
+    &dl_rule_host_capabilities,
 };
 
 const guint dl_rule_total = G_N_ELEMENTS(dl_rules);

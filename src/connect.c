@@ -1,0 +1,213 @@
+/*
+ * connect.c - the libvirt connection behind --connect=URI
+ *
+ * Opens the connection once per context and caches every answer of
+ * virConnectGetDomainCapabilities() by its four arguments, parsed with
+ * libxml2.  libvirt prints its errors to stderr unless told otherwise; the
+ * library never prints, so its error function is replaced by one that does
+ * nothing and the last error's message goes into the GError or the refusal.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+
+#include "connect.h"
+
+struct dl_connection {
+    char *uri;
+    virConnectPtr conn;
+    GHashTable *caps;        /* key (see caps_key) -> dl_domcaps*, owned */
+};
+
+static void
+quiet_error(void *data, virErrorPtr err)
+{
+    (void) data;
+    (void) err;
+}
+
+/* libvirt's last error on this thread as one line (caller frees). */
+static char *
+last_error_line(void)
+{
+    char *msg = g_strdup(virGetLastErrorMessage());
+
+    g_strdelimit(msg, "\r\n", ' ');
+    return g_strstrip(msg);
+}
+
+static void
+domcaps_free(gpointer data)
+{
+    dl_domcaps *caps = data;
+
+    if (!caps)
+        return;
+    xmlFreeDoc(caps->doc);
+    g_free(caps->refusal);
+    g_free(caps);
+}
+
+/*
+ * libvirt's embedded drivers (qemu:///embed?root=DIR) refuse to open without
+ * an event loop implementation.  Nothing here waits for events, so the
+ * default one is registered and never run.  Only for those URIs: a program
+ * using libdomlint with a remote connection may have registered its own.
+ */
+static void
+need_event_loop(const char *uri)
+{
+    static gsize done;
+
+    if (!strstr(uri, ":///embed"))
+        return;
+    if (g_once_init_enter(&done)) {
+        virEventRegisterDefaultImpl();
+        g_once_init_leave(&done, 1);
+    }
+}
+
+/*
+ * libvirt 9.0 refuses domain capabilities on a read-only connection, so a
+ * read-write connection comes first and read-only (what an unprivileged
+ * user may get from polkit) is the fallback.  One question at open time
+ * tells whether this connection may ask at all, so that "not allowed"
+ * is one error at the start, not a finding in every file.
+ */
+static virConnectPtr
+open_conn(const char *uri, GError **error)
+{
+    virConnectPtr conn = virConnectOpen(uri);
+    g_autofree char *why = NULL;
+
+    if (conn)
+        return conn;
+    why = last_error_line();
+    conn = virConnectOpenReadOnly(uri);
+    if (!conn)
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot connect to libvirt at '%s': %s",
+                    uri, why);
+    return conn;
+}
+
+static gboolean
+may_ask(virConnectPtr conn, const char *uri, GError **error)
+{
+    char *xml = virConnectGetDomainCapabilities(conn, NULL, NULL, NULL, NULL, 0);
+    g_autofree char *why = NULL;
+
+    if (xml) {
+        free(xml);
+        return TRUE;
+    }
+    /* no default emulator on this host is no reason to stop: the domains name theirs */
+    if (virGetLastErrorCode() != VIR_ERR_OPERATION_DENIED)
+        return TRUE;
+    why = last_error_line();
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                "cannot ask libvirt at '%s' for domain capabilities: %s", uri, why);
+    return FALSE;
+}
+
+dl_connection *
+dl_connection_open(const char *uri, GError **error)
+{
+    dl_connection *c;
+    virConnectPtr conn;
+
+    virSetErrorFunc(NULL, quiet_error);
+    need_event_loop(uri);
+    conn = open_conn(uri, error);
+    if (!conn)
+        return NULL;
+    if (!may_ask(conn, uri, error)) {
+        virConnectClose(conn);
+        return NULL;
+    }
+    c = g_new0(dl_connection, 1);
+    c->uri = g_strdup(uri);
+    c->conn = conn;
+    c->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, domcaps_free);
+    return c;
+}
+
+void
+dl_connection_free(dl_connection *conn)
+{
+    if (!conn)
+        return;
+    g_hash_table_unref(conn->caps);
+    virConnectClose(conn->conn);
+    g_free(conn->uri);
+    g_free(conn);
+}
+
+const char *
+dl_connection_uri(const dl_connection *conn)
+{
+    return conn->uri;
+}
+
+/* NULL ("libvirt's default") and "" must give different keys. */
+static void
+key_add(GString *key, const char *part)
+{
+    if (part)
+        g_string_append_printf(key, "+%s", part);
+    else
+        g_string_append(key, "-");
+    g_string_append_c(key, '\n');
+}
+
+static char *
+caps_key(const char *emulator, const char *arch, const char *machine, const char *virttype)
+{
+    GString *key = g_string_new(NULL);
+
+    key_add(key, emulator);
+    key_add(key, arch);
+    key_add(key, machine);
+    key_add(key, virttype);
+    return g_string_free(key, FALSE);
+}
+
+static dl_domcaps *
+domcaps_fetch(dl_connection *conn, const char *emulator, const char *arch, const char *machine,
+              const char *virttype)
+{
+    dl_domcaps *caps = g_new0(dl_domcaps, 1);
+    char *xml = virConnectGetDomainCapabilities(conn->conn, emulator, arch, machine, virttype, 0);
+
+    if (!xml) {
+        caps->refusal = last_error_line();
+        return caps;
+    }
+    caps->doc = xmlReadMemory(xml, (int) strlen(xml), "domcapabilities.xml", NULL,
+                              XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                              XML_PARSE_NOWARNING);
+    free(xml);
+    if (!caps->doc)
+        caps->refusal = g_strdup("libvirt's domain capabilities are not well-formed XML");
+    return caps;
+}
+
+const dl_domcaps *
+dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arch,
+                      const char *machine, const char *virttype)
+{
+    char *key = caps_key(emulator, arch, machine, virttype);
+    dl_domcaps *caps = g_hash_table_lookup(conn->caps, key);
+
+    if (caps) {
+        g_free(key);
+        return caps;
+    }
+    caps = domcaps_fetch(conn, emulator, arch, machine, virttype);
+    g_hash_table_insert(conn->caps, key, caps);
+    return caps;
+}

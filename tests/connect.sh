@@ -1,0 +1,203 @@
+#!/bin/bash
+# connect.sh - 'domlint --connect=URI' against a real libvirt
+#
+# Uses libvirt's embedded QEMU driver (qemu:///embed?root=DIR: no daemon,
+# nothing listening), set up the way tests/libvirt-oracle.sh does it: as
+# root, in a private mount namespace where copies of /etc/passwd and
+# /etc/group that know 'libvirt-qemu' are bind-mounted, with a qemu.conf
+# that runs nothing as another user.  domlint makes the connection itself,
+# so domlint runs inside that namespace.  The QEMU capability cache is
+# shared with libvirt-oracle.sh (${TMPDIR:-/tmp}/dlo/template), so only the
+# first run of either probes QEMU.
+#
+# Cases: a good q35 domain passes; an old machine type, a Xen disk bus on
+# x86, a missing emulator, 4096 vCPUs and bhyve's video model are
+# host-capabilities errors; a bad URI is one line and exit 2.  Skipped,
+# saying why, without root, virsh's QEMU driver, unshare or
+# qemu-system-x86_64, and when DOMLINT_SKIP_SLOW is set (make distcheck).
+# Speaks TAP.
+#
+# Environment: top_srcdir, top_builddir (set by 'make check').
+
+set -u
+
+if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
+    echo "1..0 # SKIP DOMLINT_SKIP_SLOW is set (make distcheck): libvirt --connect test (already run by make check)"
+    echo "connect.sh: SKIPPED: DOMLINT_SKIP_SLOW is set (already run by make check)" >&2
+    exit 0
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+top_builddir=${top_builddir:-$top_srcdir/build}
+DOMLINT=$top_builddir/domlint
+export LC_ALL=C
+
+skip() {
+    echo "1..0 # SKIP libvirt QEMU driver not available: $*"
+    echo "connect.sh: SKIPPED: libvirt QEMU driver not available: $*" >&2
+    exit 0
+}
+
+[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
+
+# --- the same checks as differential.sh
+[ "$(id -u)" = 0 ] || skip "not root (the embedded driver needs root and unshare -m)"
+command -v virsh >/dev/null || skip "virsh not installed"
+command -v unshare >/dev/null || skip "unshare not installed"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+drv=
+for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver /usr/lib/libvirt/connection-driver; do
+    [ -e "$d/libvirt_driver_qemu.so" ] && drv=$d/libvirt_driver_qemu.so
+done
+[ -n "$drv" ] || skip "libvirt_driver_qemu.so not found (libvirt-daemon-driver-qemu not installed)"
+if "$DOMLINT" --connect=test:///default /dev/null 2>&1 | grep -q 'built without libvirt'; then
+    skip "this domlint was built without libvirt"
+fi
+
+# --- embed root and passwd/group copies, as tests/libvirt-oracle.sh makes them
+BASE=${TMPDIR:-/tmp}/dlo   # short: UNIX socket paths live below it
+TPL=$BASE/template
+NS=$BASE/ns
+if [ ! -f "$TPL/etc/qemu.conf" ]; then
+    mkdir -p "$BASE" || { echo "Bail out! cannot create $BASE"; exit 99; }
+    t=$(mktemp -d "$BASE/tpl.XXXXXX") || exit 99
+    mkdir -p "$t/etc" "$t/cache/qemu/capabilities"
+    cat > "$t/etc/qemu.conf" <<'EOF'
+user = "root"
+group = "root"
+dynamic_ownership = 0
+remember_owner = 0
+stdio_handler = "file"
+EOF
+    mv -T "$t" "$TPL" 2>/dev/null || rm -rf "$t"
+fi
+if [ ! -f "$NS/group" ]; then
+    t=$(mktemp -d "$BASE/ns.XXXXXX") || exit 99
+    cp /etc/passwd "$t/passwd" && cp /etc/group "$t/group" || { echo "Bail out! cannot copy /etc/passwd"; exit 99; }
+    getent passwd libvirt-qemu >/dev/null ||
+        echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/nonexistent:/usr/sbin/nologin' >> "$t/passwd"
+    getent group libvirt-qemu >/dev/null || echo 'libvirt-qemu:x:64055:' >> "$t/group"
+    getent group kvm >/dev/null || echo 'kvm:x:64056:' >> "$t/group"
+    mv -T "$t" "$NS" 2>/dev/null || rm -rf "$t"
+fi
+
+ROOT=$(mktemp -d "$BASE/c.XXXXXX") || { echo "Bail out! mktemp"; exit 99; }
+chmod 755 "$ROOT"
+cp -a "$TPL/." "$ROOT/" || { echo "Bail out! cannot copy the template"; exit 99; }
+tmp=$ROOT/cases
+mkdir -p "$tmp"
+trap 'rm -rf "$ROOT"' EXIT
+trap 'exit 99' INT TERM HUP
+
+URI="qemu:///embed?root=$ROOT"
+export LIBVIRT_LOG_OUTPUTS="3:file:$ROOT/libvirt.log"
+# a --qemu cache or anything else domlint might keep stays out of $HOME
+export XDG_CACHE_HOME="$tmp/cache"
+
+# domlint ARGS... inside a private mount namespace with our passwd/group;
+# output in $tmp/out, exit status in $rc
+run_domlint() {
+    unshare -m /bin/sh -c '
+        ns=$1; shift
+        mount --bind "$ns/passwd" /etc/passwd &&
+        mount --bind "$ns/group" /etc/group &&
+        exec "$@"' sh "$NS" "$DOMLINT" --color=never "$@" > "$tmp/out" 2>&1
+    rc=$?
+}
+
+# domain NAME MACHINE EMULATOR VCPUS DISKBUS
+domain() {
+    cat > "$tmp/$1.xml" <<EOF
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>256</memory>
+  <vcpu>$4</vcpu>
+  <os><type arch='x86_64' machine='$2'>hvm</type></os>
+  <devices>
+    <emulator>$3</emulator>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='/var/lib/libvirt/images/$1.img'/>
+      <target dev='$( [ "$5" = xen ] && echo xvda || echo vda )' bus='$5'/>
+    </disk>
+    <video><model type='virtio'/></video>
+  </devices>
+</domain>
+EOF
+}
+
+QEMU=$(command -v qemu-system-x86_64)
+domain good q35 "$QEMU" 2 virtio
+domain oldmachine pc-q35-2.3 "$QEMU" 2 virtio
+domain xenbus q35 "$QEMU" 2 xen
+domain noemulator q35 /usr/bin/qemu-system-nonexistent 2 virtio
+domain manyvcpus q35 "$QEMU" 4096 virtio
+# a model libvirt knows (bhyve's) that its QEMU driver does not offer
+sed "s/type='virtio'\/>/type='gop'\/>/" "$tmp/good.xml" > "$tmp/videogop.xml"
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; sed 's/^/# /' "$tmp/out"; }
+
+# expect_error CASE PATTERN DESCRIPTION: exit 1, a host-capabilities error
+# matching PATTERN that names the URI
+expect_error() {
+    run_domlint --connect="$URI" "$tmp/$1.xml"
+    if [ "$rc" = 1 ] && grep -q "error: .*$2.*\[host-capabilities\]" "$tmp/out" &&
+        grep "\[host-capabilities\]" "$tmp/out" | grep -qF "$URI"; then
+        ok "$1: $3"
+    else
+        not_ok "$1: $3 (exit $rc, wanted 1 and a host-capabilities error matching '$2' naming the URI)"
+    fi
+}
+
+run_domlint --connect="$URI" "$tmp/good.xml"
+if [ "$rc" = 0 ] && ! grep -q 'host-capabilities' "$tmp/out"; then
+    ok "good q35 domain: exit 0, no host-capabilities finding"
+else
+    not_ok "good q35 domain: exit $rc (wanted 0 and no host-capabilities finding)"
+fi
+
+expect_error oldmachine "machine type 'pc-q35-2.3' is not offered" "machine type pc-q35-2.3 is not offered by QEMU 7.2"
+expect_error xenbus "disk bus 'xen' is not offered" "disk bus xen on x86_64"
+expect_error noemulator "cannot run emulator '/usr/bin/qemu-system-nonexistent'" "missing emulator binary"
+expect_error manyvcpus "4096 vCPUs are more than" "4096 vCPUs"
+expect_error videogop "video model 'gop' is not offered" "video model gop (bhyve's) under QEMU"
+
+# every file of one run asks the same libvirt: both results in one go, and
+# the same with two threads (one connection per thread)
+run_domlint --connect="$URI" -j 2 "$tmp/good.xml" "$tmp/xenbus.xml"
+if [ "$rc" = 1 ] && [ "$(grep -c '\[host-capabilities\]' "$tmp/out")" = 1 ]; then
+    ok "two files, -j 2: one host-capabilities error, for the Xen disk"
+else
+    not_ok "two files, -j 2: exit $rc, wanted 1 and exactly one host-capabilities error"
+fi
+
+# a URI libvirt cannot open: one line, exit 2
+run_domlint --connect="qemu:///embed" "$tmp/good.xml"
+lines=$(wc -l < "$tmp/out")
+if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q "^domlint: cannot connect to libvirt at 'qemu:///embed': " "$tmp/out"; then
+    ok "bad URI: exit 2, one line naming the URI"
+else
+    not_ok "bad URI: exit $rc with $lines lines (wanted 2 and one 'cannot connect' line)"
+fi
+run_domlint --connect="nosuchdriver:///x" "$tmp/good.xml"
+lines=$(wc -l < "$tmp/out")
+if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q "^domlint: cannot connect to libvirt at 'nosuchdriver:///x': " "$tmp/out"; then
+    ok "unknown URI scheme: exit 2, one line"
+else
+    not_ok "unknown URI scheme: exit $rc with $lines lines (wanted 2 and one 'cannot connect' line)"
+fi
+
+# without --connect the rule says nothing about the same domain
+run_domlint "$tmp/xenbus.xml"
+if ! grep -q 'host-capabilities' "$tmp/out"; then
+    ok "without --connect: no host-capabilities finding"
+else
+    not_ok "without --connect the rule reported something"
+fi
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
