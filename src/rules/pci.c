@@ -41,6 +41,7 @@ has_pci_address(const dl_device *d)
 }
 
 static void move_device(dl_check *chk, const dl_device *d, const char *why);
+static gboolean libvirt_can_place(const dl_check *chk, const dl_device *dev);
 
 /* ------------------------------------------------------ pci-address-syntax */
 
@@ -311,7 +312,7 @@ check_connect(dl_check *chk)
         dl_error(chk, d->addr.node,
                  "%s at %s cannot plug into bus %d (%s): it needs a bus that accepts a %s",
                  what, addr, bus->index, bus->model, dl_conn_name(dev));
-        if (libvirt_can_place(chk, d)) {
+        {
             g_autofree char *why = g_strdup_printf("bus %d cannot take it", bus->index);
             move_device(chk, d, why);
         }
@@ -440,6 +441,55 @@ find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus_out, gui
     return FALSE;
 }
 
+/* The lowest PCI controller index nobody uses or claimed, from 1 up. */
+static int
+free_pci_index(dl_check *chk)
+{
+    for (int idx = 1; idx < DL_MAX_BUSES; idx++) {
+        g_autofree char *key = g_strdup_printf("pci-index:%d", idx);
+        if (!dl_domain_controller(chk->dom, "pci", idx) && !chk->topo->bus[idx] &&
+            dl_fix_claim(chk, key))
+            return idx;
+    }
+    return -1;
+}
+
+/*
+ * On a PCI Express root with no free root port, grow the topology the way
+ * libvirt does for what it can auto-add a port for: a new pcie-root-port
+ * (libvirt places it on pcie-root), and the device at its slot 0.  libvirt
+ * itself refuses this for a pcie-to-pci-bridge, so it is done here.
+ */
+static gboolean
+grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
+{
+    const guint needs_port = DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_TO_PCI_BRIDGE | DL_CONN_PCIE_SWITCH_UP;
+    const dl_bus *root = chk->topo->bus[0];
+    g_autofree char *what = NULL, *from = NULL, *xml = NULL, *bus_s = NULL;
+    dl_fix *fix;
+    int idx;
+
+    if (!(flags & needs_port) || !root || !dl_str_eq(root->model, "pcie-root") ||
+        !dl_family_allows_controller(chk->family, "pcie-root-port"))
+        return FALSE;
+    idx = free_pci_index(chk);
+    if (idx < 0)
+        return FALSE;
+    what = dl_device_describe(d);
+    from = has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
+    fix = dl_fix_new(chk, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
+                     idx, what, from, why);
+    xml = g_strdup_printf("<controller type='pci' index='%d' model='pcie-root-port'/>", idx);
+    bus_s = g_strdup_printf("0x%02x", idx);
+    dl_fix_append(fix, chk->dom->devices_node, xml);
+    dl_fix_set(fix, d->addr.node, "domain", "0x0000");
+    dl_fix_set(fix, d->addr.node, "bus", bus_s);
+    dl_fix_set(fix, d->addr.node, "slot", "0x00");
+    dl_fix_set(fix, d->addr.node, "function", "0x0");
+    dl_fix_unset(fix, d->addr.node, "multifunction");
+    return TRUE;
+}
+
 /*
  * The repair of a bad PCI address: the first free slot libvirt would give
  * the device, written out; when the topology has none, the address is
@@ -457,7 +507,12 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
     if (!chk->fixes)
         return;
     flags = dl_device_pci_connect(chk, d);
-    if (!flags || !find_slot(chk, d, flags, &bus, &slot)) {
+    if (flags && !find_slot(chk, d, flags, &bus, &slot)) {
+        if (!grow_root_port(chk, d, flags, why) && libvirt_can_place(chk, d))
+            dl_fix_drop_address(chk, d, why);
+        return;
+    }
+    if (!flags) {
         dl_fix_drop_address(chk, d, why);
         return;
     }
