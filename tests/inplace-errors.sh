@@ -55,7 +55,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     mkdir "$tmp/full"
     unshare -m sh -c '
         mount -t tmpfs -o size=64k tmpfs "$1" || exit 77
-        cp "$2" "$1/guest.xml"
+        cp "$2" "$1/guest.xml"; chmod 644 "$1/guest.xml"
         dd if=/dev/zero of="$1/filler" bs=1k count=64 2>/dev/null
         "$3" --fix --in-place "$1/guest.xml" >/dev/null 2>"$4"; echo $? > "$4.rc"
         cp "$1/guest.xml" "$4.after"' sh "$tmp/full" "$src" "$DOMLINT" "$tmp/err"
@@ -70,7 +70,7 @@ fi
 
 # 4. changed by someone else between read and write (LD_PRELOAD shim edits it)
 if $CC -shared -fPIC -o "$tmp/killer.so" "$here/killer.c" -ldl 2>/dev/null; then
-    mkdir "$tmp/race"; cp "$src" "$tmp/race/guest.xml"
+    mkdir "$tmp/race"; cp "$src" "$tmp/race/guest.xml"; chmod 644 "$tmp/race/guest.xml"
     DOMLINT_TOUCH_FILE="$tmp/race/guest.xml" LD_PRELOAD="$tmp/killer.so" \
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0" \
         "$bin" --fix --in-place "$tmp/race/guest.xml" >/dev/null 2>"$tmp/err"

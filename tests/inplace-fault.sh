@@ -20,7 +20,7 @@ if ! $CC -shared -fPIC -o "$tmp/killer.so" "$here/killer.c" -ldl 2>"$tmp/cc.err"
 fi
 src=$top_srcdir/fixtures/fix/q35-duplicates.xml
 "$DOMLINT" --fix "$src" > "$tmp/new.xml" 2>/dev/null
-cp "$src" "$tmp/old.xml"
+cp "$src" "$tmp/old.xml"; chmod 644 "$tmp/old.xml"
 if cmp -s "$tmp/old.xml" "$tmp/new.xml"; then
     echo "Bail out! the fixture needs repairs for this test to mean anything"
     exit 99
@@ -37,7 +37,7 @@ echo "1..$((steps + 1))"
 fail=0
 for k in $(seq 1 $steps); do
     rm -rf "$tmp/d"; mkdir "$tmp/d"
-    cp "$tmp/old.xml" "$tmp/d/guest.xml"
+    cp "$tmp/old.xml" "$tmp/d/guest.xml"; chmod 644 "$tmp/d/guest.xml"
     DOMLINT_KILL_AT=$k LD_PRELOAD="$tmp/killer.so" "$bin" --fix --in-place "$tmp/d/guest.xml" \
         >/dev/null 2>&1
     rc=$?
@@ -56,7 +56,7 @@ for k in $(seq 1 $steps); do
     fi
 done
 rm -rf "$tmp/d"; mkdir "$tmp/d"
-cp "$tmp/old.xml" "$tmp/d/guest.xml"
+cp "$tmp/old.xml" "$tmp/d/guest.xml"; chmod 644 "$tmp/d/guest.xml"
 "$DOMLINT" --fix --in-place "$tmp/d/guest.xml" >/dev/null 2>&1
 if cmp -s "$tmp/d/guest.xml" "$tmp/new.xml" && [ "$(ls -A "$tmp/d")" = guest.xml ]; then
     echo "ok $((steps + 1)) - not killed: the new file, and no temporary file left"
