@@ -41,46 +41,15 @@ skip() {
 
 [ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
 
-# --- the same checks as differential.sh
-[ "$(id -u)" = 0 ] || skip "not root (the embedded driver needs root and unshare -m)"
-command -v virsh >/dev/null || skip "virsh not installed"
-command -v unshare >/dev/null || skip "unshare not installed"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-drv=
-for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver /usr/lib/libvirt/connection-driver; do
-    [ -e "$d/libvirt_driver_qemu.so" ] && drv=$d/libvirt_driver_qemu.so
-done
-[ -n "$drv" ] || skip "libvirt_driver_qemu.so not found (libvirt-daemon-driver-qemu not installed)"
+. "$here/libvirt-env.sh"
+reason=$(libvirt_missing)
+[ -z "$reason" ] || skip "$reason"
 if "$DOMLINT" --connect=test:///default /dev/null 2>&1 | grep -q 'built without libvirt'; then
     skip "this domlint was built without libvirt"
 fi
 
-# --- embed root and passwd/group copies, as tests/libvirt-oracle.sh makes them
-BASE=${TMPDIR:-/tmp}/dlo   # short: UNIX socket paths live below it
-TPL=$BASE/template
-NS=$BASE/ns
-if [ ! -f "$TPL/etc/qemu.conf" ]; then
-    mkdir -p "$BASE" || { echo "Bail out! cannot create $BASE"; exit 99; }
-    t=$(mktemp -d "$BASE/tpl.XXXXXX") || exit 99
-    mkdir -p "$t/etc" "$t/cache/qemu/capabilities"
-    cat > "$t/etc/qemu.conf" <<'EOF'
-user = "root"
-group = "root"
-dynamic_ownership = 0
-remember_owner = 0
-stdio_handler = "file"
-EOF
-    mv -T "$t" "$TPL" 2>/dev/null || rm -rf "$t"
-fi
-if [ ! -f "$NS/group" ]; then
-    t=$(mktemp -d "$BASE/ns.XXXXXX") || exit 99
-    cp /etc/passwd "$t/passwd" && cp /etc/group "$t/group" || { echo "Bail out! cannot copy /etc/passwd"; exit 99; }
-    getent passwd libvirt-qemu >/dev/null ||
-        echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/nonexistent:/usr/sbin/nologin' >> "$t/passwd"
-    getent group libvirt-qemu >/dev/null || echo 'libvirt-qemu:x:64055:' >> "$t/group"
-    getent group kvm >/dev/null || echo 'kvm:x:64056:' >> "$t/group"
-    mv -T "$t" "$NS" 2>/dev/null || rm -rf "$t"
-fi
+# --- embed root and passwd/group copies
+prep=$(libvirt_prepare) || { echo "Bail out! $prep"; exit 99; }
 
 ROOT=$(mktemp -d "$BASE/c.XXXXXX") || { echo "Bail out! mktemp"; exit 99; }
 chmod 755 "$ROOT"

@@ -48,16 +48,9 @@ skip() {
 [ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
 
 # --- is libvirt's QEMU driver usable here?
-[ "$(id -u)" = 0 ] || skip "not root (the oracle needs the privileged embedded driver and unshare -m)"
-command -v virsh >/dev/null || skip "virsh not installed"
-command -v unshare >/dev/null || skip "unshare not installed"
-command -v xmllint >/dev/null || skip "xmllint not installed"
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
-drv=
-for d in /usr/lib/*/libvirt/connection-driver /usr/lib64/libvirt/connection-driver /usr/lib/libvirt/connection-driver; do
-    [ -e "$d/libvirt_driver_qemu.so" ] && drv=$d/libvirt_driver_qemu.so
-done
-[ -n "$drv" ] || skip "libvirt_driver_qemu.so not found (libvirt-daemon-driver-qemu not installed)"
+. "$top_srcdir/tests/libvirt-env.sh"
+reason=$(libvirt_missing)
+[ -z "$reason" ] || skip "$reason"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX") || exit 99
 cleanup() {

@@ -45,40 +45,12 @@ done
 FILE=$1
 [ -r "$FILE" ] || infra "cannot read '$FILE'"
 
-[ "$(id -u)" = 0 ] || infra "must run as root (privileged embedded QEMU driver)"
-command -v virsh >/dev/null || infra "virsh not found"
-command -v unshare >/dev/null || infra "unshare not found"
-command -v xmllint >/dev/null || infra "xmllint not found"
-
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/libvirt-env.sh"
+reason=$(libvirt_missing)
+[ -z "$reason" ] || infra "$reason"
 IMAGES=/tmp/domlint-fixture-images
-BASE=${TMPDIR:-/tmp}/dlo   # short: UNIX socket paths live below it
-TPL=$BASE/template
-NS=$BASE/ns
-
-# Template and passwd/group copies are built in a scratch directory and
-# renamed into place, so parallel first runs do not see half-made files.
-if [ ! -f "$TPL/etc/qemu.conf" ]; then
-    mkdir -p "$BASE" || infra "cannot create $BASE"
-    t=$(mktemp -d "$BASE/tpl.XXXXXX") || infra "mktemp failed"
-    mkdir -p "$t/etc" "$t/cache/qemu/capabilities"
-    cat > "$t/etc/qemu.conf" <<'EOF'
-user = "root"
-group = "root"
-dynamic_ownership = 0
-remember_owner = 0
-stdio_handler = "file"
-EOF
-    mv -T "$t" "$TPL" 2>/dev/null || rm -rf "$t"
-fi
-if [ ! -f "$NS/group" ]; then
-    t=$(mktemp -d "$BASE/ns.XXXXXX") || infra "mktemp failed"
-    cp /etc/passwd "$t/passwd" && cp /etc/group "$t/group" || infra "cannot copy /etc/passwd"
-    getent passwd libvirt-qemu >/dev/null ||
-        echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/nonexistent:/usr/sbin/nologin' >> "$t/passwd"
-    getent group libvirt-qemu >/dev/null || echo 'libvirt-qemu:x:64055:' >> "$t/group"
-    getent group kvm >/dev/null || echo 'kvm:x:64056:' >> "$t/group"
-    mv -T "$t" "$NS" 2>/dev/null || rm -rf "$t"
-fi
+prep=$(libvirt_prepare) || infra "$prep"
 
 ROOT=$(mktemp -d "$BASE/r.XXXXXX") || infra "mktemp failed"
 chmod 755 "$ROOT"
