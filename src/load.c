@@ -123,11 +123,12 @@ skip_markup(const char *t, gsize len, gsize at)
     return at;
 }
 
-/* The next "<NEEDLE" (start or end tag) at or after AT, outside other markup. */
+/* The next start tag of NAME (or end tag, with CLOSING) at or after AT, outside other markup. */
 static gssize
-next_tag(const dl_source *src, gsize at, const char *needle)
+next_tag(const dl_source *src, gsize at, const char *name, gboolean closing)
 {
-    gsize n = strlen(needle);
+    gsize n = strlen(name);
+    gsize skip = closing ? 2 : 1;
 
     while (at < src->len) {
         const char *lt = memchr(src->text + at, '<', src->len - at);
@@ -140,7 +141,8 @@ next_tag(const dl_source *src, gsize at, const char *needle)
             at = skipped;
             continue;
         }
-        if (strncmp(src->text + pos, needle, n) == 0 && ends_name(src->text[pos + n]))
+        if ((!closing || src->text[pos + 1] == '/') && pos + skip + n < src->len &&
+            memcmp(src->text + pos + skip, name, n) == 0 && ends_name(src->text[pos + skip + n]))
             return (gssize) pos;
         at = pos + 1;
     }
@@ -180,14 +182,17 @@ qualified_name(const xmlNode *node)
 static gssize
 walk_spans(dl_source *src, const xmlNode *node, gsize cursor)
 {
-    g_autofree char *name = qualified_name(node);
-    g_autofree char *open = g_strdup_printf("<%s", name);
-    g_autofree char *close = g_strdup_printf("</%s", name);
-    gssize start = next_tag(src, cursor, open);
-    gssize after, end;
+    g_autofree char *prefixed = NULL;
+    const char *name = (const char *) node->name;
+    gssize start, after, end;
     gboolean empty = FALSE;
     dl_span *span;
 
+    if (node->ns && node->ns->prefix) {
+        prefixed = qualified_name(node);
+        name = prefixed;
+    }
+    start = next_tag(src, cursor, name, FALSE);
     if (start < 0)
         return -1;
     after = tag_end(src, (gsize) start, &empty);
@@ -201,7 +206,7 @@ walk_spans(dl_source *src, const xmlNode *node, gsize cursor)
             if (after < 0)
                 return -1;
         }
-        end = next_tag(src, (gsize) after, close);
+        end = next_tag(src, (gsize) after, name, TRUE);
         if (end < 0)
             return -1;
         after = tag_end(src, (gsize) end, &empty);
