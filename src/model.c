@@ -30,11 +30,12 @@ attr(xmlNode *node, const char *name)
     if (!node)
         return NULL;
     for (prop = node->properties; prop; prop = prop->next) {
-        if (prop->ns == NULL && strcmp((const char *) prop->name, name) == 0 &&
-            prop->children && prop->children->type == XML_TEXT_NODE)
+        if (prop->ns != NULL || strcmp((const char *) prop->name, name) != 0)
+            continue;
+        /* borrowed from the tree; an empty value has no text child */
+        if (prop->children && prop->children->type == XML_TEXT_NODE)
             return (const char *) prop->children->content;
-        if (prop->ns == NULL && strcmp((const char *) prop->name, name) == 0)
-            return "";
+        return "";
     }
     return NULL;
 }

@@ -42,8 +42,7 @@ skip() {
 [ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
 
 . "$here/libvirt-env.sh"
-reason=$(libvirt_missing)
-[ -z "$reason" ] || skip "$reason"
+libvirt_require connect.sh
 if "$DOMLINT" --connect=test:///default /dev/null 2>&1 | grep -q 'built without libvirt'; then
     skip "this domlint was built without libvirt"
 fi

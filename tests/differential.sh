@@ -49,8 +49,7 @@ skip() {
 
 # --- is libvirt's QEMU driver usable here?
 . "$top_srcdir/tests/libvirt-env.sh"
-reason=$(libvirt_missing)
-[ -z "$reason" ] || skip "$reason"
+libvirt_require differential.sh
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX") || exit 99
 cleanup() {

@@ -55,18 +55,27 @@ maybe_touch(const char *path)
     }
 }
 
+/* open() and open64() (what GLib calls with large-file support) alike */
+static int
+touch_then_open(int (*real)(const char *, int, ...), const char *path, int flags, va_list ap)
+{
+    mode_t mode = (mode_t) va_arg(ap, int);
+
+    maybe_touch(path);
+    return real(path, flags, mode);
+}
+
 int
 open(const char *path, int flags, ...)
 {
     NEXT(int, "open", const char *, int, ...);
     va_list ap;
-    mode_t mode;
+    int fd;
 
     va_start(ap, flags);
-    mode = (mode_t) va_arg(ap, int);
+    fd = touch_then_open(real, path, flags, ap);
     va_end(ap);
-    maybe_touch(path);
-    return real(path, flags, mode);
+    return fd;
 }
 
 int
@@ -74,13 +83,12 @@ open64(const char *path, int flags, ...)
 {
     NEXT(int, "open64", const char *, int, ...);
     va_list ap;
-    mode_t mode;
+    int fd;
 
     va_start(ap, flags);
-    mode = (mode_t) va_arg(ap, int);
+    fd = touch_then_open(real, path, flags, ap);
     va_end(ap);
-    maybe_touch(path);
-    return real(path, flags, mode);
+    return fd;
 }
 
 ssize_t

@@ -16,6 +16,16 @@ libvirt_missing() {
     echo "libvirt_driver_qemu.so not found (libvirt-daemon-driver-qemu not installed)"
 }
 
+# In a TAP test: report the whole test skipped, loudly, when the driver
+# cannot run here (NAME is the test's name for the stderr line).
+libvirt_require() {
+    reason=$(libvirt_missing)
+    [ -z "$reason" ] && return 0
+    echo "1..0 # SKIP libvirt QEMU driver not available: $reason"
+    echo "$1: SKIPPED: libvirt QEMU driver not available: $reason" >&2
+    exit 0
+}
+
 # Make the embed-root template ($TPL) and the passwd/group copies with the
 # libvirt-qemu user Debian's libvirt expects ($NS), under $BASE.  Built in a
 # scratch directory and renamed into place, so parallel first runs never see
