@@ -90,6 +90,8 @@ domlint_ctx_new(const domlint_options *options, GError **error)
         domlint_ctx_free(ctx);
         return NULL;
     }
+    ctx->layout = options->layout || options->spare_ports_set;
+    ctx->spare_ports = options->spare_ports_set ? (int) MIN(options->spare_ports, 255) : -1;
     if (options->connect)
         ctx->conn = dl_connection_open(options->connect, error);
     if (options->connect && !ctx->conn) {

@@ -66,6 +66,13 @@ typedef struct {
     const char *const *enable;   /* NULL-terminated rule ids to turn on, or NULL */
     const char *qemu;         /* check against this QEMU binary (probed once, cached), or NULL */
     const char *connect;      /* libvirt URI whose domain capabilities to check against, or NULL */
+    /* --fix: also write the PCI address libvirt would give every device that
+     * has none, and the controllers libvirt would add (reference section 4) */
+    gboolean layout;
+    /* empty pcie-root-ports wanted for hotplug: checked, and with --fix added
+     * (implies layout); when not set, libvirt's own rule applies */
+    gboolean spare_ports_set;
+    guint spare_ports;
 } domlint_options;
 
 typedef struct domlint_ctx domlint_ctx;

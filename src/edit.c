@@ -280,26 +280,73 @@ indent_of(const dl_source *src, const xmlNode *node)
     return g_strndup(src->text + b, span.begin - b);
 }
 
+/* XML with every line after the first indented by INDENT. */
+static char *
+indent_lines(const char *xml, const char *indent)
+{
+    g_auto(GStrv) lines = g_strsplit(xml, "\n", -1);
+    g_autofree char *sep = g_strconcat("\n", indent, NULL);
+
+    return g_strjoinv(sep, lines);
+}
+
+/* One level of indentation below ELEMENT: what its line adds to its parent's, or two spaces. */
+static char *
+indent_unit(const dl_source *src, const xmlNode *element)
+{
+    g_autofree char *mine = indent_of(src, element);
+    g_autofree char *up = element->parent && element->parent->type == XML_ELEMENT_NODE
+                          ? indent_of(src, element->parent) : NULL;
+
+    if (mine && up && strlen(mine) > strlen(up) && g_str_has_prefix(mine, up))
+        return g_strdup(mine + strlen(up));
+    return g_strdup("  ");
+}
+
 gboolean
 dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char *xml)
 {
     const xmlNode *last = NULL;
     g_autofree char *indent = NULL;
     g_autofree char *text = NULL;
+    g_autofree char *body = NULL;
     dl_span span;
+    tag_pos tag;
 
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
             last = c;
     }
     if (last) {
-        indent = indent_of(edits->src, last);
-        if (!indent || !dl_source_span(edits->src, last, &span))
+        if (!dl_source_span(edits->src, last, &span))
             return FALSE;
-        text = g_strdup_printf("\n%s%s", indent, xml);
+        indent = indent_of(edits->src, last);
+        if (!indent)    /* children written on one line: stay on it */
+            return add(edits, span.end, span.end, xml);
+        body = indent_lines(xml, indent);
+        text = g_strdup_printf("\n%s%s", indent, body);
         return add(edits, span.end, span.end, text);
     }
-    return FALSE;
+    /* <parent .../> becomes <parent ...> child </parent> */
+    if (parent->children || !scan_tag(edits->src, parent, &tag) || !tag.empty)
+        return FALSE;
+    indent = indent_of(edits->src, parent);
+    if (!indent)
+        return FALSE;
+    {
+        g_autofree char *unit = indent_unit(edits->src, parent);
+        g_autofree char *inner = g_strconcat(indent, unit, NULL);
+        g_autofree char *name = parent->ns && parent->ns->prefix
+                                ? g_strdup_printf("%s:%s", parent->ns->prefix, parent->name)
+                                : g_strdup((const char *) parent->name);
+        gsize at = tag.close;
+
+        while (at > tag.begin && g_ascii_isspace(edits->src->text[at - 1]))
+            at--;
+        body = indent_lines(xml, inner);
+        text = g_strdup_printf(">\n%s%s\n%s</%s>", inner, body, indent, name);
+        return add(edits, at, tag.close + 2, text);
+    }
 }
 
 static int

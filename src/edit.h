@@ -41,8 +41,9 @@ gboolean dl_edit_set_attr(dl_edits *edits, const xmlNode *element, const char *n
 /* Remove attribute NAME of ELEMENT (TRUE when it was not there either). */
 gboolean dl_edit_remove_attr(dl_edits *edits, const xmlNode *element, const char *name);
 
-/* Insert XML (one element, no trailing newline) as the last child of PARENT,
- * indented like PARENT's other children. */
+/* Insert XML (elements, no trailing newline) as the last child of PARENT,
+ * each line indented like PARENT's other children; an empty <parent/> is
+ * opened up, its child one level deeper than it. */
 gboolean dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char *xml);
 
 /* The edited text (caller frees). */

@@ -25,6 +25,8 @@ struct domlint_ctx {
     gboolean *enabled;       /* per registry position */
     dl_probe_facts *probed;  /* with --qemu: what the binary has, else NULL */
     dl_connection *conn;     /* with --connect: the libvirt asked, else NULL */
+    gboolean layout;         /* --fix writes libvirt's whole PCI layout */
+    int spare_ports;         /* wanted empty root ports, or DL_SPARES_LIBVIRT */
 };
 
 typedef struct dl_check dl_check;

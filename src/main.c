@@ -32,6 +32,8 @@ typedef struct {
     gboolean fix;
     gboolean in_place;
     gboolean diff;
+    gboolean layout;
+    int spare_ports;
     int jobs;
     gboolean list_rules;
     char *explain;
@@ -84,6 +86,10 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Check N files at a time (default: the number of CPUs); output order is the same as with -j 1", "N" },
         { "diff", 0, 0, G_OPTION_ARG_NONE, &opt->diff,
           "With --fix: print a unified diff of the repairs and change nothing", NULL },
+        { "layout", 0, 0, G_OPTION_ARG_NONE, &opt->layout,
+          "With --fix: also write the PCI address libvirt would give every device without one, and the controllers libvirt would add, so the file pins its layout", NULL },
+        { "spare-ports", 0, 0, G_OPTION_ARG_INT, &opt->spare_ports,
+          "Want N empty pcie-root-ports for hotplug on PCI Express machines (q35, ARM virt): warn when fewer; with --fix add them (implies --layout). Default: libvirt's one spare for a new domain", "N" },
         { "disable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt->disable,
           "Turn off RULE (repeatable, or comma-separated; 'all' for every rule)", "RULE" },
         { "enable", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt->enable,
@@ -379,6 +385,9 @@ run(cli_options *opt)
         .enable = (const char *const *) enable,
         .qemu = opt->qemu,
         .connect = opt->connect,
+        .layout = opt->layout,
+        .spare_ports_set = opt->spare_ports >= 0,
+        .spare_ports = (guint) MAX(opt->spare_ports, 0),
     };
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
@@ -405,6 +414,14 @@ run(cli_options *opt)
     }
     if ((opt->in_place || opt->diff) && !opt->fix) {
         fprintf(stderr, "domlint: --in-place and --diff go with --fix\n");
+        return EXIT_TROUBLE;
+    }
+    if (opt->layout && !opt->fix) {
+        fprintf(stderr, "domlint: --layout goes with --fix\n");
+        return EXIT_TROUBLE;
+    }
+    if (opt->spare_ports < -1 || opt->spare_ports > 255) {
+        fprintf(stderr, "domlint: --spare-ports takes a number from 0 to 255\n");
         return EXIT_TROUBLE;
     }
     if (opt->in_place && opt->diff) {
@@ -491,7 +508,7 @@ int
 main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "probe") == 0) return dl_probe_main(argc - 1, argv + 1);
-    cli_options opt = { 0 };
+    cli_options opt = { .spare_ports = -1 };
     g_autoptr(GError) error = NULL;
     int status;
 

@@ -403,9 +403,28 @@ endpoint_connect(const dl_check *chk, const dl_device *dev)
     return 0;
 }
 
-static gboolean
-is_virtio_device(const dl_device *dev)
+/* DEV's model, or the family's default for its kind when the XML gives none. */
+static const char *
+model_or_default(const dl_check *chk, const dl_device *dev)
 {
+    const char *key = NULL;
+
+    if (dev->model || !chk->family)
+        return dev->model;
+    if (dev->kind == DL_DEV_INTERFACE)
+        key = "net";
+    else if (dev->kind == DL_DEV_VIDEO)
+        key = "video";
+    else if (dev->kind == DL_DEV_CONTROLLER && dl_str_eq(dev->type, "scsi"))
+        key = "scsi";
+    return key ? dl_family_default_for_arch(chk->family, key, chk->arch) : NULL;
+}
+
+static gboolean
+is_virtio_device(const dl_check *chk, const dl_device *dev)
+{
+    const char *model = model_or_default(chk, dev);
+
     switch (dev->kind) {
     case DL_DEV_DISK:
     case DL_DEV_INPUT:
@@ -415,10 +434,10 @@ is_virtio_device(const dl_device *dev)
     case DL_DEV_RNG:
     case DL_DEV_VSOCK:
     case DL_DEV_VIDEO:
-        return dev->model && g_str_has_prefix(dev->model, "virtio");
+        return model && g_str_has_prefix(model, "virtio");
     case DL_DEV_CONTROLLER:
         return dl_str_eq(dev->type, "virtio-serial") ||
-               (dl_str_eq(dev->type, "scsi") && dev->model && g_str_has_prefix(dev->model, "virtio"));
+               (dl_str_eq(dev->type, "scsi") && model && g_str_has_prefix(model, "virtio"));
     case DL_DEV_FILESYSTEM:
         return TRUE;
     case DL_DEV_LEASE:
@@ -465,7 +484,7 @@ dl_device_pci_connect(const dl_check *chk, const dl_device *dev)
 {
     if (dev->addr.type != DL_ADDR_NONE && dev->addr.type != DL_ADDR_PCI)
         return 0;
-    if (dev->addr.type == DL_ADDR_NONE && is_virtio_device(dev)) {
+    if (dev->addr.type == DL_ADDR_NONE && is_virtio_device(chk, dev)) {
         if (virtio_defaults_off_pci(chk))
             return 0;
         if (chk->family && dl_family_has_address_type(chk->family, "virtio-mmio") &&

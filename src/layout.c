@@ -1,0 +1,1176 @@
+/*
+ * layout.c - libvirt's PCI address assignment, replayed (reference section 4)
+ *
+ * The shape follows libvirt 9.0 (qemuDomainAssignPCIAddresses and the
+ * address-set helpers), because the point is to end with the addresses
+ * libvirt itself would write:
+ *
+ *   dry run   a bus per PCI controller index (buses without a controller
+ *             get the machine's default model), the addresses already
+ *             written, the chipset reservations and preferred slots, one
+ *             spare legacy slot on pci-root machines, then every device in
+ *             libvirt's order; a device that fits nowhere grows the bus list
+ *             (pcie-root-port, pci-bridge, pcie-root-port + pcie-to-pci-bridge,
+ *             a new PHB on pSeries), and a new PCI Express domain gets one
+ *             spare root port.  The new controllers then take their slots.
+ *   real run  the same from scratch with the grown bus list and no growth:
+ *             unaddressed PCI controllers first (by index), then devices.
+ *
+ * Only addresses the chipset step sets survive the dry run, as in libvirt.
+ * Isolation groups (pSeries host devices) are not modelled: without the host's
+ * IOMMU groups libvirt does not use them either.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "layout.h"
+#include "rules/rules.h"
+#include "topology.h"
+
+/* Bits beyond the connect types (topology.h). */
+#define LAY_AUTOASSIGN (1u << 16)   /* bus: libvirt may place endpoints here; device: endpoint */
+#define LAY_AGGREGATE (1u << 17)    /* root ports share a slot, a function each */
+
+#define LAY_SLOTS 32
+
+typedef struct {
+    const char *model;
+    guint flags;
+    guint min_slot, max_slot;
+    guint8 used[LAY_SLOTS];        /* function bits in use per slot */
+    guint32 aggregate;             /* slots whose functions root ports may share */
+} lay_bus;
+
+typedef enum {
+    G_PCI_CONTROLLER,
+    G_FILESYSTEM,
+    G_NET,
+    G_SOUND,
+    G_CONTROLLER,
+    G_DISK,
+    G_HOSTDEV,
+    G_BALLOON,
+    G_RNG,
+    G_WATCHDOG,
+    G_VIDEO,
+    G_SHMEM,
+    G_INPUT,
+    G_SERIAL,
+    G_IOMMU,
+    G_VSOCK,
+    G_MEMORY,
+    G_CRYPTO,
+    G_PANIC,
+    G_NONE,
+} lay_group;
+
+/* Something that has or needs a PCI address. */
+typedef struct {
+    const dl_device *dev;          /* NULL: implicit device or added controller */
+    char *what;
+    lay_group group;
+    const char *type;              /* controller type */
+    const char *model;
+    int index;                     /* controllers */
+    guint flags;
+    int function;                  /* -1, or the function a USB2 companion takes */
+    gboolean given;                /* has an address (written or set by the chipset step) */
+    gboolean wanted;               /* needs one */
+    gboolean added;                /* a controller the layout adds */
+    gboolean spare;
+    gboolean placed_here;          /* had no address: the layout gives it one */
+    int origin;                    /* 0 written, 1 added by libvirt at parse time, 2 by the layout */
+    guint seq;                     /* position in libvirt's lists */
+    const dl_builtin *builtin;     /* a chipset function it stands for (PIIX3 IDE, ICH9 SATA) */
+    guint bus, slot, fn;
+    dl_tristate multi;
+} lay_item;
+
+typedef struct {
+    const dl_check *chk;
+    GArray *buses;                 /* of lay_bus */
+    gboolean dry_run;
+    gboolean pseries;
+    gboolean pcie_to_pci_bridge;   /* QEMU 7.2 has it */
+    char *error;
+    const lay_item *error_item;
+} lay_set;
+
+/* ------------------------------------------------------------ the bus set */
+
+static lay_bus *
+bus_at(lay_set *set, guint i)
+{
+    return &g_array_index(set->buses, lay_bus, i);
+}
+
+static gboolean
+bus_set_model(lay_bus *bus, const char *model)
+{
+    dl_bus props = { 0 };
+
+    memset(bus, 0, sizeof(*bus));
+    bus->model = model;
+    if (!dl_bus_model_properties(model, &props))
+        return FALSE;
+    bus->flags = props.accepts | (props.autoassign ? LAY_AUTOASSIGN : 0);
+    bus->min_slot = props.min_slot;
+    bus->max_slot = props.max_slot;
+    return TRUE;
+}
+
+static gboolean
+bus_full(const lay_bus *bus)
+{
+    for (guint s = bus->min_slot; s <= bus->max_slot; s++) {
+        if (!bus->used[s])
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+flags_compatible(guint bus_flags, guint dev_flags, guint bus_index, gboolean from_config)
+{
+    if (dev_flags & DL_CONN_INTEGRATED) {
+        if (bus_index != 0)
+            return FALSE;
+        bus_flags |= LAY_AUTOASSIGN;
+    }
+    if (from_config) {
+        if (bus_flags & DL_CONN_ENDPOINTS)
+            bus_flags |= DL_CONN_ENDPOINTS;
+        if (dev_flags & DL_CONN_PCI_BRIDGE)
+            dev_flags |= DL_CONN_PCI_DEVICE;
+    } else if ((dev_flags & LAY_AUTOASSIGN) && !(bus_flags & LAY_AUTOASSIGN)) {
+        return FALSE;
+    }
+    return (dev_flags & bus_flags & DL_CONN_TYPES) != 0;
+}
+
+static void
+set_error(lay_set *set, const lay_item *item, char *message)
+{
+    if (set->error) {
+        g_free(message);
+        return;
+    }
+    set->error = message;
+    set->error_item = item;
+}
+
+/* The controller model libvirt cannot add for a device needing FLAGS, or NULL. */
+static const char *
+unaddable_model(guint flags)
+{
+    static const struct {
+        guint flag;
+        const char *model;
+    } map[] = {
+        { DL_CONN_PCIE_ROOT_PORT, "pcie-root-port" },
+        { DL_CONN_PCIE_SWITCH_UP, "pcie-switch-upstream-port" },
+        { DL_CONN_PCIE_SWITCH_DOWN, "pcie-switch-downstream-port" },
+        { DL_CONN_DMI_TO_PCI_BRIDGE, "dmi-to-pci-bridge" },
+        { DL_CONN_PCI_EXPANDER_BUS, "pci-expander-bus" },
+        { DL_CONN_PCIE_EXPANDER_BUS, "pcie-expander-bus" },
+        { DL_CONN_PCI_BRIDGE, "pci-bridge" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(map); i++) {
+        if (flags & map[i].flag)
+            return map[i].model;
+    }
+    return NULL;
+}
+
+/*
+ * The dry run's growth: make bus *BUS exist for a device needing FLAGS,
+ * adding the controllers libvirt adds.  *BUS may move up by one when a
+ * bridge has to come first.  FALSE (error set) when libvirt cannot add one.
+ */
+static gboolean
+grow(lay_set *set, const lay_item *item, guint *bus, guint flags)
+{
+    const char *model;
+    gboolean need_pcie_bridge = FALSE, need_dmi_bridge = FALSE;
+    int add = (int) *bus - (int) set->buses->len + 1;
+
+    if (add <= 0)
+        return TRUE;
+    if (flags & DL_CONN_PCI_DEVICE) {
+        if (set->pseries) {
+            model = "pci-root";
+        } else {
+            gboolean have_bridge_bus = FALSE;
+
+            model = "pci-bridge";
+            for (guint i = 0; i < set->buses->len; i++) {
+                if (bus_at(set, i)->flags & DL_CONN_PCI_BRIDGE)
+                    have_bridge_bus = TRUE;
+            }
+            if (!have_bridge_bus && add == 1) {
+                if (set->pcie_to_pci_bridge)
+                    need_pcie_bridge = TRUE;
+                else
+                    need_dmi_bridge = TRUE;
+                add++;
+                (*bus)++;
+            }
+        }
+    } else if (flags & (DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_SWITCH_UP)) {
+        model = "pcie-root-port";
+    } else {
+        const char *what = unaddable_model(flags);
+
+        if (what)
+            set_error(set, item, g_strdup_printf("a PCI slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added", what));
+        else
+            set_error(set, item, g_strdup_printf("Cannot automatically add a new PCI bus for a device with connect flags %.2x", flags & DL_CONN_TYPES));
+        return FALSE;
+    }
+    if (set->buses->len + (guint) add > DL_MAX_BUSES) {
+        set_error(set, item, g_strdup("No more available PCI slots: 256 PCI buses are in use"));
+        return FALSE;
+    }
+    for (int k = 0; k < add; k++) {
+        lay_bus nb;
+        const char *m = model;
+
+        if (k == 0 && need_dmi_bridge)
+            m = "dmi-to-pci-bridge";
+        else if (k == 0 && need_pcie_bridge)
+            m = "pcie-root-port";
+        else if (k == 1 && need_pcie_bridge)
+            m = "pcie-to-pci-bridge";
+        bus_set_model(&nb, m);
+        /* the port exists for the bridge alone, not for the hotplug spare */
+        if (k == 0 && need_pcie_bridge)
+            nb.flags = DL_CONN_PCIE_TO_PCI_BRIDGE;
+        g_array_append_val(set->buses, nb);
+    }
+    return TRUE;
+}
+
+/* Take BUS:SLOT.FN for a device needing FLAGS.  FALSE (error set) when libvirt refuses. */
+static gboolean
+reserve(lay_set *set, const lay_item *item, guint bus, guint slot, guint fn, guint flags,
+        gboolean from_config)
+{
+    lay_bus *b;
+
+    if (set->dry_run && !grow(set, item, &bus, flags))
+        return FALSE;
+    if (bus >= set->buses->len || slot >= LAY_SLOTS || fn > 7) {
+        set_error(set, item, g_strdup_printf("Invalid PCI address 0000:%02x:%02x.%x", bus, slot, fn));
+        return FALSE;
+    }
+    b = bus_at(set, bus);
+    if (!flags_compatible(b->flags, flags, bus, from_config) ||
+        (b->min_slot && slot < b->min_slot) || slot > b->max_slot) {
+        set_error(set, item, g_strdup_printf("The device at PCI address 0000:%02x:%02x.%x cannot be plugged into the PCI controller with index='%u'",
+                                             bus, slot, fn, bus));
+        return FALSE;
+    }
+    if (b->used[slot] & (1u << fn)) {
+        set_error(set, item, g_strdup_printf("Attempted double use of PCI Address 0000:%02x:%02x.%x", bus, slot, fn));
+        return FALSE;
+    }
+    if (!b->used[slot] && (flags & LAY_AGGREGATE))
+        b->aggregate |= 1u << slot;
+    b->used[slot] |= (guint8) (1u << fn);
+    return TRUE;
+}
+
+/* The first usable function on BUS for FLAGS from its first slot on, as libvirt scans. */
+static gboolean
+find_on_bus(lay_bus *bus, guint bus_index, guint flags, int function, guint *slot_out, guint *fn_out)
+{
+    if (!flags_compatible(bus->flags, flags, bus_index, FALSE))
+        return FALSE;
+    for (guint s = bus->min_slot; s <= bus->max_slot; s++) {
+        guint fn = function < 0 ? 0 : (guint) function;
+
+        if (!bus->used[s]) {
+            *slot_out = s;
+            *fn_out = fn;
+            return TRUE;
+        }
+        if ((flags & LAY_AGGREGATE) && (bus->aggregate & (1u << s))) {
+            if (!(bus->used[s] & (1u << fn))) {
+                *slot_out = s;
+                *fn_out = fn;
+                return TRUE;
+            }
+            if (function < 0) {
+                for (guint f = 0; f < 8; f++) {
+                    if (!(bus->used[s] & (1u << f))) {
+                        *slot_out = s;
+                        *fn_out = f;
+                        return TRUE;
+                    }
+                }
+            }
+        }
+    }
+    return FALSE;
+}
+
+/* libvirt's "reserve next address": the first free place, growing in the dry run. */
+static gboolean
+reserve_next(lay_set *set, lay_item *item, guint flags, int function)
+{
+    guint bus, slot = 0, fn = 0;
+    gboolean found = FALSE;
+
+    if (set->buses->len == 0) {
+        set_error(set, item, g_strdup("No PCI buses available"));
+        return FALSE;
+    }
+    for (bus = 0; bus < set->buses->len && !found; bus++)
+        found = find_on_bus(bus_at(set, bus), bus, flags, function, &slot, &fn);
+    if (found) {
+        bus--;
+    } else if (set->dry_run) {
+        bus = set->buses->len;
+        fn = function < 0 ? 0 : (guint) function;
+        if (!grow(set, item, &bus, flags))
+            return FALSE;
+        slot = bus_at(set, bus)->min_slot;
+    } else {
+        set_error(set, item, g_strdup("No more available PCI slots"));
+        return FALSE;
+    }
+    if (!reserve(set, item, bus, slot, fn, flags, FALSE))
+        return FALSE;
+    if (!set->dry_run) {
+        item->given = TRUE;
+        item->bus = bus;
+        item->slot = slot;
+        item->fn = fn;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ the items */
+
+static void
+item_clear(gpointer p)
+{
+    lay_item *it = p;
+
+    g_free(it->what);
+}
+
+static gboolean
+has_pci_address(const dl_device *d)
+{
+    const dl_address *a = &d->addr;
+
+    if (a->type != DL_ADDR_PCI || !dl_pci_addr_wanted(a))
+        return FALSE;
+    return (!a->domain.present || a->domain.valid) && (!a->bus.present || a->bus.valid) &&
+           (!a->slot.present || a->slot.valid) && (!a->function.present || a->function.valid);
+}
+
+/* libvirt's assignment order by device kind (controllers are sorted out below). */
+static const struct {
+    dl_dev_kind kind;
+    lay_group group;
+} kind_groups[] = {
+    { DL_DEV_FILESYSTEM, G_FILESYSTEM },
+    { DL_DEV_INTERFACE, G_NET },
+    { DL_DEV_SOUND, G_SOUND },
+    { DL_DEV_DISK, G_DISK },
+    { DL_DEV_HOSTDEV, G_HOSTDEV },
+    { DL_DEV_MEMBALLOON, G_BALLOON },
+    { DL_DEV_RNG, G_RNG },
+    { DL_DEV_WATCHDOG, G_WATCHDOG },
+    { DL_DEV_VIDEO, G_VIDEO },
+    { DL_DEV_SHMEM, G_SHMEM },
+    { DL_DEV_INPUT, G_INPUT },
+    { DL_DEV_SERIAL, G_SERIAL },
+    { DL_DEV_IOMMU, G_IOMMU },
+    { DL_DEV_VSOCK, G_VSOCK },
+    { DL_DEV_MEMORY, G_MEMORY },
+    { DL_DEV_CRYPTO, G_CRYPTO },
+    { DL_DEV_PANIC, G_PANIC },
+};
+
+static lay_group
+device_group(const dl_device *d)
+{
+    if (d->kind == DL_DEV_CONTROLLER) {
+        if (dl_str_eq(d->type, "pci"))
+            return dl_pci_model_is_root(d->model) ? G_NONE : G_PCI_CONTROLLER;
+        /* the floppy controller sits behind the ISA bridge, CCID on USB */
+        if (dl_str_eq(d->type, "fdc") || dl_str_eq(d->type, "ccid") ||
+            (dl_str_eq(d->type, "usb") && dl_str_eq(d->model, "none")) ||
+            (dl_str_eq(d->type, "ide") && d->auto_index == 0) ||
+            (dl_str_eq(d->type, "scsi") && dl_str_eq(d->model, "ncr53c90")))
+            return G_NONE;
+        return G_CONTROLLER;
+    }
+    /* type='hostdev' NICs are placed with the host devices they stand for */
+    if (d->kind == DL_DEV_INTERFACE && dl_str_eq(d->type, "hostdev"))
+        return G_NONE;
+    if (d->kind == DL_DEV_HOSTDEV && d->addr.type == DL_ADDR_UNASSIGNED)
+        return G_NONE;
+    for (gsize i = 0; i < G_N_ELEMENTS(kind_groups); i++) {
+        if (kind_groups[i].kind == d->kind)
+            return kind_groups[i].group;
+    }
+    return G_NONE;
+}
+
+/* What a device needs from its bus, with libvirt's extra bits. */
+static guint
+item_flags(const dl_check *chk, const dl_device *d)
+{
+    guint flags = dl_device_pci_connect(chk, d);
+
+    if (flags & DL_CONN_ENDPOINTS)
+        flags |= LAY_AUTOASSIGN;
+    if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci") && dl_str_eq(d->model, "pcie-root-port"))
+        flags |= LAY_AGGREGATE;
+    return flags;
+}
+
+static int
+companion_function(const char *model)
+{
+    if (dl_str_eq(model, "ich9-ehci1"))
+        return 7;
+    if (dl_str_eq(model, "ich9-uhci1"))
+        return 0;
+    if (dl_str_eq(model, "ich9-uhci2"))
+        return 1;
+    if (dl_str_eq(model, "ich9-uhci3"))
+        return 2;
+    return -1;
+}
+
+static lay_item *
+add_item(GArray *items, const dl_check *chk, const dl_device *d)
+{
+    lay_item it = { 0 };
+
+    it.dev = d;
+    it.what = dl_device_describe(d);
+    it.group = device_group(d);
+    it.type = d->kind == DL_DEV_CONTROLLER ? d->type : NULL;
+    it.model = d->model;
+    it.index = d->kind == DL_DEV_CONTROLLER ? d->auto_index : -1;
+    it.flags = item_flags(chk, d);
+    it.function = -1;
+    if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "usb"))
+        it.function = companion_function(d->model);
+    if (has_pci_address(d)) {
+        it.given = TRUE;
+        it.bus = (guint) d->addr.bus.value;
+        it.slot = (guint) d->addr.slot.value;
+        it.fn = (guint) d->addr.function.value;
+        it.multi = d->addr.multifunction;
+    } else if (d->addr.type == DL_ADDR_NONE || d->addr.type == DL_ADDR_PCI) {
+        it.wanted = it.flags != 0 && it.group != G_NONE;
+    }
+    it.placed_here = it.wanted;
+    it.seq = items->len;
+    g_array_append_val(items, it);
+    return &g_array_index(items, lay_item, items->len - 1);
+}
+
+/* A device libvirt adds to the domain by itself, modelled as a bare dl_device. */
+static void
+add_implicit(GArray *items, GPtrArray *fakes, const dl_check *chk, dl_dev_kind kind,
+             const char *type, const char *model, int index, const char *what)
+{
+    dl_device *fake = g_new0(dl_device, 1);
+    lay_item *it;
+
+    fake->kind = kind;
+    fake->type = type;
+    fake->model = model;
+    fake->auto_index = index;
+    fake->ordinal = -1;
+    g_ptr_array_add(fakes, fake);
+    it = add_item(items, chk, fake);
+    g_free(it->what);
+    it->what = g_strdup(what);
+    it->dev = NULL;
+    it->origin = 1;
+}
+
+static gint
+by_int(gconstpointer a, gconstpointer b)
+{
+    return GPOINTER_TO_INT(a) - GPOINTER_TO_INT(b);
+}
+
+static gboolean
+has_controller(const dl_check *chk, const char *type, int index)
+{
+    return dl_domain_controller(chk->dom, type, index) != NULL;
+}
+
+static gboolean
+is_virtio_chr(const dl_device *d)
+{
+    xmlNode *target;
+    g_autofree char *type = NULL;
+
+    if ((d->kind != DL_DEV_CHANNEL && d->kind != DL_DEV_CONSOLE) || !d->node)
+        return FALSE;
+    target = dl_device_child(d, "target");
+    type = target ? (char *) xmlGetProp(target, (const xmlChar *) "type") : NULL;
+    return dl_str_eq(type, "virtio");
+}
+
+/*
+ * The virtio-serial controllers libvirt adds: one for each controller index
+ * a port address names, and more when the channels without an address do not
+ * fit the ports of the ones there (31 each, port 0 kept for a console).
+ */
+static void
+add_virtio_serial(GArray *items, GPtrArray *fakes, const dl_check *chk)
+{
+    guint free_ports = 0, unaddressed = 0;
+    int next = 0;
+    GHashTable *named = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+
+        if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "virtio-serial")) {
+            guint ports = d->ports.valid && d->ports.value > 0 && d->ports.value <= 31 ? (guint) d->ports.value : 31;
+            free_ports += ports - 1;
+            next = MAX(next, d->auto_index + 1);
+        }
+        if (!is_virtio_chr(d))
+            continue;
+        if (d->addr.type == DL_ADDR_VIRTIO_SERIAL && d->addr.controller.valid && d->addr.controller.value < 256) {
+            g_hash_table_add(named, GINT_TO_POINTER((int) d->addr.controller.value + 1));
+            if (d->addr.port.present)
+                free_ports = free_ports ? free_ports - 1 : 0;
+            else
+                unaddressed++;
+        } else {
+            unaddressed++;
+        }
+    }
+    {
+        GList *keys = g_list_sort(g_hash_table_get_keys(named), by_int);
+        for (GList *l = keys; l; l = l->next) {
+            int c = GPOINTER_TO_INT(l->data) - 1;
+            if (!has_controller(chk, "virtio-serial", c)) {
+                add_implicit(items, fakes, chk, DL_DEV_CONTROLLER, "virtio-serial", NULL, c,
+                             "virtio-serial controller libvirt adds");
+                free_ports += 30;
+                next = MAX(next, c + 1);
+            }
+        }
+        g_list_free(keys);
+    }
+    while (unaddressed > free_ports) {
+        add_implicit(items, fakes, chk, DL_DEV_CONTROLLER, "virtio-serial", NULL, next++,
+                     "virtio-serial controller libvirt adds");
+        free_ports += 30;
+    }
+    g_hash_table_unref(named);
+}
+
+/* The devices libvirt adds when the XML leaves them out and that need PCI. */
+static void
+add_implicit_devices(GArray *items, GPtrArray *fakes, const dl_check *chk)
+{
+    const dl_implicit *usb = dl_family_implicit(chk, "controller", "usb");
+    const dl_implicit *balloon = dl_family_implicit(chk, "memballoon", NULL);
+    gboolean graphics = FALSE, video = FALSE;
+    GHashTable *scsi = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+
+        if (d->kind == DL_DEV_GRAPHICS)
+            graphics = TRUE;
+        if (d->kind == DL_DEV_VIDEO)
+            video = TRUE;
+        if (d->kind == DL_DEV_DISK && dl_str_eq(d->bus, "scsi")) {
+            int c = d->addr.type == DL_ADDR_DRIVE && d->addr.controller.valid && d->addr.controller.value < 256
+                    ? (int) d->addr.controller.value : 0;
+            g_hash_table_add(scsi, GINT_TO_POINTER(c + 1));
+        }
+    }
+    if (usb && usb->model && !dl_str_eq(usb->model, "none") && !has_controller(chk, "usb", 0))
+        add_implicit(items, fakes, chk, DL_DEV_CONTROLLER, "usb", usb->model, 0,
+                     "USB controller libvirt adds");
+    {
+        GList *keys = g_list_sort(g_hash_table_get_keys(scsi), by_int);
+        for (GList *l = keys; l; l = l->next) {
+            int c = GPOINTER_TO_INT(l->data) - 1;
+            if (!has_controller(chk, "scsi", c))
+                add_implicit(items, fakes, chk, DL_DEV_CONTROLLER, "scsi",
+                             dl_default_model(chk, "scsi", NULL), c, "SCSI controller libvirt adds");
+        }
+        g_list_free(keys);
+    }
+    add_virtio_serial(items, fakes, chk);
+    if (balloon && !dl_first_device(chk, DL_DEV_MEMBALLOON))
+        add_implicit(items, fakes, chk, DL_DEV_MEMBALLOON, NULL, balloon->model ? balloon->model : "virtio",
+                     -1, "memballoon libvirt adds");
+    if (graphics && !video)
+        add_implicit(items, fakes, chk, DL_DEV_VIDEO, NULL, dl_default_model(chk, "video", NULL), -1,
+                     "video device libvirt adds for the graphics");
+    g_hash_table_unref(scsi);
+}
+
+/* ------------------------------------------------------------ chipsets */
+
+/*
+ * Controllers that are chipset functions (PIIX3 IDE and UHCI, ICH9 SATA):
+ * libvirt gives them the fixed address and leaves them out of the normal
+ * collection and assignment.
+ */
+static void
+mark_builtins(const dl_check *chk, GArray *items)
+{
+    const dl_family *fam = chk->family;
+
+    for (guint i = 0; i < items->len; i++) {
+        lay_item *it = &g_array_index(items, lay_item, i);
+
+        if (!it->type || dl_str_eq(it->type, "pci"))
+            continue;
+        for (guint k = 0; fam->builtins && k < fam->builtins->len; k++) {
+            const dl_builtin *b = g_ptr_array_index(fam->builtins, k);
+            if (!dl_str_eq(b->controller_type, it->type) || b->controller_index != it->index)
+                continue;
+            if (b->models && it->model) {
+                g_auto(GStrv) models = g_strsplit(b->models, " ", -1);
+                if (!g_strv_contains((const char *const *) models, it->model))
+                    continue;
+            }
+            it->builtin = b;
+            it->group = G_NONE;
+            it->wanted = FALSE;
+            it->placed_here = FALSE;
+        }
+    }
+}
+
+static lay_item *
+first_video(GArray *items)
+{
+    for (guint i = 0; i < items->len; i++) {
+        lay_item *it = &g_array_index(items, lay_item, i);
+        if (it->group == G_VIDEO)
+            return it;
+    }
+    return NULL;
+}
+
+static const dl_preferred *
+preferred(const dl_check *chk, const char *device, guint nth)
+{
+    for (guint i = 0; chk->family->preferred && i < chk->family->preferred->len; i++) {
+        const dl_preferred *p = g_ptr_array_index(chk->family->preferred, i);
+        if (dl_str_eq(p->device, device) && nth-- == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static gboolean
+slot_in_use(lay_set *set, guint slot)
+{
+    return set->buses->len > 0 && bus_at(set, 0)->used[slot] != 0;
+}
+
+static void
+put(lay_item *it, guint slot, guint fn, dl_tristate multi)
+{
+    it->given = TRUE;
+    it->wanted = FALSE;
+    it->bus = 0;
+    it->slot = slot;
+    it->fn = fn;
+    it->multi = multi;
+}
+
+/*
+ * The chipset step: what the machine has on bus 0 by itself, and the slots
+ * libvirt prefers for the primary video, ICH9 USB, the DMI bridge and ICH9
+ * audio.  Addresses set here stay for the real run.
+ */
+static void
+chipset(lay_set *set, GArray *items)
+{
+    const dl_check *chk = set->chk;
+    const dl_family *fam = chk->family;
+    const dl_preferred *p;
+    lay_item *video;
+
+    if (!fam || set->buses->len == 0)
+        return;
+    for (guint i = 0; fam->builtins && i < fam->builtins->len; i++) {
+        const dl_builtin *b = g_ptr_array_index(fam->builtins, i);
+        if (b->slot == 0 || (!b->reserved && b->controller_type))
+            continue;
+        reserve(set, NULL, 0, b->slot, b->function, DL_CONN_TYPES, TRUE);
+    }
+    /* integrated controllers get the chipset's address */
+    for (guint i = 0; i < items->len; i++) {
+        lay_item *it = &g_array_index(items, lay_item, i);
+        const dl_builtin *b = it->builtin;
+
+        if (!b)
+            continue;
+        if (!it->given)
+            put(it, b->slot, b->function, DL_TRISTATE_ABSENT);
+        if (!b->reserved)
+            reserve(set, it, 0, b->slot, b->function, DL_CONN_TYPES, TRUE);
+    }
+    /* ICH9 USB companions and the DMI bridge go to their usual slots when free */
+    for (guint i = 0; i < items->len; i++) {
+        lay_item *it = &g_array_index(items, lay_item, i);
+
+        if (!it->wanted)
+            continue;
+        if (dl_str_eq(it->type, "usb") && dl_str_eq(it->model, "ich9-uhci1")) {
+            for (guint n = 0; (p = preferred(chk, "usb:ich9-uhci1", n)); n++) {
+                if (!slot_in_use(set, p->slot)) {
+                    reserve(set, it, 0, p->slot, p->function, DL_CONN_TYPES, TRUE);
+                    put(it, p->slot, p->function, DL_TRISTATE_ON);
+                    break;
+                }
+            }
+        } else if (dl_str_eq(it->type, "pci") && dl_str_eq(it->model, "dmi-to-pci-bridge") &&
+                   (p = preferred(chk, "dmi-to-pci-bridge", 0)) && !slot_in_use(set, p->slot)) {
+            reserve(set, it, 0, p->slot, p->function, DL_CONN_TYPES, TRUE);
+            put(it, p->slot, p->function, DL_TRISTATE_ABSENT);
+        }
+    }
+    video = first_video(items);
+    if (video && video->wanted && video->flags && (p = preferred(chk, "video", 0))) {
+        if (slot_in_use(set, p->slot)) {
+            reserve_next(set, video, video->flags, -1);
+        } else {
+            reserve(set, video, 0, p->slot, p->function, DL_CONN_TYPES, TRUE);
+            put(video, p->slot, p->function, DL_TRISTATE_ABSENT);
+        }
+    }
+    if ((p = preferred(chk, "sound:ich9", 0)) && !slot_in_use(set, p->slot)) {
+        for (guint i = 0; i < items->len; i++) {
+            lay_item *it = &g_array_index(items, lay_item, i);
+            if (it->group == G_SOUND && it->wanted && dl_str_eq(it->model, "ich9")) {
+                reserve(set, it, 0, p->slot, p->function, DL_CONN_TYPES, TRUE);
+                put(it, p->slot, p->function, DL_TRISTATE_ABSENT);
+                break;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ the passes */
+
+static void
+new_buses(lay_set *set, GArray *items, guint nbuses)
+{
+    const dl_check *chk = set->chk;
+    const char *fallback;
+
+    g_array_set_size(set->buses, 0);
+    fallback = set->pseries ? "pci-root" :
+               chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root") ? "pcie-root-port" :
+               "pci-bridge";
+    for (guint i = 0; i < nbuses; i++) {
+        lay_bus b;
+        const char *model = i < DL_MAX_BUSES && chk->topo->bus[i] ? chk->topo->bus[i]->model : NULL;
+
+        for (guint k = 0; !model && k < items->len; k++) {
+            const lay_item *it = &g_array_index(items, lay_item, k);
+            if (it->added && it->index == (int) i)
+                model = it->model;
+        }
+        if (!model || !bus_set_model(&b, model)) {
+            if (i == 0)
+                bus_set_model(&b, "pci-root");
+            else
+                bus_set_model(&b, fallback);
+        }
+        g_array_append_val(set->buses, b);
+    }
+}
+
+/* Reserve every address already there; FALSE when they clash (other rules say how). */
+static gboolean
+collect(lay_set *set, GArray *items)
+{
+    for (guint i = 0; i < items->len; i++) {
+        lay_item *it = &g_array_index(items, lay_item, i);
+        guint flags = it->flags ? it->flags : DL_CONN_PCI_DEVICE;
+
+        if (!it->given || it->group == G_NONE)
+            continue;
+        if (!reserve(set, it, it->bus, it->slot, it->fn, flags, TRUE))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Is IT's USB2 group already placed somewhere?  Then it joins that slot. */
+static const lay_item *
+companion_placed(GArray *items, const lay_item *it)
+{
+    for (guint i = 0; i < items->len; i++) {
+        const lay_item *o = &g_array_index(items, lay_item, i);
+        if (o != it && o->given && dl_str_eq(o->type, "usb") && companion_function(o->model) >= 0 &&
+            o->index == it->index)
+            return o;
+    }
+    return NULL;
+}
+
+static gboolean
+assign_item(lay_set *set, GArray *items, lay_item *it)
+{
+    if (it->function >= 0) {
+        const lay_item *o = companion_placed(items, it);
+        dl_tristate multi = it->function == 0 ? DL_TRISTATE_ON : DL_TRISTATE_ABSENT;
+
+        if (o) {
+            if (!reserve(set, it, o->bus, o->slot, (guint) it->function, it->flags, TRUE))
+                return FALSE;
+            if (!set->dry_run) {
+                it->given = TRUE;
+                it->bus = o->bus;
+                it->slot = o->slot;
+                it->fn = (guint) it->function;
+            }
+        } else if (!reserve_next(set, it, it->flags, it->function)) {
+            return FALSE;
+        }
+        it->multi = multi;
+        return TRUE;
+    }
+    return reserve_next(set, it, it->flags, -1);
+}
+
+typedef struct {
+    lay_item *item;
+    guint type_rank;               /* written controllers: when their type first appears */
+} ordered;
+
+static gint
+libvirt_list_order(gconstpointer a, gconstpointer b)
+{
+    const ordered *x = a, *y = b;
+
+    if (x->item->origin != y->item->origin)
+        return x->item->origin - y->item->origin;
+    if (x->item->origin == 0 && x->type_rank != y->type_rank)
+        return x->type_rank < y->type_rank ? -1 : 1;
+    if (x->item->origin != 1 && x->item->index != y->item->index)
+        return x->item->index - y->item->index;
+    return x->item->seq < y->item->seq ? -1 : x->item->seq > y->item->seq;
+}
+
+/*
+ * Controllers (PCI ones, or the others) in the order of libvirt's list:
+ * the written ones grouped by type as the types first appear and by index
+ * within a type (how the parser inserts them), then the ones libvirt added
+ * after parsing, then the buses the dry run added, by index.
+ */
+static GArray *
+controllers_in_order(GArray *items, gboolean pci)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(ordered));
+    g_autoptr(GPtrArray) types = g_ptr_array_new();
+
+    for (guint i = 0; i < items->len; i++) {
+        lay_item *it = &g_array_index(items, lay_item, i);
+        ordered o = { it, 0 };
+        guint rank;
+
+        if (!it->type || dl_str_eq(it->type, "pci") != pci)
+            continue;
+        if (!g_ptr_array_find_with_equal_func(types, it->type, g_str_equal, &rank)) {
+            rank = types->len;
+            g_ptr_array_add(types, (gpointer) it->type);
+        }
+        o.type_rank = rank;
+        g_array_append_val(out, o);
+    }
+    g_array_sort(out, libvirt_list_order);
+    return out;
+}
+
+static gboolean
+assign_all(lay_set *set, GArray *items)
+{
+    for (lay_group g = G_PCI_CONTROLLER; g < G_NONE; g++) {
+        if (g == G_PCI_CONTROLLER || g == G_CONTROLLER) {
+            g_autoptr(GArray) order = controllers_in_order(items, g == G_PCI_CONTROLLER);
+            for (guint i = 0; i < order->len; i++) {
+                lay_item *it = g_array_index(order, ordered, i).item;
+                if (it->group == g && it->wanted && !it->given && !assign_item(set, items, it))
+                    return FALSE;
+            }
+            continue;
+        }
+        for (guint i = 0; i < items->len; i++) {
+            lay_item *it = &g_array_index(items, lay_item, i);
+            if (it->group == g && it->wanted && !it->given && !assign_item(set, items, it))
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static guint
+max_pci_index(GArray *items)
+{
+    int max = -1;
+
+    for (guint i = 0; i < items->len; i++) {
+        const lay_item *it = &g_array_index(items, lay_item, i);
+        if (it->type && dl_str_eq(it->type, "pci") && it->index > max)
+            max = it->index;
+    }
+    return (guint) (max + 1);
+}
+
+/* Controllers for the buses the dry run added, as libvirt writes them back. */
+static gboolean
+add_bus_controllers(lay_set *set, GArray *items, guint first_new)
+{
+    for (guint i = 1; i < set->buses->len; i++) {
+        lay_item it = { 0 };
+        lay_item *added;
+        const lay_bus *b = bus_at(set, i);
+        dl_device probe = { 0 };
+
+        if (i < first_new && set->chk->topo->bus[i])
+            continue;
+        it.what = g_strdup_printf("%s %u", b->model, i);
+        it.group = G_PCI_CONTROLLER;
+        it.type = "pci";
+        it.model = b->model;
+        it.index = (int) i;
+        probe.kind = DL_DEV_CONTROLLER;
+        probe.type = "pci";
+        probe.model = b->model;
+        it.flags = item_flags(set->chk, &probe);
+        it.function = -1;
+        it.wanted = TRUE;
+        it.added = TRUE;
+        it.origin = 2;
+        it.seq = items->len;
+        g_array_append_val(items, it);
+        added = &g_array_index(items, lay_item, items->len - 1);
+        if (!dl_pci_model_is_root(b->model) && !reserve_next(set, added, added->flags, -1))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+family_has_pcie_root(const dl_check *chk)
+{
+    return chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root");
+}
+
+/* Add root ports until SPARES of them are empty (after the real run). */
+static gboolean
+top_up_spares(lay_set *set, GArray *items, int spares, guint *empty)
+{
+    *empty = 0;
+    for (guint i = 1; i < set->buses->len; i++) {
+        const lay_bus *b = bus_at(set, i);
+        if (dl_str_eq(b->model, "pcie-root-port") && !b->used[0])
+            (*empty)++;
+    }
+    while (spares >= 0 && *empty < (guint) spares) {
+        lay_item it = { 0 };
+        lay_bus nb;
+        lay_item *added;
+        guint idx = set->buses->len;
+
+        if (idx >= DL_MAX_BUSES) {
+            set_error(set, NULL, g_strdup("no PCI controller index is left for another spare root port"));
+            return FALSE;
+        }
+        it.what = g_strdup_printf("pcie-root-port %u", idx);
+        it.group = G_PCI_CONTROLLER;
+        it.type = "pci";
+        it.model = "pcie-root-port";
+        it.index = (int) idx;
+        it.flags = DL_CONN_PCIE_ROOT_PORT | LAY_AGGREGATE;
+        it.function = -1;
+        it.wanted = TRUE;
+        it.added = TRUE;
+        it.origin = 2;
+        it.seq = items->len;
+        it.spare = TRUE;
+        g_array_append_val(items, it);
+        added = &g_array_index(items, lay_item, items->len - 1);
+        if (!reserve_next(set, added, added->flags, -1)) {
+            g_free(set->error);
+            set->error = g_strdup_printf("no slot is left on pcie-root for spare root port %u", *empty + 1);
+            return FALSE;
+        }
+        bus_set_model(&nb, "pcie-root-port");
+        g_array_append_val(set->buses, nb);
+        (*empty)++;
+    }
+    return TRUE;
+}
+
+/* multifunction='on' for function 0 of every slot with other functions, as libvirt sets it. */
+static void
+set_multi(GArray *items)
+{
+    for (guint i = 0; i < items->len; i++) {
+        const lay_item *it = &g_array_index(items, lay_item, i);
+        if (!it->given || it->fn == 0)
+            continue;
+        for (guint k = 0; k < items->len; k++) {
+            lay_item *z = &g_array_index(items, lay_item, k);
+            if (z->given && z->bus == it->bus && z->slot == it->slot && z->fn == 0 &&
+                z->multi == DL_TRISTATE_ABSENT)
+                z->multi = DL_TRISTATE_ON;
+        }
+    }
+}
+
+static gboolean
+pci_root_machine(const dl_check *chk)
+{
+    return chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pci-root");
+}
+
+dl_layout *
+dl_layout_compute(const dl_check *chk, int spares)
+{
+    dl_layout *layout = g_new0(dl_layout, 1);
+    g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(lay_item));
+    g_autoptr(GPtrArray) fakes = g_ptr_array_new_with_free_func(g_free);
+    lay_set set = { 0 };
+    guint nbuses, first_new;
+    gboolean ok = FALSE;
+
+    layout->places = g_array_new(FALSE, TRUE, sizeof(dl_layout_place));
+    if (!chk->family || !chk->topo || !chk->topo->has_pci || !chk->topo->bus[0]) {
+        layout->skipped = TRUE;
+        return layout;
+    }
+    g_array_set_clear_func(items, item_clear);
+    set.chk = chk;
+    set.buses = g_array_new(FALSE, TRUE, sizeof(lay_bus));
+    set.pseries = chk->family->multi_root;
+    set.pcie_to_pci_bridge = dl_family_allows_controller(chk->family, "pcie-to-pci-bridge");
+
+    for (guint i = 0; i < chk->dom->devices->len; i++)
+        add_item(items, chk, g_ptr_array_index(chk->dom->devices, i));
+    add_implicit_devices(items, fakes, chk);
+    mark_builtins(chk, items);
+
+    /* the dry run */
+    nbuses = MAX(max_pci_index(items), 1);
+    set.dry_run = TRUE;
+    new_buses(&set, items, nbuses);
+    if (!collect(&set, items)) {
+        layout->skipped = TRUE;
+        goto out;
+    }
+    chipset(&set, items);
+    if (set.error) {
+        /* a written address takes a chipset function: other rules say so */
+        layout->skipped = TRUE;
+        goto out;
+    }
+    if (pci_root_machine(chk)) {
+        gboolean all_full = TRUE;
+        for (guint i = 0; i < set.buses->len; i++)
+            all_full = all_full && bus_full(bus_at(&set, i));
+        if (!all_full) {
+            lay_item dummy = { .what = (char *) "spare legacy PCI slot", .function = -1 };
+            reserve_next(&set, &dummy, DL_CONN_PCI_DEVICE | LAY_AUTOASSIGN, -1);
+        }
+    }
+    if (set.error || !assign_all(&set, items))
+        goto out;
+    if (spares == DL_SPARES_LIBVIRT && max_pci_index(items) <= 1 && set.buses->len > nbuses &&
+        family_has_pcie_root(chk)) {
+        lay_item dummy = { .what = (char *) "hotplug spare", .function = -1 };
+        if (!reserve_next(&set, &dummy, DL_CONN_PCIE_DEVICE | LAY_AUTOASSIGN, -1))
+            goto out;
+    }
+    first_new = nbuses;
+    if (!add_bus_controllers(&set, items, first_new))
+        goto out;
+
+    /* the real run */
+    set.dry_run = FALSE;
+    nbuses = set.buses->len;
+    new_buses(&set, items, nbuses);
+    if (!collect(&set, items)) {
+        layout->skipped = TRUE;
+        goto out;
+    }
+    chipset(&set, items);
+    if (set.error || !assign_all(&set, items))
+        goto out;
+    if (spares != DL_SPARES_LIBVIRT && family_has_pcie_root(chk) &&
+        !top_up_spares(&set, items, spares, &layout->spares))
+        goto out;
+    if (spares == DL_SPARES_LIBVIRT && family_has_pcie_root(chk))
+        top_up_spares(&set, items, -1, &layout->spares);
+    set_multi(items);
+    ok = TRUE;
+
+out:
+    if (!ok && set.error && !layout->skipped) {
+        layout->error = g_steal_pointer(&set.error);
+        if (set.error_item && set.error_item->dev) {
+            layout->error_dev = set.error_item->dev;
+        } else if (set.error_item && set.error_item->what) {
+            char *plain = layout->error;
+            layout->error = g_strdup_printf("%s (%s)", plain, set.error_item->what);
+            g_free(plain);
+        }
+    }
+    if (ok) {
+        for (guint i = 0; i < items->len; i++) {
+            const lay_item *it = &g_array_index(items, lay_item, i);
+            dl_layout_place p = { 0 };
+            if (!(it->added || it->placed_here) || !it->given)
+                continue;
+            p.dev = it->dev;
+            p.what = g_strdup(it->what);
+            p.index = it->added ? it->index : -1;
+            p.model = it->added ? it->model : NULL;
+            p.spare = it->spare;
+            p.bus = it->bus;
+            p.slot = it->slot;
+            p.function = it->fn;
+            p.multifunction = it->multi == DL_TRISTATE_ON;
+            g_array_append_val(layout->places, p);
+        }
+    }
+    g_free(set.error);
+    g_array_unref(set.buses);
+    return layout;
+}
+
+void
+dl_layout_free(dl_layout *layout)
+{
+    if (!layout)
+        return;
+    for (guint i = 0; i < layout->places->len; i++)
+        g_free(g_array_index(layout->places, dl_layout_place, i).what);
+    g_array_unref(layout->places);
+    g_free(layout->error);
+    g_free(layout);
+}

@@ -1,0 +1,151 @@
+/*
+ * placement.c - what happens when libvirt assigns the PCI addresses
+ *
+ * pci-layout replays libvirt's assignment (layout.c) on the domain as it
+ * will be defined.  It reports the error libvirt will stop with when the
+ * devices cannot all be placed (root ports left without a slot on
+ * pcie-root, a downstream port with no upstream port free...), warns when
+ * fewer hotplug ports than --spare-ports asked for will be left, and with
+ * --fix --layout writes the addresses and controllers out.  It runs last:
+ * the layout is only written once every other repair is done.
+ */
+#include "config.h"
+
+#include "rules.h"
+#include "fix.h"
+#include "layout.h"
+
+static char *
+address_xml(const dl_layout_place *p)
+{
+    return g_strdup_printf("<address type='pci' domain='0x0000' bus='0x%02x' slot='0x%02x' function='0x%x'%s/>",
+                           p->bus, p->slot, p->function, p->multifunction ? " multifunction='on'" : "");
+}
+
+/* Is there an error among the findings so far?  Then the layout waits for the repairs. */
+static gboolean
+has_errors(const dl_check *chk)
+{
+    for (guint i = 0; i < chk->diags->len; i++) {
+        const domlint_diag *d = g_ptr_array_index(chk->diags, i);
+        if (d->severity == DOMLINT_SEV_ERROR)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+write_device(dl_check *chk, const dl_layout_place *p)
+{
+    g_autofree char *at = g_strdup_printf("0000:%02x:%02x.%x", p->bus, p->slot, p->function);
+    const dl_device *d = p->dev;
+    dl_fix *fix = dl_fix_new(chk, d->node, "gave the %s PCI address %s, where libvirt would place it",
+                             p->what, at);
+
+    if (d->addr.node) {
+        g_autofree char *bus = g_strdup_printf("0x%02x", p->bus);
+        g_autofree char *slot = g_strdup_printf("0x%02x", p->slot);
+        g_autofree char *fn = g_strdup_printf("0x%x", p->function);
+
+        dl_fix_set(fix, d->addr.node, "domain", "0x0000");
+        dl_fix_set(fix, d->addr.node, "bus", bus);
+        dl_fix_set(fix, d->addr.node, "slot", slot);
+        dl_fix_set(fix, d->addr.node, "function", fn);
+        if (p->multifunction)
+            dl_fix_set(fix, d->addr.node, "multifunction", "on");
+    } else {
+        g_autofree char *xml = address_xml(p);
+        dl_fix_append(fix, d->node, xml);
+    }
+}
+
+/* The controllers libvirt would add, written after the last device in one edit. */
+static void
+write_controllers(dl_check *chk, const dl_layout *layout)
+{
+    g_autoptr(GString) xml = g_string_new(NULL);
+    g_autoptr(GString) list = g_string_new(NULL);
+    guint n = 0, spares = 0;
+    dl_fix *fix;
+
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+        g_autofree char *addr = NULL;
+
+        if (p->dev || p->index < 0)
+            continue;
+        if (n++)
+            g_string_append_c(xml, '\n');
+        if (dl_pci_model_is_root(p->model)) {
+            g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'/>", p->index, p->model);
+            g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
+        } else {
+            addr = address_xml(p);
+            g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  %s\n</controller>",
+                                   p->index, p->model, addr);
+            g_string_append_printf(list, "%s%s %d at 0000:%02x:%02x.%x%s", list->len ? ", " : "",
+                                   p->model, p->index, p->bus, p->slot, p->function,
+                                   p->spare ? " (spare)" : "");
+        }
+        spares += p->spare;
+    }
+    if (!n)
+        return;
+    fix = dl_fix_new(chk, chk->dom->devices_node, "added %s: the controller%s libvirt would add for the devices%s",
+                     list->str, n > 1 ? "s" : "",
+                     spares ? " and the hotplug spares asked for" : "");
+    dl_fix_append(fix, chk->dom->devices_node, xml->str);
+}
+
+static void
+check_layout(dl_check *chk)
+{
+    g_autoptr(dl_layout) layout = NULL;
+    int spares = chk->ctx->spare_ports;
+    gboolean writing = chk->fixes && chk->ctx->layout;
+
+    /* after other errors the layout would be built on a domain libvirt rejects anyway */
+    if (!chk->family || !chk->topo || !chk->topo->has_pci || !chk->dom->devices_node || has_errors(chk))
+        return;
+    /* checking counts the spares libvirt leaves; writing adds the ones wanted */
+    layout = dl_layout_compute(chk, writing ? spares : DL_SPARES_LIBVIRT);
+    if (layout->skipped)
+        return;
+    if (layout->error) {
+        const xmlNode *where = layout->error_dev ? layout->error_dev->node : chk->dom->devices_node;
+        g_autofree char *what = layout->error_dev ? dl_device_describe(layout->error_dev) : NULL;
+
+        if (spares >= 0 && g_str_has_prefix(layout->error, "no slot is left on pcie-root for spare")) {
+            dl_warning(chk, where, "cannot leave %d empty pcie-root-ports for hotplug: %s", spares, layout->error);
+            return;
+        }
+        if (what)
+            dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it stops with \"%s\"; it adds pcie-root-ports, pci-bridges and PHBs by itself, never a controller that needs a slot on pcie-root or a switch (free slots there, pack root ports eight to a slot, or add a pcie-expander-bus)",
+                     what, layout->error);
+        else
+            dl_error(chk, where, "libvirt cannot give every PCI device an address: it stops with \"%s\"; free slots on the root bus, pack root ports eight to a slot, or add a pcie-expander-bus",
+                     layout->error);
+        return;
+    }
+    if (spares >= 0 && layout->spares < (guint) spares && dl_family_allows_controller(chk->family, "pcie-root-port")) {
+        dl_warning(chk, chk->dom->devices_node,
+                   "%u empty pcie-root-port%s will be left for hotplug, %d wanted",
+                   layout->spares, layout->spares == 1 ? "" : "s", spares);
+        return;
+    }
+    if (!writing || chk->fixes->len > 0)
+        return;
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+        if (p->dev && p->dev->node)
+            write_device(chk, p);
+    }
+    write_controllers(chk, layout);
+}
+
+const dl_rule dl_rule_pci_layout = {
+    .id = "pci-layout",
+    .summary = "libvirt can give every PCI device an address (and --spare-ports hotplug ports are left)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_layout,
+};
