@@ -905,6 +905,91 @@ controllers_in_order(GArray *items, gboolean pci)
     return out;
 }
 
+/* ------------------------------------------------------------ controller options */
+
+static void
+add_option(dl_layout *layout, const lay_item *it, const char *attr, guint value)
+{
+    dl_layout_option o = { it->dev, it->index, attr, value };
+
+    g_array_append_val(layout->options, o);
+}
+
+
+/*
+ * What libvirt fills in for each PCI controller after the addresses, in the
+ * order of its list: chassisNr of a pci-bridge, chassis and port of root and
+ * downstream ports, busNr of expander buses (each two below the lowest in
+ * use), the target index of an extra pSeries PHB.
+ */
+static gboolean
+fill_options(lay_set *set, GArray *items, dl_layout *layout)
+{
+    g_autoptr(GArray) order = controllers_in_order(items, TRUE);
+    int lowest_bus_nr = 256;
+    guint32 target_used = 1;   /* PHB 0 is the default one */
+
+    g_autoptr(GHashTable) chassis = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (guint i = 0; i < order->len; i++) {
+        const lay_item *it = g_array_index(order, ordered, i).item;
+        const dl_device *d = it->dev;
+
+        if (d && d->chassis.valid && d->chassis.value < 256 &&
+            (dl_str_eq(it->model, "pcie-root-port") || dl_str_eq(it->model, "pcie-switch-downstream-port")))
+            g_hash_table_add(chassis, GUINT_TO_POINTER((guint) d->chassis.value + 1));
+        if (d && d->bus_nr.valid && d->bus_nr.value < 256)
+            lowest_bus_nr = MIN(lowest_bus_nr, (int) d->bus_nr.value);
+        if (d && d->target_index.valid && d->target_index.value < 32)
+            target_used |= 1u << d->target_index.value;
+    }
+    for (guint i = 0; i < order->len; i++) {
+        const lay_item *it = g_array_index(order, ordered, i).item;
+        const dl_device *d = it->dev;
+        const char *model = it->model;
+
+        if (!it->given && !dl_pci_model_is_root(model))
+            continue;
+        if (dl_str_eq(model, "pci-bridge")) {
+            if (!(d && d->chassis_nr.present))
+                add_option(layout, it, "chassisNr", (guint) it->index);
+        } else if (dl_str_eq(model, "pcie-root-port") || dl_str_eq(model, "pcie-switch-downstream-port")) {
+            if (!(d && d->chassis.present)) {
+                /* libvirt takes the index; QEMU refuses two ports with one chassis and slot */
+                guint c = (guint) it->index;
+                while (g_hash_table_contains(chassis, GUINT_TO_POINTER(c + 1)) && c < 255)
+                    c = c == (guint) it->index ? 1 : c + 1;
+                g_hash_table_add(chassis, GUINT_TO_POINTER(c + 1));
+                add_option(layout, it, "chassis", c);
+            }
+            if (!(d && d->port.present))
+                add_option(layout, it, "port", dl_str_eq(model, "pcie-root-port") ? (it->slot << 3) + it->fn : it->slot);
+        } else if (dl_str_eq(model, "pci-expander-bus") || dl_str_eq(model, "pcie-expander-bus")) {
+            if (!(d && d->bus_nr.present)) {
+                if (lowest_bus_nr <= 2) {
+                    set_error(set, it, g_strdup_printf("No free busNr lower than current lowest busNr is available to auto-assign to bus %u. Must be manually assigned", it->bus));
+                    return FALSE;
+                }
+                lowest_bus_nr -= 2;
+                add_option(layout, it, "busNr", (guint) lowest_bus_nr);
+            }
+        } else if (dl_str_eq(model, "pci-root") && set->pseries && it->index > 0) {
+            if (!(d && d->target_index.present)) {
+                guint t = 1;
+                while (t < 32 && (target_used & (1u << t)))
+                    t++;
+                if (t == 32) {
+                    set_error(set, it, g_strdup_printf("No usable target index found for %u", it->bus));
+                    return FALSE;
+                }
+                target_used |= 1u << t;
+                add_option(layout, it, "index", t);
+            }
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 assign_all(lay_set *set, GArray *items)
 {
@@ -1060,6 +1145,7 @@ dl_layout_compute(const dl_check *chk, int spares)
     gboolean ok = FALSE;
 
     layout->places = g_array_new(FALSE, TRUE, sizeof(dl_layout_place));
+    layout->options = g_array_new(FALSE, TRUE, sizeof(dl_layout_option));
     if (!chk->family || !chk->topo || !chk->topo->has_pci || !chk->topo->bus[0]) {
         layout->skipped = TRUE;
         return layout;
@@ -1127,6 +1213,8 @@ dl_layout_compute(const dl_check *chk, int spares)
     if (spares == DL_SPARES_LIBVIRT && family_has_pcie_root(chk))
         top_up_spares(&set, items, -1, &layout->spares);
     set_multi(items);
+    if (!fill_options(&set, items, layout))
+        goto out;
     ok = TRUE;
 
 out:
@@ -1171,6 +1259,7 @@ dl_layout_free(dl_layout *layout)
     for (guint i = 0; i < layout->places->len; i++)
         g_free(g_array_index(layout->places, dl_layout_place, i).what);
     g_array_unref(layout->places);
+    g_array_unref(layout->options);
     g_free(layout->error);
     g_free(layout);
 }

@@ -27,8 +27,17 @@ typedef struct {
     gboolean multifunction;  /* function 0 of a slot with other functions in use */
 } dl_layout_place;
 
+/* A controller option libvirt fills in when the XML leaves it out. */
+typedef struct {
+    const dl_device *dev;    /* the controller, or NULL for one the layout adds */
+    int index;               /* the controller's index */
+    const char *attr;        /* <target> attribute: chassisNr, chassis, port, busNr, index (a PHB's) */
+    guint value;
+} dl_layout_option;
+
 typedef struct {
     GArray *places;          /* of dl_layout_place: what got an address, in assignment order */
+    GArray *options;         /* of dl_layout_option, for every PCI controller */
     char *error;             /* why libvirt cannot lay the domain out, or NULL */
     const dl_device *error_dev; /* the device it stopped at, when written in the XML */
     gboolean skipped;        /* not attempted: no PCI, or addresses other rules reject */

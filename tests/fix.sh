@@ -3,7 +3,8 @@
 #
 # Golden: for each fixtures/fix/<case>.xml, `domlint --fix <case>.xml` run in
 # fixtures/fix must print exactly <case>.fixed.xml on stdout, and its report
-# (stderr) followed by "exit: N" must equal <case>.fix-report.
+# (stderr) followed by "exit: N" must equal <case>.fix-report.  A <case>.args
+# file adds options (--layout, --spare-ports=N) to that run.
 #   -u   regenerate the .fixed.xml and .fix-report files; review with git diff.
 #
 # Properties, over every fixture and, when ../shared is beside the project,
@@ -12,6 +13,8 @@
 #   idempotent  --fix of the output changes nothing (byte-identical)
 #   untouched   a file without errors comes out byte-identical
 #   explained   every changed place (diff hunk) is matched by a "fixed:" note
+# and the same three for --fix --layout (layout-clean, layout-idempotent,
+# layout-explained): the whole PCI layout written out.
 #
 # TAP for automake's tap-driver.  Environment: top_srcdir, top_builddir.
 set -u
@@ -42,7 +45,9 @@ golden_cases=$(cd "$FIX" && ls ./*.xml 2>/dev/null | sed 's|^\./||' | grep -v '\
 if [ $update = 1 ]; then
     for c in $golden_cases; do
         base=${c%.xml}
-        (cd "$FIX" && "$DOMLINT" --color=never --fix "$c" > "$base.fixed.xml" 2> "$tmp/report"
+        args=$(cat "$FIX/$base.args" 2>/dev/null)
+        # shellcheck disable=SC2086 # the options are words
+        (cd "$FIX" && "$DOMLINT" --color=never --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
          echo "exit: $?" >> "$tmp/report")
         cp "$tmp/report" "$FIX/$base.fix-report"
         echo "updated: fixtures/fix/$base.fixed.xml, .fix-report"
@@ -60,7 +65,7 @@ fi
 
 ngolden=$(echo "$golden_cases" | grep -c .)
 nall=$(wc -l < "$tmp/all")
-echo "1..$((ngolden + 4 * nall))"
+echo "1..$((ngolden + 7 * nall))"
 n=0
 fail=0
 
@@ -77,7 +82,9 @@ not_ok() {
 
 for c in $golden_cases; do
     base=${c%.xml}
-    (cd "$FIX" && "$DOMLINT" --color=never --fix "$c" > "$tmp/out" 2> "$tmp/report"
+    args=$(cat "$FIX/$base.args" 2>/dev/null)
+    # shellcheck disable=SC2086 # the options are words
+    (cd "$FIX" && "$DOMLINT" --color=never --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
      echo "exit: $?" >> "$tmp/report")
     if [ ! -f "$FIX/$base.fixed.xml" ] || [ ! -f "$FIX/$base.fix-report" ]; then
         not_ok "golden fix/$base" "missing $base.fixed.xml or $base.fix-report: tests/fix.sh -u, then review"
@@ -100,7 +107,7 @@ while read -r f; do
     "$DOMLINT" --color=never --fix "$f" > "$tmp/fixed.xml" 2> "$tmp/report"
     status=$?
     if [ $status -ge 2 ]; then
-        for p in clean idempotent untouched explained; do
+        for p in clean idempotent untouched explained layout-clean layout-idempotent layout-explained; do
             not_ok "$p $name" "--fix failed: $(head -n 3 "$tmp/report")"
         done
         continue
@@ -134,6 +141,30 @@ while read -r f; do
         not_ok "explained $name" "$changes changed places but $notes reported repairs"
     else
         ok "explained $name"
+    fi
+    # the same with the whole layout written out
+    "$DOMLINT" --color=never --fix --layout "$f" > "$tmp/laid.xml" 2> "$tmp/lreport"
+    lstatus=$?
+    if [ $lstatus != $status ]; then
+        not_ok "layout-clean $name" "--fix exits $status but --fix --layout $lstatus: $(head -n 5 "$tmp/lreport")"
+    elif [ $lstatus = 0 ] && ! "$DOMLINT" --color=never "$tmp/laid.xml" > "$tmp/recheck" 2>&1; then
+        not_ok "layout-clean $name" "--fix --layout exited 0 but its output has errors: $(head -n 5 "$tmp/recheck")"
+    else
+        ok "layout-clean $name"
+    fi
+    "$DOMLINT" --color=never --fix --layout "$tmp/laid.xml" > "$tmp/twice.xml" 2> /dev/null
+    if cmp -s "$tmp/laid.xml" "$tmp/twice.xml"; then
+        ok "layout-idempotent $name"
+    else
+        not_ok "layout-idempotent $name" "$(diff -u "$tmp/laid.xml" "$tmp/twice.xml" | head -n 20)"
+    fi
+    diff -u "$f" "$tmp/laid.xml" > "$tmp/diff"
+    changes=$(hunks "$tmp/diff")
+    notes=$(grep -c ': note: fixed: ' "$tmp/lreport" || true)
+    if [ "$changes" -gt "$notes" ]; then
+        not_ok "layout-explained $name" "$changes changed places but $notes reported repairs"
+    else
+        ok "layout-explained $name"
     fi
 done < "$tmp/all"
 

@@ -22,6 +22,30 @@ address_xml(const dl_layout_place *p)
                            p->bus, p->slot, p->function, p->multifunction ? " multifunction='on'" : "");
 }
 
+static char *
+option_value(const dl_layout_option *o)
+{
+    return g_strcmp0(o->attr, "port") == 0 ? g_strdup_printf("0x%x", o->value) : g_strdup_printf("%u", o->value);
+}
+
+/* The options libvirt fills in for controller DEV (or added INDEX) as attributes: " chassis='1' port='0x8'". */
+static char *
+missing_options(const dl_layout *layout, const dl_device *dev, int index)
+{
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < layout->options->len; i++) {
+        const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
+        g_autofree char *v = NULL;
+
+        if (o->dev != dev || (!dev && o->index != index))
+            continue;
+        v = option_value(o);
+        g_string_append_printf(out, " %s='%s'", o->attr, v);
+    }
+    return g_string_free(out, out->len == 0);
+}
+
 /* Is there an error among the findings so far?  Then the layout waits for the repairs. */
 static gboolean
 has_errors(const dl_check *chk)
@@ -34,15 +58,38 @@ has_errors(const dl_check *chk)
     return FALSE;
 }
 
+/*
+ * The address of device D when the layout placed it (P, or NULL), and the
+ * options libvirt fills in when D is a PCI controller, in one fix.
+ */
 static void
-write_device(dl_check *chk, const dl_layout_place *p)
+write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const dl_layout_place *p)
 {
-    g_autofree char *at = g_strdup_printf("0000:%02x:%02x.%x", p->bus, p->slot, p->function);
-    const dl_device *d = p->dev;
-    dl_fix *fix = dl_fix_new(chk, d->node, "gave the %s PCI address %s, where libvirt would place it",
-                             p->what, at);
+    g_autofree char *opts = missing_options(layout, d, -1);
+    g_autofree char *target = NULL;
+    g_autofree char *what = dl_device_describe(d);
+    dl_fix *fix;
 
-    if (d->addr.node) {
+    if (!p && !opts)
+        return;
+    if (opts && !d->target_node)
+        target = g_strdup_printf("<target%s/>", opts);
+    if (p)
+        fix = dl_fix_new(chk, d->node, "gave the %s PCI address 0000:%02x:%02x.%x, where libvirt would place it%s%s",
+                         what, p->bus, p->slot, p->function, opts ? ", and" : "", opts ? opts : "");
+    else
+        fix = dl_fix_new(chk, d->node, "set%s on the <target> of the %s, as libvirt fills them in", opts, what);
+    if (opts && d->target_node) {
+        for (guint i = 0; i < layout->options->len; i++) {
+            const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
+            g_autofree char *v = NULL;
+            if (o->dev != d)
+                continue;
+            v = option_value(o);
+            dl_fix_set(fix, d->target_node, o->attr, v);
+        }
+    }
+    if (p && d->addr.node) {
         g_autofree char *bus = g_strdup_printf("0x%02x", p->bus);
         g_autofree char *slot = g_strdup_printf("0x%02x", p->slot);
         g_autofree char *fn = g_strdup_printf("0x%x", p->function);
@@ -53,9 +100,14 @@ write_device(dl_check *chk, const dl_layout_place *p)
         dl_fix_set(fix, d->addr.node, "function", fn);
         if (p->multifunction)
             dl_fix_set(fix, d->addr.node, "multifunction", "on");
-    } else {
-        g_autofree char *xml = address_xml(p);
+        if (target)
+            dl_fix_append(fix, d->node, target);
+    } else if (p) {
+        g_autofree char *addr = address_xml(p);
+        g_autofree char *xml = target ? g_strdup_printf("%s\n%s", target, addr) : g_strdup(addr);
         dl_fix_append(fix, d->node, xml);
+    } else if (target) {
+        dl_fix_append(fix, d->node, target);
     }
 }
 
@@ -71,18 +123,28 @@ write_controllers(dl_check *chk, const dl_layout *layout)
     for (guint i = 0; i < layout->places->len; i++) {
         const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
         g_autofree char *addr = NULL;
+        g_autofree char *opts = NULL;
 
         if (p->dev || p->index < 0)
             continue;
         if (n++)
             g_string_append_c(xml, '\n');
+        opts = missing_options(layout, NULL, p->index);
         if (dl_pci_model_is_root(p->model)) {
-            g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'/>", p->index, p->model);
+            if (opts)
+                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  <target%s/>\n</controller>",
+                                       p->index, p->model, opts);
+            else
+                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'/>", p->index, p->model);
             g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
         } else {
             addr = address_xml(p);
-            g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  %s\n</controller>",
-                                   p->index, p->model, addr);
+            if (opts)
+                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  <target%s/>\n  %s\n</controller>",
+                                       p->index, p->model, opts, addr);
+            else
+                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  %s\n</controller>",
+                                       p->index, p->model, addr);
             g_string_append_printf(list, "%s%s %d at 0000:%02x:%02x.%x%s", list->len ? ", " : "",
                                    p->model, p->index, p->bus, p->slot, p->function,
                                    p->spare ? " (spare)" : "");
@@ -135,10 +197,18 @@ check_layout(dl_check *chk)
     }
     if (!writing || chk->fixes->len > 0)
         return;
-    for (guint i = 0; i < layout->places->len; i++) {
-        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
-        if (p->dev && p->dev->node)
-            write_device(chk, p);
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_layout_place *place = NULL;
+
+        if (!d->node)
+            continue;
+        for (guint k = 0; k < layout->places->len && !place; k++) {
+            const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, k);
+            if (p->dev == d)
+                place = p;
+        }
+        write_device(chk, layout, d, place);
     }
     write_controllers(chk, layout);
 }

@@ -1,0 +1,136 @@
+#!/bin/sh
+# layout-libvirt.sh — `domlint --fix --layout` writes the layout libvirt itself chooses.
+#
+# For every fixture and every case of ../shared/corpus/public that --fix
+# repairs (exit 0), libvirt's embedded QEMU driver defines both
+#   A = domlint --fix FILE          (addresses left to libvirt)
+#   B = domlint --fix --layout FILE (every address and added controller written)
+# and the devices of the two definitions must be the same, address for
+# address, option for option.  Compared: each device element of
+# `virsh dumpxml --inactive` as one line, sorted (libvirt lists the controllers
+# it adds itself after the written ones, so the order may differ); left out:
+# the MAC addresses and the UUID libvirt generates at random.  B must also be
+# accepted by libvirt, which the comparison implies.  One difference is on
+# purpose and skipped with its reason: where libvirt would give an added root
+# port a chassis (its index) that a written port already has, --layout takes
+# a free one, because QEMU refuses two ports with the same chassis and slot.
+#
+# Needs root, virsh and QEMU (tests/libvirt-env.sh); otherwise skips, loudly.
+# TAP for automake's tap-driver.  Environment: top_srcdir, top_builddir,
+# DOMLINT_SKIP_SLOW=1 (skip, for distcheck: the same test ran before it).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" 2>/dev/null && pwd) ||
+    { echo "Bail out! no build directory"; exit 99; }
+DOMLINT=$top_builddir/domlint
+ORACLE=$here/libvirt-oracle.sh
+LC_ALL=C
+export LC_ALL
+
+if [ "${DOMLINT_SKIP_SLOW:-0}" = 1 ]; then
+    echo "1..0 # SKIP DOMLINT_SKIP_SLOW=1"
+    exit 0
+fi
+. "$here/libvirt-env.sh"
+reason=$(libvirt_missing)
+if [ -n "$reason" ]; then
+    echo "1..0 # SKIP libvirt's embedded driver cannot run here: $reason"
+    exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/layouttest.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+{
+    find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
+    if [ -d "$top_srcdir/../shared/corpus/public" ]; then
+        ls "$top_srcdir"/../shared/corpus/public/*.xml
+    fi
+} | sort > "$tmp/all"
+
+# the devices of a libvirt definition, one per line, sorted
+devices() {
+    awk '
+        function flush() { if (cur != "") print cur; cur = "" }
+        /^  <devices>/ { in_dev = 1; next }
+        /^  <\/devices>/ { flush(); in_dev = 0; next }
+        !in_dev { next }
+        /^    <[^\/]/ { flush() }
+        /<mac address=/ { next }
+        { sub(/^ +/, ""); cur = cur $0 }
+        END { flush() }' "$1" | sort
+}
+
+# compare_one N FILE: writes "ok"/"not ok"/"skip" lines to $tmp/N.result
+compare_one() {
+    i=$1 f=$2 d=$tmp/$i
+    mkdir -p "$d"
+    "$DOMLINT" --no-schema --fix "$f" > "$d/a.xml" 2> /dev/null
+    ra=$?
+    "$DOMLINT" --no-schema --fix --layout "$f" > "$d/b.xml" 2> "$d/report"
+    rb=$?
+    if [ $ra != $rb ]; then
+        echo "not ok|--fix exits $ra but --fix --layout $rb" > "$d/result"
+        return
+    fi
+    if [ $ra != 0 ]; then
+        echo "skip|--fix leaves errors (exit $ra)" > "$d/result"
+        return
+    fi
+    if ! "$ORACLE" --dump "$d/a.xml" > "$d/a.def" 2> "$d/a.err"; then
+        echo "skip|libvirt rejects --fix output too: $(head -n 1 "$d/a.def" "$d/a.err" | tr '\n' ' ')" > "$d/result"
+        return
+    fi
+    if ! "$ORACLE" --dump "$d/b.xml" > "$d/b.def" 2> "$d/b.err"; then
+        echo "not ok|libvirt rejects the --layout output: $(head -n 1 "$d/b.def" "$d/b.err" | tr '\n' ' ')" > "$d/result"
+        return
+    fi
+    devices "$d/a.def" > "$d/a.dev"
+    devices "$d/b.def" > "$d/b.dev"
+    dup=$(grep -E "model='pcie-(root-port|switch-downstream-port)'" "$d/a.dev" |
+          sed -nE "s/.*<target chassis='([0-9]+)'.*/\1/p" | sort | uniq -d | head -n 1)
+    if [ -n "$dup" ] && ! cmp -s "$d/a.dev" "$d/b.dev"; then
+        # libvirt's chassis = index collides with a written one: QEMU would
+        # refuse that, so --layout takes a free chassis on purpose
+        echo "skip|libvirt's own layout gives two ports chassis $dup, which QEMU refuses; --layout differs on purpose" > "$d/result"
+        return
+    fi
+    if cmp -s "$d/a.dev" "$d/b.dev"; then
+        echo "ok|" > "$d/result"
+    else
+        echo "not ok|libvirt lays the devices out differently: $(diff "$d/a.dev" "$d/b.dev" | head -n 6 | tr '\n' ' ')" > "$d/result"
+    fi
+}
+
+# two at a time: each case is two libvirt definitions
+n=0
+while read -r f; do
+    n=$((n + 1))
+    compare_one $n "$f" &
+    if [ $((n % 2)) = 0 ]; then
+        wait
+    fi
+done < "$tmp/all"
+wait
+
+echo "1..$n"
+fail=0
+i=0
+while read -r f; do
+    i=$((i + 1))
+    name=$(echo "$f" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|")
+    result=$(cat "$tmp/$i/result" 2>/dev/null || echo "not ok|no result")
+    verdict=${result%%|*}
+    why=${result#*|}
+    case $verdict in
+        ok) echo "ok $i - layout as libvirt: $name" ;;
+        skip) echo "ok $i - layout as libvirt: $name # SKIP $why" ;;
+        *) fail=$((fail + 1))
+           echo "not ok $i - layout as libvirt: $name"
+           echo "# $why" ;;
+    esac
+done < "$tmp/all"
+[ $fail = 0 ] || echo "# $fail layout comparisons failed"
+exit 0
