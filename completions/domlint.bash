@@ -123,7 +123,7 @@ _domlint()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--format= --werror --jobs= --fix --in-place
-            --diff --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
+            --diff --layout --spare-ports= --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
             --machine-db= --qemu= --connect= --color= --version --help -f -j -i -V -h' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

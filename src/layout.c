@@ -160,30 +160,6 @@ set_error(lay_set *set, const lay_item *item, char *message)
     set->error_item = item;
 }
 
-/* The controller model libvirt cannot add for a device needing FLAGS, or NULL. */
-static const char *
-unaddable_model(guint flags)
-{
-    static const struct {
-        guint flag;
-        const char *model;
-    } map[] = {
-        { DL_CONN_PCIE_ROOT_PORT, "pcie-root-port" },
-        { DL_CONN_PCIE_SWITCH_UP, "pcie-switch-upstream-port" },
-        { DL_CONN_PCIE_SWITCH_DOWN, "pcie-switch-downstream-port" },
-        { DL_CONN_DMI_TO_PCI_BRIDGE, "dmi-to-pci-bridge" },
-        { DL_CONN_PCI_EXPANDER_BUS, "pci-expander-bus" },
-        { DL_CONN_PCIE_EXPANDER_BUS, "pcie-expander-bus" },
-        { DL_CONN_PCI_BRIDGE, "pci-bridge" },
-    };
-
-    for (gsize i = 0; i < G_N_ELEMENTS(map); i++) {
-        if (flags & map[i].flag)
-            return map[i].model;
-    }
-    return NULL;
-}
-
 /*
  * The dry run's growth: make bus *BUS exist for a device needing FLAGS,
  * adding the controllers libvirt adds.  *BUS may move up by one when a
@@ -221,7 +197,8 @@ grow(lay_set *set, const lay_item *item, guint *bus, guint flags)
     } else if (flags & (DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_SWITCH_UP)) {
         model = "pcie-root-port";
     } else {
-        const char *what = unaddable_model(flags);
+        /* libvirt names the controller model, except for a pcie-to-pci-bridge */
+        const char *what = flags & DL_CONN_TYPES & ~DL_CONN_PCIE_TO_PCI_BRIDGE ? dl_conn_name(flags) : NULL;
 
         if (what)
             set_error(set, item, g_strdup_printf("a PCI slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added", what));
@@ -456,7 +433,8 @@ add_item(GArray *items, const dl_check *chk, const dl_device *d)
     lay_item it = { 0 };
 
     it.dev = d;
-    it.what = dl_device_describe(d);
+    /* described when reported: most layouts report nothing */
+    it.what = NULL;
     it.group = device_group(d);
     it.type = d->kind == DL_DEV_CONTROLLER ? d->type : NULL;
     it.model = d->model;
@@ -1235,7 +1213,7 @@ out:
             if (!(it->added || it->placed_here) || !it->given)
                 continue;
             p.dev = it->dev;
-            p.what = g_strdup(it->what);
+            p.what = g_strdup(it->what);   /* NULL for a written device: callers describe it */
             p.index = it->added ? it->index : -1;
             p.model = it->added ? it->model : NULL;
             p.spare = it->spare;

@@ -100,6 +100,18 @@ hunks() {
     grep -c '^@@' "$1" || true
 }
 
+# explained TEST ORIGINAL FIXED REPORT: no more changed places than reported repairs
+explained() {
+    diff -u "$2" "$3" > "$tmp/diff"
+    changes=$(hunks "$tmp/diff")
+    notes=$(grep -c ': note: fixed: ' "$4" || true)
+    if [ "$changes" -gt "$notes" ]; then
+        not_ok "$1" "$changes changed places but $notes reported repairs"
+    else
+        ok "$1"
+    fi
+}
+
 while read -r f; do
     name=$(echo "$f" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|")
     "$DOMLINT" --no-schema --color=never "$f" > /dev/null 2>&1
@@ -133,15 +145,7 @@ while read -r f; do
     else
         ok "untouched $name"
     fi
-    # explained: no more changed places than reported repairs
-    diff -u "$f" "$tmp/fixed.xml" > "$tmp/diff"
-    changes=$(hunks "$tmp/diff")
-    notes=$(grep -c ': note: fixed: ' "$tmp/report" || true)
-    if [ "$changes" -gt "$notes" ]; then
-        not_ok "explained $name" "$changes changed places but $notes reported repairs"
-    else
-        ok "explained $name"
-    fi
+    explained "explained $name" "$f" "$tmp/fixed.xml" "$tmp/report"
     # the same with the whole layout written out
     "$DOMLINT" --color=never --fix --layout "$f" > "$tmp/laid.xml" 2> "$tmp/lreport"
     lstatus=$?
@@ -158,14 +162,7 @@ while read -r f; do
     else
         not_ok "layout-idempotent $name" "$(diff -u "$tmp/laid.xml" "$tmp/twice.xml" | head -n 20)"
     fi
-    diff -u "$f" "$tmp/laid.xml" > "$tmp/diff"
-    changes=$(hunks "$tmp/diff")
-    notes=$(grep -c ': note: fixed: ' "$tmp/lreport" || true)
-    if [ "$changes" -gt "$notes" ]; then
-        not_ok "layout-explained $name" "$changes changed places but $notes reported repairs"
-    else
-        ok "layout-explained $name"
-    fi
+    explained "layout-explained $name" "$f" "$tmp/laid.xml" "$tmp/lreport"
 done < "$tmp/all"
 
 [ $fail = 0 ] || echo "# $fail fix tests failed"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# layout-libvirt.sh — `domlint --fix --layout` writes the layout libvirt itself chooses.
+# layout-libvirt.sh [FILE...] — `domlint --fix --layout` writes the layout libvirt itself chooses.
 #
 # For every fixture and every case of ../shared/corpus/public that --fix
 # repairs (exit 0), libvirt's embedded QEMU driver defines both
@@ -43,12 +43,17 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/layouttest.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
-{
-    find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
-    if [ -d "$top_srcdir/../shared/corpus/public" ]; then
-        ls "$top_srcdir"/../shared/corpus/public/*.xml
-    fi
-} | sort > "$tmp/all"
+if [ $# -gt 0 ]; then
+    # the files given (e.g. ../shared/bench/corpus/*.xml), for a measurement
+    for f in "$@"; do echo "$f"; done > "$tmp/all"
+else
+    {
+        find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
+        if [ -d "$top_srcdir/../shared/corpus/public" ]; then
+            ls "$top_srcdir"/../shared/corpus/public/*.xml
+        fi
+    } | sort > "$tmp/all"
+fi
 
 # the devices of a libvirt definition, one per line, sorted
 devices() {
