@@ -15,6 +15,7 @@
 #include "domlint.h"
 
 static domlint_ctx *ctx;
+static domlint_ctx *layout_ctx;   /* --fix --layout --spare-ports=2 */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -28,7 +29,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     };
 
     ctx = domlint_ctx_new(&opts, NULL);
-    if (!ctx)
+    opts.layout = TRUE;
+    opts.spare_ports_set = TRUE;
+    opts.spare_ports = 2;
+    layout_ctx = domlint_ctx_new(&opts, NULL);
+    if (!ctx || !layout_ctx)
         abort();
     return 0;
 }
@@ -46,15 +51,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_free(text);
     domlint_result_free(r);
 
-    r = domlint_fix_memory(ctx, "fuzz.xml", (const char *) data, size, &fixed, &fixed_len);
-    if (fixed) {
-        domlint_result *again = domlint_check_memory(ctx, "fixed.xml", fixed, fixed_len);
-        /* what the fixer wrote must still be a document domlint can read */
-        if (again->status != DOMLINT_FILE_CHECKED)
-            abort();
-        domlint_result_free(again);
+    /* plain --fix, then --fix --layout --spare-ports=2 (libvirt's layout written out) */
+    for (int pass = 0; pass < 2; pass++) {
+        domlint_ctx *c = pass ? layout_ctx : ctx;
+
+        r = domlint_fix_memory(c, "fuzz.xml", (const char *) data, size, &fixed, &fixed_len);
+        if (fixed) {
+            domlint_result *again = domlint_check_memory(c, "fixed.xml", fixed, fixed_len);
+            /* what the fixer wrote must still be a document domlint can read */
+            if (again->status != DOMLINT_FILE_CHECKED)
+                abort();
+            domlint_result_free(again);
+        }
+        g_free(fixed);
+        fixed = NULL;
+        domlint_result_free(r);
     }
-    g_free(fixed);
-    domlint_result_free(r);
     return 0;
 }

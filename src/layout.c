@@ -935,8 +935,11 @@ fill_options(lay_set *set, GArray *items, dl_layout *layout)
             if (!(d && d->chassis.present)) {
                 /* libvirt takes the index; QEMU refuses two ports with one chassis and slot */
                 guint c = (guint) it->index;
-                while (g_hash_table_contains(chassis, GUINT_TO_POINTER(c + 1)) && c < 255)
-                    c = c == (guint) it->index ? 1 : c + 1;
+                if (g_hash_table_contains(chassis, GUINT_TO_POINTER(c + 1))) {
+                    c = 1;
+                    while (c < 255 && g_hash_table_contains(chassis, GUINT_TO_POINTER(c + 1)))
+                        c++;
+                }
                 g_hash_table_add(chassis, GUINT_TO_POINTER(c + 1));
                 add_option(layout, it, "chassis", c);
             }
@@ -972,6 +975,14 @@ static gboolean
 assign_all(lay_set *set, GArray *items)
 {
     for (lay_group g = G_PCI_CONTROLLER; g < G_NONE; g++) {
+        gboolean any = FALSE;
+
+        for (guint i = 0; i < items->len && !any; i++) {
+            const lay_item *it = &g_array_index(items, lay_item, i);
+            any = it->group == g && it->wanted && !it->given;
+        }
+        if (!any)
+            continue;
         if (g == G_PCI_CONTROLLER || g == G_CONTROLLER) {
             g_autoptr(GArray) order = controllers_in_order(items, g == G_PCI_CONTROLLER);
             for (guint i = 0; i < order->len; i++) {
@@ -1116,7 +1127,7 @@ dl_layout *
 dl_layout_compute(const dl_check *chk, int spares)
 {
     dl_layout *layout = g_new0(dl_layout, 1);
-    g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(lay_item));
+    g_autoptr(GArray) items = g_array_sized_new(FALSE, TRUE, sizeof(lay_item), chk->dom->devices->len + 8);
     g_autoptr(GPtrArray) fakes = g_ptr_array_new_with_free_func(g_free);
     lay_set set = { 0 };
     guint nbuses, first_new;
