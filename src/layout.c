@@ -427,8 +427,9 @@ companion_function(const char *model)
     return -1;
 }
 
+/* Add D; with IGNORE_ADDRESS, as if its <address> were not there. */
 static lay_item *
-add_item(GArray *items, const dl_check *chk, const dl_device *d)
+add_item(GArray *items, const dl_check *chk, const dl_device *d, gboolean ignore_address)
 {
     lay_item it = { 0 };
 
@@ -443,13 +444,13 @@ add_item(GArray *items, const dl_check *chk, const dl_device *d)
     it.function = -1;
     if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "usb"))
         it.function = companion_function(d->model);
-    if (has_pci_address(d)) {
+    if (has_pci_address(d) && !ignore_address) {
         it.given = TRUE;
         it.bus = (guint) d->addr.bus.value;
         it.slot = (guint) d->addr.slot.value;
         it.fn = (guint) d->addr.function.value;
         it.multi = d->addr.multifunction;
-    } else if (d->addr.type == DL_ADDR_NONE || d->addr.type == DL_ADDR_PCI) {
+    } else if (d->addr.type == DL_ADDR_NONE || d->addr.type == DL_ADDR_PCI || ignore_address) {
         it.wanted = it.flags != 0 && it.group != G_NONE;
     }
     it.placed_here = it.wanted;
@@ -472,7 +473,7 @@ add_implicit(GArray *items, GPtrArray *fakes, const dl_check *chk, dl_dev_kind k
     fake->auto_index = index;
     fake->ordinal = -1;
     g_ptr_array_add(fakes, fake);
-    it = add_item(items, chk, fake);
+    it = add_item(items, chk, fake, FALSE);
     g_free(it->what);
     it->what = g_strdup(what);
     it->dev = NULL;
@@ -1126,6 +1127,12 @@ pci_root_machine(const dl_check *chk)
 dl_layout *
 dl_layout_compute(const dl_check *chk, int spares)
 {
+    return dl_layout_compute_moving(chk, spares, NULL);
+}
+
+dl_layout *
+dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *moving)
+{
     dl_layout *layout = g_new0(dl_layout, 1);
     g_autoptr(GArray) items = g_array_sized_new(FALSE, TRUE, sizeof(lay_item), chk->dom->devices->len + 8);
     g_autoptr(GPtrArray) fakes = g_ptr_array_new_with_free_func(g_free);
@@ -1145,8 +1152,10 @@ dl_layout_compute(const dl_check *chk, int spares)
     set.pseries = chk->family->multi_root;
     set.pcie_to_pci_bridge = dl_family_allows_controller(chk->family, "pcie-to-pci-bridge");
 
-    for (guint i = 0; i < chk->dom->devices->len; i++)
-        add_item(items, chk, g_ptr_array_index(chk->dom->devices, i));
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        add_item(items, chk, d, d == moving);
+    }
     add_implicit_devices(items, fakes, chk);
     mark_builtins(chk, items);
 

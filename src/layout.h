@@ -50,5 +50,7 @@ typedef struct {
  * libvirt's own rule.  Never NULL; free with dl_layout_free().
  */
 dl_layout *dl_layout_compute(const dl_check *chk, int spares);
+/* The same with MOVING's PCI address taken away: where libvirt would put it. */
+dl_layout *dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *moving);
 void dl_layout_free(dl_layout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout, dl_layout_free)

@@ -13,6 +13,7 @@
 
 #include "rules/rules.h"
 #include "fix.h"
+#include "layout.h"
 
 static gboolean
 is_pci_controller(const dl_device *d)
@@ -441,6 +442,42 @@ find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus_out, gui
     return FALSE;
 }
 
+/*
+ * Where libvirt's ordered pass (layout.c) puts D once its address is gone,
+ * when that is a free slot of a bus the domain already has.  FALSE when the
+ * layout cannot tell (other addresses clash too) or needs a bus libvirt
+ * would add: then find_slot() and the growth below decide.
+ */
+static gboolean
+layout_slot(dl_check *chk, const dl_device *d, guint *bus_out, guint *slot_out)
+{
+    g_autoptr(dl_layout) layout = dl_layout_compute_moving(chk, DL_SPARES_LIBVIRT, d);
+
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+        const dl_bus *bus;
+        g_autofree char *key = NULL;
+
+        if (p->dev != d)
+            continue;
+        /* function 0 of a bus that exists: not one libvirt would add */
+        bus = p->function == 0 ? dl_topology_bus(chk->topo, p->bus) : NULL;
+        if (!bus)
+            return FALSE;
+        if (bus->controller && chk->family && !dl_family_allows_controller(chk->family, bus->model))
+            return FALSE;
+        if (!slot_free(chk, d, p->bus, p->slot))
+            return FALSE;
+        key = g_strdup_printf("pci:%u:%u", p->bus, p->slot);
+        if (!dl_fix_claim(chk, key))
+            return FALSE;
+        *bus_out = p->bus;
+        *slot_out = p->slot;
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* The lowest PCI controller index nobody uses or claimed, from 1 up. */
 static int
 free_pci_index(dl_check *chk)
@@ -507,7 +544,7 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
     if (!chk->fixes)
         return;
     flags = dl_device_pci_connect(chk, d);
-    if (flags && !find_slot(chk, d, flags, &bus, &slot)) {
+    if (flags && !layout_slot(chk, d, &bus, &slot) && !find_slot(chk, d, flags, &bus, &slot)) {
         if (!grow_root_port(chk, d, flags, why) && libvirt_can_place(chk, d))
             dl_fix_drop_address(chk, d, why);
         return;
@@ -518,7 +555,7 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
     }
     what = dl_device_describe(d);
     from = has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, the first free slot libvirt would give it",
+    fix = dl_fix_new(chk, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
                      what, from, why, bus, slot);
     bus_s = g_strdup_printf("0x%02x", bus);
     slot_s = g_strdup_printf("0x%02x", slot);
