@@ -283,6 +283,24 @@ domlint_fix_file(domlint_ctx *ctx, const char *path, char **fixed, gsize *fixed_
 }
 
 void
+dl_fix_set_pci_address(dl_fix *fix, const xmlNode *address, guint bus, guint slot, guint function,
+                       gboolean multifunction)
+{
+    g_autofree char *bus_s = g_strdup_printf("0x%02x", bus);
+    g_autofree char *slot_s = g_strdup_printf("0x%02x", slot);
+    g_autofree char *function_s = g_strdup_printf("0x%x", function);
+
+    dl_fix_set(fix, address, "domain", "0x0000");
+    dl_fix_set(fix, address, "bus", bus_s);
+    dl_fix_set(fix, address, "slot", slot_s);
+    dl_fix_set(fix, address, "function", function_s);
+    if (multifunction)
+        dl_fix_set(fix, address, "multifunction", "on");
+    else
+        dl_fix_unset(fix, address, "multifunction");
+}
+
+void
 dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why)
 {
     g_autofree char *what = NULL;

@@ -51,6 +51,10 @@ char *dl_free_disk_name(dl_check *chk, const char *bus);
 /* Take KEY for this round; FALSE when another fix already took it. */
 gboolean dl_fix_claim(dl_check *chk, const char *key);
 
+/* Write 0000:BUS:SLOT.FUNCTION into the <address> element ADDRESS; multifunction='on' or none. */
+void dl_fix_set_pci_address(dl_fix *fix, const xmlNode *address, guint bus, guint slot, guint function,
+                            gboolean multifunction);
+
 /*
  * The usual repair of a bad address: remove the <address> of DEV so that
  * libvirt assigns one the way it does for a new device.  WHY says what was

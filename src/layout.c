@@ -99,6 +99,13 @@ typedef struct {
 
 /* ------------------------------------------------------------ the bus set */
 
+/* Is the domain's root bus (index 0) a MODEL (pci-root, pcie-root)? */
+static gboolean
+root_is(const dl_check *chk, const char *model)
+{
+    return chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, model);
+}
+
 static lay_bus *
 bus_at(lay_set *set, guint i)
 {
@@ -259,34 +266,32 @@ reserve(lay_set *set, const lay_item *item, guint bus, guint slot, guint fn, gui
     return TRUE;
 }
 
-/* The first usable function on BUS for FLAGS from its first slot on, as libvirt scans. */
+/*
+ * The first usable place on BUS for FLAGS, scanning slots as libvirt does: a
+ * completely free slot, or for a root port a free function (FUNCTION, or any
+ * when it is -1) of a slot other root ports share.
+ */
 static gboolean
 find_on_bus(lay_bus *bus, guint bus_index, guint flags, int function, guint *slot_out, guint *fn_out)
 {
+    guint first = function < 0 ? 0 : (guint) function;
+    guint last = function < 0 ? 7 : (guint) function;
+
     if (!flags_compatible(bus->flags, flags, bus_index, FALSE))
         return FALSE;
     for (guint s = bus->min_slot; s <= bus->max_slot; s++) {
-        guint fn = function < 0 ? 0 : (guint) function;
-
         if (!bus->used[s]) {
             *slot_out = s;
-            *fn_out = fn;
+            *fn_out = first;
             return TRUE;
         }
-        if ((flags & LAY_AGGREGATE) && (bus->aggregate & (1u << s))) {
-            if (!(bus->used[s] & (1u << fn))) {
+        if (!(flags & LAY_AGGREGATE) || !(bus->aggregate & (1u << s)))
+            continue;
+        for (guint f = first; f <= last; f++) {
+            if (!(bus->used[s] & (1u << f))) {
                 *slot_out = s;
-                *fn_out = fn;
+                *fn_out = f;
                 return TRUE;
-            }
-            if (function < 0) {
-                for (guint f = 0; f < 8; f++) {
-                    if (!(bus->used[s] & (1u << f))) {
-                        *slot_out = s;
-                        *fn_out = f;
-                        return TRUE;
-                    }
-                }
             }
         }
     }
@@ -337,17 +342,6 @@ item_clear(gpointer p)
     lay_item *it = p;
 
     g_free(it->what);
-}
-
-static gboolean
-has_pci_address(const dl_device *d)
-{
-    const dl_address *a = &d->addr;
-
-    if (a->type != DL_ADDR_PCI || !dl_pci_addr_wanted(a))
-        return FALSE;
-    return (!a->domain.present || a->domain.valid) && (!a->bus.present || a->bus.valid) &&
-           (!a->slot.present || a->slot.valid) && (!a->function.present || a->function.valid);
 }
 
 /* libvirt's assignment order by device kind (controllers are sorted out below). */
@@ -433,9 +427,7 @@ add_item(GArray *items, const dl_check *chk, const dl_device *d, gboolean ignore
 {
     lay_item it = { 0 };
 
-    it.dev = d;
-    /* described when reported: most layouts report nothing */
-    it.what = NULL;
+    it.dev = d;         /* it.what stays NULL: a written device is described when reported */
     it.group = device_group(d);
     it.type = d->kind == DL_DEV_CONTROLLER ? d->type : NULL;
     it.model = d->model;
@@ -444,7 +436,7 @@ add_item(GArray *items, const dl_check *chk, const dl_device *d, gboolean ignore
     it.function = -1;
     if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "usb"))
         it.function = companion_function(d->model);
-    if (has_pci_address(d) && !ignore_address) {
+    if (dl_device_has_pci_address(d) && !ignore_address) {
         it.given = TRUE;
         it.bus = (guint) d->addr.bus.value;
         it.slot = (guint) d->addr.slot.value;
@@ -474,7 +466,6 @@ add_implicit(GArray *items, GPtrArray *fakes, const dl_check *chk, dl_dev_kind k
     fake->ordinal = -1;
     g_ptr_array_add(fakes, fake);
     it = add_item(items, chk, fake, FALSE);
-    g_free(it->what);
     it->what = g_strdup(what);
     it->dev = NULL;
     it->origin = 1;
@@ -495,14 +486,8 @@ has_controller(const dl_check *chk, const char *type, int index)
 static gboolean
 is_virtio_chr(const dl_device *d)
 {
-    xmlNode *target;
-    g_autofree char *type = NULL;
-
-    if ((d->kind != DL_DEV_CHANNEL && d->kind != DL_DEV_CONSOLE) || !d->node)
-        return FALSE;
-    target = dl_device_child(d, "target");
-    type = target ? (char *) xmlGetProp(target, (const xmlChar *) "type") : NULL;
-    return dl_str_eq(type, "virtio");
+    return (d->kind == DL_DEV_CHANNEL || d->kind == DL_DEV_CONSOLE) &&
+           dl_str_eq(dl_xml_attr(dl_device_child(d, "target"), "type"), "virtio");
 }
 
 /*
@@ -521,7 +506,7 @@ add_virtio_serial(GArray *items, GPtrArray *fakes, const dl_check *chk)
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
 
         if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "virtio-serial")) {
-            guint ports = d->ports.valid && d->ports.value > 0 && d->ports.value <= 31 ? (guint) d->ports.value : 31;
+            guint ports = (guint) CLAMP(dl_virtio_serial_ports(d), 1, 31);
             free_ports += ports - 1;
             next = MAX(next, d->auto_index + 1);
         }
@@ -760,7 +745,7 @@ new_buses(lay_set *set, GArray *items, guint nbuses)
 
     g_array_set_size(set->buses, 0);
     fallback = set->pseries ? "pci-root" :
-               chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root") ? "pcie-root-port" :
+               root_is(chk, "pcie-root") ? "pcie-root-port" :
                "pci-bridge";
     for (guint i = 0; i < nbuses; i++) {
         lay_bus b;
@@ -1015,48 +1000,54 @@ max_pci_index(GArray *items)
     return (guint) (max + 1);
 }
 
+/* A PCI controller of MODEL and INDEX the layout adds (written back like libvirt's). */
+static lay_item *
+add_controller_item(const dl_check *chk, GArray *items, const char *model, guint index)
+{
+    lay_item it = { 0 };
+    dl_device probe = { 0 };
+
+    probe.kind = DL_DEV_CONTROLLER;
+    probe.type = "pci";
+    probe.model = model;
+    it.what = g_strdup_printf("%s %u", model, index);
+    it.group = G_PCI_CONTROLLER;
+    it.type = "pci";
+    it.model = model;
+    it.index = (int) index;
+    it.flags = item_flags(chk, &probe);
+    it.function = -1;
+    it.wanted = TRUE;
+    it.added = TRUE;
+    it.origin = 2;
+    it.seq = items->len;
+    g_array_append_val(items, it);
+    return &g_array_index(items, lay_item, items->len - 1);
+}
+
 /* Controllers for the buses the dry run added, as libvirt writes them back. */
 static gboolean
 add_bus_controllers(lay_set *set, GArray *items, guint first_new)
 {
     for (guint i = 1; i < set->buses->len; i++) {
-        lay_item it = { 0 };
-        lay_item *added;
         const lay_bus *b = bus_at(set, i);
-        dl_device probe = { 0 };
+        lay_item *added;
 
         if (i < first_new && set->chk->topo->bus[i])
             continue;
-        it.what = g_strdup_printf("%s %u", b->model, i);
-        it.group = G_PCI_CONTROLLER;
-        it.type = "pci";
-        it.model = b->model;
-        it.index = (int) i;
-        probe.kind = DL_DEV_CONTROLLER;
-        probe.type = "pci";
-        probe.model = b->model;
-        it.flags = item_flags(set->chk, &probe);
-        it.function = -1;
-        it.wanted = TRUE;
-        it.added = TRUE;
-        it.origin = 2;
-        it.seq = items->len;
-        g_array_append_val(items, it);
-        added = &g_array_index(items, lay_item, items->len - 1);
+        added = add_controller_item(set->chk, items, b->model, i);
         if (!dl_pci_model_is_root(b->model) && !reserve_next(set, added, added->flags, -1))
             return FALSE;
     }
     return TRUE;
 }
 
-static gboolean
-family_has_pcie_root(const dl_check *chk)
-{
-    return chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root");
-}
-
-/* Add root ports until SPARES of them are empty (after the real run). */
-static gboolean
+/*
+ * Count the empty pcie-root-ports after the real run into *EMPTY, and add
+ * root ports until SPARES (-1: none) are empty or pcie-root has no room left;
+ * the caller compares *EMPTY with what was wanted.
+ */
+static void
 top_up_spares(lay_set *set, GArray *items, int spares, guint *empty)
 {
     *empty = 0;
@@ -1065,40 +1056,22 @@ top_up_spares(lay_set *set, GArray *items, int spares, guint *empty)
         if (dl_str_eq(b->model, "pcie-root-port") && !b->used[0])
             (*empty)++;
     }
-    while (spares >= 0 && *empty < (guint) spares) {
-        lay_item it = { 0 };
+    while (spares >= 0 && *empty < (guint) spares && set->buses->len < DL_MAX_BUSES) {
+        lay_item *added = add_controller_item(set->chk, items, "pcie-root-port", set->buses->len);
         lay_bus nb;
-        lay_item *added;
-        guint idx = set->buses->len;
 
-        if (idx >= DL_MAX_BUSES) {
-            set_error(set, NULL, g_strdup("no PCI controller index is left for another spare root port"));
-            return FALSE;
-        }
-        it.what = g_strdup_printf("pcie-root-port %u", idx);
-        it.group = G_PCI_CONTROLLER;
-        it.type = "pci";
-        it.model = "pcie-root-port";
-        it.index = (int) idx;
-        it.flags = DL_CONN_PCIE_ROOT_PORT | LAY_AGGREGATE;
-        it.function = -1;
-        it.wanted = TRUE;
-        it.added = TRUE;
-        it.origin = 2;
-        it.seq = items->len;
-        it.spare = TRUE;
-        g_array_append_val(items, it);
-        added = &g_array_index(items, lay_item, items->len - 1);
+        added->spare = TRUE;
         if (!reserve_next(set, added, added->flags, -1)) {
-            g_free(set->error);
-            set->error = g_strdup_printf("no slot is left on pcie-root for spare root port %u", *empty + 1);
-            return FALSE;
+            /* pcie-root is full: fewer spares than wanted */
+            g_clear_pointer(&set->error, g_free);
+            set->error_item = NULL;
+            g_array_set_size(items, items->len - 1);
+            return;
         }
         bus_set_model(&nb, "pcie-root-port");
         g_array_append_val(set->buses, nb);
         (*empty)++;
     }
-    return TRUE;
 }
 
 /* multifunction='on' for function 0 of every slot with other functions, as libvirt sets it. */
@@ -1116,12 +1089,6 @@ set_multi(GArray *items)
                 z->multi = DL_TRISTATE_ON;
         }
     }
-}
-
-static gboolean
-pci_root_machine(const dl_check *chk)
-{
-    return chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pci-root");
 }
 
 dl_layout *
@@ -1145,6 +1112,14 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     if (!chk->family || !chk->topo || !chk->topo->has_pci || !chk->topo->bus[0]) {
         layout->skipped = TRUE;
         return layout;
+    }
+    /* an address other rules reject (not numbers, out of range): libvirt stops there first */
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d != moving && dl_pci_addr_wanted(&d->addr) && !dl_device_has_pci_address(d)) {
+            layout->skipped = TRUE;
+            return layout;
+        }
     }
     g_array_set_clear_func(items, item_clear);
     set.chk = chk;
@@ -1173,7 +1148,7 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
         layout->skipped = TRUE;
         goto out;
     }
-    if (pci_root_machine(chk)) {
+    if (root_is(chk, "pci-root")) {
         gboolean all_full = TRUE;
         for (guint i = 0; i < set.buses->len; i++)
             all_full = all_full && bus_full(bus_at(&set, i));
@@ -1185,7 +1160,7 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     if (set.error || !assign_all(&set, items))
         goto out;
     if (spares == DL_SPARES_LIBVIRT && max_pci_index(items) <= 1 && set.buses->len > nbuses &&
-        family_has_pcie_root(chk)) {
+        root_is(chk, "pcie-root")) {
         lay_item dummy = { .what = (char *) "hotplug spare", .function = -1 };
         if (!reserve_next(&set, &dummy, DL_CONN_PCIE_DEVICE | LAY_AUTOASSIGN, -1))
             goto out;
@@ -1205,11 +1180,8 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     chipset(&set, items);
     if (set.error || !assign_all(&set, items))
         goto out;
-    if (spares != DL_SPARES_LIBVIRT && family_has_pcie_root(chk) &&
-        !top_up_spares(&set, items, spares, &layout->spares))
-        goto out;
-    if (spares == DL_SPARES_LIBVIRT && family_has_pcie_root(chk))
-        top_up_spares(&set, items, -1, &layout->spares);
+    if (root_is(chk, "pcie-root"))
+        top_up_spares(&set, items, spares, &layout->spares);
     set_multi(items);
     if (!fill_options(&set, items, layout))
         goto out;
@@ -1233,7 +1205,6 @@ out:
             if (!(it->added || it->placed_here) || !it->given)
                 continue;
             p.dev = it->dev;
-            p.what = g_strdup(it->what);   /* NULL for a written device: callers describe it */
             p.index = it->added ? it->index : -1;
             p.model = it->added ? it->model : NULL;
             p.spare = it->spare;
@@ -1254,8 +1225,6 @@ dl_layout_free(dl_layout *layout)
 {
     if (!layout)
         return;
-    for (guint i = 0; i < layout->places->len; i++)
-        g_free(g_array_index(layout->places, dl_layout_place, i).what);
     g_array_unref(layout->places);
     g_array_unref(layout->options);
     g_free(layout->error);

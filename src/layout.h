@@ -19,7 +19,6 @@
 
 typedef struct {
     const dl_device *dev;    /* the device, or NULL for an implicit device or an added controller */
-    char *what;              /* for an implicit device or added controller, else NULL */
     int index;               /* added controllers: their index; otherwise -1 */
     const char *model;       /* added controllers: pcie-root-port, pci-bridge, ... */
     gboolean spare;          /* an added root port left empty for hotplug */

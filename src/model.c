@@ -22,10 +22,10 @@ dl_str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-static const char *
-attr(xmlNode *node, const char *name)
+const char *
+dl_xml_attr(const xmlNode *node, const char *name)
 {
-    xmlAttr *prop;
+    const xmlAttr *prop;
 
     if (!node)
         return NULL;
@@ -40,8 +40,8 @@ attr(xmlNode *node, const char *name)
     return NULL;
 }
 
-static xmlNode *
-child(xmlNode *node, const char *name)
+xmlNode *
+dl_xml_child(const xmlNode *node, const char *name)
 {
     if (!node)
         return NULL;
@@ -55,7 +55,7 @@ child(xmlNode *node, const char *name)
 static const char *
 child_attr(xmlNode *node, const char *name, const char *attribute)
 {
-    return attr(child(node, name), attribute);
+    return dl_xml_attr(dl_xml_child(node, name), attribute);
 }
 
 dl_num
@@ -92,7 +92,7 @@ dl_num_parse(const char *text, int base)
 dl_num
 dl_num_attr(xmlNode *node, const char *name, int base)
 {
-    return dl_num_parse(attr(node, name), base);
+    return dl_num_parse(dl_xml_attr(node, name), base);
 }
 
 static const struct {
@@ -131,7 +131,7 @@ parse_address(xmlNode *node, dl_address *addr)
     if (!node)
         return;
     addr->node = node;
-    addr->type_name = attr(node, "type");
+    addr->type_name = dl_xml_attr(node, "type");
     addr->type = DL_ADDR_OTHER;
     for (gsize i = 0; i < G_N_ELEMENTS(addr_types); i++) {
         if (dl_str_eq(addr->type_name, addr_types[i].name))
@@ -156,12 +156,12 @@ parse_address(xmlNode *node, dl_address *addr)
     addr->ssid = dl_num_attr(node, "ssid", 0);
     addr->devno = dl_num_attr(node, "devno", 0);
     addr->reg = dl_num_attr(node, "reg", 0);
-    addr->multifunction = parse_tristate(attr(node, "multifunction"));
+    addr->multifunction = parse_tristate(dl_xml_attr(node, "multifunction"));
     if (addr->type == DL_ADDR_USB)
-        addr->usb_port = attr(node, "port");
+        addr->usb_port = dl_xml_attr(node, "port");
     else
         addr->port = dl_num_attr(node, "port", 0);
-    addr->zpci = child(node, "zpci");
+    addr->zpci = dl_xml_child(node, "zpci");
     addr->zpci_uid = dl_num_attr(addr->zpci, "uid", 0);
     addr->zpci_fid = dl_num_attr(addr->zpci, "fid", 0);
 }
@@ -235,13 +235,13 @@ model_of(xmlNode *node, dl_dev_kind kind)
     case DL_DEV_CONSOLE:
     case DL_DEV_CHANNEL:
     case DL_DEV_PARALLEL:
-        return child_attr(child(node, "target"), "model", "name");
+        return child_attr(dl_xml_child(node, "target"), "model", "name");
     case DL_DEV_INPUT:
     case DL_DEV_HUB:
     case DL_DEV_SMARTCARD:
-        return attr(node, "type");
+        return dl_xml_attr(node, "type");
     case DL_DEV_REDIRDEV:
-        return attr(node, "bus");
+        return dl_xml_attr(node, "bus");
     case DL_DEV_DISK:
     case DL_DEV_CONTROLLER:
     case DL_DEV_LEASE:
@@ -265,17 +265,17 @@ model_of(xmlNode *node, dl_dev_kind kind)
     case DL_DEV_LAST:
         break;
     }
-    return attr(node, "model");
+    return dl_xml_attr(node, "model");
 }
 
 static const char *
 disk_source(xmlNode *node)
 {
-    xmlNode *src = child(node, "source");
+    xmlNode *src = dl_xml_child(node, "source");
     const char *names[] = { "file", "dev", "dir", "name", "volume" };
 
     for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
-        const char *v = attr(src, names[i]);
+        const char *v = dl_xml_attr(src, names[i]);
         if (v)
             return v;
     }
@@ -301,7 +301,7 @@ element_num(xmlNode *node)
 static void
 parse_controller(dl_device *dev)
 {
-    xmlNode *target = child(dev->node, "target");
+    xmlNode *target = dl_xml_child(dev->node, "target");
 
     dev->index = dl_num_attr(dev->node, "index", 10);
     dev->model_name = child_attr(dev->node, "model", "name");
@@ -311,9 +311,9 @@ parse_controller(dl_device *dev)
     dev->port = dl_num_attr(target, "port", 0);
     dev->bus_nr = dl_num_attr(target, "busNr", 0);
     dev->target_index = dl_num_attr(target, "index", 0);
-    dev->hotplug = attr(target, "hotplug");
-    dev->numa_node = element_num(child(target, "node"));
-    dev->pcihole64 = child(dev->node, "pcihole64");
+    dev->hotplug = dl_xml_attr(target, "hotplug");
+    dev->numa_node = element_num(dl_xml_child(target, "node"));
+    dev->pcihole64 = dl_xml_child(dev->node, "pcihole64");
     dev->ports = dl_num_attr(dev->node, "ports", 10);
     dev->vectors = dl_num_attr(dev->node, "vectors", 10);
 }
@@ -327,37 +327,37 @@ device_new(xmlNode *node, int ordinal)
     dev->node = node;
     dev->ordinal = ordinal;
     dev->kind = kind_of((const char *) node->name);
-    dev->type = attr(node, "type");
+    dev->type = dl_xml_attr(node, "type");
     dev->model = model_of(node, dev->kind);
     dev->auto_index = -1;
     dev->alias = child_attr(node, "alias", "name");
-    parse_address(child(node, "address"), &dev->addr);
+    parse_address(dl_xml_child(node, "address"), &dev->addr);
 
-    target = child(node, "target");
+    target = dl_xml_child(node, "target");
     switch (dev->kind) {
     case DL_DEV_DISK:
-        dev->device = attr(node, "device");
+        dev->device = dl_xml_attr(node, "device");
         if (!dev->device)
             dev->device = "disk";
-        dev->bus = attr(target, "bus");
-        dev->target_dev = attr(target, "dev");
+        dev->bus = dl_xml_attr(target, "bus");
+        dev->target_dev = dl_xml_attr(target, "dev");
         dev->source = disk_source(node);
         break;
     case DL_DEV_CONTROLLER:
         parse_controller(dev);
         break;
     case DL_DEV_INPUT:
-        dev->bus = attr(node, "bus");
+        dev->bus = dl_xml_attr(node, "bus");
         break;
     case DL_DEV_HOSTDEV:
-        dev->subsys = attr(node, "type");
-        dev->source_address = child(child(node, "source"), "address");
+        dev->subsys = dl_xml_attr(node, "type");
+        dev->source_address = dl_xml_child(dl_xml_child(node, "source"), "address");
         break;
     case DL_DEV_CHANNEL:
     case DL_DEV_CONSOLE:
     case DL_DEV_SERIAL:
     case DL_DEV_PARALLEL:
-        dev->bus = attr(target, "type");
+        dev->bus = dl_xml_attr(target, "type");
         break;
     case DL_DEV_LEASE:
     case DL_DEV_FILESYSTEM:
@@ -457,7 +457,7 @@ assign_controller_indexes(dl_domain *dom)
 static guint
 count_numa_cells(xmlNode *root)
 {
-    xmlNode *numa = child(child(root, "cpu"), "numa");
+    xmlNode *numa = dl_xml_child(dl_xml_child(root, "cpu"), "numa");
     guint n = 0;
 
     if (!numa)
@@ -480,14 +480,14 @@ dl_domain_new(xmlDoc *doc)
     dom->root = root;
     if (!root)
         return dom;
-    dom->domain_type = attr(root, "type");
-    dom->os_type = child(child(root, "os"), "type");
-    dom->arch = attr(dom->os_type, "arch");
-    dom->machine = attr(dom->os_type, "machine");
-    dom->features = child(root, "features");
-    dom->smm_tseg = child(child(dom->features, "smm"), "tseg");
+    dom->domain_type = dl_xml_attr(root, "type");
+    dom->os_type = dl_xml_child(dl_xml_child(root, "os"), "type");
+    dom->arch = dl_xml_attr(dom->os_type, "arch");
+    dom->machine = dl_xml_attr(dom->os_type, "machine");
+    dom->features = dl_xml_child(root, "features");
+    dom->smm_tseg = dl_xml_child(dl_xml_child(dom->features, "smm"), "tseg");
     dom->numa_cells = count_numa_cells(root);
-    dom->devices_node = child(root, "devices");
+    dom->devices_node = dl_xml_child(root, "devices");
     if (!dom->devices_node)
         return dom;
 
@@ -583,5 +583,5 @@ dl_device_describe(const dl_device *dev)
 xmlNode *
 dl_device_child(const dl_device *dev, const char *name)
 {
-    return child(dev->node, name);
+    return dl_xml_child(dev->node, name);
 }

@@ -153,6 +153,11 @@ dl_device *dl_domain_controller(const dl_domain *dom, const char *type, int idx)
 /* A readable name for DEV in messages: "virtio disk 'vda'", "controller pci index 3"... */
 char *dl_device_describe(const dl_device *dev);
 
+/* Attribute NAME (no namespace) of NODE, borrowed from the tree; "" when empty, NULL when absent. */
+const char *dl_xml_attr(const xmlNode *node, const char *name);
+/* The first child element NAME of NODE, or NULL. */
+xmlNode *dl_xml_child(const xmlNode *node, const char *name);
+
 /* The first child element NAME of DEV's element, or NULL. */
 xmlNode *dl_device_child(const dl_device *dev, const char *name);
 

@@ -24,6 +24,32 @@ dl_pci_addr_wanted(const dl_address *addr)
     return addr->domain.value != 0 || addr->bus.value != 0 || addr->slot.value != 0;
 }
 
+static gboolean
+num_ok(const dl_num *n)
+{
+    return !n->present || n->valid;
+}
+
+gboolean
+dl_device_has_pci_address(const dl_device *d)
+{
+    const dl_address *a = &d->addr;
+
+    if (!dl_pci_addr_wanted(a))
+        return FALSE;
+    /* an attribute left out counts as 0, as in libvirt */
+    return num_ok(&a->domain) && num_ok(&a->bus) && num_ok(&a->slot) && num_ok(&a->function) &&
+           a->domain.value == 0 && a->bus.value <= 0xff && a->slot.value <= 0x1f &&
+           a->function.value <= 7;
+}
+
+guint64
+dl_virtio_serial_ports(const dl_device *controller)
+{
+    /* libvirt's default is 31 ports per virtio-serial controller */
+    return controller && controller->ports.valid ? controller->ports.value : 31;
+}
+
 const char *
 dl_machine_label(const dl_check *chk)
 {

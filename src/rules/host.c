@@ -20,35 +20,6 @@
 #include "rules/rules.h"
 #include "connect.h"
 
-/* The attribute NAME of NODE (borrowed from the document), or NULL. */
-static const char *
-prop(const xmlNode *node, const char *name)
-{
-    if (!node)
-        return NULL;
-    for (const xmlAttr *a = node->properties; a; a = a->next) {
-        if (a->ns || strcmp((const char *) a->name, name) != 0)
-            continue;
-        if (a->children && a->children->type == XML_TEXT_NODE)
-            return (const char *) a->children->content;
-        return "";
-    }
-    return NULL;
-}
-
-/* The first child element NAME of NODE, or NULL. */
-static xmlNode *
-elem(const xmlNode *node, const char *name)
-{
-    if (!node)
-        return NULL;
-    for (xmlNode *c = node->children; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && strcmp((const char *) c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
 /* <enum name='NAME'> below NODE of the capabilities, or NULL when not reported. */
 static xmlNode *
 caps_enum(const xmlNode *node, const char *name)
@@ -57,7 +28,7 @@ caps_enum(const xmlNode *node, const char *name)
         return NULL;
     for (xmlNode *c = node->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE && strcmp((const char *) c->name, "enum") == 0 &&
-            dl_str_eq(prop(c, "name"), name))
+            dl_str_eq(dl_xml_attr(c, "name"), name))
             return c;
     }
     return NULL;
@@ -104,7 +75,7 @@ caps_values(const xmlNode *node)
 static gboolean
 caps_supported(const xmlNode *node)
 {
-    return !dl_str_eq(prop(node, "supported"), "no");
+    return !dl_str_eq(dl_xml_attr(node, "supported"), "no");
 }
 
 /* What the messages say the capabilities are for. */
@@ -162,10 +133,10 @@ static void
 check_device_enum(dl_check *chk, const host_caps *hc, const dl_device *dev,
                   const host_enum_check *ec)
 {
-    xmlNode *devices = elem(hc->root, "devices");
-    xmlNode *el = elem(devices, ec->element);
+    xmlNode *devices = dl_xml_child(hc->root, "devices");
+    xmlNode *el = dl_xml_child(devices, ec->element);
     xmlNode *values = caps_enum(el, ec->enum_name);
-    const char *mode = prop(dev->node, "mode");
+    const char *mode = dl_xml_attr(dev->node, "mode");
     const char *value;
     g_autofree char *have = NULL;
 
@@ -175,7 +146,7 @@ check_device_enum(dl_check *chk, const host_caps *hc, const dl_device *dev,
         return;
     if (ec->only_mode && !mode && strcmp(ec->only_mode, "subsystem") != 0)
         return;
-    value = ec->child ? prop(elem(dev->node, ec->child), ec->attr) : prop(dev->node, ec->attr);
+    value = ec->child ? dl_xml_attr(dl_xml_child(dev->node, ec->child), ec->attr) : dl_xml_attr(dev->node, ec->attr);
     if (!value || caps_has_value(values, value))
         return;
     have = caps_values(values);
@@ -191,11 +162,11 @@ check_device_enum(dl_check *chk, const host_caps *hc, const dl_device *dev,
 static void
 check_pci_backend(dl_check *chk, const host_caps *hc, const dl_device *dev)
 {
-    xmlNode *values = caps_enum(elem(elem(hc->root, "devices"), "hostdev"), "pciBackend");
-    const char *mode = prop(dev->node, "mode");
+    xmlNode *values = caps_enum(dl_xml_child(dl_xml_child(hc->root, "devices"), "hostdev"), "pciBackend");
+    const char *mode = dl_xml_attr(dev->node, "mode");
 
-    if (dev->kind != DL_DEV_HOSTDEV || !dl_str_eq(prop(dev->node, "type"), "pci") ||
-        (mode && strcmp(mode, "subsystem") != 0) || prop(elem(dev->node, "driver"), "name"))
+    if (dev->kind != DL_DEV_HOSTDEV || !dl_str_eq(dl_xml_attr(dev->node, "type"), "pci") ||
+        (mode && strcmp(mode, "subsystem") != 0) || dl_xml_attr(dl_xml_child(dev->node, "driver"), "name"))
         return;
     if (!values || caps_has_value(values, "vfio") || caps_has_value(values, "default"))
         return;
@@ -208,9 +179,9 @@ check_pci_backend(dl_check *chk, const host_caps *hc, const dl_device *dev)
 static void
 check_device_supported(dl_check *chk, const host_caps *hc, const dl_device *dev)
 {
-    xmlNode *devices = elem(hc->root, "devices");
+    xmlNode *devices = dl_xml_child(hc->root, "devices");
     const char *name = dl_dev_kind_name(dev->kind);
-    xmlNode *el = elem(devices, name);
+    xmlNode *el = dl_xml_child(devices, name);
 
     if (!el || caps_supported(el))
         return;
@@ -223,7 +194,7 @@ check_device_supported(dl_check *chk, const host_caps *hc, const dl_device *dev)
 static xmlNode *
 domain_child(const dl_check *chk, const char *name)
 {
-    return elem(chk->dom->root, name);
+    return dl_xml_child(chk->dom->root, name);
 }
 
 static void
@@ -232,7 +203,7 @@ check_vcpus(dl_check *chk, const host_caps *hc)
     xmlNode *vcpu = domain_child(chk, "vcpu");
     g_autofree char *text = vcpu ? (char *) xmlNodeGetContent(vcpu) : NULL;
     dl_num want = dl_num_parse(text ? g_strstrip(text) : NULL, 10);
-    dl_num max = dl_num_attr(elem(hc->root, "vcpu"), "max", 10);
+    dl_num max = dl_num_attr(dl_xml_child(hc->root, "vcpu"), "max", 10);
 
     if (!want.valid || !max.valid || want.value <= max.value)
         return;
@@ -250,10 +221,10 @@ static void
 check_firmware(dl_check *chk, const host_caps *hc)
 {
     xmlNode *os = domain_child(chk, "os");
-    xmlNode *loader = elem(os, "loader");
-    xmlNode *caps_os = elem(hc->root, "os");
-    xmlNode *caps_loader = elem(caps_os, "loader");
-    const char *firmware = prop(os, "firmware");
+    xmlNode *loader = dl_xml_child(os, "loader");
+    xmlNode *caps_os = dl_xml_child(hc->root, "os");
+    xmlNode *caps_loader = dl_xml_child(caps_os, "loader");
+    const char *firmware = dl_xml_attr(os, "firmware");
     static const char *const loader_attrs[][2] = {
         { "type", "loader type" },
         { "secure", "secure loader" },
@@ -277,7 +248,7 @@ check_firmware(dl_check *chk, const host_caps *hc)
         return;
     }
     for (gsize i = 0; i < G_N_ELEMENTS(loader_attrs); i++) {
-        const char *value = prop(loader, loader_attrs[i][0]);
+        const char *value = dl_xml_attr(loader, loader_attrs[i][0]);
         xmlNode *values = caps_enum(caps_loader, loader_attrs[i][0]);
         g_autofree char *have = NULL;
 
@@ -293,16 +264,16 @@ check_firmware(dl_check *chk, const host_caps *hc)
 static void
 check_features(dl_check *chk, const host_caps *hc)
 {
-    xmlNode *caps_features = elem(hc->root, "features");
-    xmlNode *gic = elem(domain_child(chk, "features"), "gic");
+    xmlNode *caps_features = dl_xml_child(hc->root, "features");
+    xmlNode *gic = dl_xml_child(domain_child(chk, "features"), "gic");
     xmlNode *sec = domain_child(chk, "launchSecurity");
-    xmlNode *caps_gic = elem(caps_features, "gic");
-    xmlNode *caps_sev = elem(caps_features, "sev");
+    xmlNode *caps_gic = dl_xml_child(caps_features, "gic");
+    xmlNode *caps_sev = dl_xml_child(caps_features, "sev");
 
     if (gic && caps_gic && !caps_supported(caps_gic))
         dl_error(chk, gic, "the GIC feature is not supported by libvirt at '%s' for '%s' machine '%s'",
                  hc->uri, hc->emulator, hc->machine);
-    if (sec && dl_str_eq(prop(sec, "type"), "sev") && caps_sev && !caps_supported(caps_sev))
+    if (sec && dl_str_eq(dl_xml_attr(sec, "type"), "sev") && caps_sev && !caps_supported(caps_sev))
         dl_error(chk, sec, "AMD SEV is not supported by libvirt at '%s' for '%s' machine '%s'",
                  hc->uri, hc->emulator, hc->machine);
 }
@@ -311,7 +282,7 @@ check_features(dl_check *chk, const host_caps *hc)
 static char *
 caps_text(const xmlNode *root, const char *name, const char *fallback)
 {
-    xmlNode *node = elem(root, name);
+    xmlNode *node = dl_xml_child(root, name);
     char *text = node ? (char *) xmlNodeGetContent(node) : NULL;
 
     if (!text)

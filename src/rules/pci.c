@@ -21,25 +21,6 @@ is_pci_controller(const dl_device *d)
     return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
 }
 
-static gboolean
-num_ok(const dl_num *n)
-{
-    return !n->present || n->valid;
-}
-
-/* A device with an explicit, syntactically valid PCI address. */
-static gboolean
-has_pci_address(const dl_device *d)
-{
-    const dl_address *a = &d->addr;
-
-    if (!dl_pci_addr_wanted(a))
-        return FALSE;
-    /* an attribute left out counts as 0, as in libvirt */
-    return num_ok(&a->domain) && num_ok(&a->bus) && num_ok(&a->slot) && num_ok(&a->function) &&
-           a->domain.value == 0 && a->bus.value <= 0xff && a->slot.value <= 0x1f &&
-           a->function.value <= 7;
-}
 
 static void move_device(dl_check *chk, const dl_device *d, const char *why);
 static gboolean libvirt_can_place(const dl_check *chk, const dl_device *dev);
@@ -179,7 +160,7 @@ check_pci_bus(dl_check *chk)
         g_autofree char *addr = NULL;
         domlint_diag *diag;
 
-        if (!has_pci_address(d))
+        if (!dl_device_has_pci_address(d))
             continue;
         bus = dl_topology_bus(chk->topo, d->addr.bus.value);
         if (bus)
@@ -212,7 +193,7 @@ check_slot_range(dl_check *chk)
         g_autofree char *addr = NULL;
         guint64 slot;
 
-        if (!has_pci_address(d))
+        if (!dl_device_has_pci_address(d))
             continue;
         bus = dl_topology_bus(chk->topo, d->addr.bus.value);
         if (!bus && chk->topo->has_pci) {
@@ -285,7 +266,7 @@ check_connect(dl_check *chk)
         g_autofree char *addr = NULL;
         g_autofree char *what = NULL;
 
-        if (!has_pci_address(d))
+        if (!dl_device_has_pci_address(d))
             continue;
         bus = dl_topology_bus(chk->topo, d->addr.bus.value);
         dev = dl_device_pci_connect(chk, d);
@@ -395,7 +376,7 @@ slot_free(dl_check *chk, const dl_device *self, guint bus, guint slot)
     }
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
-        if (o != self && has_pci_address(o) && o->addr.bus.value == bus && o->addr.slot.value == slot)
+        if (o != self && dl_device_has_pci_address(o) && o->addr.bus.value == bus && o->addr.slot.value == slot)
             return FALSE;
     }
     return TRUE;
@@ -502,7 +483,7 @@ grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
 {
     const guint needs_port = DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_TO_PCI_BRIDGE | DL_CONN_PCIE_SWITCH_UP;
     const dl_bus *root = chk->topo->bus[0];
-    g_autofree char *what = NULL, *from = NULL, *xml = NULL, *bus_s = NULL;
+    g_autofree char *what = NULL, *from = NULL, *xml = NULL;
     dl_fix *fix;
     int idx;
 
@@ -513,17 +494,12 @@ grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
     if (idx < 0)
         return FALSE;
     what = dl_device_describe(d);
-    from = has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
+    from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
     fix = dl_fix_new(chk, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
                      idx, what, from, why);
     xml = g_strdup_printf("<controller type='pci' index='%d' model='pcie-root-port'/>", idx);
-    bus_s = g_strdup_printf("0x%02x", idx);
     dl_fix_append(fix, chk->dom->devices_node, xml);
-    dl_fix_set(fix, d->addr.node, "domain", "0x0000");
-    dl_fix_set(fix, d->addr.node, "bus", bus_s);
-    dl_fix_set(fix, d->addr.node, "slot", "0x00");
-    dl_fix_set(fix, d->addr.node, "function", "0x0");
-    dl_fix_unset(fix, d->addr.node, "multifunction");
+    dl_fix_set_pci_address(fix, d->addr.node, (guint) idx, 0, 0, FALSE);
     return TRUE;
 }
 
@@ -538,7 +514,6 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
     guint flags, bus, slot;
     g_autofree char *what = NULL;
     g_autofree char *from = NULL;
-    g_autofree char *bus_s = NULL, *slot_s = NULL;
     dl_fix *fix;
 
     if (!chk->fixes)
@@ -554,16 +529,10 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
         return;
     }
     what = dl_device_describe(d);
-    from = has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
+    from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
     fix = dl_fix_new(chk, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
                      what, from, why, bus, slot);
-    bus_s = g_strdup_printf("0x%02x", bus);
-    slot_s = g_strdup_printf("0x%02x", slot);
-    dl_fix_set(fix, d->addr.node, "domain", "0x0000");
-    dl_fix_set(fix, d->addr.node, "bus", bus_s);
-    dl_fix_set(fix, d->addr.node, "slot", slot_s);
-    dl_fix_set(fix, d->addr.node, "function", "0x0");
-    dl_fix_unset(fix, d->addr.node, "multifunction");
+    dl_fix_set_pci_address(fix, d->addr.node, bus, slot, 0, FALSE);
 }
 
 static void
@@ -606,7 +575,7 @@ check_conflicts(dl_check *chk)
         domlint_diag *diag;
         guint key;
 
-        if (!has_pci_address(d) || d->addr.zpci)
+        if (!dl_device_has_pci_address(d) || d->addr.zpci)
             continue;
         check_builtin_clash(chk, d);
         key = addr_key(&d->addr) + 1;
@@ -727,7 +696,7 @@ check_multifunction(dl_check *chk)
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         slot_use *use;
         guint k;
-        if (!has_pci_address(d) || d->addr.zpci)
+        if (!dl_device_has_pci_address(d) || d->addr.zpci)
             continue;
         k = (guint) ((d->addr.bus.value << 5) | d->addr.slot.value) + 1;
         use = g_hash_table_lookup(slots, GUINT_TO_POINTER(k));

@@ -90,16 +90,7 @@ write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const d
         }
     }
     if (p && d->addr.node) {
-        g_autofree char *bus = g_strdup_printf("0x%02x", p->bus);
-        g_autofree char *slot = g_strdup_printf("0x%02x", p->slot);
-        g_autofree char *fn = g_strdup_printf("0x%x", p->function);
-
-        dl_fix_set(fix, d->addr.node, "domain", "0x0000");
-        dl_fix_set(fix, d->addr.node, "bus", bus);
-        dl_fix_set(fix, d->addr.node, "slot", slot);
-        dl_fix_set(fix, d->addr.node, "function", fn);
-        if (p->multifunction)
-            dl_fix_set(fix, d->addr.node, "multifunction", "on");
+        dl_fix_set_pci_address(fix, d->addr.node, p->bus, p->slot, p->function, p->multifunction);
         if (target)
             dl_fix_append(fix, d->node, target);
     } else if (p) {
@@ -124,31 +115,31 @@ write_controllers(dl_check *chk, const dl_layout *layout)
         const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
         g_autofree char *addr = NULL;
         g_autofree char *opts = NULL;
+        gboolean root;
 
         if (p->dev || p->index < 0)
             continue;
         if (n++)
             g_string_append_c(xml, '\n');
         opts = missing_options(layout, NULL, p->index);
-        if (dl_pci_model_is_root(p->model)) {
-            if (opts)
-                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  <target%s/>\n</controller>",
-                                       p->index, p->model, opts);
-            else
-                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'/>", p->index, p->model);
-            g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
+        root = dl_pci_model_is_root(p->model);   /* a PHB: no address of its own */
+        g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'", p->index, p->model);
+        if (root && !opts) {
+            g_string_append(xml, "/>");
         } else {
-            addr = address_xml(p);
+            g_string_append_c(xml, '>');
             if (opts)
-                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  <target%s/>\n  %s\n</controller>",
-                                       p->index, p->model, opts, addr);
-            else
-                g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'>\n  %s\n</controller>",
-                                       p->index, p->model, addr);
-            g_string_append_printf(list, "%s%s %d at 0000:%02x:%02x.%x%s", list->len ? ", " : "",
-                                   p->model, p->index, p->bus, p->slot, p->function,
-                                   p->spare ? " (spare)" : "");
+                g_string_append_printf(xml, "\n  <target%s/>", opts);
+            if (!root) {
+                addr = address_xml(p);
+                g_string_append_printf(xml, "\n  %s", addr);
+            }
+            g_string_append(xml, "\n</controller>");
         }
+        g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
+        if (!root)
+            g_string_append_printf(list, " at 0000:%02x:%02x.%x%s", p->bus, p->slot, p->function,
+                                   p->spare ? " (spare)" : "");
         spares += p->spare;
     }
     if (!n)
@@ -177,10 +168,6 @@ check_layout(dl_check *chk)
         const xmlNode *where = layout->error_dev ? layout->error_dev->node : chk->dom->devices_node;
         g_autofree char *what = layout->error_dev ? dl_device_describe(layout->error_dev) : NULL;
 
-        if (spares >= 0 && g_str_has_prefix(layout->error, "no slot is left on pcie-root for spare")) {
-            dl_warning(chk, where, "cannot leave %d empty pcie-root-ports for hotplug: %s", spares, layout->error);
-            return;
-        }
         if (what)
             dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it stops with \"%s\"; it adds pcie-root-ports, pci-bridges and PHBs by itself, never a controller that needs a slot on pcie-root or a switch (free slots there, pack root ports eight to a slot, or add a pcie-expander-bus)",
                      what, layout->error);

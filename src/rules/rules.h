@@ -35,6 +35,12 @@ char *dl_pci_addr_str(const dl_address *addr);
  */
 gboolean dl_pci_addr_wanted(const dl_address *addr);
 
+/* DEV has a PCI address it asked for, every field a number in range. */
+gboolean dl_device_has_pci_address(const dl_device *dev);
+
+/* The ports of a virtio-serial CONTROLLER (31, libvirt's default, for NULL or none written). */
+guint64 dl_virtio_serial_ports(const dl_device *controller);
+
 /* The machine name to put in messages: the resolved versioned name. */
 const char *dl_machine_label(const dl_check *chk);
 

@@ -6,13 +6,6 @@
 #include "rules/rules.h"
 #include "fix.h"
 
-static guint64
-controller_ports(const dl_device *c)
-{
-    /* libvirt's default is 31 ports per virtio-serial controller */
-    return c && c->ports.valid ? c->ports.value : 31;
-}
-
 static void
 check_virtio_serial(dl_check *chk)
 {
@@ -38,9 +31,9 @@ check_virtio_serial(dl_check *chk)
         }
         if (!a->port.valid)
             continue;
-        if (a->port.value >= controller_ports(c)) {
+        if (a->port.value >= dl_virtio_serial_ports(c)) {
             dl_error(chk, a->node, "virtio-serial controller %" G_GUINT64_FORMAT " has ports 0-%" G_GUINT64_FORMAT ", not port %" G_GUINT64_FORMAT,
-                     a->controller.value, controller_ports(c) - 1, a->port.value);
+                     a->controller.value, dl_virtio_serial_ports(c) - 1, a->port.value);
             dl_fix_drop_address(chk, d, "no such port");
             continue;
         }
