@@ -50,17 +50,25 @@ set_rules(domlint_ctx *ctx, const char *const *ids, gboolean on, GError **error)
  * the shipped knowledge, which supplies the libvirt-side facts of the probe.
  */
 static gboolean
-use_probe(domlint_ctx *ctx, const char *qemu, const char *machines_rng, GError **error)
+use_probe(domlint_ctx *ctx, const char *qemu, const char *spec, const char *machines_rng,
+          GError **error)
 {
     g_autofree char *dir = dl_probe_cached(qemu, ctx->db, ctx->db_dir, machines_rng, NULL, error);
     dl_machine_db *db;
+    dl_target *target;
 
     if (!dir)
         return FALSE;
     ctx->probed = dl_probe_facts_load(dir, error);
     if (!ctx->probed)
         return FALSE;
-    db = dl_machine_db_load(dir, machines_rng, error);
+    /* the binary decides the QEMU part of the target */
+    target = dl_target_resolve(ctx->releases, spec, ctx->probed->version, error);
+    if (!target)
+        return FALSE;
+    dl_target_free(ctx->target);
+    ctx->target = target;
+    db = dl_machine_db_load(dir, machines_rng, ctx->target, error);
     if (!db)
         return FALSE;
     dl_machine_db_free(ctx->db);
@@ -68,6 +76,41 @@ use_probe(domlint_ctx *ctx, const char *qemu, const char *machines_rng, GError *
     g_free(ctx->db_dir);
     ctx->db_dir = g_steal_pointer(&dir);
     return TRUE;
+}
+
+/* data/releases/targets.xml: installed beside the machines, or in the source tree. */
+static char *
+targets_file(void)
+{
+    g_autofree char *dir = domlint_data_dir("releases");
+
+    return g_build_filename(dir, "targets.xml", NULL);
+}
+
+static gboolean
+load_target(domlint_ctx *ctx, const domlint_options *options, const char *machines_rng,
+            GError **error)
+{
+    g_autofree char *file = targets_file();
+    g_autofree char *schema_dir = machines_rng ? g_path_get_dirname(machines_rng) : NULL;
+    g_autofree char *schema = schema_dir ? g_build_filename(schema_dir, "targets.rng", NULL) : NULL;
+
+    if (schema && !g_file_test(schema, G_FILE_TEST_EXISTS))
+        g_clear_pointer(&schema, g_free);
+    ctx->releases = dl_releases_load(file, schema, error);
+    if (!ctx->releases)
+        return FALSE;
+    ctx->platforms = g_new0(domlint_platform_info, dl_releases_platform_count(ctx->releases) + 1);
+    for (guint i = 0; i < dl_releases_platform_count(ctx->releases); i++) {
+        const dl_platform *p = dl_releases_platform(ctx->releases, i);
+
+        ctx->platforms[i] = (domlint_platform_info) {
+            .id = p->id, .title = p->title, .qemu = p->qemu, .libvirt = p->libvirt,
+            .vendor = p->vendor, .source = p->source,
+        };
+    }
+    ctx->target = dl_target_resolve(ctx->releases, options->target, NULL, error);
+    return ctx->target != NULL;
 }
 
 domlint_ctx *
@@ -85,8 +128,13 @@ domlint_ctx_new(const domlint_options *options, GError **error)
     ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
                                                : DOMLINT_PKGDATADIR "/machines");
     machines_rng = dl_machines_schema_path(ctx->db_dir);
-    ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, error);
-    if (!ctx->db || (options->qemu && !use_probe(ctx, options->qemu, machines_rng, error))) {
+    if (!load_target(ctx, options, machines_rng, error)) {
+        domlint_ctx_free(ctx);
+        return NULL;
+    }
+    ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, ctx->target, error);
+    if (!ctx->db ||
+        (options->qemu && !use_probe(ctx, options->qemu, options->target, machines_rng, error))) {
         domlint_ctx_free(ctx);
         return NULL;
     }
@@ -124,6 +172,9 @@ domlint_ctx_free(domlint_ctx *ctx)
     if (!ctx)
         return;
     dl_machine_db_free(ctx->db);
+    dl_target_free(ctx->target);
+    g_free(ctx->platforms);
+    dl_releases_free(ctx->releases);
     dl_probe_facts_free(ctx->probed);
     dl_connection_free(ctx->conn);
     dl_schema_free(ctx->schema);
@@ -207,6 +258,11 @@ resolve_machine(dl_check *chk)
         return;
     }
     chk->match = dl_machine_db_lookup(db, chk->arch, chk->machine, &chk->family, &chk->closest);
+    /* a type of another release, or one newer than the knowledge, is still of its family */
+    if (chk->match == DL_MATCH_NOT_IN_TARGET || chk->match == DL_MATCH_FUTURE) {
+        chk->canonical = dl_family_canonical(chk->family, chk->machine);
+        return;
+    }
     if (chk->match != DL_MATCH_OK) {
         /* facts of a family that does not apply would only produce noise */
         chk->family = NULL;
@@ -331,4 +387,40 @@ domlint_rule_find(const char *id)
             return domlint_rule_get(r);
     }
     return NULL;
+}
+
+void
+domlint_ctx_target(const domlint_ctx *ctx, domlint_target_info *info, char **description)
+{
+    const dl_target *t = ctx->target;
+
+    memset(info, 0, sizeof(*info));
+    info->qemu = t->qemu;
+    info->libvirt = t->libvirt;
+    info->vendor = t->vendor;
+    info->vendor_version = t->vendor_version;
+    info->platform = t->platform;
+    info->qemu_from = dl_target_from_name(t->qemu_from);
+    info->libvirt_from = dl_target_from_name(t->libvirt_from);
+    info->qemu_origin = t->qemu_origin;
+    info->libvirt_origin = t->libvirt_origin;
+    if (description)
+        *description = dl_target_describe(t);
+}
+
+void
+domlint_ctx_releases(const domlint_ctx *ctx, domlint_release_span *span)
+{
+    span->qemu_oldest = dl_releases_oldest(ctx->releases, "qemu");
+    span->qemu_newest = dl_releases_newest(ctx->releases, "qemu");
+    span->libvirt_oldest = dl_releases_oldest(ctx->releases, "libvirt");
+    span->libvirt_newest = dl_releases_newest(ctx->releases, "libvirt");
+}
+
+const domlint_platform_info *
+domlint_ctx_platform(const domlint_ctx *ctx, guint i)
+{
+    if (i >= dl_releases_platform_count(ctx->releases))
+        return NULL;
+    return &ctx->platforms[i];
 }

@@ -44,3 +44,9 @@ dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arc
     (void) virttype;
     return NULL;
 }
+
+char *
+dl_libvirt_library_version(void)
+{
+    return NULL;
+}

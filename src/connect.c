@@ -211,3 +211,13 @@ dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arc
     g_hash_table_insert(conn->caps, key, caps);
     return caps;
 }
+
+char *
+dl_libvirt_library_version(void)
+{
+    unsigned long version = 0;
+
+    if (virGetVersion(&version, NULL, NULL) < 0 || version == 0)
+        return NULL;
+    return g_strdup_printf("%lu.%lu", version / 1000000, (version / 1000) % 1000);
+}

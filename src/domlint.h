@@ -73,6 +73,9 @@ typedef struct {
      * (implies layout); when not set, libvirt's own rule applies */
     gboolean spare_ports_set;
     guint spare_ports;
+    /* what the domains will be defined on: "debian-13", "qemu-10.0,libvirt-11.3",
+     * "newest", "host"; NULL = the host's QEMU and libvirt, else the newest known */
+    const char *target;
 } domlint_options;
 
 typedef struct domlint_ctx domlint_ctx;
@@ -87,6 +90,43 @@ void domlint_ctx_free(domlint_ctx *ctx);
 
 /* Where the knowledge base was loaded from (borrowed). */
 const char *domlint_ctx_machine_db(const domlint_ctx *ctx);
+
+/* The release target of CTX, for reports. */
+typedef struct {
+    const char *qemu;         /* "10.0" */
+    const char *libvirt;      /* "11.3" */
+    const char *vendor;       /* NULL = upstream QEMU, "rhel" */
+    const char *vendor_version;
+    const char *platform;     /* "debian-13", or NULL */
+    const char *qemu_from;    /* how the QEMU part was chosen: "--target", "installed on this host", ... */
+    const char *libvirt_from;
+    const char *qemu_origin;  /* the binary its version was read from, or NULL */
+    const char *libvirt_origin;
+} domlint_target_info;
+
+/* The releases the knowledge covers (strings borrowed from CTX). */
+typedef struct {
+    const char *qemu_oldest, *qemu_newest;
+    const char *libvirt_oldest, *libvirt_newest;
+} domlint_release_span;
+
+void domlint_ctx_releases(const domlint_ctx *ctx, domlint_release_span *span);
+
+/* A named platform --target accepts. */
+typedef struct {
+    const char *id;           /* "debian-13" */
+    const char *title;
+    const char *qemu;
+    const char *libvirt;
+    const char *vendor;       /* NULL, or "rhel" */
+    const char *source;
+} domlint_platform_info;
+
+/* Platform I (borrowed, lives as long as CTX), or NULL past the last. */
+const domlint_platform_info *domlint_ctx_platform(const domlint_ctx *ctx, guint i);
+
+/* Fill INFO (strings borrowed from CTX).  DESCRIPTION (caller frees, may be NULL) gets one line. */
+void domlint_ctx_target(const domlint_ctx *ctx, domlint_target_info *info, char **description);
 
 /*
  * Check one file (PATH "-" reads standard input).  Always returns a result;
@@ -146,14 +186,17 @@ typedef struct {
 } domlint_text_options;
 
 char *domlint_format_text(const domlint_result *result, const domlint_text_options *options);
-/* One JSON document for all RESULTS (array of domlint_result*). */
-char *domlint_format_json(GPtrArray *results);
+/*
+ * One JSON document for all RESULTS (array of domlint_result*), recording
+ * the release TARGET they were checked against (may be NULL: unknown).
+ */
+char *domlint_format_json(GPtrArray *results, const domlint_target_info *target);
 /*
  * One SARIF 2.1.0 log for all RESULTS (array of domlint_result*), as GitHub
  * code scanning reads it: every rule in tool.driver.rules, one result per
  * finding, failed files as invocation notifications.
  */
-char *domlint_format_sarif(GPtrArray *results);
+char *domlint_format_sarif(GPtrArray *results, const domlint_target_info *target);
 
 const char *domlint_version(void);
 

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "domlint.h"
+#include "emit.h"
 
 const char *
 domlint_severity_name(domlint_severity sev)
@@ -147,8 +148,37 @@ build_result(JsonBuilder *b, const domlint_result *r)
     json_builder_end_object(b);
 }
 
+static void
+add_part(JsonBuilder *b, const char *name, const char *version, const char *from,
+         const char *origin)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_object(b);
+    add_string_or_null(b, "version", version);
+    add_string_or_null(b, "from", from);
+    add_string_or_null(b, "origin", origin);
+    json_builder_end_object(b);
+}
+
+void
+dl_json_add_target(JsonBuilder *b, const domlint_target_info *t)
+{
+    json_builder_set_member_name(b, "target");
+    if (!t) {
+        json_builder_add_null_value(b);
+        return;
+    }
+    json_builder_begin_object(b);
+    add_string_or_null(b, "platform", t->platform);
+    add_part(b, "qemu", t->qemu, t->qemu_from, t->qemu_origin);
+    add_part(b, "libvirt", t->libvirt, t->libvirt_from, t->libvirt_origin);
+    add_string_or_null(b, "vendor", t->vendor);
+    add_string_or_null(b, "vendorVersion", t->vendor_version);
+    json_builder_end_object(b);
+}
+
 char *
-domlint_format_json(GPtrArray *results)
+domlint_format_json(GPtrArray *results, const domlint_target_info *target)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(JsonGenerator) gen = json_generator_new();
@@ -158,6 +188,7 @@ domlint_format_json(GPtrArray *results)
     json_builder_begin_object(b);
     add_string_or_null(b, "tool", "domlint");
     add_string_or_null(b, "version", domlint_version());
+    dl_json_add_target(b, target);
     json_builder_set_member_name(b, "files");
     json_builder_begin_array(b);
     for (guint i = 0; i < results->len; i++) {

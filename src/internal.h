@@ -13,12 +13,16 @@
 #include "model.h"
 #include "probe.h"
 #include "schema.h"
+#include "target.h"
 
 typedef struct dl_rule dl_rule;
 typedef struct dl_topology dl_topology;
 
 struct domlint_ctx {
-    dl_machine_db *db;
+    dl_releases *releases;   /* data/releases/targets.xml */
+    domlint_platform_info *platforms; /* its platforms, for the public API (strings borrowed) */
+    dl_target *target;       /* what every file is checked against */
+    dl_machine_db *db;       /* the knowledge of the target */
     char *db_dir;
     dl_schema *schema;       /* NULL when --no-schema or not installed */
     char *schema_missing;    /* warning text when the schemas are absent */

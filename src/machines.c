@@ -18,11 +18,8 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#if LIBXML_VERSION >= 21200
-typedef const xmlError dl_xml_error;
-#else
-typedef xmlError dl_xml_error;
-#endif
+#include "load.h"
+
 
 /* Options for our own data files: never the network, never entities. */
 #define DL_MACHINES_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
@@ -35,14 +32,17 @@ G_DEFINE_QUARK(dl-machines-error-quark, dl_machines_error)
 
 struct dl_machine_db {
     GPtrArray *families;     /* of dl_family*, owned */
+    const dl_target *target; /* borrowed, or NULL */
 };
 
 /* Growing lists of a family while its file is read. */
 typedef struct {
     GPtrArray *names;
     GPtrArray *prefixes;
-    GPtrArray *machines;     /* union of every <machines> list */
+    GPtrArray *machines;     /* the names for every arch of the family */
+    GHashTable *per_arch;    /* arch -> GPtrArray of the names for that arch only */
     gboolean machines_known;
+    const dl_target *target; /* facts outside its range are skipped; NULL keeps all */
 } family_builder;
 
 typedef gboolean (*element_parser)(dl_family *family, family_builder *builder,
@@ -83,6 +83,22 @@ dl_implicit_free(gpointer data)
     g_strfreev(imp->arches);
     g_free(imp->note);
     g_free(imp);
+}
+
+static void
+dl_machine_type_free(gpointer data)
+{
+    dl_machine_type *type = data;
+
+    if (!type)
+        return;
+    g_free(type->name);
+    g_strfreev(type->arches);
+    g_free(type->vendor);
+    g_free(type->added);
+    g_free(type->deprecated);
+    g_free(type->removed);
+    g_free(type);
 }
 
 static void
@@ -127,6 +143,8 @@ dl_family_free(gpointer data)
     g_free(family->default_machine);
     g_strfreev(family->default_arches);
     g_free(family->unsupported_reason);
+    g_clear_pointer(&family->types, g_ptr_array_unref);
+    g_clear_pointer(&family->alias_prefix, g_hash_table_unref);
     g_free(family);
 }
 
@@ -149,6 +167,8 @@ dl_family_new(const char *origin)
     family->disk_buses = g_new0(char *, 1);
     family->address_types = g_new0(char *, 1);
     family->features = g_new0(char *, 1);
+    family->types = g_ptr_array_new_with_free_func(dl_machine_type_free);
+    family->alias_prefix = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return family;
 }
 
@@ -158,7 +178,10 @@ family_builder_init(family_builder *builder)
     builder->names = g_ptr_array_new_with_free_func(g_free);
     builder->prefixes = g_ptr_array_new_with_free_func(g_free);
     builder->machines = g_ptr_array_new_with_free_func(g_free);
+    builder->per_arch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) g_ptr_array_unref);
     builder->machines_known = FALSE;
+    builder->target = NULL;
 }
 
 static void
@@ -167,6 +190,7 @@ family_builder_release(family_builder *builder)
     g_clear_pointer(&builder->names, g_ptr_array_unref);
     g_clear_pointer(&builder->prefixes, g_ptr_array_unref);
     g_clear_pointer(&builder->machines, g_ptr_array_unref);
+    g_clear_pointer(&builder->per_arch, g_hash_table_unref);
 }
 
 void
@@ -299,6 +323,18 @@ add_words(GPtrArray *array, char **words)
     }
 }
 
+/* Append the strings of SRC that DST lacks. */
+static void
+add_array(GPtrArray *dst, const GPtrArray *src)
+{
+    for (guint i = 0; i < src->len; i++) {
+        const char *word = g_ptr_array_index(src, i);
+
+        if (!g_ptr_array_find_with_equal_func(dst, word, g_str_equal, NULL))
+            g_ptr_array_add(dst, g_strdup(word));
+    }
+}
+
 static char **
 array_to_strv(GPtrArray *array)
 {
@@ -338,6 +374,7 @@ parse_match(dl_family *family, family_builder *builder, xmlNode *node, const cha
     g_autofree char *name = get_prop(node, "name");
     g_autofree char *prefix = get_prop(node, "prefix");
     g_autofree char *canonical = get_prop(node, "canonical");
+    g_autofree char *newest = get_prop(node, "newest");
 
     if (prefix && !name) {
         g_ptr_array_add(builder->prefixes, g_steal_pointer(&prefix));
@@ -350,6 +387,8 @@ parse_match(dl_family *family, family_builder *builder, xmlNode *node, const cha
     }
     if (canonical)
         g_hash_table_insert(family->canonical, g_strdup(name), g_steal_pointer(&canonical));
+    if (newest)
+        g_hash_table_insert(family->alias_prefix, g_strdup(name), g_steal_pointer(&newest));
     g_ptr_array_add(builder->names, g_steal_pointer(&name));
     return TRUE;
 }
@@ -370,6 +409,27 @@ parse_removed(dl_family *family, family_builder *builder, xmlNode *node, const c
     return TRUE;
 }
 
+/* Add NAMES to the list of every arch in ARCHES (empty: the family's list). */
+static void
+add_machine_names(family_builder *builder, char **arches, char **names)
+{
+    builder->machines_known = TRUE;
+    if (!arches || !arches[0]) {
+        add_words(builder->machines, names);
+        return;
+    }
+    for (guint i = 0; arches[i]; i++) {
+        GPtrArray *list = g_hash_table_lookup(builder->per_arch, arches[i]);
+
+        if (!list) {
+            list = g_ptr_array_new_with_free_func(g_free);
+            g_hash_table_insert(builder->per_arch, g_strdup(arches[i]), list);
+        }
+        add_words(list, names);
+    }
+}
+
+/* A vendor build (RHEL's qemu-kvm) offers none of upstream's plain names. */
 static gboolean
 parse_machines(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
                GError **error)
@@ -378,18 +438,65 @@ parse_machines(dl_family *family, family_builder *builder, xmlNode *node, const 
     g_autofree char *arch = get_prop(node, "arch");
     g_auto(GStrv) list = split_words(text);
     g_auto(GStrv) arches = split_words(arch);
+    g_auto(GStrv) none = g_new0(char *, 1);
 
+    (void) family;
     (void) file;
     (void) error;
-    builder->machines_known = TRUE;
-    add_words(builder->machines, list);
-    if (!arches[0])
+    add_machine_names(builder, arches, builder->target && builder->target->vendor ? none : list);
+    return TRUE;
+}
+
+gboolean
+dl_machine_type_in_target(const dl_machine_type *type, const dl_target *target)
+{
+    const char *have;
+
+    if (!target)
         return TRUE;
-    if (!family->machines_by_arch)
-        family->machines_by_arch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                                         (GDestroyNotify) g_strfreev);
-    for (guint i = 0; arches[i]; i++)
-        g_hash_table_insert(family->machines_by_arch, g_strdup(arches[i]), g_strdupv(list));
+    if (g_strcmp0(type->vendor, target->vendor) != 0)
+        return FALSE;
+    have = type->vendor ? target->vendor_version : target->qemu;
+    if (type->added && dl_version_compare(have, type->added) < 0)
+        return FALSE;
+    return !type->removed || dl_version_compare(have, type->removed) < 0;
+}
+
+gboolean
+dl_machine_type_deprecated(const dl_machine_type *type, const dl_target *target)
+{
+    const char *have;
+
+    if (!type->deprecated)
+        return FALSE;
+    if (!target)
+        return TRUE;
+    have = type->vendor ? target->vendor_version : target->qemu;
+    return have && dl_version_compare(have, type->deprecated) >= 0;
+}
+
+static gboolean
+parse_type(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
+           GError **error)
+{
+    dl_machine_type *type = g_new0(dl_machine_type, 1);
+    g_autofree char *arch = get_prop(node, "arch");
+    g_auto(GStrv) names = g_new0(char *, 2);
+
+    g_ptr_array_add(family->types, type);
+    type->name = get_prop(node, "name");
+    if (!type->name)
+        return missing_attribute(file, node, "name", error);
+    type->arches = arch ? split_words(arch) : NULL;
+    type->vendor = get_prop(node, "vendor");
+    type->added = get_prop(node, "added");
+    type->deprecated = get_prop(node, "deprecated");
+    type->removed = get_prop(node, "removed");
+    builder->machines_known = TRUE;
+    if (!dl_machine_type_in_target(type, builder->target))
+        return TRUE;
+    names[0] = g_strdup(type->name);
+    add_machine_names(builder, type->arches, names);
     return TRUE;
 }
 
@@ -640,6 +747,7 @@ static const element_entry element_table[] = {
     { .name = "match", .parse = parse_match },
     { .name = "removed", .parse = parse_removed },
     { .name = "machines", .parse = parse_machines },
+    { .name = "type", .parse = parse_type },
     { .name = "default-machine", .parse = parse_default_machine },
     { .name = "unsupported", .parse = parse_unsupported },
     { .name = "root", .parse = parse_root },
@@ -696,7 +804,8 @@ check_canonicals(const dl_family *family, const char *file, GError **error)
 }
 
 static gboolean
-check_family(const dl_family *family, const char *stem, const char *file, GError **error)
+check_family(const dl_family *family, const char *stem, const char *file, const dl_target *target,
+             GError **error)
 {
     g_autofree char *message = NULL;
 
@@ -716,11 +825,38 @@ check_family(const dl_family *family, const char *stem, const char *file, GError
                   "<default-machine name> must be one of the <match name> values");
         return FALSE;
     }
+    /* a vendor build lacks upstream's names, the aliases' targets among them */
+    if (target && target->vendor)
+        return TRUE;
     return check_canonicals(family, file, error);
 }
 
 /* ------------------------------------------------------------------ */
 /* reading one file                                                   */
+
+/*
+ * TRUE when the fact NODE states holds for TARGET: since-qemu= and
+ * since-libvirt= name the first release it holds in, before-qemu= and
+ * before-libvirt= the first it no longer does.
+ */
+static gboolean
+fact_in_target(xmlNode *node, const dl_target *target)
+{
+    static const char *const products[] = { "qemu", "libvirt" };
+
+    if (!target)
+        return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(products); i++) {
+        g_autofree char *since_name = g_strdup_printf("since-%s", products[i]);
+        g_autofree char *before_name = g_strdup_printf("before-%s", products[i]);
+        g_autofree char *since = get_prop(node, since_name);
+        g_autofree char *before = get_prop(node, before_name);
+
+        if (!dl_target_in_range(target, products[i], since, before))
+            return FALSE;
+    }
+    return TRUE;
+}
 
 static gboolean
 parse_family_children(dl_family *family, family_builder *builder, xmlNode *root,
@@ -738,14 +874,93 @@ parse_family_children(dl_family *family, family_builder *builder, xmlNode *root,
             set_error(error, DL_MACHINES_ERROR_INVALID, file, node, message);
             return FALSE;
         }
+        if (!fact_in_target(node, builder->target))
+            continue;
         if (!parse(family, builder, node, file, error))
             return FALSE;
     }
     return TRUE;
 }
 
+/* The version part of NAME after PREFIX, from its first digit ("9.6.0" of
+ * "pc-q35-rhel9.6.0"), for ordering the types an alias may name. */
+static const char *
+version_key(const char *name, const char *prefix)
+{
+    const char *at = name + strlen(prefix);
+
+    while (*at && !g_ascii_isdigit(*at))
+        at++;
+    return at;
+}
+
+/* The newest type of PREFIX that TARGET has, or NULL. */
+static const dl_machine_type *
+newest_type(const dl_family *family, const char *prefix, const dl_target *target)
+{
+    const dl_machine_type *best = NULL;
+
+    for (guint i = 0; i < family->types->len; i++) {
+        const dl_machine_type *type = g_ptr_array_index(family->types, i);
+
+        if (!g_str_has_prefix(type->name, prefix) || !dl_machine_type_in_target(type, target))
+            continue;
+        if (!best || dl_version_compare(version_key(type->name, prefix),
+                                        version_key(best->name, prefix)) > 0)
+            best = type;
+    }
+    return best;
+}
+
+/* Aliases (<match name newest=PREFIX>) name the newest type of their prefix. */
+static void
+resolve_aliases(dl_family *family, family_builder *builder)
+{
+    GHashTableIter iter;
+    gpointer alias, prefix;
+
+    g_hash_table_iter_init(&iter, family->alias_prefix);
+    while (g_hash_table_iter_next(&iter, &alias, &prefix)) {
+        const dl_machine_type *type = newest_type(family, prefix, builder->target);
+        char *names[] = { alias, NULL };
+
+        if (!type)
+            continue;
+        g_hash_table_insert(family->canonical, g_strdup(alias), g_strdup(type->name));
+        add_machine_names(builder, type->arches, names);
+    }
+}
+
+/* The lists of the builder: one for the family, one per arch that has its own. */
+static void
+finish_machines(dl_family *family, family_builder *builder)
+{
+    GHashTableIter iter;
+    gpointer arch, list;
+    g_autoptr(GPtrArray) all = NULL;
+
+    if (!builder->machines_known)
+        return;
+    all = g_ptr_array_new_with_free_func(g_free);
+    add_array(all, builder->machines);
+    g_hash_table_iter_init(&iter, builder->per_arch);
+    while (g_hash_table_iter_next(&iter, &arch, &list)) {
+        g_autoptr(GPtrArray) mine = g_ptr_array_new_with_free_func(g_free);
+
+        add_array(mine, builder->machines);
+        add_array(mine, list);
+        add_array(all, list);
+        if (!family->machines_by_arch)
+            family->machines_by_arch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                             (GDestroyNotify) g_strfreev);
+        g_hash_table_insert(family->machines_by_arch, g_strdup(arch), array_to_strv(mine));
+    }
+    family->machines = array_to_strv(all);
+}
+
 static dl_family *
-family_from_doc(xmlDoc *doc, const char *file, const char *stem, GError **error)
+family_from_doc(xmlDoc *doc, const char *file, const char *stem, const dl_target *target,
+                GError **error)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
     g_autoptr(dl_family) family = dl_family_new(file);
@@ -759,13 +974,16 @@ family_from_doc(xmlDoc *doc, const char *file, const char *stem, GError **error)
     family->id = get_prop(root, "id");
     family->title = get_prop(root, "title");
     family_builder_init(&builder);
+    builder.target = target;
     ok = parse_family_children(family, &builder, root, file, error);
     family->names = array_to_strv(builder.names);
     family->prefixes = array_to_strv(builder.prefixes);
-    if (builder.machines_known)
-        family->machines = array_to_strv(builder.machines);
+    if (ok) {
+        resolve_aliases(family, &builder);
+        finish_machines(family, &builder);
+    }
     family_builder_release(&builder);
-    if (!ok || !check_family(family, stem, file, error))
+    if (!ok || !check_family(family, stem, file, target, error))
         return NULL;
     return g_steal_pointer(&family);
 }
@@ -866,7 +1084,8 @@ validate_doc(xmlRelaxNG *schema, xmlDoc *doc, const char *file, GError **error)
 }
 
 static dl_family *
-load_family(const char *dir, const char *name, xmlRelaxNG *schema, GError **error)
+load_family(const char *dir, const char *name, xmlRelaxNG *schema, const dl_target *target,
+            GError **error)
 {
     g_autofree char *file = g_build_filename(dir, name, NULL);
     g_autofree char *stem = g_strndup(name, strlen(name) - strlen(".xml"));
@@ -876,7 +1095,7 @@ load_family(const char *dir, const char *name, xmlRelaxNG *schema, GError **erro
     if (!doc)
         return NULL;
     if (validate_doc(schema, doc, file, error))
-        family = family_from_doc(doc, file, stem, error);
+        family = family_from_doc(doc, file, stem, target, error);
     xmlFreeDoc(doc);
     return family;
 }
@@ -942,7 +1161,8 @@ load_all(dl_machine_db *db, const char *dir, GPtrArray *names, xmlRelaxNG *schem
 {
     g_ptr_array_sort(names, compare_names);
     for (guint i = 0; i < names->len; i++) {
-        dl_family *family = load_family(dir, g_ptr_array_index(names, i), schema, error);
+        dl_family *family = load_family(dir, g_ptr_array_index(names, i), schema, db->target,
+                                        error);
 
         if (!family)
             return FALSE;
@@ -957,7 +1177,7 @@ load_all(dl_machine_db *db, const char *dir, GPtrArray *names, xmlRelaxNG *schem
 }
 
 dl_machine_db *
-dl_machine_db_load(const char *dir, const char *schema, GError **error)
+dl_machine_db_load(const char *dir, const char *schema, const dl_target *target, GError **error)
 {
     g_autoptr(GPtrArray) names = NULL;
     xmlRelaxNG *rng = NULL;
@@ -975,6 +1195,7 @@ dl_machine_db_load(const char *dir, const char *schema, GError **error)
     }
     db = g_new0(dl_machine_db, 1);
     db->families = g_ptr_array_new_with_free_func(dl_family_free);
+    db->target = target;
     ok = load_all(db, dir, names, rng, error);
     if (rng)
         xmlRelaxNGFree(rng);
@@ -983,6 +1204,12 @@ dl_machine_db_load(const char *dir, const char *schema, GError **error)
         return NULL;
     }
     return db;
+}
+
+const dl_target *
+dl_machine_db_target(const dl_machine_db *db)
+{
+    return db ? db->target : NULL;
 }
 
 guint
@@ -1088,6 +1315,30 @@ dl_family_machines_for_arch(const dl_family *family, const char *arch)
     return list ? list : family->machines;
 }
 
+const dl_machine_type *
+dl_family_type(const dl_family *family, const char *arch, const char *name)
+{
+    if (!family || !name)
+        return NULL;
+    for (guint i = 0; i < family->types->len; i++) {
+        const dl_machine_type *type = g_ptr_array_index(family->types, i);
+
+        if (strcmp(type->name, name) != 0)
+            continue;
+        if (!arch || !type->arches || strv_has(type->arches, arch))
+            return type;
+    }
+    return NULL;
+}
+
+const char *
+dl_family_alias_prefix(const dl_family *family, const char *name)
+{
+    if (!family || !name)
+        return NULL;
+    return g_hash_table_lookup(family->alias_prefix, name);
+}
+
 static dl_match_result
 classify(const dl_family *family, const char *arch, const char *machine)
 {
@@ -1099,6 +1350,8 @@ classify(const dl_family *family, const char *arch, const char *machine)
         return DL_MATCH_OK;
     if (strv_has(known, machine) || strv_has(known, dl_family_canonical(family, machine)))
         return DL_MATCH_OK;
+    if (dl_family_type(family, arch, machine) || dl_family_alias_prefix(family, machine))
+        return DL_MATCH_NOT_IN_TARGET;
     return DL_MATCH_UNKNOWN_VERSION;
 }
 
@@ -1183,6 +1436,19 @@ find_closest(const dl_machine_db *db, const char *arch, const char *machine)
     return best;
 }
 
+static const char *machine_version(const dl_family *family, const char *machine);
+
+/* MACHINE carries a version newer than the newest QEMU the knowledge covers. */
+static gboolean
+newer_than_known(const dl_machine_db *db, const dl_family *family, const char *machine)
+{
+    const char *version = machine_version(family, machine);
+
+    if (!db->target || db->target->vendor || !version || !db->target->qemu_newest)
+        return FALSE;
+    return dl_version_compare(version, db->target->qemu_newest) > 0;
+}
+
 dl_match_result
 dl_machine_db_lookup(const dl_machine_db *db, const char *arch, const char *machine,
                      const dl_family **family, const dl_family **closest)
@@ -1200,9 +1466,13 @@ dl_machine_db_lookup(const dl_machine_db *db, const char *arch, const char *mach
     if (!found)
         found = find_by_prefix(db, arch, machine, &wrong_arch);
     if (found) {
+        dl_match_result result = classify(found, arch, machine);
+
         if (family)
             *family = found;
-        return classify(found, arch, machine);
+        if (result == DL_MATCH_UNKNOWN_VERSION && newer_than_known(db, found, machine))
+            return DL_MATCH_FUTURE;
+        return result;
     }
     if (wrong_arch) {
         if (family)
@@ -1212,6 +1482,41 @@ dl_machine_db_lookup(const dl_machine_db *db, const char *arch, const char *mach
     if (closest)
         *closest = find_closest(db, arch, machine);
     return DL_MATCH_NONE;
+}
+
+/* Keep in *BEST the name among NAMES nearest to MACHINE, if it is a plausible typo. */
+static void
+nearest_name(const char *machine, char **names, const char **best, gsize *best_distance)
+{
+    gsize len = strlen(machine);
+
+    for (guint i = 0; names && names[i]; i++) {
+        gsize cand = strlen(names[i]);
+        gsize distance = edit_distance(machine, len, names[i]);
+
+        if (distance <= MAX(2, cand / 3) && distance < *best_distance) {
+            *best = names[i];
+            *best_distance = distance;
+        }
+    }
+}
+
+const char *
+dl_machine_db_suggest(const dl_machine_db *db, const char *arch, const char *machine)
+{
+    const char *best = NULL;
+    gsize best_distance = G_MAXSIZE;
+
+    if (!db || !machine)
+        return NULL;
+    for (guint i = 0; i < db->families->len; i++) {
+        const dl_family *family = g_ptr_array_index(db->families, i);
+
+        if (!dl_family_has_arch(family, arch) || family->unsupported_reason)
+            continue;
+        nearest_name(machine, dl_family_machines_for_arch(family, arch), &best, &best_distance);
+    }
+    return best;
 }
 
 const char *

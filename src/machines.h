@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "target.h"
+
 typedef enum {
     DL_ROOT_NONE,        /* no PCI at all (isapc, microvm, s390 without zPCI...) */
     DL_ROOT_PCI,         /* conventional PCI host bridge: controller model pci-root */
@@ -50,6 +52,20 @@ typedef struct {
     unsigned function;
 } dl_preferred;
 
+/*
+ * A machine type that exists in a range of releases: upstream QEMU's
+ * (pc-q35-8.0, virt-10.0) or a vendor's (RHEL's pc-q35-rhel9.6.0), whose
+ * range is in that vendor's releases.
+ */
+typedef struct {
+    char *name;
+    char **arches;           /* NULL = every arch of the family */
+    char *vendor;            /* NULL = upstream QEMU, "rhel" */
+    char *added;             /* first release that has it, NULL = every release covered */
+    char *deprecated;        /* first release that marks it deprecated, or NULL */
+    char *removed;           /* first release without it, or NULL */
+} dl_machine_type;
+
 typedef struct dl_family dl_family;
 
 struct dl_family {
@@ -86,7 +102,9 @@ struct dl_family {
                               * NULL otherwise */
     char *default_machine;   /* the name QEMU uses when none is given, or NULL */
     char **default_arches;   /* the arches default_machine is the default for, or NULL */
-    char *unsupported_reason;/* libvirt 9.0 refuses this family (why), or NULL */
+    char *unsupported_reason;/* the target libvirt refuses this family (why), or NULL */
+    GPtrArray *types;        /* of dl_machine_type*: every versioned type of every release */
+    GHashTable *alias_prefix;/* alias -> prefix of the types it names the newest of */
 };
 
 typedef struct dl_machine_db dl_machine_db;
@@ -106,10 +124,14 @@ typedef enum {
 /*
  * Load every *.xml file of DIR.  Returns NULL and sets ERROR on a file that
  * cannot be read or does not follow schemas/machines.rng (when SCHEMA is not
- * NULL, the files are validated against it first).  Caller must free with
+ * NULL, the files are validated against it first).  Facts whose release
+ * range (since-qemu=, before-libvirt=, ...) excludes TARGET are left out, and
+ * the machine lists and aliases are those of TARGET; TARGET NULL keeps every
+ * fact.  TARGET must outlive the database.  Caller must free with
  * dl_machine_db_free().
  */
-dl_machine_db *dl_machine_db_load(const char *dir, const char *schema, GError **error);
+dl_machine_db *dl_machine_db_load(const char *dir, const char *schema, const dl_target *target,
+                                  GError **error);
 void dl_machine_db_free(dl_machine_db *db);
 
 /*
@@ -132,6 +154,8 @@ typedef enum {
     DL_MATCH_WRONG_ARCH,     /* a family claims the name, but for other arches */
     DL_MATCH_UNKNOWN_VERSION,/* the family's pattern matches but QEMU 7.2 lacks that version */
     DL_MATCH_REMOVED,        /* the name was removed from QEMU */
+    DL_MATCH_NOT_IN_TARGET,  /* a known type of other releases (dl_family_type() says which) */
+    DL_MATCH_FUTURE,         /* the family's pattern, a version newer than the knowledge covers */
     DL_MATCH_LAST
 } dl_match_result;
 
@@ -145,6 +169,12 @@ typedef enum {
 dl_match_result dl_machine_db_lookup(const dl_machine_db *db, const char *arch,
                                      const char *machine, const dl_family **family,
                                      const dl_family **closest);
+
+/*
+ * The machine name of the target on ARCH nearest to MACHINE (a plausible
+ * typo: at most two edits, or a third of the name), or NULL (borrowed).
+ */
+const char *dl_machine_db_suggest(const dl_machine_db *db, const char *arch, const char *machine);
 
 /*
  * The family used when <type> names no machine: QEMU's default machine for
@@ -192,6 +222,24 @@ gboolean dl_implicit_applies(const dl_implicit *imp, const char *arch);
  * borrowed), or NULL when that is not known.
  */
 char **dl_family_machines_for_arch(const dl_family *family, const char *arch);
+
+/*
+ * The versioned type NAME of FAMILY in any release covered (ARCH NULL = any
+ * arch), or NULL (borrowed).
+ */
+const dl_machine_type *dl_family_type(const dl_family *family, const char *arch, const char *name);
+
+/* TRUE when TYPE exists in TARGET (right vendor line, inside its range). */
+gboolean dl_machine_type_in_target(const dl_machine_type *type, const dl_target *target);
+
+/* TRUE when TYPE is marked deprecated in TARGET. */
+gboolean dl_machine_type_deprecated(const dl_machine_type *type, const dl_target *target);
+
+/* The target of the database (borrowed; NULL when loaded without one). */
+const dl_target *dl_machine_db_target(const dl_machine_db *db);
+
+/* The prefix an alias names the newest type of ("q35" -> "pc-q35-"), or NULL. */
+const char *dl_family_alias_prefix(const dl_family *family, const char *name);
 
 /* Compare two dotted version strings numerically ("2.10" > "2.4"). */
 int dl_version_compare(const char *a, const char *b);

@@ -43,6 +43,8 @@ typedef struct {
     char *machine_db;
     char *qemu;
     char *connect;
+    char *target;
+    gboolean list_targets;
     char **disable;
     char **enable;
     char **inputs;
@@ -66,8 +68,13 @@ static const char description_text[] =
     "With --fix, 0 and 1 describe the repaired result: 1 means errors remain that\n"
     "cannot be repaired automatically (each says why).\n"
     "\n"
-    "The shipped knowledge describes QEMU " DOMLINT_QEMU_VERSION " and libvirt "
-    DOMLINT_LIBVIRT_VERSION ".\n"
+    "Every check runs against a target: a QEMU and a libvirt release.  --target\n"
+    "names it (a platform such as debian-13 or rhel-9.6, see --list-targets, or\n"
+    "qemu-X.Y,libvirt-X.Y, either part alone); without it, the QEMU and libvirt\n"
+    "installed here are the target, and what is not installed is the newest\n"
+    "release domlint knows.  DOMLINT_TARGET, when set, is the default --target.\n"
+    "--version says which target is used and why.\n"
+    "\n"
     "Set NO_COLOR to turn colour off.  Rules: domlint --list-rules.";
 
 static gboolean
@@ -108,10 +115,14 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Check against what this QEMU binary has: its machine types and aliases, probed once and cached", "BIN" },
         { "connect", 0, 0, G_OPTION_ARG_STRING, &opt->connect,
           "Also check against what the libvirt at URI can run: emulator, machine, buses, models, vCPUs (domain capabilities)", "URI" },
+        { "target", 't', 0, G_OPTION_ARG_STRING, &opt->target,
+          "Check for this release: a platform (debian-13, ubuntu-24.04, rhel-9.6...), or qemu-X.Y,libvirt-X.Y (either part alone), 'host' or 'newest'. Default: what is installed here, else the newest known", "SPEC" },
+        { "list-targets", 0, 0, G_OPTION_ARG_NONE, &opt->list_targets,
+          "Print the named platforms --target accepts, with their QEMU and libvirt releases, and exit", NULL },
         { "color", 0, 0, G_OPTION_ARG_STRING, &opt->color,
           "Colour: auto (default: on a terminal, unless NO_COLOR), always, never", "WHEN" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &opt->version,
-          "Print the version and the QEMU/libvirt versions the knowledge describes", NULL },
+          "Print the version, the releases the knowledge covers, and the target (with --target: that one) and why", NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt->inputs, NULL, "FILE|DIR|-..." },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -388,6 +399,7 @@ run(cli_options *opt)
         .layout = opt->layout,
         .spare_ports_set = opt->spare_ports >= 0,
         .spare_ports = (guint) MAX(opt->spare_ports, 0),
+        .target = opt->target,
     };
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
@@ -490,7 +502,11 @@ run(cli_options *opt)
         g_ptr_array_add(results, r);
     }
     if (json || sarif) {
-        g_autofree char *doc = json ? domlint_format_json(results) : domlint_format_sarif(results);
+        domlint_target_info target;
+        g_autofree char *doc = NULL;
+
+        domlint_ctx_target(ctx, &target, NULL);
+        doc = json ? domlint_format_json(results, &target) : domlint_format_sarif(results, &target);
         fputs(doc, report);
         fputc('\n', report);
     }
@@ -502,6 +518,71 @@ run(cli_options *opt)
         return EXIT_TROUBLE;
     }
     return status;
+}
+
+/* A context for --version and --list-targets: no schema, the options that decide the target. */
+static domlint_ctx *
+info_ctx(const cli_options *opt)
+{
+    g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : domlint_data_dir("machines");
+    domlint_options lopts = {
+        .machine_db = db,
+        .no_schema = TRUE,
+        .qemu = opt->qemu,
+        .target = opt->target,
+    };
+    g_autoptr(GError) error = NULL;
+    domlint_ctx *ctx = domlint_ctx_new(&lopts, &error);
+
+    if (!ctx)
+        fprintf(stderr, "domlint: %s\n", error->message);
+    return ctx;
+}
+
+static void
+print_part(const char *product, const char *version, const char *from, const char *origin)
+{
+    printf("  %-8s %s (%s%s%s)\n", product, version, from, origin ? ": " : "", origin ? origin : "");
+}
+
+static int
+print_version(const cli_options *opt)
+{
+    domlint_ctx *ctx = info_ctx(opt);
+    domlint_target_info t;
+    domlint_release_span span;
+    g_autofree char *line = NULL;
+
+    printf("domlint %s\n", domlint_version());
+    if (!ctx)
+        return EXIT_TROUBLE;
+    domlint_ctx_target(ctx, &t, &line);
+    domlint_ctx_releases(ctx, &span);
+    printf("knowledge: QEMU %s to %s, libvirt %s to %s\n", span.qemu_oldest, span.qemu_newest,
+           span.libvirt_oldest, span.libvirt_newest);
+    printf("target: %s\n", line);
+    print_part("qemu", t.qemu, t.qemu_from, t.qemu_origin);
+    print_part("libvirt", t.libvirt, t.libvirt_from, t.libvirt_origin);
+    domlint_ctx_free(ctx);
+    return EXIT_CLEAN;
+}
+
+static int
+print_targets(const cli_options *opt)
+{
+    domlint_ctx *ctx = info_ctx(opt);
+    const domlint_platform_info *p;
+
+    if (!ctx)
+        return EXIT_TROUBLE;
+    printf("%-14s %-6s %-8s %s\n", "TARGET", "QEMU", "LIBVIRT", "PLATFORM");
+    for (guint i = 0; (p = domlint_ctx_platform(ctx, i)); i++)
+        printf("%-14s %-6s %-8s %s%s%s%s\n", p->id, p->qemu, p->libvirt, p->title,
+               p->vendor ? " (machine types of " : "", p->vendor ? p->vendor : "",
+               p->vendor ? "'s qemu-kvm)" : "");
+    printf("\nOr --target=qemu-X.Y,libvirt-X.Y (either part alone), 'host', 'newest'.\n");
+    domlint_ctx_free(ctx);
+    return EXIT_CLEAN;
 }
 
 int
@@ -520,9 +601,9 @@ main(int argc, char **argv)
         return EXIT_TROUBLE;
     }
     if (opt.version) {
-        printf("domlint %s\nmachine knowledge: QEMU %s, libvirt %s\n", domlint_version(),
-               DOMLINT_QEMU_VERSION, DOMLINT_LIBVIRT_VERSION);
-        status = EXIT_CLEAN;
+        status = print_version(&opt);
+    } else if (opt.list_targets) {
+        status = print_targets(&opt);
     } else if (opt.explain) {
         status = explain_rule(opt.explain);
     } else if (opt.list_rules) {

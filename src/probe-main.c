@@ -57,6 +57,24 @@ probe_cli_clear(probe_cli *cli)
     g_free(cli->machine_db);
 }
 
+/*
+ * The knowledge is compared with, and copied from, the release of QEMU:
+ * the binary's own version, the host's libvirt (or the newest known).
+ */
+static dl_target *
+binary_target(const char *qemu, GError **error)
+{
+    g_autofree char *dir = domlint_data_dir("releases");
+    g_autofree char *file = g_build_filename(dir, "targets.xml", NULL);
+    g_autoptr(dl_releases) releases = dl_releases_load(file, NULL, error);
+    g_autofree char *version = NULL;
+
+    if (!releases)
+        return NULL;
+    version = dl_qemu_binary_version(qemu);
+    return dl_target_resolve(releases, NULL, version, error);
+}
+
 static gboolean
 parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
 {
@@ -274,6 +292,7 @@ dl_probe_main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     g_autofree char *db_dir = NULL;
     g_autofree char *schema = NULL;
+    g_autoptr(dl_target) target = NULL;
     dl_machine_db *db;
     int status;
 
@@ -291,7 +310,8 @@ dl_probe_main(int argc, char **argv)
     }
     db_dir = cli.machine_db ? g_strdup(cli.machine_db) : domlint_data_dir("machines");
     schema = dl_machines_schema_path(db_dir);
-    db = dl_machine_db_load(db_dir, schema, &error);
+    target = binary_target(cli.qemu, &error);
+    db = target ? dl_machine_db_load(db_dir, schema, target, &error) : NULL;
     if (!db) {
         fprintf(stderr, "domlint: probe: %s\n", error->message);
         probe_cli_clear(&cli);

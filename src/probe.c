@@ -29,16 +29,13 @@
 #include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+
+#include "load.h"
 #include <libxml/xmlsave.h>
 
 #include "probe.h"
 #include "qmp.h"
 
-#if LIBXML_VERSION >= 21200
-typedef const xmlError dl_xml_error;
-#else
-typedef xmlError dl_xml_error;
-#endif
 
 #define DEFAULT_TIMEOUT_MS 10000
 #define MAX_JOBS 8
@@ -821,6 +818,8 @@ family_of(const dl_machine_db *db, const char *arch, const char *machine)
     case DL_MATCH_OK:
     case DL_MATCH_UNKNOWN_VERSION:
     case DL_MATCH_REMOVED:
+    case DL_MATCH_NOT_IN_TARGET:
+    case DL_MATCH_FUTURE:
         return family;
     case DL_MATCH_NONE:
     case DL_MATCH_WRONG_ARCH:
@@ -1545,7 +1544,7 @@ dl_probe_write_dir(const dl_probe_result *result, const dl_machine_db *db, const
     if (!ok)
         return FALSE;
     /* what was written must load as a knowledge base (canonical names listed...) */
-    check = dl_machine_db_load(dir, schema, &local);
+    check = dl_machine_db_load(dir, schema, NULL, &local);
     if (!check) {
         g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_INVALID,
                     "the probed knowledge does not load: %s", local->message);

@@ -19,6 +19,7 @@
 #include <json-glib/json-glib.h>
 
 #include "domlint.h"
+#include "emit.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define SARIF_VERSION "2.1.0"
@@ -242,7 +243,7 @@ build_invocation(JsonBuilder *b, GPtrArray *results)
 }
 
 char *
-domlint_format_sarif(GPtrArray *results)
+domlint_format_sarif(GPtrArray *results, const domlint_target_info *target)
 {
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(JsonGenerator) gen = json_generator_new();
@@ -256,6 +257,11 @@ domlint_format_sarif(GPtrArray *results)
     json_builder_begin_object(b);
     build_driver(b);
     build_invocation(b, results);
+    /* a property bag of the run: what the findings were judged against */
+    json_builder_set_member_name(b, "properties");
+    json_builder_begin_object(b);
+    dl_json_add_target(b, target);
+    json_builder_end_object(b);
     json_builder_set_member_name(b, "results");
     json_builder_begin_array(b);
     for (guint i = 0; i < results->len; i++) {

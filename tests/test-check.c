@@ -38,7 +38,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_result, domlint_result_free)
 static domlint_ctx *
 ctx_new(const domlint_options *options)
 {
-    domlint_options defaults = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE };
+    domlint_options defaults = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE };
     g_autoptr(GError) error = NULL;
     domlint_ctx *ctx = domlint_ctx_new(options ? options : &defaults, &error);
 
@@ -247,14 +247,140 @@ Test(rules, pci_unavailable_not_with_balloon_none)
 
 Test(rules, machine_type_unknown_version)
 {
-    g_autoptr(domlint_result) r = check(HEAD("x86_64", "pc-q35-99.0") TAIL);
+    /* pc-q35 types from 2.4 on exist; no release domlint covers has 2.3 */
+    g_autoptr(domlint_result) r = check(HEAD("x86_64", "pc-q35-2.3") TAIL);
     const domlint_diag *d = expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
-                                       "has no machine type 'pc-q35-99.0'");
+                                       "no QEMU release from 5.0 to 11.1 has machine type 'pc-q35-2.3'");
 
     cr_assert_eq(d->column, 7);
     test_assert_contains(d->message, "'pc-q35-2.4' to 'pc-q35-7.2'");
     expect_total(r, 1);
     cr_assert_null(r->family, "no family facts for a machine QEMU lacks");
+}
+
+/* Check XML against the target SPEC. */
+static domlint_result *
+check_for(const char *spec, const char *xml)
+{
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = spec };
+
+    return check_with(&opts, xml);
+}
+
+Test(targets, newer_type_needs_newer_qemu)
+{
+    g_autoptr(domlint_result) r = check_for("debian-12", HEAD("x86_64", "pc-q35-10.0") TAIL);
+    const domlint_diag *d = expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
+                                       "machine type 'pc-q35-10.0' needs QEMU 10.0 or later; the target is QEMU 7.2 (debian-12)");
+
+    test_assert_contains(d->fixit, "'pc-q35-7.2'");
+    /* the file is still checked as the q35 machine it is */
+    cr_assert_str_eq(r->family, "q35");
+    expect_total(r, 1);
+}
+
+Test(targets, newer_type_is_clean_on_its_release)
+{
+    g_autoptr(domlint_result) r = check_for("debian-13", HEAD("x86_64", "pc-q35-10.0") TAIL);
+
+    expect_total(r, 0);
+}
+
+Test(targets, removed_type_says_when)
+{
+    g_autoptr(domlint_result) r = check_for("debian-13", HEAD("x86_64", "pc-i440fx-1.4") TAIL);
+
+    expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
+               "machine type 'pc-i440fx-1.4' was removed in QEMU 8.2; the target is QEMU 10.0 (debian-13)");
+}
+
+Test(targets, deprecated_type_is_a_warning)
+{
+    g_autoptr(domlint_result) r = check_for("debian-sid", HEAD("x86_64", "pc-q35-7.2") TAIL);
+    const domlint_diag *d = expect_one(r, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE,
+                                       "machine type 'pc-q35-7.2' is deprecated in QEMU 11.1 (debian-sid), since QEMU 10.2");
+
+    test_assert_contains(d->fixit, "'pc-q35-11.1'");
+    cr_assert_eq(domlint_result_count(r, DOMLINT_SEV_ERROR), 0);
+}
+
+Test(targets, aliases_resolve_to_the_target_release)
+{
+    g_autoptr(domlint_result) d13 = check_for("debian-13", HEAD("x86_64", "q35") TAIL);
+    g_autoptr(domlint_result) d11 = check_for("debian-11", HEAD("x86_64", "pc") TAIL);
+    g_autoptr(domlint_result) rhel = check_for("rhel-9.6", HEAD("x86_64", "q35") TAIL);
+    g_autoptr(domlint_result) arm = check_for("qemu-9.2", HEAD("aarch64", "virt") TAIL);
+
+    cr_assert_str_eq(d13->machine, "pc-q35-10.0");
+    cr_assert_str_eq(d11->machine, "pc-i440fx-5.2");
+    cr_assert_str_eq(rhel->machine, "pc-q35-rhel9.6.0");
+    cr_assert_str_eq(arm->machine, "virt-9.2");
+    expect_total(d13, 0);
+    expect_total(rhel, 0);
+}
+
+Test(targets, rhel_types_need_a_rhel_target)
+{
+    g_autoptr(domlint_result) up = check_for("debian-13", HEAD("x86_64", "pc-q35-rhel9.6.0") TAIL);
+    g_autoptr(domlint_result) rhel = check_for("rhel-9.6", HEAD("x86_64", "pc-q35-rhel9.6.0") TAIL);
+    g_autoptr(domlint_result) old = check_for("rhel-9.6", HEAD("x86_64", "pc-q35-rhel9.4.0") TAIL);
+    g_autoptr(domlint_result) upstream = check_for("rhel-9.6", HEAD("x86_64", "pc-q35-9.1") TAIL);
+    g_autoptr(domlint_result) gone = check_for("rhel-10.0", HEAD("x86_64", "pc-q35-rhel8.6.0") TAIL);
+
+    expect_one(up, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
+               "machine type 'pc-q35-rhel9.6.0' exists only in RHEL's qemu-kvm (RHEL 9.6 on)");
+    expect_total(rhel, 0);
+    expect_total(old, 0);
+    expect_one(upstream, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE, "offers only its own RHEL machine types");
+    expect_one(gone, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE, "was removed in RHEL 10.0");
+}
+
+Test(targets, type_newer_than_the_knowledge)
+{
+    static const char xml[] = HEAD("x86_64", "pc-q35-99.0") TAIL;
+    g_autoptr(domlint_result) explicit = check_for("qemu-11.1", xml);
+    g_autoptr(domlint_result) newest = check_for("newest", xml);
+
+    /* a named target that predates the type: QEMU lacks it */
+    expect_one(explicit, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
+               "machine type 'pc-q35-99.0' needs QEMU 99.0 or later");
+    /* nothing said which release: domlint cannot know, and says so */
+    expect_one(newest, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE,
+               "newer than every QEMU release domlint knows (up to 11.1)");
+    cr_assert_str_eq(newest->family, "q35");
+}
+
+Test(targets, bad_spec_is_refused)
+{
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "debian-99" };
+    domlint_options bad_version = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "qemu-ten" };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) error2 = NULL;
+
+    cr_assert_null(domlint_ctx_new(&opts, &error));
+    test_assert_contains(error->message, "'debian-99' is neither");
+    test_assert_contains(error->message, "rhel-9.6");
+    cr_assert_null(domlint_ctx_new(&bad_version, &error2));
+    test_assert_contains(error2->message, "'ten' is not a qemu version");
+}
+
+Test(targets, a_part_left_out_comes_from_the_host_or_the_newest)
+{
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "qemu-10.0" };
+    g_autoptr(GError) error = NULL;
+    domlint_ctx *ctx;
+    domlint_target_info t;
+
+    g_setenv("DOMLINT_HOST", "none", TRUE);
+    ctx = domlint_ctx_new(&opts, &error);
+    g_unsetenv("DOMLINT_HOST");
+    cr_assert_not_null(ctx);
+    domlint_ctx_target(ctx, &t, NULL);
+    cr_assert_str_eq(t.qemu, "10.0");
+    cr_assert_str_eq(t.qemu_from, "--target");
+    cr_assert_str_eq(t.libvirt, "12.8");
+    cr_assert_str_eq(t.libvirt_from, "the newest release domlint knows");
+    domlint_ctx_free(ctx);
 }
 
 Test(rules, machine_type_wrong_arch)
@@ -284,7 +410,7 @@ Test(rules, machine_type_unknown_name_is_a_warning)
 
 Test(rules, machine_alias_resolves)
 {
-    g_autoptr(domlint_result) r = check(HEAD("x86_64", "pc") TAIL);
+    g_autoptr(domlint_result) r = check(HEAD("x86_64", "pc") TAIL);  /* debian-12 */
 
     expect_total(r, 0);
     cr_assert_str_eq(r->machine, "pc-i440fx-7.2");
@@ -551,7 +677,7 @@ static const char root_on_q35[] =
 Test(options, disable_turns_a_rule_off)
 {
     const char *const off[] = { "pci-root", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .disable = off };
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .disable = off };
     g_autoptr(domlint_result) before = check(root_on_q35);
     g_autoptr(domlint_result) after = check_with(&opts, root_on_q35);
 
@@ -563,7 +689,7 @@ Test(options, disable_all_then_enable_one)
 {
     const char *const off[] = { "all", NULL };
     const char *const on[] = { "machine-type", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE,
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
                              .disable = off, .enable = on };
     g_autoptr(domlint_result) r = check_with(&opts,
         HEAD("x86_64", "pc-q35-99.0")
@@ -578,7 +704,7 @@ Test(options, disable_all_then_enable_one)
 Test(options, unknown_rule_is_an_error)
 {
     const char *const off[] = { "pci-root", "no-such-rule", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .disable = off };
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .disable = off };
     g_autoptr(GError) error = NULL;
     domlint_ctx *ctx = domlint_ctx_new(&opts, &error);
 
@@ -590,7 +716,7 @@ Test(options, unknown_rule_is_an_error)
 Test(options, unknown_rule_in_enable_is_an_error)
 {
     const char *const on[] = { "pci_root", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .enable = on };
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .enable = on };
     g_autoptr(GError) error = NULL;
 
     cr_assert_null(domlint_ctx_new(&opts, &error));
@@ -681,7 +807,7 @@ Test(failure, check_file_missing)
 
 Test(schema, missing_schema_dir_gives_one_warning)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .schema_dir = "/nonexistent/schemas" };
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = "/nonexistent/schemas" };
     g_autoptr(domlint_result) r = check_with(&opts, root_on_q35);
     const domlint_diag *d = expect_one(r, "schema", DOMLINT_SEV_WARNING, 0,
                                        "/nonexistent/schemas/domain.rng");
@@ -694,7 +820,7 @@ Test(schema, missing_schema_dir_gives_one_warning)
 
 Test(schema, libvirt_schema_error_has_line)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .schema_dir = TEST_LIBVIRT_SCHEMAS };
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = TEST_LIBVIRT_SCHEMAS };
     g_autoptr(domlint_result) r = check_with(&opts,
         "<domain type='kvm'>\n"
         "  <name>t</name>\n"
@@ -713,7 +839,7 @@ Test(schema, libvirt_schema_error_has_line)
 
 Test(schema, libvirt_schema_accepts_clean_domains)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .schema_dir = TEST_LIBVIRT_SCHEMAS };
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = TEST_LIBVIRT_SCHEMAS };
     domlint_ctx *ctx = ctx_new(&opts);
     g_autoptr(domlint_result) q35 = domlint_check_memory(ctx, "t.xml", clean_q35, strlen(clean_q35));
     g_autoptr(domlint_result) pc = domlint_check_memory(ctx, "t.xml", clean_i440fx,
@@ -794,7 +920,7 @@ Test(format, json_summary_matches_counts)
     cr_assert_eq(errors, 2);
     cr_assert_eq(warnings, 1);
 
-    json = domlint_format_json(results);
+    json = domlint_format_json(results, NULL);
     top = parse_json(parser, json);
     cr_assert_str_eq(json_object_get_string_member(top, "tool"), "domlint");
     cr_assert_str_eq(json_object_get_string_member(top, "version"), domlint_version());
@@ -837,7 +963,7 @@ Test(format, json_escapes_names)
 
     g_ptr_array_add(results, domlint_check_memory(ctx, name, root_on_q35, strlen(root_on_q35)));
     domlint_ctx_free(ctx);
-    json = domlint_format_json(results);
+    json = domlint_format_json(results, NULL);
     top = parse_json(parser, json);
     cr_assert_str_eq(json_object_get_string_member(
                          json_array_get_object_element(json_object_get_array_member(top, "files"), 0),
@@ -914,7 +1040,7 @@ Test(layout, fix_layout_packs_root_ports_like_libvirt)
     /* no video: root ports from 00:01.0, eight to a slot; the USB controller
      * libvirt adds comes before the disks, the balloon after; one spare */
     g_autofree char *xml = q35_unaddressed(0, 9);
-    domlint_options options = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .layout = TRUE };
+    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .layout = TRUE };
     domlint_result *r = NULL;
     g_autofree char *fixed = fix_with(&options, xml, &r);
     g_autofree char *port9 = line_with(fixed, "index='9'", "pcie-root-port");
@@ -958,7 +1084,7 @@ Test(layout, spare_ports_are_counted_and_added)
         "    <memballoon model='virtio'><address type='pci' domain='0' bus='1' slot='0' function='0'/></memballoon>\n"
         "    <controller type='usb' index='0' model='none'/>\n"
         TAIL;
-    domlint_options options = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE,
+    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
                                 .spare_ports_set = TRUE, .spare_ports = 3 };
     domlint_ctx *ctx = ctx_new(&options);
     g_autoptr(domlint_result) checked = domlint_check_memory(ctx, "t.xml", xml, strlen(xml));

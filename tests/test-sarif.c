@@ -84,7 +84,7 @@ sarif_of(sarif_doc *doc, guint n, const char *const *names, const char *const *x
         g_ptr_array_add(results, domlint_check_memory(ctx, names[i], xmls[i], strlen(xmls[i])));
     domlint_ctx_free(ctx);
 
-    doc->text = domlint_format_sarif(results);
+    doc->text = domlint_format_sarif(results, NULL);
     cr_assert_not_null(doc->text);
     doc->parser = json_parser_new();
     cr_assert(json_parser_load_from_data(doc->parser, doc->text, -1, &error),

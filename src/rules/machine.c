@@ -36,6 +36,160 @@ known_versions(const dl_family *family)
 /* Long enough for every real machine name; a longer one is cut in messages. */
 #define DL_MAX_QUOTED 64
 
+/* "QEMU 10.0 (debian-13)" / "QEMU 11.1 (installed on this host)" (caller frees). */
+static char *
+target_qemu(const dl_check *chk)
+{
+    const dl_target *t = chk->ctx->target;
+    g_autofree char *label = dl_target_qemu_label(t);
+
+    if (t->platform)
+        return g_strdup_printf("%s (%s)", label, t->platform);
+    return g_strdup_printf("%s (%s)", label, dl_target_from_name(t->qemu_from));
+}
+
+/* The newest versioned type the target has in FAMILY, as a suggestion, or NULL. */
+static const char *
+newest_in_target(const dl_check *chk, const dl_family *family)
+{
+    GHashTableIter iter;
+    gpointer alias, canonical;
+
+    g_hash_table_iter_init(&iter, family->canonical);
+    while (g_hash_table_iter_next(&iter, &alias, &canonical)) {
+        if (dl_family_alias_prefix(family, alias))
+            return canonical;
+    }
+    (void) chk;
+    return NULL;
+}
+
+static void
+suggest_newest(const dl_check *chk, domlint_diag *d, const dl_family *family)
+{
+    const char *newest = newest_in_target(chk, family);
+
+    if (newest)
+        dl_diag_fixit(d, "use '%s', the newest %s type of the target", newest, family->title);
+}
+
+/* A known type that the target lacks: say which releases have it. */
+static void
+report_not_in_target(dl_check *chk, const dl_family *family, const char *machine)
+{
+    const dl_target *t = chk->ctx->target;
+    const dl_machine_type *type = dl_family_type(family, chk->arch, machine);
+    g_autofree char *where = target_qemu(chk);
+    domlint_diag *d;
+
+    if (!type) {
+        d = dl_error(chk, chk->dom->os_type, "machine type alias '%s' names no machine in %s: it has no %s types",
+                     machine, where, family->title);
+    } else if (type->vendor && !t->vendor) {
+        d = dl_error(chk, chk->dom->os_type,
+                     "machine type '%s' exists only in RHEL's qemu-kvm (RHEL %s on), not in upstream %s",
+                     machine, type->added ? type->added : "?", where);
+        dl_diag_fixit(d, "check against RHEL with --target=rhel-X.Y, or use an upstream %s type",
+                      family->title);
+        return;
+    } else if (!type->vendor && t->vendor) {
+        d = dl_error(chk, chk->dom->os_type,
+                     "machine type '%s' is upstream QEMU's; %s offers only its own RHEL machine types",
+                     machine, where);
+    } else if (type->removed && dl_version_compare(type->vendor ? t->vendor_version : t->qemu,
+                                                   type->removed) >= 0) {
+        d = dl_error(chk, chk->dom->os_type, "machine type '%s' was removed in %s %s; the target is %s",
+                     machine, type->vendor ? "RHEL" : "QEMU", type->removed, where);
+    } else {
+        d = dl_error(chk, chk->dom->os_type, "machine type '%s' needs %s %s or later; the target is %s",
+                     machine, type->vendor ? "RHEL" : "QEMU", type->added ? type->added : "?", where);
+    }
+    suggest_newest(chk, d, family);
+}
+
+/* A name of the family's pattern newer than every release the knowledge covers. */
+static void
+report_future(dl_check *chk, const dl_family *family, const char *machine)
+{
+    const dl_target *t = chk->ctx->target;
+    const char *version = machine + strlen(machine);
+    g_autofree char *where = target_qemu(chk);
+
+    while (version > machine && (g_ascii_isdigit(version[-1]) || version[-1] == '.'))
+        version--;
+    if (dl_version_compare(t->qemu, version) >= 0 || t->qemu_from == DL_TARGET_FROM_NEWEST) {
+        dl_warning(chk, chk->dom->os_type,
+                   "machine type '%s' is newer than every QEMU release domlint knows (up to %s): it is checked as a %s machine with the facts of QEMU %s",
+                   machine, t->qemu_newest, family->title, t->qemu_newest);
+        return;
+    }
+    dl_error(chk, chk->dom->os_type, "machine type '%s' needs QEMU %s or later; the target is %s",
+             machine, version, where);
+}
+
+static void
+report_deprecated(dl_check *chk, const dl_family *family, const char *machine)
+{
+    const char *name = dl_family_canonical(family, machine);
+    const dl_machine_type *type = dl_family_type(family, chk->arch, name);
+    g_autofree char *where = NULL;
+    domlint_diag *d;
+
+    if (!type || !dl_machine_type_deprecated(type, chk->ctx->target))
+        return;
+    where = target_qemu(chk);
+    d = dl_warning(chk, chk->dom->os_type,
+                   "machine type '%s' is deprecated in %s, since %s %s: a later release removes it",
+                   name, where, type->vendor ? "RHEL" : "QEMU", type->deprecated);
+    suggest_newest(chk, d, family);
+}
+
+static void
+report_unknown_version(dl_check *chk, const dl_family *family, const char *machine)
+{
+    const dl_target *t = chk->ctx->target;
+    g_autofree char *versions = known_versions(family);
+    g_autofree char *where = target_qemu(chk);
+
+    if (t->vendor || !dl_machine_db_target(chk->ctx->db)) {
+        dl_error(chk, chk->dom->os_type, "%s has no machine type '%s': its %s types are %s",
+                 where, machine, family->title, versions);
+        return;
+    }
+    dl_error(chk, chk->dom->os_type,
+             "no QEMU release from %s to %s has machine type '%s': the %s types of %s are %s",
+             t->qemu_oldest, t->qemu_newest, machine, family->title, where, versions);
+}
+
+/*
+ * A name no family claims.  Where the knowledge lists every machine type of
+ * the arch, libvirt will refuse it: an error, with the nearest real name.
+ * Elsewhere domlint cannot know, and says so.
+ */
+static void
+report_unknown(dl_check *chk, const char *machine)
+{
+    const char *suggestion = dl_machine_db_suggest(chk->ctx->db, chk->arch, chk->machine);
+    gboolean complete = dl_releases_arch_complete(chk->ctx->releases, chk->arch);
+    g_autofree char *where = target_qemu(chk);
+    g_autofree char *hint = suggestion ? g_strdup_printf(" (did you mean '%s'?)", suggestion)
+                                       : g_strdup("");
+
+    if (complete) {
+        dl_error(chk, chk->dom->os_type, "%s has no machine type '%s' for arch '%s'%s",
+                 where, machine, chk->arch, hint);
+        return;
+    }
+    if (chk->closest)
+        dl_warning(chk, chk->dom->os_type,
+                   "unknown machine type '%s' for arch '%s'%s (closest known family: %s); machine rules skipped",
+                   machine, chk->arch, hint, chk->closest->title);
+    else
+        dl_warning(chk, chk->dom->os_type,
+                   "unknown machine type '%s' for arch '%s'%s; machine rules skipped", machine, chk->arch,
+                   hint);
+}
+
 static void
 check_machine_type(dl_check *chk)
 {
@@ -43,7 +197,6 @@ check_machine_type(dl_check *chk)
     g_autofree char *shown = NULL;
     const char *machine = chk->machine;
     const dl_family *family = NULL, *closest = NULL;
-    g_autofree char *versions = NULL;
     g_autofree char *arches = NULL;
     domlint_diag *d;
 
@@ -60,8 +213,17 @@ check_machine_type(dl_check *chk)
     switch (chk->match) {
     case DL_MATCH_OK:
         if (chk->family->unsupported_reason)
-            dl_error(chk, chk->dom->os_type, "machine type '%s' (%s) cannot be used with libvirt " DOMLINT_LIBVIRT_VERSION ": %s",
-                     machine, chk->family->title, chk->family->unsupported_reason);
+            dl_error(chk, chk->dom->os_type, "machine type '%s' (%s) cannot be used with libvirt %s: %s",
+                     machine, chk->family->title, chk->ctx->target->libvirt,
+                     chk->family->unsupported_reason);
+        else
+            report_deprecated(chk, chk->family, chk->machine);
+        return;
+    case DL_MATCH_NOT_IN_TARGET:
+        report_not_in_target(chk, chk->family, machine);
+        return;
+    case DL_MATCH_FUTURE:
+        report_future(chk, chk->family, machine);
         return;
     case DL_MATCH_WRONG_ARCH:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
@@ -73,10 +235,7 @@ check_machine_type(dl_check *chk)
         return;
     case DL_MATCH_UNKNOWN_VERSION:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
-        versions = known_versions(family);
-        dl_error(chk, chk->dom->os_type,
-                 "QEMU " DOMLINT_QEMU_VERSION " has no machine type '%s': %s versions it provides are %s",
-                 machine, family->title, versions);
+        report_unknown_version(chk, family, machine);
         return;
     case DL_MATCH_REMOVED:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
@@ -85,13 +244,7 @@ check_machine_type(dl_check *chk)
                  family->removed_reason ? family->removed_reason : "");
         return;
     case DL_MATCH_NONE:
-        if (chk->closest)
-            dl_warning(chk, chk->dom->os_type,
-                       "unknown machine type '%s' for arch '%s' (closest known family: %s); machine rules skipped",
-                       machine, arch, chk->closest->title);
-        else
-            dl_warning(chk, chk->dom->os_type,
-                       "unknown machine type '%s' for arch '%s'; machine rules skipped", machine, arch);
+        report_unknown(chk, machine);
         return;
     case DL_MATCH_LAST:
         break;
@@ -100,7 +253,7 @@ check_machine_type(dl_check *chk)
 
 const dl_rule dl_rule_machine_type = {
     .id = "machine-type",
-    .summary = "the machine type exists for the architecture in QEMU " DOMLINT_QEMU_VERSION,
+    .summary = "the machine type exists for the architecture in the target QEMU release",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_machine_type,
 };

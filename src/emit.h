@@ -1,0 +1,11 @@
+/*
+ * emit.h - pieces of the JSON report that the SARIF log shares
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "domlint.h"
+
+/* The member "target": what the run was checked against (null when TARGET is NULL). */
+void dl_json_add_target(JsonBuilder *b, const domlint_target_info *target);

@@ -1,0 +1,664 @@
+/*
+ * target.c - which QEMU and libvirt release a domain is checked against
+ *
+ * Reads data/targets.xml (the releases covered, the named platforms),
+ * resolves --target into a dl_target, finds the host's QEMU and libvirt
+ * versions for the default target, and answers "does a fact with this
+ * release range hold for the target?".
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+
+#include "connect.h"
+#include "load.h"
+#include "machines.h"
+#include "target.h"
+
+extern char **environ;
+
+G_DEFINE_QUARK(domlint-target-error-quark, dl_target_error)
+
+struct dl_releases {
+    char *qemu_oldest, *qemu_newest;
+    char *libvirt_oldest, *libvirt_newest;
+    GPtrArray *platforms;    /* of dl_platform* */
+    char **complete;         /* arches whose machine types are all known */
+};
+
+static void
+dl_platform_free(gpointer data)
+{
+    dl_platform *p = data;
+
+    if (!p)
+        return;
+    g_free(p->id);
+    g_free(p->title);
+    g_free(p->qemu);
+    g_free(p->libvirt);
+    g_free(p->vendor);
+    g_free(p->vendor_version);
+    g_free(p->source);
+    g_free(p);
+}
+
+void
+dl_releases_free(dl_releases *releases)
+{
+    if (!releases)
+        return;
+    g_free(releases->qemu_oldest);
+    g_free(releases->qemu_newest);
+    g_free(releases->libvirt_oldest);
+    g_free(releases->libvirt_newest);
+    g_clear_pointer(&releases->platforms, g_ptr_array_unref);
+    g_strfreev(releases->complete);
+    g_free(releases);
+}
+
+/* A libxml2 property as a GLib string (caller frees), or NULL. */
+static char *
+prop(xmlNode *node, const char *name)
+{
+    xmlChar *value = xmlGetProp(node, (const xmlChar *) name);
+    char *copy = value ? g_strdup((const char *) value) : NULL;
+
+    xmlFree(value);
+    return copy;
+}
+
+static void
+ignore_error(void *data, dl_xml_error *err)
+{
+    (void) data;
+    (void) err;
+}
+
+static gboolean
+validate(xmlDoc *doc, const char *file, const char *schema, GError **error)
+{
+    xmlDoc *sdoc;
+    xmlRelaxNGParserCtxt *pctxt;
+    xmlRelaxNG *rng;
+    xmlRelaxNGValidCtxt *vctxt;
+    int rc = -1;
+
+    sdoc = xmlReadFile(schema, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!sdoc) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", schema);
+        return FALSE;
+    }
+    pctxt = xmlRelaxNGNewDocParserCtxt(sdoc);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, ignore_error, NULL);
+    rng = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    if (rng) {
+        vctxt = xmlRelaxNGNewValidCtxt(rng);
+        xmlRelaxNGSetValidStructuredErrors(vctxt, ignore_error, NULL);
+        rc = xmlRelaxNGValidateDoc(vctxt, doc);
+        xmlRelaxNGFreeValidCtxt(vctxt);
+        xmlRelaxNGFree(rng);
+    }
+    xmlFreeDoc(sdoc);
+    if (rc != 0)
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA,
+                    "%s: does not follow %s", file, schema);
+    return rc == 0;
+}
+
+static dl_platform *
+platform_from(xmlNode *node)
+{
+    dl_platform *p = g_new0(dl_platform, 1);
+
+    p->id = prop(node, "id");
+    p->title = prop(node, "title");
+    p->qemu = prop(node, "qemu");
+    p->libvirt = prop(node, "libvirt");
+    p->vendor = prop(node, "vendor");
+    p->vendor_version = prop(node, "vendor-version");
+    p->source = prop(node, "source");
+    return p;
+}
+
+static void
+read_children(dl_releases *releases, xmlNode *root)
+{
+    for (xmlNode *node = root->children; node; node = node->next) {
+        const char *name = (const char *) node->name;
+
+        if (node->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(name, "qemu") == 0) {
+            releases->qemu_oldest = prop(node, "oldest");
+            releases->qemu_newest = prop(node, "newest");
+        } else if (strcmp(name, "libvirt") == 0) {
+            releases->libvirt_oldest = prop(node, "oldest");
+            releases->libvirt_newest = prop(node, "newest");
+        } else if (strcmp(name, "complete") == 0) {
+            g_autofree char *arches = prop(node, "arches");
+
+            g_strfreev(releases->complete);
+            releases->complete = g_strsplit_set(arches ? arches : "", " \t\n", -1);
+        } else if (strcmp(name, "platform") == 0) {
+            g_ptr_array_add(releases->platforms, platform_from(node));
+        }
+    }
+}
+
+dl_releases *
+dl_releases_load(const char *file, const char *schema, GError **error)
+{
+    xmlDoc *doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlNode *root;
+    g_autoptr(dl_releases) releases = NULL;
+
+    if (!doc) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", file);
+        return NULL;
+    }
+    if (schema && !validate(doc, file, schema, error)) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    root = xmlDocGetRootElement(doc);
+    releases = g_new0(dl_releases, 1);
+    releases->platforms = g_ptr_array_new_with_free_func(dl_platform_free);
+    if (root)
+        read_children(releases, root);
+    xmlFreeDoc(doc);
+    if (!releases->qemu_newest || !releases->libvirt_newest) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA,
+                    "%s: needs <qemu> and <libvirt>", file);
+        return NULL;
+    }
+    return g_steal_pointer(&releases);
+}
+
+guint
+dl_releases_platform_count(const dl_releases *releases)
+{
+    return releases ? releases->platforms->len : 0;
+}
+
+const dl_platform *
+dl_releases_platform(const dl_releases *releases, guint i)
+{
+    if (!releases || i >= releases->platforms->len)
+        return NULL;
+    return g_ptr_array_index(releases->platforms, i);
+}
+
+const dl_platform *
+dl_releases_find_platform(const dl_releases *releases, const char *id)
+{
+    for (guint i = 0; i < dl_releases_platform_count(releases); i++) {
+        const dl_platform *p = dl_releases_platform(releases, i);
+
+        if (g_strcmp0(p->id, id) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+gboolean
+dl_releases_arch_complete(const dl_releases *releases, const char *arch)
+{
+    if (!releases || !releases->complete || !arch)
+        return FALSE;
+    return g_strv_contains((const char *const *) releases->complete, arch);
+}
+
+const char *
+dl_releases_newest(const dl_releases *releases, const char *product)
+{
+    return strcmp(product, "qemu") == 0 ? releases->qemu_newest : releases->libvirt_newest;
+}
+
+const char *
+dl_releases_oldest(const dl_releases *releases, const char *product)
+{
+    return strcmp(product, "qemu") == 0 ? releases->qemu_oldest : releases->libvirt_oldest;
+}
+
+/* ------------------------------------------------------------------ */
+/* versions                                                           */
+
+char *
+dl_version_major_minor(const char *version)
+{
+    char *end = NULL;
+    guint64 major, minor = 0;
+
+    if (!version || !g_ascii_isdigit(version[0]))
+        return NULL;
+    major = g_ascii_strtoull(version, &end, 10);
+    if (*end == '.' && g_ascii_isdigit(end[1]))
+        minor = g_ascii_strtoull(end + 1, &end, 10);
+    if (major > 999 || minor > 999)
+        return NULL;
+    return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT, major, minor);
+}
+
+gboolean
+dl_target_in_range(const dl_target *target, const char *product, const char *since,
+                   const char *before)
+{
+    const char *have;
+
+    if (!target)
+        return TRUE;
+    have = strcmp(product, "qemu") == 0 ? target->qemu : target->libvirt;
+    if (since && dl_version_compare(have, since) < 0)
+        return FALSE;
+    if (before && dl_version_compare(have, before) >= 0)
+        return FALSE;
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* the host                                                           */
+
+static gboolean
+host_disabled(void)
+{
+    return g_strcmp0(g_getenv("DOMLINT_HOST"), "none") == 0;
+}
+
+/* First qemu-system-* binary found, in the order that covers most guests. */
+static char *
+find_host_qemu(void)
+{
+    static const char *const names[] = {
+        "qemu-system-x86_64", "qemu-system-aarch64", "qemu-system-ppc64",
+        "qemu-system-s390x", "qemu-system-riscv64", "qemu-system-arm", "qemu-system-i386",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *path = g_find_program_in_path(names[i]);
+
+        if (path)
+            return path;
+    }
+    return NULL;
+}
+
+/* Output of BIN --version, at most 4 KiB and 5 seconds; NULL on failure. */
+static char *
+run_version(const char *bin)
+{
+    int fds[2];
+    pid_t pid;
+    char *argv[] = { (char *) bin, (char *) "--version", NULL };
+    posix_spawn_file_actions_t actions;
+    char buf[4096];
+    gsize len = 0;
+    int status = 0;
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+    if (pipe(fds) != 0)
+        return NULL;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    if (posix_spawn(&pid, bin, &actions, NULL, argv, environ) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        close(fds[0]);
+        close(fds[1]);
+        return NULL;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    for (;;) {
+        struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        ssize_t n;
+
+        if (left <= 0 || poll(&pfd, 1, (int) left) <= 0) {
+            kill(pid, SIGKILL);
+            break;
+        }
+        n = read(fds[0], buf + len, sizeof(buf) - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (gsize) n;
+        if (len == sizeof(buf) - 1)
+            break;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    buf[len] = '\0';
+    return len ? g_strdup(buf) : NULL;
+}
+
+/* "7.2.22" of "QEMU emulator version 7.2.22 (Debian ...)" (caller frees). */
+static char *
+parse_qemu_version(const char *text)
+{
+    const char *at = text ? strstr(text, "version ") : NULL;
+    gsize n = 0;
+
+    if (!at)
+        return NULL;
+    at += strlen("version ");
+    while (g_ascii_isdigit(at[n]) || at[n] == '.')
+        n++;
+    return n ? g_strndup(at, n) : NULL;
+}
+
+/* The cache of host binary versions, keyed by path, inode, size and mtime. */
+static char *
+cache_file(void)
+{
+    return g_build_filename(g_get_user_cache_dir(), "domlint", "host-versions.ini", NULL);
+}
+
+static char *
+cache_key(const char *path, const struct stat *st)
+{
+    return g_strdup_printf("%s:%lu:%lld:%lld", path, (unsigned long) st->st_ino,
+                           (long long) st->st_size, (long long) st->st_mtime);
+}
+
+static char *
+cached_version(const char *key)
+{
+    g_autofree char *file = cache_file();
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+
+    if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, NULL))
+        return NULL;
+    return g_key_file_get_string(kf, "qemu", key, NULL);
+}
+
+/* Best effort: a cache that cannot be written only costs a --version run. */
+static void
+store_version(const char *key, const char *version)
+{
+    g_autofree char *file = cache_file();
+    g_autofree char *dir = g_path_get_dirname(file);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+
+    g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, NULL);
+    g_key_file_set_string(kf, "qemu", key, version);
+    if (g_mkdir_with_parents(dir, 0700) == 0)
+        g_key_file_save_to_file(kf, file, NULL);
+}
+
+char *
+dl_qemu_binary_version(const char *bin)
+{
+    g_autofree char *path = g_find_program_in_path(bin);
+    g_autofree char *key = NULL;
+    g_autofree char *output = NULL;
+    char *version;
+    struct stat st;
+
+    if (!path || stat(path, &st) != 0)
+        return NULL;
+    key = cache_key(path, &st);
+    version = cached_version(key);
+    if (version)
+        return version;
+    output = run_version(path);
+    version = parse_qemu_version(output);
+    if (version)
+        store_version(key, version);
+    return version;
+}
+
+char *
+dl_host_qemu_version(char **origin)
+{
+    g_autofree char *bin = NULL;
+    char *version;
+
+    if (origin)
+        *origin = NULL;
+    if (host_disabled())
+        return NULL;
+    bin = find_host_qemu();
+    if (!bin)
+        return NULL;
+    version = dl_qemu_binary_version(bin);
+    if (version && origin)
+        *origin = g_steal_pointer(&bin);
+    return version;
+}
+
+char *
+dl_host_libvirt_version(char **origin)
+{
+    char *version;
+
+    if (origin)
+        *origin = NULL;
+    if (host_disabled())
+        return NULL;
+    version = dl_libvirt_library_version();
+    if (version && origin)
+        *origin = g_strdup("libvirt.so.0, virGetVersion()");
+    return version;
+}
+
+/* ------------------------------------------------------------------ */
+/* resolving --target                                                 */
+
+void
+dl_target_free(dl_target *target)
+{
+    if (!target)
+        return;
+    g_free(target->qemu);
+    g_free(target->libvirt);
+    g_free(target->vendor);
+    g_free(target->vendor_version);
+    g_free(target->platform);
+    g_free(target->platform_title);
+    g_free(target->qemu_origin);
+    g_free(target->libvirt_origin);
+    g_free(target->qemu_newest);
+    g_free(target->libvirt_newest);
+    g_free(target->qemu_oldest);
+    g_free(target->libvirt_oldest);
+    g_free(target);
+}
+
+const char *
+dl_target_from_name(dl_target_from from)
+{
+    switch (from) {
+    case DL_TARGET_FROM_OPTION:
+        return "--target";
+    case DL_TARGET_FROM_ENV:
+        return "DOMLINT_TARGET";
+    case DL_TARGET_FROM_PLATFORM:
+        return "the platform named by --target";
+    case DL_TARGET_FROM_HOST:
+        return "installed on this host";
+    case DL_TARGET_FROM_BINARY:
+        return "the --qemu binary";
+    case DL_TARGET_FROM_NEWEST:
+        return "the newest release domlint knows";
+    case DL_TARGET_FROM_LAST:
+        break;
+    }
+    return "unknown";
+}
+
+static gboolean
+set_part(dl_target *target, const char *product, const char *version, GError **error)
+{
+    char *mm = dl_version_major_minor(version);
+
+    if (!mm) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_SPEC,
+                    "--target: '%s' is not a %s version (expected MAJOR.MINOR, e.g. %s)",
+                    version, product, strcmp(product, "qemu") == 0 ? "10.0" : "11.3");
+        return FALSE;
+    }
+    if (strcmp(product, "qemu") == 0) {
+        g_free(target->qemu);
+        target->qemu = mm;
+        target->qemu_from = DL_TARGET_FROM_OPTION;
+    } else {
+        g_free(target->libvirt);
+        target->libvirt = mm;
+        target->libvirt_from = DL_TARGET_FROM_OPTION;
+    }
+    return TRUE;
+}
+
+static void
+use_platform(dl_target *target, const dl_platform *p)
+{
+    target->qemu = g_strdup(p->qemu);
+    target->libvirt = g_strdup(p->libvirt);
+    target->vendor = g_strdup(p->vendor);
+    target->vendor_version = g_strdup(p->vendor_version);
+    target->platform = g_strdup(p->id);
+    target->platform_title = g_strdup(p->title);
+    target->qemu_from = DL_TARGET_FROM_PLATFORM;
+    target->libvirt_from = DL_TARGET_FROM_PLATFORM;
+}
+
+static char *
+platform_ids(const dl_releases *releases)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    for (guint i = 0; i < dl_releases_platform_count(releases); i++)
+        g_string_append_printf(out, "%s%s", i ? ", " : "", dl_releases_platform(releases, i)->id);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static gboolean
+parse_spec(dl_target *target, const dl_releases *releases, const char *spec, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    g_autofree char *ids = NULL;
+
+    for (guint i = 0; parts[i]; i++) {
+        const char *part = g_strstrip(parts[i]);
+        const dl_platform *p = dl_releases_find_platform(releases, part);
+
+        if (p && !parts[1]) {
+            use_platform(target, p);
+            return TRUE;
+        }
+        if (g_str_has_prefix(part, "qemu-") && !target->qemu) {
+            if (!set_part(target, "qemu", part + strlen("qemu-"), error))
+                return FALSE;
+        } else if (g_str_has_prefix(part, "libvirt-") && !target->libvirt) {
+            if (!set_part(target, "libvirt", part + strlen("libvirt-"), error))
+                return FALSE;
+        } else if ((strcmp(part, "newest") == 0 || strcmp(part, "host") == 0) && !parts[1]) {
+            return TRUE;
+        } else {
+            ids = platform_ids(releases);
+            g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_SPEC,
+                        "--target: '%s' is neither qemu-X.Y, libvirt-X.Y, 'host', 'newest' nor a platform (%s; see --list-targets)",
+                        part, ids);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Fill the part PRODUCT left open: from the host (unless NEWEST), else the newest release. */
+static void
+fill_part(dl_target *target, const dl_releases *releases, const char *product, gboolean newest)
+{
+    gboolean qemu = strcmp(product, "qemu") == 0;
+    char **slot = qemu ? &target->qemu : &target->libvirt;
+    char **origin = qemu ? &target->qemu_origin : &target->libvirt_origin;
+    dl_target_from *from = qemu ? &target->qemu_from : &target->libvirt_from;
+    g_autofree char *host = NULL;
+
+    if (*slot)
+        return;
+    if (!newest)
+        host = qemu ? dl_host_qemu_version(origin) : dl_host_libvirt_version(origin);
+    *slot = dl_version_major_minor(host);
+    if (*slot) {
+        *from = DL_TARGET_FROM_HOST;
+        return;
+    }
+    *slot = g_strdup(dl_releases_newest(releases, product));
+    *from = DL_TARGET_FROM_NEWEST;
+}
+
+dl_target *
+dl_target_resolve(const dl_releases *releases, const char *spec,
+                  const char *qemu_binary_version, GError **error)
+{
+    g_autoptr(dl_target) target = g_new0(dl_target, 1);
+    const char *env = g_getenv("DOMLINT_TARGET");
+    gboolean from_env = !spec && env && *env;
+    gboolean newest;
+
+    if (from_env)
+        spec = env;
+    newest = spec && strcmp(spec, "newest") == 0;
+    if (spec && !parse_spec(target, releases, spec, error)) {
+        if (from_env)
+            g_prefix_error(error, "DOMLINT_TARGET: ");
+        return NULL;
+    }
+    if (from_env) {
+        if (target->qemu_from == DL_TARGET_FROM_OPTION)
+            target->qemu_from = DL_TARGET_FROM_ENV;
+        if (target->libvirt_from == DL_TARGET_FROM_OPTION)
+            target->libvirt_from = DL_TARGET_FROM_ENV;
+    }
+    if (qemu_binary_version && !target->platform) {
+        g_free(target->qemu);
+        target->qemu = dl_version_major_minor(qemu_binary_version);
+        target->qemu_from = DL_TARGET_FROM_BINARY;
+    }
+    fill_part(target, releases, "qemu", newest);
+    fill_part(target, releases, "libvirt", newest);
+    target->qemu_newest = g_strdup(releases->qemu_newest);
+    target->libvirt_newest = g_strdup(releases->libvirt_newest);
+    target->qemu_oldest = g_strdup(releases->qemu_oldest);
+    target->libvirt_oldest = g_strdup(releases->libvirt_oldest);
+    return g_steal_pointer(&target);
+}
+
+char *
+dl_target_qemu_label(const dl_target *target)
+{
+    if (target->vendor)
+        return g_strdup_printf("RHEL %s's qemu-kvm, based on QEMU %s", target->vendor_version, target->qemu);
+    return g_strdup_printf("QEMU %s", target->qemu);
+}
+
+char *
+dl_target_describe(const dl_target *target)
+{
+    g_autofree char *qemu = dl_target_qemu_label(target);
+
+    if (target->platform)
+        return g_strdup_printf("%s, libvirt %s (%s: %s)", qemu, target->libvirt,
+                               target->platform, target->platform_title);
+    return g_strdup_printf("%s, libvirt %s", qemu, target->libvirt);
+}
