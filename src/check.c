@@ -78,27 +78,39 @@ use_probe(domlint_ctx *ctx, const char *qemu, const char *spec, const char *mach
     return TRUE;
 }
 
-/* data/releases/targets.xml: installed beside the machines, or in the source tree. */
+/* data/releases/NAME: installed beside the machines, or in the source tree. */
 static char *
-targets_file(void)
+releases_file(const char *name)
 {
     g_autofree char *dir = domlint_data_dir("releases");
 
-    return g_build_filename(dir, "targets.xml", NULL);
+    return g_build_filename(dir, name, NULL);
+}
+
+/* schemas/NAME beside machines.rng, or NULL when it is not there. */
+static char *
+schema_beside(const char *machines_rng, const char *name)
+{
+    g_autofree char *dir = machines_rng ? g_path_get_dirname(machines_rng) : NULL;
+    char *schema = dir ? g_build_filename(dir, name, NULL) : NULL;
+
+    if (schema && !g_file_test(schema, G_FILE_TEST_EXISTS))
+        g_clear_pointer(&schema, g_free);
+    return schema;
 }
 
 static gboolean
 load_target(domlint_ctx *ctx, const domlint_options *options, const char *machines_rng,
             GError **error)
 {
-    g_autofree char *file = targets_file();
-    g_autofree char *schema_dir = machines_rng ? g_path_get_dirname(machines_rng) : NULL;
-    g_autofree char *schema = schema_dir ? g_build_filename(schema_dir, "targets.rng", NULL) : NULL;
+    g_autofree char *file = releases_file("targets.xml");
+    g_autofree char *schema = schema_beside(machines_rng, "targets.rng");
+    g_autofree char *features = releases_file("libvirt-schema.xml");
+    g_autofree char *features_rng = schema_beside(machines_rng, "libvirt-schema.rng");
 
-    if (schema && !g_file_test(schema, G_FILE_TEST_EXISTS))
-        g_clear_pointer(&schema, g_free);
     ctx->releases = dl_releases_load(file, schema, error);
-    if (!ctx->releases)
+    if (!ctx->releases ||
+        !dl_releases_load_schema_features(ctx->releases, features, features_rng, error))
         return FALSE;
     ctx->platforms = g_new0(domlint_platform_info, dl_releases_platform_count(ctx->releases) + 1);
     for (guint i = 0; i < dl_releases_platform_count(ctx->releases); i++) {
@@ -155,6 +167,9 @@ domlint_ctx_new(const domlint_options *options, GError **error)
         return NULL;
     }
     if (!options->no_schema) {
+        /* a schema directory the user names is taken to be the target libvirt's own */
+        ctx->schema_version = options->schema_dir ? g_strdup(ctx->target->libvirt)
+                                                  : dl_libvirt_library_version();
         schema_dir = options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR;
         ctx->schema = dl_schema_load(schema_dir, &schema_error);
         if (!ctx->schema) {
@@ -179,6 +194,7 @@ domlint_ctx_free(domlint_ctx *ctx)
     dl_connection_free(ctx->conn);
     dl_schema_free(ctx->schema);
     g_free(ctx->schema_missing);
+    g_free(ctx->schema_version);
     g_free(ctx->enabled);
     g_free(ctx->db_dir);
     g_free(ctx);

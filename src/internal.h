@@ -26,6 +26,7 @@ struct domlint_ctx {
     char *db_dir;
     dl_schema *schema;       /* NULL when --no-schema or not installed */
     char *schema_missing;    /* warning text when the schemas are absent */
+    char *schema_version;    /* the libvirt release the schema belongs to, or NULL: unknown */
     gboolean *enabled;       /* per registry position */
     dl_probe_facts *probed;  /* with --qemu: what the binary has, else NULL */
     dl_connection *conn;     /* with --connect: the libvirt asked, else NULL */

@@ -429,6 +429,13 @@ add_machine_names(family_builder *builder, char **arches, char **names)
     }
 }
 
+/* The target's QEMU offers none of upstream's names (RHEL's qemu-kvm). */
+static gboolean
+vendor_only(const dl_target *target)
+{
+    return target && target->vendor && !target->vendor_upstream;
+}
+
 /* A vendor build (RHEL's qemu-kvm) offers none of upstream's plain names. */
 static gboolean
 parse_machines(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
@@ -443,7 +450,7 @@ parse_machines(dl_family *family, family_builder *builder, xmlNode *node, const 
     (void) family;
     (void) file;
     (void) error;
-    add_machine_names(builder, arches, builder->target && builder->target->vendor ? none : list);
+    add_machine_names(builder, arches, vendor_only(builder->target) ? none : list);
     return TRUE;
 }
 
@@ -454,7 +461,8 @@ dl_machine_type_in_target(const dl_machine_type *type, const dl_target *target)
 
     if (!target)
         return TRUE;
-    if (g_strcmp0(type->vendor, target->vendor) != 0)
+    if (type->vendor ? g_strcmp0(type->vendor, target->vendor) != 0
+                     : target->vendor && !target->vendor_upstream)
         return FALSE;
     have = type->vendor ? target->vendor_version : target->qemu;
     if (type->added && dl_version_compare(have, type->added) < 0)
@@ -826,7 +834,7 @@ check_family(const dl_family *family, const char *stem, const char *file, const 
         return FALSE;
     }
     /* a vendor build lacks upstream's names, the aliases' targets among them */
-    if (target && target->vendor)
+    if (vendor_only(target))
         return TRUE;
     return check_canonicals(family, file, error);
 }

@@ -36,7 +36,41 @@ struct dl_releases {
     char *libvirt_oldest, *libvirt_newest;
     GPtrArray *platforms;    /* of dl_platform* */
     char **complete;         /* arches whose machine types are all known */
+    GPtrArray *features;     /* of dl_schema_feature* */
+    GPtrArray *vendors;      /* of dl_vendor* */
 };
+
+typedef struct {
+    char *id;
+    char *title;
+    gboolean upstream;
+} dl_vendor;
+
+static void
+dl_vendor_free(gpointer data)
+{
+    dl_vendor *v = data;
+
+    if (!v)
+        return;
+    g_free(v->id);
+    g_free(v->title);
+    g_free(v);
+}
+
+static void
+dl_schema_feature_free(gpointer data)
+{
+    dl_schema_feature *f = data;
+
+    if (!f)
+        return;
+    g_free(f->xpath);
+    g_free(f->what);
+    g_free(f->since);
+    g_free(f->source);
+    g_free(f);
+}
 
 static void
 dl_platform_free(gpointer data)
@@ -66,6 +100,8 @@ dl_releases_free(dl_releases *releases)
     g_free(releases->libvirt_newest);
     g_clear_pointer(&releases->platforms, g_ptr_array_unref);
     g_strfreev(releases->complete);
+    g_clear_pointer(&releases->features, g_ptr_array_unref);
+    g_clear_pointer(&releases->vendors, g_ptr_array_unref);
     g_free(releases);
 }
 
@@ -153,30 +189,36 @@ read_children(dl_releases *releases, xmlNode *root)
 
             g_strfreev(releases->complete);
             releases->complete = g_strsplit_set(arches ? arches : "", " \t\n", -1);
+        } else if (strcmp(name, "vendor") == 0) {
+            dl_vendor *v = g_new0(dl_vendor, 1);
+            g_autofree char *upstream = prop(node, "upstream");
+
+            v->id = prop(node, "id");
+            v->title = prop(node, "title");
+            v->upstream = g_strcmp0(upstream, "yes") == 0;
+            g_ptr_array_add(releases->vendors, v);
         } else if (strcmp(name, "platform") == 0) {
             g_ptr_array_add(releases->platforms, platform_from(node));
         }
     }
 }
 
+static xmlDoc *read_data(const char *file, const char *schema, GError **error);
+
 dl_releases *
 dl_releases_load(const char *file, const char *schema, GError **error)
 {
-    xmlDoc *doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlDoc *doc = read_data(file, schema, error);
     xmlNode *root;
     g_autoptr(dl_releases) releases = NULL;
 
-    if (!doc) {
-        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", file);
+    if (!doc)
         return NULL;
-    }
-    if (schema && !validate(doc, file, schema, error)) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
     root = xmlDocGetRootElement(doc);
     releases = g_new0(dl_releases, 1);
     releases->platforms = g_ptr_array_new_with_free_func(dl_platform_free);
+    releases->features = g_ptr_array_new_with_free_func(dl_schema_feature_free);
+    releases->vendors = g_ptr_array_new_with_free_func(dl_vendor_free);
     if (root)
         read_children(releases, root);
     xmlFreeDoc(doc);
@@ -186,6 +228,83 @@ dl_releases_load(const char *file, const char *schema, GError **error)
         return NULL;
     }
     return g_steal_pointer(&releases);
+}
+
+/* Read FILE, validated against SCHEMA when not NULL; NULL with ERROR. */
+static xmlDoc *
+read_data(const char *file, const char *schema, GError **error)
+{
+    xmlDoc *doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+
+    if (!doc) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", file);
+        return NULL;
+    }
+    if (schema && !validate(doc, file, schema, error)) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+gboolean
+dl_releases_load_schema_features(dl_releases *releases, const char *file, const char *schema,
+                                 GError **error)
+{
+    xmlDoc *doc = read_data(file, schema, error);
+    xmlNode *root;
+
+    if (!doc)
+        return FALSE;
+    root = xmlDocGetRootElement(doc);
+    for (xmlNode *node = root ? root->children : NULL; node; node = node->next) {
+        dl_schema_feature *f;
+
+        if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, "feature") != 0)
+            continue;
+        f = g_new0(dl_schema_feature, 1);
+        f->xpath = prop(node, "xpath");
+        f->what = prop(node, "what");
+        f->since = prop(node, "since");
+        f->source = prop(node, "source");
+        g_ptr_array_add(releases->features, f);
+    }
+    xmlFreeDoc(doc);
+    return TRUE;
+}
+
+static const dl_vendor *
+find_vendor(const dl_releases *releases, const char *id)
+{
+    for (guint i = 0; releases && id && i < releases->vendors->len; i++) {
+        const dl_vendor *v = g_ptr_array_index(releases->vendors, i);
+
+        if (g_strcmp0(v->id, id) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+const char *
+dl_releases_vendor_title(const dl_releases *releases, const char *id)
+{
+    const dl_vendor *v = find_vendor(releases, id);
+
+    return v ? v->title : id;
+}
+
+guint
+dl_releases_schema_feature_count(const dl_releases *releases)
+{
+    return releases ? releases->features->len : 0;
+}
+
+const dl_schema_feature *
+dl_releases_schema_feature(const dl_releases *releases, guint i)
+{
+    if (!releases || i >= releases->features->len)
+        return NULL;
+    return g_ptr_array_index(releases->features, i);
 }
 
 guint
@@ -472,6 +591,7 @@ dl_target_free(dl_target *target)
     g_free(target->libvirt);
     g_free(target->vendor);
     g_free(target->vendor_version);
+    g_free(target->vendor_title);
     g_free(target->platform);
     g_free(target->platform_title);
     g_free(target->qemu_origin);
@@ -529,12 +649,16 @@ set_part(dl_target *target, const char *product, const char *version, GError **e
 }
 
 static void
-use_platform(dl_target *target, const dl_platform *p)
+use_platform(dl_target *target, const dl_releases *releases, const dl_platform *p)
 {
+    const dl_vendor *v = find_vendor(releases, p->vendor);
+
     target->qemu = g_strdup(p->qemu);
     target->libvirt = g_strdup(p->libvirt);
     target->vendor = g_strdup(p->vendor);
     target->vendor_version = g_strdup(p->vendor_version);
+    target->vendor_title = g_strdup(v ? v->title : p->vendor);
+    target->vendor_upstream = v ? v->upstream : TRUE;
     target->platform = g_strdup(p->id);
     target->platform_title = g_strdup(p->title);
     target->qemu_from = DL_TARGET_FROM_PLATFORM;
@@ -562,7 +686,7 @@ parse_spec(dl_target *target, const dl_releases *releases, const char *spec, GEr
         const dl_platform *p = dl_releases_find_platform(releases, part);
 
         if (p && !parts[1]) {
-            use_platform(target, p);
+            use_platform(target, releases, p);
             return TRUE;
         }
         if (g_str_has_prefix(part, "qemu-") && !target->qemu) {
@@ -648,7 +772,8 @@ char *
 dl_target_qemu_label(const dl_target *target)
 {
     if (target->vendor)
-        return g_strdup_printf("RHEL %s's qemu-kvm, based on QEMU %s", target->vendor_version, target->qemu);
+        return g_strdup_printf("%s %s, based on QEMU %s", target->vendor_title,
+                               target->vendor_version, target->qemu);
     return g_strdup_printf("QEMU %s", target->qemu);
 }
 

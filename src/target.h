@@ -34,6 +34,14 @@ typedef struct {
     char *source;            /* where the versions come from */
 } dl_platform;
 
+/* A feature of libvirt's domain schema that came with a release. */
+typedef struct {
+    char *xpath;             /* the nodes of a domain that use it */
+    char *what;              /* "the <audio> element" */
+    char *since;             /* first libvirt release whose schema has it */
+    char *source;
+} dl_schema_feature;
+
 typedef struct dl_releases dl_releases;
 
 /* The target of one run.  Every string is owned by the target. */
@@ -42,6 +50,8 @@ typedef struct {
     char *libvirt;           /* "11.3" */
     char *vendor;            /* NULL = upstream QEMU; "rhel" */
     char *vendor_version;    /* "9.6" with vendor, else NULL */
+    char *vendor_title;      /* "RHEL's qemu-kvm" with vendor, else NULL */
+    gboolean vendor_upstream;/* the vendor's QEMU keeps upstream's machine types too */
     char *platform;          /* platform id when one was named, else NULL */
     char *platform_title;
     dl_target_from qemu_from;
@@ -69,6 +79,15 @@ typedef enum {
  */
 dl_releases *dl_releases_load(const char *file, const char *schema, GError **error);
 void dl_releases_free(dl_releases *releases);
+
+/*
+ * Add the schema features of FILE (data/releases/libvirt-schema.xml),
+ * validated against SCHEMA when not NULL.
+ */
+gboolean dl_releases_load_schema_features(dl_releases *releases, const char *file,
+                                          const char *schema, GError **error);
+guint dl_releases_schema_feature_count(const dl_releases *releases);
+const dl_schema_feature *dl_releases_schema_feature(const dl_releases *releases, guint i);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_releases, dl_releases_free)
 
 guint dl_releases_platform_count(const dl_releases *releases);
@@ -109,6 +128,9 @@ char *dl_target_describe(const dl_target *target);
 
 /* "--target=debian-13", "host", "newest known", ... for one part (borrowed). */
 const char *dl_target_from_name(dl_target_from from);
+
+/* Title of vendor ID ("RHEL's qemu-kvm"), or ID itself when unknown (borrowed). */
+const char *dl_releases_vendor_title(const dl_releases *releases, const char *id);
 
 /* "QEMU 10.0" or "RHEL 9.6's qemu-kvm" (caller frees). */
 char *dl_target_qemu_label(const dl_target *target);

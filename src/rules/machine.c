@@ -73,6 +73,13 @@ suggest_newest(const dl_check *chk, domlint_diag *d, const dl_family *family)
         dl_diag_fixit(d, "use '%s', the newest %s type of the target", newest, family->title);
 }
 
+/* "QEMU" or the vendor's build ("RHEL's qemu-kvm") a type's releases count in (borrowed). */
+static const char *
+line_of(const dl_check *chk, const dl_machine_type *type)
+{
+    return type->vendor ? dl_releases_vendor_title(chk->ctx->releases, type->vendor) : "QEMU";
+}
+
 /* A known type that the target lacks: say which releases have it. */
 static void
 report_not_in_target(dl_check *chk, const dl_family *family, const char *machine)
@@ -85,24 +92,25 @@ report_not_in_target(dl_check *chk, const dl_family *family, const char *machine
     if (!type) {
         d = dl_error(chk, chk->dom->os_type, "machine type alias '%s' names no machine in %s: it has no %s types",
                      machine, where, family->title);
-    } else if (type->vendor && !t->vendor) {
-        d = dl_error(chk, chk->dom->os_type,
-                     "machine type '%s' exists only in RHEL's qemu-kvm (RHEL %s on), not in upstream %s",
-                     machine, type->added ? type->added : "?", where);
-        dl_diag_fixit(d, "check against RHEL with --target=rhel-X.Y, or use an upstream %s type",
+    } else if (type->vendor && g_strcmp0(type->vendor, t->vendor) != 0) {
+        g_autofree char *since = type->added ? g_strdup_printf(" %s and later", type->added) : g_strdup("");
+
+        d = dl_error(chk, chk->dom->os_type, "machine type '%s' exists only in %s%s, not in %s",
+                     machine, line_of(chk, type), since, where);
+        dl_diag_fixit(d, "check against that platform with --target (see --list-targets), or use an upstream %s type",
                       family->title);
         return;
-    } else if (!type->vendor && t->vendor) {
+    } else if (!type->vendor && t->vendor && !t->vendor_upstream) {
         d = dl_error(chk, chk->dom->os_type,
-                     "machine type '%s' is upstream QEMU's; %s offers only its own RHEL machine types",
+                     "machine type '%s' is upstream QEMU's; %s offers only its own machine types",
                      machine, where);
     } else if (type->removed && dl_version_compare(type->vendor ? t->vendor_version : t->qemu,
                                                    type->removed) >= 0) {
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' was removed in %s %s; the target is %s",
-                     machine, type->vendor ? "RHEL" : "QEMU", type->removed, where);
+                     machine, line_of(chk, type), type->removed, where);
     } else {
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' needs %s %s or later; the target is %s",
-                     machine, type->vendor ? "RHEL" : "QEMU", type->added ? type->added : "?", where);
+                     machine, line_of(chk, type), type->added ? type->added : "?", where);
     }
     suggest_newest(chk, d, family);
 }
@@ -140,7 +148,7 @@ report_deprecated(dl_check *chk, const dl_family *family, const char *machine)
     where = target_qemu(chk);
     d = dl_warning(chk, chk->dom->os_type,
                    "machine type '%s' is deprecated in %s, since %s %s: a later release removes it",
-                   name, where, type->vendor ? "RHEL" : "QEMU", type->deprecated);
+                   name, where, line_of(chk, type), type->deprecated);
     suggest_newest(chk, d, family);
 }
 

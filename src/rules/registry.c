@@ -9,6 +9,7 @@
 #include "rules/rules.h"
 
 extern const dl_rule dl_rule_schema;
+extern const dl_rule dl_rule_schema_release;
 extern const dl_rule dl_rule_pci_root;
 extern const dl_rule dl_rule_controller_index;
 extern const dl_rule dl_rule_pci_controller_machine;
@@ -50,6 +51,7 @@ extern const dl_rule dl_rule_pci_layout;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
+    &dl_rule_schema_release,
     &dl_rule_machine_type,
     &dl_rule_emulator_arch,
     &dl_rule_pci_root,
