@@ -107,10 +107,13 @@ load_target(domlint_ctx *ctx, const domlint_options *options, const char *machin
     g_autofree char *schema = schema_beside(machines_rng, "targets.rng");
     g_autofree char *features = releases_file("libvirt-schema.xml");
     g_autofree char *features_rng = schema_beside(machines_rng, "libvirt-schema.rng");
+    g_autofree char *rules = releases_file("libvirt-rules.xml");
+    g_autofree char *rules_rng = schema_beside(machines_rng, "libvirt-rules.rng");
 
     ctx->releases = dl_releases_load(file, schema, error);
     if (!ctx->releases ||
-        !dl_releases_load_schema_features(ctx->releases, features, features_rng, error))
+        !dl_releases_load_schema_features(ctx->releases, features, features_rng, error) ||
+        !dl_releases_load_rule_ranges(ctx->releases, rules, rules_rng, error))
         return FALSE;
     ctx->platforms = g_new0(domlint_platform_info, dl_releases_platform_count(ctx->releases) + 1);
     for (guint i = 0; i < dl_releases_platform_count(ctx->releases); i++) {
@@ -165,6 +168,11 @@ domlint_ctx_new(const domlint_options *options, GError **error)
         !set_rules(ctx, options->enable, TRUE, error)) {
         domlint_ctx_free(ctx);
         return NULL;
+    }
+    /* a check the target libvirt does not have is not run, whatever --enable says */
+    for (guint r = 0; r < dl_rule_total; r++) {
+        if (!dl_releases_rule_applies(ctx->releases, dl_rules[r]->id, ctx->target))
+            ctx->enabled[r] = FALSE;
     }
     if (!options->no_schema) {
         /* a schema directory the user names is taken to be the target libvirt's own */

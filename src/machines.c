@@ -136,6 +136,7 @@ dl_family_free(gpointer data)
     g_free(family->fdc_before);
     g_strfreev(family->address_types);
     g_strfreev(family->features);
+    g_strfreev(family->refuses);
     g_clear_pointer(&family->implicit, g_ptr_array_unref);
     g_clear_pointer(&family->preferred, g_ptr_array_unref);
     g_clear_pointer(&family->defaults, g_hash_table_unref);
@@ -167,6 +168,7 @@ dl_family_new(const char *origin)
     family->disk_buses = g_new0(char *, 1);
     family->address_types = g_new0(char *, 1);
     family->features = g_new0(char *, 1);
+    family->refuses = g_new0(char *, 1);
     family->types = g_ptr_array_new_with_free_func(dl_machine_type_free);
     family->alias_prefix = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     return family;
@@ -651,6 +653,16 @@ parse_features(dl_family *family, family_builder *builder, xmlNode *node,
 }
 
 static gboolean
+parse_refuses(dl_family *family, family_builder *builder, xmlNode *node,
+              const char *file, GError **error)
+{
+    (void) builder;
+    (void) file;
+    (void) error;
+    return parse_word_list(&family->refuses, node);
+}
+
+static gboolean
 parse_fdc(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
           GError **error)
 {
@@ -768,6 +780,7 @@ static const element_entry element_table[] = {
     { .name = "preferred", .parse = parse_preferred },
     { .name = "default", .parse = parse_default },
     { .name = "address-types", .parse = parse_address_types },
+    { .name = "refuses", .parse = parse_refuses },
     { .name = "features", .parse = parse_features },
 };
 
@@ -1605,6 +1618,12 @@ gboolean
 dl_family_has_feature(const dl_family *family, const char *feature)
 {
     return family && strv_has(family->features, feature);
+}
+
+gboolean
+dl_family_refuses(const dl_family *family, const char *what)
+{
+    return family && strv_has(family->refuses, what);
 }
 
 const dl_builtin *

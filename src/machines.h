@@ -93,6 +93,7 @@ struct dl_family {
     gboolean has_floppy;     /* floppies can be attached at all */
     char **address_types;    /* address types the machine has beyond pci/drive/usb... */
     char **features;         /* machine-only features: pcihole64 root-hotplug smm-tseg virtio-iommu */
+    char **refuses;          /* what the target libvirt refuses at define here: pci-controllers */
     GPtrArray *implicit;     /* of dl_implicit* */
     GPtrArray *preferred;    /* of dl_preferred* */
     GHashTable *defaults;    /* "usb" -> "piix3-uhci", "scsi" -> "lsilogic", ... */
@@ -192,6 +193,7 @@ gboolean dl_family_allows_controller(const dl_family *family, const char *model)
 gboolean dl_family_has_disk_bus(const dl_family *family, const char *bus);
 gboolean dl_family_has_address_type(const dl_family *family, const char *type);
 gboolean dl_family_has_feature(const dl_family *family, const char *feature);
+gboolean dl_family_refuses(const dl_family *family, const char *what);
 
 /* Builtin at 0000:00:SLOT.FUNCTION, or NULL (borrowed). */
 const dl_builtin *dl_family_builtin_at(const dl_family *family, unsigned slot, unsigned function);

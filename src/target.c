@@ -38,6 +38,8 @@ struct dl_releases {
     char **complete;         /* arches whose machine types are all known */
     GPtrArray *features;     /* of dl_schema_feature* */
     GPtrArray *vendors;      /* of dl_vendor* */
+    GHashTable *rule_since;  /* rule id -> first libvirt release with its check */
+    GHashTable *rule_before; /* rule id -> first libvirt release without it */
 };
 
 typedef struct {
@@ -102,6 +104,8 @@ dl_releases_free(dl_releases *releases)
     g_strfreev(releases->complete);
     g_clear_pointer(&releases->features, g_ptr_array_unref);
     g_clear_pointer(&releases->vendors, g_ptr_array_unref);
+    g_clear_pointer(&releases->rule_since, g_hash_table_unref);
+    g_clear_pointer(&releases->rule_before, g_hash_table_unref);
     g_free(releases);
 }
 
@@ -219,6 +223,8 @@ dl_releases_load(const char *file, const char *schema, GError **error)
     releases->platforms = g_ptr_array_new_with_free_func(dl_platform_free);
     releases->features = g_ptr_array_new_with_free_func(dl_schema_feature_free);
     releases->vendors = g_ptr_array_new_with_free_func(dl_vendor_free);
+    releases->rule_since = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    releases->rule_before = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (root)
         read_children(releases, root);
     xmlFreeDoc(doc);
@@ -291,6 +297,41 @@ dl_releases_vendor_title(const dl_releases *releases, const char *id)
     const dl_vendor *v = find_vendor(releases, id);
 
     return v ? v->title : id;
+}
+
+gboolean
+dl_releases_load_rule_ranges(dl_releases *releases, const char *file, const char *schema,
+                             GError **error)
+{
+    xmlDoc *doc = read_data(file, schema, error);
+    xmlNode *root;
+
+    if (!doc)
+        return FALSE;
+    root = xmlDocGetRootElement(doc);
+    for (xmlNode *node = root ? root->children : NULL; node; node = node->next) {
+        char *since, *before;
+
+        if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, "rule") != 0)
+            continue;
+        since = prop(node, "since");
+        before = prop(node, "before");
+        if (since)
+            g_hash_table_insert(releases->rule_since, prop(node, "id"), since);
+        if (before)
+            g_hash_table_insert(releases->rule_before, prop(node, "id"), before);
+    }
+    xmlFreeDoc(doc);
+    return TRUE;
+}
+
+gboolean
+dl_releases_rule_applies(const dl_releases *releases, const char *id, const dl_target *target)
+{
+    if (!releases || !target)
+        return TRUE;
+    return dl_target_in_range(target, "libvirt", g_hash_table_lookup(releases->rule_since, id),
+                              g_hash_table_lookup(releases->rule_before, id));
 }
 
 guint

@@ -86,6 +86,17 @@ void dl_releases_free(dl_releases *releases);
  */
 gboolean dl_releases_load_schema_features(dl_releases *releases, const char *file,
                                           const char *schema, GError **error);
+/*
+ * Add the rule ranges of FILE (data/releases/libvirt-rules.xml), validated
+ * against SCHEMA when not NULL.
+ */
+gboolean dl_releases_load_rule_ranges(dl_releases *releases, const char *file,
+                                      const char *schema, GError **error);
+
+/* TRUE when libvirt TARGET has the check that rule ID follows (unlisted rules: always). */
+gboolean dl_releases_rule_applies(const dl_releases *releases, const char *id,
+                                  const dl_target *target);
+
 guint dl_releases_schema_feature_count(const dl_releases *releases);
 const dl_schema_feature *dl_releases_schema_feature(const dl_releases *releases, guint i);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_releases, dl_releases_free)

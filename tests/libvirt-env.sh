@@ -16,6 +16,24 @@ libvirt_missing() {
     echo "libvirt_driver_qemu.so not found (libvirt-daemon-driver-qemu not installed)"
 }
 
+# Why the libvirt of the release in chroot ROOT cannot run; nothing when it can.
+libvirt_missing_in() {
+    [ "$(id -u)" = 0 ] || { echo "not root (a chroot and unshare -m need root)"; return; }
+    [ -f "$1/.domlint-ready" ] || { echo "no finished release root at $1 (shared/tools/debian-root SUITE makes one)"; return; }
+    [ -x "$1/usr/bin/virsh" ] || { echo "$1 has no virsh"; return; }
+    command -v unshare >/dev/null || { echo "unshare not installed"; return; }
+    command -v xmllint >/dev/null || { echo "xmllint not installed"; return; }
+}
+
+# The release roots shared/tools/debian-root makes: "suite path" per line,
+# for the ones that exist and are finished.
+release_roots() {
+    local parent=${DOMLINT_DEBIAN_ROOT_DIR:-/var/cache/domlint-oracle} s
+    for s in bullseye trixie sid; do
+        [ -f "$parent/$s/.domlint-ready" ] && echo "$s $parent/$s"
+    done
+}
+
 # In a TAP test: report the whole test skipped, loudly, when the driver
 # cannot run here (NAME is the test's name for the stderr line).
 libvirt_require() {
@@ -27,7 +45,8 @@ libvirt_require() {
 }
 
 # Make the embed-root template ($TPL) and the passwd/group copies with the
-# libvirt-qemu user Debian's libvirt expects ($NS), under $BASE.  Built in a
+# libvirt-qemu user Debian's libvirt expects ($NS), under $BASE; with a
+# chroot argument, from the chroot's own passwd/group.  Built in a
 # scratch directory and renamed into place, so parallel first runs never see
 # half-made files.  Prints a reason and returns 1 on failure.
 BASE=${TMPDIR:-/tmp}/dlo   # short: UNIX socket paths live below it
@@ -45,11 +64,12 @@ libvirt_prepare() {
     if [ ! -f "$NS/group" ]; then
         mkdir -p "$BASE" || { echo "cannot create $BASE"; return 1; }
         t=$(mktemp -d "$BASE/ns.XXXXXX") || { echo "mktemp failed"; return 1; }
-        { cp /etc/passwd "$t/passwd" && cp /etc/group "$t/group"; } || { echo "cannot copy /etc/passwd"; return 1; }
-        getent passwd libvirt-qemu >/dev/null ||
+        etc=${1:-}/etc
+        { cp "$etc/passwd" "$t/passwd" && cp "$etc/group" "$t/group"; } || { echo "cannot copy $etc/passwd"; return 1; }
+        grep -q '^libvirt-qemu:' "$t/passwd" ||
             echo 'libvirt-qemu:x:64055:64055:Libvirt Qemu:/nonexistent:/usr/sbin/nologin' >> "$t/passwd"
-        getent group libvirt-qemu >/dev/null || echo 'libvirt-qemu:x:64055:' >> "$t/group"
-        getent group kvm >/dev/null || echo 'kvm:x:64056:' >> "$t/group"
+        grep -q '^libvirt-qemu:' "$t/group" || echo 'libvirt-qemu:x:64055:' >> "$t/group"
+        grep -q '^kvm:' "$t/group" || echo 'kvm:x:64056:' >> "$t/group"
         mv -T "$t" "$NS" 2>/dev/null || rm -rf "$t"
     fi
     return 0

@@ -1,5 +1,5 @@
 #!/bin/bash
-# libvirt-oracle.sh [--start] [--dump] FILE
+# libvirt-oracle.sh [--root=CHROOT] [--start] [--dump] FILE
 #
 # Asks libvirt's embedded QEMU driver (qemu:///embed, no daemon, nothing
 # listening) for its verdict on one domain XML file.
@@ -22,6 +22,15 @@
 #   under ${TMPDIR:-/tmp} (the first run probes each emulator, 2-4 s each);
 # - libvirt's own log goes to a file so that only virsh's 'error:' reaches us.
 #
+# --root=CHROOT: ask the libvirt and QEMU of another Debian release instead,
+# installed in CHROOT (made by shared/tools/debian-root SUITE, which marks a
+# finished one with .domlint-ready).  virsh then runs in a private mount
+# namespace whose root is CHROOT (pivot_root, so that libvirt's own per-QEMU
+# mount namespace works as on the host), with /proc, /sys and /dev, this
+# script's state directory and the fixture images mounted at the same paths,
+# and the chroot's passwd/group with libvirt-qemu added.  Nothing stays
+# mounted when virsh ends.
+#
 # --start: disk images need to exist.  Sources under
 # /tmp/domlint-fixture-images/ are created (empty raw, or a small qcow2 when the
 # driver says qcow2); any other source file is redirected into the run's
@@ -29,13 +38,15 @@
 
 set -u
 
-usage() { echo "usage: libvirt-oracle.sh [--start] [--dump] FILE" >&2; exit 2; }
+usage() { echo "usage: libvirt-oracle.sh [--root=CHROOT] [--start] [--dump] FILE" >&2; exit 2; }
 infra() { echo "libvirt-oracle.sh: $*" >&2; exit 2; }
 
 START=0
 DUMP=0
+CHROOT=
 while [ $# -gt 0 ]; do
     case $1 in
+        --root=*) CHROOT=${1#--root=} ;;
         --start) START=1 ;;
         --dump) DUMP=1 ;;
         -h|--help) usage ;;
@@ -51,10 +62,20 @@ FILE=$1
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/libvirt-env.sh"
-reason=$(libvirt_missing)
-[ -z "$reason" ] || infra "$reason"
+if [ -n "$CHROOT" ]; then
+    reason=$(libvirt_missing_in "$CHROOT")
+    [ -z "$reason" ] || infra "$reason"
+    CHROOT=$(readlink -f "$CHROOT")
+    # state of one release: its own template (capability cache) and passwd
+    BASE=$BASE/${CHROOT##*/}
+    TPL=$BASE/template
+    NS=$BASE/ns
+else
+    reason=$(libvirt_missing)
+    [ -z "$reason" ] || infra "$reason"
+fi
 IMAGES=/tmp/domlint-fixture-images
-prep=$(libvirt_prepare) || infra "$prep"
+prep=$(libvirt_prepare "$CHROOT") || infra "$prep"
 
 ROOT=$(mktemp -d "$BASE/r.XXXXXX") || infra "mktemp failed"
 chmod 755 "$ROOT"
@@ -103,11 +124,33 @@ fi
 
 # virsh ARGS... inside a private mount namespace with our passwd/group
 run_virsh() {
+    if [ -n "$CHROOT" ]; then
+        run_virsh_in_root "$@"
+        return
+    fi
     $PIN unshare -m /bin/sh -c '
         ns=$1; shift
         mount --bind "$ns/passwd" /etc/passwd &&
         mount --bind "$ns/group" /etc/group &&
         exec virsh -q "$@"' sh "$NS" -c "$URI" "$@"
+}
+
+# The same with CHROOT as the namespace's root.  Exit 90: the namespace
+# could not be set up.
+run_virsh_in_root() {
+    mkdir -p "$IMAGES"
+    $PIN unshare -m --propagation private /bin/sh -c '
+        c=$1 base=$2 ns=$3 images=$4; shift 4
+        mount --bind "$c" "$c" || exit 90
+        mount --rbind /proc "$c/proc" && mount --rbind /sys "$c/sys" &&
+            mount --rbind /dev "$c/dev" || exit 90
+        mkdir -p "$c$base" "$c$images" "$c/.host-root" || exit 90
+        mount --bind "$base" "$c$base" && mount --bind "$images" "$c$images" || exit 90
+        mount --bind "$ns/passwd" "$c/etc/passwd" && mount --bind "$ns/group" "$c/etc/group" || exit 90
+        cd "$c" && pivot_root . .host-root && cd / || exit 90
+        umount -l /.host-root || exit 90
+        PATH=/usr/sbin:/usr/bin:/sbin:/bin exec virsh -q "$@"' \
+        sh "$CHROOT" "$BASE" "$NS" "$IMAGES" -c "$URI" "$@"
 }
 
 # libvirt's message(s) from virsh output on stdin, one line, without virsh's
@@ -148,7 +191,9 @@ fi
 NAME=$(xmllint --xpath 'string(/domain/name)' "$IN" 2>/dev/null)
 
 OUT=$(run_virsh define --validate "$IN" 2>&1)
-if [ $? -ne 0 ]; then
+RC=$?
+[ $RC = 90 ] && infra "cannot set up the namespace of $CHROOT: $OUT"
+if [ $RC -ne 0 ]; then
     MSG=$(printf '%s\n' "$OUT" | error_text)
     case $MSG in
         *"no connection driver available"*|*"Failed to connect"*|*"failed to connect"*)

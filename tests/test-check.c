@@ -350,6 +350,89 @@ Test(targets, type_newer_than_the_knowledge)
     cr_assert_str_eq(newest->family, "q35");
 }
 
+/* ------------------------------------------------------------- libvirt releases */
+
+Test(releases, pci_on_isapc_refused_from_12_8)
+{
+    static const char xml[] = HEAD("x86_64", "isapc")
+        "    <controller type='pci' index='0' model='pci-root'/>\n"  /* 6 */
+        "    <memballoon model='none'/>\n"
+        TAIL;
+    g_autoptr(domlint_result) old = check_for("debian-13", xml);
+    g_autoptr(domlint_result) sid = check_for("debian-sid", xml);
+
+    /* libvirt 11.3 defines it and QEMU ignores the root; 12.8 refuses it */
+    expect_one(old, "pci-root", DOMLINT_SEV_WARNING, 6, "QEMU will not create this pci-root");
+    expect_one(sid, "pci-root", DOMLINT_SEV_ERROR, 6,
+               "libvirt 12.8 refuses PCI controllers there (\"Machine type 'isapc' does not support PCI\")");
+}
+
+Test(releases, microvm_balloon_added_before_11_4)
+{
+    static const char xml[] = HEAD("x86_64", "microvm") TAIL;
+    g_autoptr(domlint_result) old = check_for("debian-13", xml);
+    g_autoptr(domlint_result) sid = check_for("debian-sid", xml);
+
+    cr_assert_gt(domlint_result_count(old, DOMLINT_SEV_ERROR), 0, "11.3 adds a PCI balloon and USB");
+    expect_total(sid, 0);
+}
+
+Test(releases, pxb_pcie_on_arm_virt_from_7_7)
+{
+    static const char xml[] = HEAD("aarch64", "virt")
+        "    <controller type='pci' index='0' model='pcie-root'/>\n"
+        "    <controller type='pci' index='1' model='pcie-expander-bus'/>\n"  /* 7 */
+        TAIL;
+    g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
+    g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
+
+    expect_one(d11, "pci-controller-machine", DOMLINT_SEV_ERROR, 7, "pcie-expander-bus");
+    cr_assert_eq(domlint_result_count(d12, DOMLINT_SEV_ERROR), 0);
+}
+
+Test(releases, duplicate_hostdev_check_from_7_6)
+{
+    static const char xml[] = HEAD("x86_64", "pc")
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+        "      <source><address domain='0x0000' bus='0x06' slot='0x12' function='0x5'/></source>\n"
+        "    </hostdev>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"  /* 9 */
+        "      <source><address domain='0x0000' bus='0x06' slot='0x12' function='0x5'/></source>\n"
+        "    </hostdev>\n"
+        TAIL;
+    g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
+    g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
+
+    expect_total(d11, 0);
+    expect_one(d12, "hostdev-duplicate", DOMLINT_SEV_ERROR, 9, "assigned twice");
+}
+
+Test(releases, audio_needs_libvirt_7_2)
+{
+    static const char xml[] = HEAD("x86_64", "pc")
+        "    <audio id='1' type='none'/>\n"  /* 6 */
+        TAIL;
+    g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
+    g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
+    const domlint_diag *d = expect_one(d11, "schema-release", DOMLINT_SEV_ERROR, 6,
+                                       "the <audio> element needs libvirt 7.2 or later");
+
+    test_assert_contains(d->message, "libvirt 7.0 (debian-11)");
+    expect_total(d12, 0);
+}
+
+Test(releases, usb_port_path_depth)
+{
+    g_autoptr(domlint_result) r = check(
+        HEAD("x86_64", "pc")
+        "    <input type='tablet' bus='usb'>\n"
+        "      <address type='usb' bus='0' port='1.1.1.1.1'/>\n"  /* 7 */
+        "    </input>\n"
+        TAIL);
+
+    expect_one(r, "usb-address", DOMLINT_SEV_ERROR, 7, "is 5 levels deep; libvirt allows at most 4");
+}
+
 Test(targets, bad_spec_is_refused)
 {
     domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "debian-99" };

@@ -238,12 +238,23 @@ hub_at(const dl_check *chk, guint64 bus, const char *path)
     return FALSE;
 }
 
+/* A root port and three hubs: libvirt's schema (usbPort, 7.0 to 12.8) and its parser. */
+#define DL_USB_MAX_PORT_DEPTH 4
+
 static void
 check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
 {
     g_auto(GStrv) parts = g_strsplit(d->addr.usb_port, ".", -1);
     g_autoptr(GString) prefix = g_string_new(NULL);
     guint n = g_strv_length(parts);
+
+    if (n > DL_USB_MAX_PORT_DEPTH) {
+        dl_error(chk, d->addr.node,
+                 "USB port path %s is %u levels deep; libvirt allows at most %d (a root port and %d hubs)",
+                 d->addr.usb_port, n, DL_USB_MAX_PORT_DEPTH, DL_USB_MAX_PORT_DEPTH - 1);
+        dl_fix_drop_address(chk, d, "port path too deep");
+        return;
+    }
 
     for (guint i = 0; i < n; i++) {
         dl_num p = dl_num_parse(parts[i], 10);
