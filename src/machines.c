@@ -98,6 +98,8 @@ dl_machine_type_free(gpointer data)
     g_free(type->added);
     g_free(type->deprecated);
     g_free(type->removed);
+    g_free(type->added_text);
+    g_free(type->removed_text);
     g_free(type);
 }
 
@@ -485,6 +487,20 @@ dl_machine_type_deprecated(const dl_machine_type *type, const dl_target *target)
     return have && dl_version_compare(have, type->deprecated) >= 0;
 }
 
+/*
+ * A release, or "A..B" when only the span is known: the end a check may
+ * rely on without a false error (LATEST: B, else A).  Caller frees.
+ */
+static char *
+span_end(const char *text, gboolean latest)
+{
+    const char *dots = text ? strstr(text, "..") : NULL;
+
+    if (!dots)
+        return g_strdup(text);
+    return latest ? g_strdup(dots + 2) : g_strndup(text, (gsize) (dots - text));
+}
+
 static gboolean
 parse_type(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
            GError **error)
@@ -499,9 +515,11 @@ parse_type(dl_family *family, family_builder *builder, xmlNode *node, const char
         return missing_attribute(file, node, "name", error);
     type->arches = arch ? split_words(arch) : NULL;
     type->vendor = get_prop(node, "vendor");
-    type->added = get_prop(node, "added");
+    type->added_text = get_prop(node, "added");
+    type->removed_text = get_prop(node, "removed");
+    type->added = span_end(type->added_text, FALSE);
+    type->removed = span_end(type->removed_text, TRUE);
     type->deprecated = get_prop(node, "deprecated");
-    type->removed = get_prop(node, "removed");
     builder->machines_known = TRUE;
     if (!dl_machine_type_in_target(type, builder->target))
         return TRUE;
@@ -855,13 +873,8 @@ check_family(const dl_family *family, const char *stem, const char *file, const 
 /* ------------------------------------------------------------------ */
 /* reading one file                                                   */
 
-/*
- * TRUE when the fact NODE states holds for TARGET: since-qemu= and
- * since-libvirt= name the first release it holds in, before-qemu= and
- * before-libvirt= the first it no longer does.
- */
-static gboolean
-fact_in_target(xmlNode *node, const dl_target *target)
+gboolean
+dl_fact_holds(xmlNode *node, const dl_target *target, const char *product)
 {
     static const char *const products[] = { "qemu", "libvirt" };
 
@@ -870,9 +883,13 @@ fact_in_target(xmlNode *node, const dl_target *target)
     for (gsize i = 0; i < G_N_ELEMENTS(products); i++) {
         g_autofree char *since_name = g_strdup_printf("since-%s", products[i]);
         g_autofree char *before_name = g_strdup_printf("before-%s", products[i]);
-        g_autofree char *since = get_prop(node, since_name);
-        g_autofree char *before = get_prop(node, before_name);
+        g_autofree char *since = NULL;
+        g_autofree char *before = NULL;
 
+        if (product && strcmp(product, products[i]) != 0)
+            continue;
+        since = get_prop(node, since_name);
+        before = get_prop(node, before_name);
         if (!dl_target_in_range(target, products[i], since, before))
             return FALSE;
     }
@@ -895,7 +912,9 @@ parse_family_children(dl_family *family, family_builder *builder, xmlNode *root,
             set_error(error, DL_MACHINES_ERROR_INVALID, file, node, message);
             return FALSE;
         }
-        if (!fact_in_target(node, builder->target))
+        /* since-qemu= and since-libvirt= name the first release a fact holds
+         * in, before-qemu= and before-libvirt= the first it no longer does */
+        if (!dl_fact_holds(node, builder->target, NULL))
             continue;
         if (!parse(family, builder, node, file, error))
             return FALSE;

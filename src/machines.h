@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include <libxml/tree.h>
+
 #include "target.h"
 
 typedef enum {
@@ -64,6 +66,9 @@ typedef struct {
     char *added;             /* first release that has it, NULL = every release covered */
     char *deprecated;        /* first release that marks it deprecated, or NULL */
     char *removed;           /* first release without it, or NULL */
+    char *added_text;        /* the data's words: "8.0..10.0" when only a span is known */
+    char *removed_text;      /* likewise; the fields above hold the end that cannot give a
+                              * false error (the earliest addition, the latest removal) */
 } dl_machine_type;
 
 typedef struct dl_family dl_family;
@@ -236,6 +241,13 @@ gboolean dl_machine_type_in_target(const dl_machine_type *type, const dl_target 
 
 /* TRUE when TYPE is marked deprecated in TARGET. */
 gboolean dl_machine_type_deprecated(const dl_machine_type *type, const dl_target *target);
+
+/*
+ * TRUE when the fact NODE of a family file (its since-/before- attributes
+ * for PRODUCT "qemu" or "libvirt", or for both when PRODUCT is NULL) holds
+ * for TARGET.  TARGET NULL: every fact holds.
+ */
+gboolean dl_fact_holds(xmlNode *node, const dl_target *target, const char *product);
 
 /* The target of the database (borrowed; NULL when loaded without one). */
 const dl_target *dl_machine_db_target(const dl_machine_db *db);

@@ -1405,13 +1405,41 @@ provenance(const family_probe *fp, const dl_probe_result *result)
     return g_string_free(out, FALSE);
 }
 
+/*
+ * The probed binary is one QEMU release: facts of other releases go, the
+ * others lose their QEMU range, and the versioned types and aliases give way
+ * to the exact lists edit_matches() and edit_machines() write.  libvirt
+ * ranges stay: the knowledge is still checked against a libvirt release.
+ */
 static void
-edit_doc(xmlDoc *doc, const family_probe *fp, const dl_probe_result *result, GPtrArray *warnings)
+keep_release(xmlNode *root, const dl_target *target)
+{
+    xmlNode *next;
+
+    for (xmlNode *n = root->children; n; n = next) {
+        next = n->next;
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (!dl_fact_holds(n, target, "qemu") || strcmp((const char *) n->name, "type") == 0) {
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+            continue;
+        }
+        xmlUnsetProp(n, (const xmlChar *) "since-qemu");
+        xmlUnsetProp(n, (const xmlChar *) "before-qemu");
+        xmlUnsetProp(n, (const xmlChar *) "newest");
+    }
+}
+
+static void
+edit_doc(xmlDoc *doc, const family_probe *fp, const dl_probe_result *result,
+         const dl_target *target, GPtrArray *warnings)
 {
     xmlNode *root = xmlDocGetRootElement(doc);
     g_autofree char *text = provenance(fp, result);
 
     xmlAddPrevSibling(root, xmlNewDocComment(doc, (const xmlChar *) text));
+    keep_release(root, target);
     edit_matches(root, fp, result);
     edit_machines(root, fp, result);
     edit_default(root, fp, result);
@@ -1497,8 +1525,8 @@ save_doc(xmlDoc *doc, const char *dir, const char *id, GError **error)
 }
 
 static gboolean
-write_family(const family_probe *fp, const dl_probe_result *result, xmlRelaxNG *rng,
-             const char *dir, GPtrArray *warnings, GError **error)
+write_family(const family_probe *fp, const dl_probe_result *result, const dl_target *target,
+             xmlRelaxNG *rng, const char *dir, GPtrArray *warnings, GError **error)
 {
     xmlDoc *doc = xmlReadFile(fp->family->origin, NULL,
                               XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
@@ -1510,7 +1538,7 @@ write_family(const family_probe *fp, const dl_probe_result *result, xmlRelaxNG *
                     fp->family->origin);
         return FALSE;
     }
-    edit_doc(doc, fp, result, warnings);
+    edit_doc(doc, fp, result, target, warnings);
     ok = validate(rng, doc, fp->family->id, error) && save_doc(doc, dir, fp->family->id, error);
     xmlFreeDoc(doc);
     return ok;
@@ -1538,7 +1566,8 @@ dl_probe_write_dir(const dl_probe_result *result, const dl_machine_db *db, const
     }
     groups = group_machines(result, db, all_families, warnings);
     for (guint i = 0; ok && i < groups->len; i++)
-        ok = write_family(g_ptr_array_index(groups, i), result, rng, dir, warnings, error);
+        ok = write_family(g_ptr_array_index(groups, i), result, dl_machine_db_target(db), rng, dir,
+                          warnings, error);
     if (rng)
         xmlRelaxNGFree(rng);
     if (!ok)

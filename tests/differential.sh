@@ -1,10 +1,15 @@
 #!/bin/bash
-# differential.sh [FIXTURE.xml...] — domlint's verdict against libvirt's.
+# differential.sh [--release=SUITE] [FIXTURE.xml...] — domlint's verdict against libvirt's.
 #
 # For every fixture (default: all of fixtures/**/*.xml except *.fixed.xml)
 # domlint's verdict (exit 0 = accepted, otherwise rejected) must equal what
-# libvirt 9.0's QEMU driver says to 'virsh define --validate', asked through
-# tests/libvirt-oracle.sh (embedded driver, no daemon).
+# libvirt's QEMU driver says to 'virsh define --validate', asked through
+# tests/libvirt-oracle.sh (embedded driver, no daemon): the host's libvirt
+# 9.0 + QEMU 7.2, checked with --target=debian-12, or with --release=SUITE
+# (bullseye, trixie, sid) the libvirt and QEMU of that Debian release in the
+# root shared/tools/debian-root makes, checked with --target=debian-11,
+# debian-13, debian-sid.  A release whose root does not exist is skipped,
+# and says so.
 #
 # Where domlint is deliberately stricter than libvirt's define (a rule QEMU
 # enforces only when it starts), the fixture says so in a sidecar
@@ -30,6 +35,11 @@ if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
     exit 0
 fi
 
+RELEASE=
+case ${1:-} in
+    --release=*) RELEASE=${1#--release=}; shift ;;
+esac
+
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
 top_builddir=${top_builddir:-$top_srcdir/build}
@@ -49,7 +59,19 @@ skip() {
 
 # --- is libvirt's QEMU driver usable here?
 . "$top_srcdir/tests/libvirt-env.sh"
-libvirt_require differential.sh
+TARGET=debian-12
+ORACLE_ARGS=
+if [ -n "$RELEASE" ]; then
+    line=$(release_roots | awk -v s="$RELEASE" '$1 == s')
+    [ -n "$line" ] || skip "no $RELEASE root (shared/tools/debian-root $RELEASE makes it)"
+    root=$(echo "$line" | awk '{print $2}')
+    TARGET=$(echo "$line" | awk '{print $3}')
+    reason=$(libvirt_missing_in "$root")
+    [ -z "$reason" ] || skip "$reason"
+    ORACLE_ARGS=--root=$root
+else
+    libvirt_require differential.sh
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX") || exit 99
 cleanup() {
@@ -72,7 +94,7 @@ cat > "$tmp/probe.xml" <<'EOF'
   <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
 </domain>
 EOF
-probe=$("$ORACLE" "$tmp/probe.xml" 2>&1)
+probe=$("$ORACLE" $ORACLE_ARGS "$tmp/probe.xml" 2>&1)
 case $? in
     0) ;;
     *) skip "the embedded driver rejects a minimal domain: $(echo "$probe" | tr '\n' ' ')" ;;
@@ -92,13 +114,13 @@ run_case() {
     local side=${f%.xml}.libvirt stricter= dl lv lvmsg rc out
     [ -f "$side" ] && grep -qE '^[[:space:]]*stricter:[[:space:]]*start[[:space:]]*$' "$side" && stricter=start
 
-    out=$("$DOMLINT" --color=never "$f" 2>&1)
+    out=$("$DOMLINT" --color=never --target="$TARGET" "$f" 2>&1)
     case $? in
         0) dl=OK ;;
         1) dl=ERROR ;;
         *) dl=FAIL ;;
     esac
-    lvmsg=$("$ORACLE" "$f" 2>&1); rc=$?
+    lvmsg=$("$ORACLE" $ORACLE_ARGS "$f" 2>&1); rc=$?
     case $rc in
         0) lv=OK ;;
         1) lv=ERROR ;;
@@ -113,7 +135,7 @@ run_case() {
                 echo "not ok"
                 echo "declared stricter than define: expected domlint=ERROR libvirt-define=OK, got domlint=$dl libvirt-define=$lv"
             else
-                smsg=$("$ORACLE" --start "$f" 2>&1); src=$?
+                smsg=$("$ORACLE" $ORACLE_ARGS --start "$f" 2>&1); src=$?
                 if [ $src = 1 ]; then
                     echo "ok"
                     echo "domlint=ERROR, libvirt define=OK, start=ERROR (stricter: start, proven)"
@@ -140,7 +162,7 @@ run_case() {
 # and for fixtures/fix/ QEMU must start it paused
 run_fix() {
     local i=$1 f=$2 res=$tmp/$1.fixres fixed=$tmp/$1.fixed.xml fx msg rc opt=
-    "$DOMLINT" --color=never --fix "$f" > "$fixed" 2>/dev/null; fx=$?
+    "$DOMLINT" --color=never --target="$TARGET" --fix "$f" > "$fixed" 2>/dev/null; fx=$?
     case $f in "$FIXTURES"/fix/*) opt=--start ;; esac
     {
         if [ $fx = 1 ]; then
@@ -153,7 +175,7 @@ run_fix() {
             echo "ok"
             echo "nothing to fix"
         else
-            msg=$("$ORACLE" $opt "$fixed" 2>&1); rc=$?
+            msg=$("$ORACLE" $ORACLE_ARGS $opt "$fixed" 2>&1); rc=$?
             if [ $rc = 0 ]; then
                 echo "ok"
                 echo "libvirt accepts the fixed domain${opt:+ and QEMU starts it}"

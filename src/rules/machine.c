@@ -73,6 +73,20 @@ suggest_newest(const dl_check *chk, domlint_diag *d, const dl_family *family)
         dl_diag_fixit(d, "use '%s', the newest %s type of the target", newest, family->title);
 }
 
+/* "10.0", or for a span of the data ("8.0..10.0") "8.0 (or a release up to 10.0...)"; caller frees. */
+static char *
+span_words(const char *text)
+{
+    const char *dots = text ? strstr(text, "..") : NULL;
+
+    if (!text)
+        return g_strdup("?");
+    if (!dots)
+        return g_strdup(text);
+    return g_strdup_printf("%.*s (or a release up to %s: which one is not known)",
+                           (int) (dots - text), text, dots + 2);
+}
+
 /* "QEMU" or the vendor's build ("RHEL's qemu-kvm") a type's releases count in (borrowed). */
 static const char *
 line_of(const dl_check *chk, const dl_machine_type *type)
@@ -106,11 +120,15 @@ report_not_in_target(dl_check *chk, const dl_family *family, const char *machine
                      machine, where);
     } else if (type->removed && dl_version_compare(type->vendor ? t->vendor_version : t->qemu,
                                                    type->removed) >= 0) {
+        g_autofree char *when = span_words(type->removed_text);
+
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' was removed in %s %s; the target is %s",
-                     machine, line_of(chk, type), type->removed, where);
+                     machine, line_of(chk, type), when, where);
     } else {
+        g_autofree char *when = span_words(type->added_text);
+
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' needs %s %s or later; the target is %s",
-                     machine, line_of(chk, type), type->added ? type->added : "?", where);
+                     machine, line_of(chk, type), when, where);
     }
     suggest_newest(chk, d, family);
 }

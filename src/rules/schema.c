@@ -122,7 +122,7 @@ check_schema_release(dl_check *chk)
 
 const dl_rule dl_rule_schema_release = {
     .id = "schema-release",
-    .summary = "the document uses no part of libvirt's domain schema that the target libvirt release predates",
+    .summary = "nothing of libvirt's schema that the target libvirt predates",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_schema_release,
 };
