@@ -45,8 +45,3 @@ dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arc
     return NULL;
 }
 
-char *
-dl_libvirt_library_version(void)
-{
-    return NULL;
-}

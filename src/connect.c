@@ -6,17 +6,73 @@
  * libxml2.  libvirt prints its errors to stderr unless told otherwise; the
  * library never prints, so its error function is replaced by one that does
  * nothing and the last error's message goes into the GError or the refusal.
+ *
+ * libvirt's client library is loaded (GModule) when the first connection is
+ * opened, not linked: its relocations, and those of the libraries it pulls
+ * in, cost every run of domlint more than checking a file does, and only
+ * --connect needs it.  The headers still give every function its type.
  */
 #include "config.h"
 
 #include <string.h>
 
 #include <gio/gio.h>
+#include <gmodule.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <libxml/parser.h>
 
 #include "connect.h"
+
+/* The functions of libvirt.so.0 used here. */
+static struct {
+    __typeof__(virConnectOpen) *connect_open;
+    __typeof__(virConnectOpenReadOnly) *connect_open_read_only;
+    __typeof__(virConnectClose) *connect_close;
+    __typeof__(virConnectGetDomainCapabilities) *get_domain_capabilities;
+    __typeof__(virEventRegisterDefaultImpl) *event_register_default_impl;
+    __typeof__(virGetLastErrorCode) *get_last_error_code;
+    __typeof__(virGetLastErrorMessage) *get_last_error_message;
+    __typeof__(virSetErrorFunc) *set_error_func;
+} lv;
+
+static const struct {
+    const char *name;
+    gpointer *slot;
+} lv_symbols[] = {
+    { "virConnectOpen", (gpointer *) &lv.connect_open },
+    { "virConnectOpenReadOnly", (gpointer *) &lv.connect_open_read_only },
+    { "virConnectClose", (gpointer *) &lv.connect_close },
+    { "virConnectGetDomainCapabilities", (gpointer *) &lv.get_domain_capabilities },
+    { "virEventRegisterDefaultImpl", (gpointer *) &lv.event_register_default_impl },
+    { "virGetLastErrorCode", (gpointer *) &lv.get_last_error_code },
+    { "virGetLastErrorMessage", (gpointer *) &lv.get_last_error_message },
+    { "virSetErrorFunc", (gpointer *) &lv.set_error_func },
+};
+
+/* Why libvirt could not be loaded, or NULL once it is (static, set once). */
+static const char *
+load_libvirt(void)
+{
+    static gsize done;
+    static char *why;
+
+    if (g_once_init_enter(&done)) {
+        /* never unloaded: libvirt keeps threads and handlers of its own */
+        GModule *module = g_module_open("libvirt.so.0", G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+
+        if (!module)
+            why = g_strdup_printf("libvirt's client library cannot be loaded: %s", g_module_error());
+        for (gsize i = 0; module && !why && i < G_N_ELEMENTS(lv_symbols); i++) {
+            if (!g_module_symbol(module, lv_symbols[i].name, lv_symbols[i].slot))
+                why = g_strdup_printf("libvirt's client library lacks %s", lv_symbols[i].name);
+        }
+        if (module)
+            g_module_make_resident(module);
+        g_once_init_leave(&done, 1);
+    }
+    return why;
+}
 
 struct dl_connection {
     char *uri;
@@ -35,7 +91,7 @@ quiet_error(void *data, virErrorPtr err)
 static char *
 last_error_line(void)
 {
-    char *msg = g_strdup(virGetLastErrorMessage());
+    char *msg = g_strdup(lv.get_last_error_message());
 
     g_strdelimit(msg, "\r\n", ' ');
     return g_strstrip(msg);
@@ -67,7 +123,7 @@ need_event_loop(const char *uri)
     if (!strstr(uri, ":///embed"))
         return;
     if (g_once_init_enter(&done)) {
-        virEventRegisterDefaultImpl();
+        lv.event_register_default_impl();
         g_once_init_leave(&done, 1);
     }
 }
@@ -82,13 +138,13 @@ need_event_loop(const char *uri)
 static virConnectPtr
 open_conn(const char *uri, GError **error)
 {
-    virConnectPtr conn = virConnectOpen(uri);
+    virConnectPtr conn = lv.connect_open(uri);
     g_autofree char *why = NULL;
 
     if (conn)
         return conn;
     why = last_error_line();
-    conn = virConnectOpenReadOnly(uri);
+    conn = lv.connect_open_read_only(uri);
     if (!conn)
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot connect to libvirt at '%s': %s",
                     uri, why);
@@ -98,7 +154,7 @@ open_conn(const char *uri, GError **error)
 static gboolean
 may_ask(virConnectPtr conn, const char *uri, GError **error)
 {
-    char *xml = virConnectGetDomainCapabilities(conn, NULL, NULL, NULL, NULL, 0);
+    char *xml = lv.get_domain_capabilities(conn, NULL, NULL, NULL, NULL, 0);
     g_autofree char *why = NULL;
 
     if (xml) {
@@ -106,7 +162,7 @@ may_ask(virConnectPtr conn, const char *uri, GError **error)
         return TRUE;
     }
     /* no default emulator on this host is no reason to stop: the domains name theirs */
-    if (virGetLastErrorCode() != VIR_ERR_OPERATION_DENIED)
+    if (lv.get_last_error_code() != VIR_ERR_OPERATION_DENIED)
         return TRUE;
     why = last_error_line();
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
@@ -120,13 +176,20 @@ dl_connection_open(const char *uri, GError **error)
     dl_connection *c;
     virConnectPtr conn;
 
-    virSetErrorFunc(NULL, quiet_error);
+    const char *why = load_libvirt();
+
+    if (why) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "cannot connect to libvirt at '%s': %s",
+                    uri, why);
+        return NULL;
+    }
+    lv.set_error_func(NULL, quiet_error);
     need_event_loop(uri);
     conn = open_conn(uri, error);
     if (!conn)
         return NULL;
     if (!may_ask(conn, uri, error)) {
-        virConnectClose(conn);
+        lv.connect_close(conn);
         return NULL;
     }
     c = g_new0(dl_connection, 1);
@@ -142,7 +205,7 @@ dl_connection_free(dl_connection *conn)
     if (!conn)
         return;
     g_hash_table_unref(conn->caps);
-    virConnectClose(conn->conn);
+    lv.connect_close(conn->conn);
     g_free(conn->uri);
     g_free(conn);
 }
@@ -181,7 +244,7 @@ domcaps_fetch(dl_connection *conn, const char *emulator, const char *arch, const
               const char *virttype)
 {
     dl_domcaps *caps = g_new0(dl_domcaps, 1);
-    char *xml = virConnectGetDomainCapabilities(conn->conn, emulator, arch, machine, virttype, 0);
+    char *xml = lv.get_domain_capabilities(conn->conn, emulator, arch, machine, virttype, 0);
 
     if (!xml) {
         caps->refusal = last_error_line();
@@ -212,12 +275,3 @@ dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arc
     return caps;
 }
 
-char *
-dl_libvirt_library_version(void)
-{
-    unsigned long version = 0;
-
-    if (virGetVersion(&version, NULL, NULL) < 0 || version == 0)
-        return NULL;
-    return g_strdup_printf("%lu.%lu", version / 1000000, (version / 1000) % 1000);
-}

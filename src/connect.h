@@ -45,8 +45,3 @@ const dl_domcaps *dl_connection_domcaps(dl_connection *conn, const char *emulato
                                         const char *arch, const char *machine,
                                         const char *virttype);
 
-/*
- * "9.0" for the libvirt library this process runs with (virGetVersion, no
- * connection), or NULL when built without libvirt.  Caller frees.
- */
-char *dl_libvirt_library_version(void);

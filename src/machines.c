@@ -19,6 +19,7 @@
 #include <libxml/xmlerror.h>
 
 #include "load.h"
+#include "validcache.h"
 
 
 /* Options for our own data files: never the network, never entities. */
@@ -876,21 +877,24 @@ check_family(const dl_family *family, const char *stem, const char *file, const 
 gboolean
 dl_fact_holds(xmlNode *node, const dl_target *target, const char *product)
 {
-    static const char *const products[] = { "qemu", "libvirt" };
+    static const struct {
+        const char *product, *since, *before;
+    } ranges[] = {
+        { "qemu", "since-qemu", "before-qemu" },
+        { "libvirt", "since-libvirt", "before-libvirt" },
+    };
 
-    if (!target)
+    if (!target || !node->properties)
         return TRUE;
-    for (gsize i = 0; i < G_N_ELEMENTS(products); i++) {
-        g_autofree char *since_name = g_strdup_printf("since-%s", products[i]);
-        g_autofree char *before_name = g_strdup_printf("before-%s", products[i]);
+    for (gsize i = 0; i < G_N_ELEMENTS(ranges); i++) {
         g_autofree char *since = NULL;
         g_autofree char *before = NULL;
 
-        if (product && strcmp(product, products[i]) != 0)
+        if (product && strcmp(product, ranges[i].product) != 0)
             continue;
-        since = get_prop(node, since_name);
-        before = get_prop(node, before_name);
-        if (!dl_target_in_range(target, products[i], since, before))
+        since = get_prop(node, ranges[i].since);
+        before = get_prop(node, ranges[i].before);
+        if (!dl_target_in_range(target, ranges[i].product, since, before))
             return FALSE;
     }
     return TRUE;
@@ -1123,8 +1127,33 @@ validate_doc(xmlRelaxNG *schema, xmlDoc *doc, const char *file, GError **error)
     return FALSE;
 }
 
+static xmlRelaxNG *compile_schema(const char *schema, GError **error);
+
+/*
+ * What validates the family files of one load: the schema, compiled when a
+ * file first needs it, and the records of files that passed it before.
+ */
+typedef struct {
+    const char *schema;      /* path, or NULL: no validation */
+    xmlRelaxNG *rng;
+    dl_valid_cache *cache;
+} validator;
+
+static gboolean
+validate_family(validator *v, xmlDoc *doc, const char *file, GError **error)
+{
+    if (!v->schema || dl_valid_cache_known(v->cache, file))
+        return TRUE;
+    if (!v->rng)
+        v->rng = compile_schema(v->schema, error);
+    if (!v->rng || !validate_doc(v->rng, doc, file, error))
+        return FALSE;
+    dl_valid_cache_remember(v->cache, file);
+    return TRUE;
+}
+
 static dl_family *
-load_family(const char *dir, const char *name, xmlRelaxNG *schema, const dl_target *target,
+load_family(const char *dir, const char *name, validator *v, const dl_target *target,
             GError **error)
 {
     g_autofree char *file = g_build_filename(dir, name, NULL);
@@ -1134,7 +1163,7 @@ load_family(const char *dir, const char *name, xmlRelaxNG *schema, const dl_targ
 
     if (!doc)
         return NULL;
-    if (validate_doc(schema, doc, file, error))
+    if (validate_family(v, doc, file, error))
         family = family_from_doc(doc, file, stem, target, error);
     xmlFreeDoc(doc);
     return family;
@@ -1196,13 +1225,11 @@ compare_names(gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-load_all(dl_machine_db *db, const char *dir, GPtrArray *names, xmlRelaxNG *schema,
-         GError **error)
+load_all(dl_machine_db *db, const char *dir, GPtrArray *names, validator *v, GError **error)
 {
     g_ptr_array_sort(names, compare_names);
     for (guint i = 0; i < names->len; i++) {
-        dl_family *family = load_family(dir, g_ptr_array_index(names, i), schema, db->target,
-                                        error);
+        dl_family *family = load_family(dir, g_ptr_array_index(names, i), v, db->target, error);
 
         if (!family)
             return FALSE;
@@ -1220,7 +1247,7 @@ dl_machine_db *
 dl_machine_db_load(const char *dir, const char *schema, const dl_target *target, GError **error)
 {
     g_autoptr(GPtrArray) names = NULL;
-    xmlRelaxNG *rng = NULL;
+    validator v = { .schema = schema };
     dl_machine_db *db;
     gboolean ok;
 
@@ -1228,17 +1255,14 @@ dl_machine_db_load(const char *dir, const char *schema, const dl_target *target,
     names = list_xml_files(dir, error);
     if (!names)
         return NULL;
-    if (schema) {
-        rng = compile_schema(schema, error);
-        if (!rng)
-            return NULL;
-    }
+    v.cache = dl_valid_cache_open(schema);
     db = g_new0(dl_machine_db, 1);
     db->families = g_ptr_array_new_with_free_func(dl_family_free);
     db->target = target;
-    ok = load_all(db, dir, names, rng, error);
-    if (rng)
-        xmlRelaxNGFree(rng);
+    ok = load_all(db, dir, names, &v, error);
+    if (v.rng)
+        xmlRelaxNGFree(v.rng);
+    dl_valid_cache_close(v.cache);
     if (!ok) {
         dl_machine_db_free(db);
         return NULL;

@@ -22,10 +22,10 @@
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
 
-#include "connect.h"
 #include "load.h"
 #include "machines.h"
 #include "target.h"
+#include "validcache.h"
 
 extern char **environ;
 
@@ -241,12 +241,24 @@ static xmlDoc *
 read_data(const char *file, const char *schema, GError **error)
 {
     xmlDoc *doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    dl_valid_cache *cache;
+    gboolean ok = TRUE;
 
     if (!doc) {
         g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", file);
         return NULL;
     }
-    if (schema && !validate(doc, file, schema, error)) {
+    if (!schema)
+        return doc;
+    /* validated once per version of the file: see validcache.h */
+    cache = dl_valid_cache_open(schema);
+    if (!dl_valid_cache_known(cache, file)) {
+        ok = validate(doc, file, schema, error);
+        if (ok)
+            dl_valid_cache_remember(cache, file);
+    }
+    dl_valid_cache_close(cache);
+    if (!ok) {
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -605,6 +617,45 @@ dl_host_qemu_version(char **origin)
     return version;
 }
 
+/* libvirt.so.0 -> libvirt.so.0.MMMNNN.P in DIR: "M.N", or NULL (caller frees). */
+static char *
+libvirt_version_in(const char *dir, char **file)
+{
+    g_autofree char *link = g_build_filename(dir, "libvirt.so.0", NULL);
+    g_autofree char *target = g_file_read_link(link, NULL);
+    const char *tail;
+    guint64 code;
+
+    if (!target || !g_str_has_prefix(target, "libvirt.so.0."))
+        return NULL;
+    tail = target + strlen("libvirt.so.0.");
+    if (!g_ascii_isdigit(*tail))
+        return NULL;
+    code = g_ascii_strtoull(tail, NULL, 10);
+    if (code < 1000)
+        return NULL;
+    *file = g_build_filename(dir, target, NULL);
+    return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT, code / 1000, code % 1000);
+}
+
+char *
+dl_libvirt_library_version(void)
+{
+    static const char *const dirs[] = {
+        DOMLINT_LIBVIRT_LIBDIR, "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+        "/usr/lib64", "/usr/lib", "/usr/local/lib",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++) {
+        g_autofree char *file = NULL;
+        char *version = dirs[i][0] ? libvirt_version_in(dirs[i], &file) : NULL;
+
+        if (version)
+            return version;
+    }
+    return NULL;
+}
+
 char *
 dl_host_libvirt_version(char **origin)
 {
@@ -616,7 +667,7 @@ dl_host_libvirt_version(char **origin)
         return NULL;
     version = dl_libvirt_library_version();
     if (version && origin)
-        *origin = g_strdup("libvirt.so.0, virGetVersion()");
+        *origin = g_strdup("the name of its library, libvirt.so.0");
     return version;
 }
 

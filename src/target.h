@@ -118,6 +118,13 @@ const char *dl_releases_oldest(const dl_releases *releases, const char *product)
  */
 char *dl_host_qemu_version(char **origin);
 
+/*
+ * "9.0" for the libvirt client library installed here, read from its file
+ * name (libvirt.so.0.9000.0: libvirt's library version is major * 1000 +
+ * minor), without loading it; NULL when there is none.  Caller frees.
+ */
+char *dl_libvirt_library_version(void);
+
 /* The version of the QEMU binary BIN (a path or a name in PATH), cached as above, or NULL. */
 char *dl_qemu_binary_version(const char *bin);
 char *dl_host_libvirt_version(char **origin);

@@ -279,7 +279,7 @@ check_machine_type(dl_check *chk)
 
 const dl_rule dl_rule_machine_type = {
     .id = "machine-type",
-    .summary = "the machine type exists for the architecture in the target QEMU release",
+    .summary = "the machine type exists for the arch in the target QEMU release",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_machine_type,
 };

@@ -1,0 +1,88 @@
+/*
+ * validcache.c - remember which data files already passed their schema
+ *
+ * See validcache.h.  One GKeyFile group per schema stamp, one key per file.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include "validcache.h"
+
+struct dl_valid_cache {
+    char *path;              /* the cache file */
+    char *group;             /* the schema's stamp: which schema the records are for */
+    GKeyFile *records;
+    gboolean changed;
+};
+
+/* "inode:size:mtime-ns" of FILE, or NULL when it cannot be stat'ed (caller frees). */
+static char *
+stamp(const char *file)
+{
+    struct stat st;
+
+    if (!file || stat(file, &st) != 0)
+        return NULL;
+    return g_strdup_printf("%lu:%lld:%lld.%09ld", (unsigned long) st.st_ino,
+                           (long long) st.st_size, (long long) st.st_mtim.tv_sec,
+                           (long) st.st_mtim.tv_nsec);
+}
+
+dl_valid_cache *
+dl_valid_cache_open(const char *schema)
+{
+    dl_valid_cache *cache = g_new0(dl_valid_cache, 1);
+    g_autofree char *schema_stamp = stamp(schema);
+
+    cache->path = g_build_filename(g_get_user_cache_dir(), "domlint", "validated.ini", NULL);
+    cache->records = g_key_file_new();
+    if (schema_stamp)
+        cache->group = g_strdup_printf("%s %s", schema, schema_stamp);
+    g_key_file_load_from_file(cache->records, cache->path, G_KEY_FILE_NONE, NULL);
+    return cache;
+}
+
+gboolean
+dl_valid_cache_known(const dl_valid_cache *cache, const char *file)
+{
+    g_autofree char *now = stamp(file);
+    g_autofree char *then = NULL;
+
+    if (!cache->group || !now)
+        return FALSE;
+    then = g_key_file_get_string(cache->records, cache->group, file, NULL);
+    return g_strcmp0(now, then) == 0;
+}
+
+void
+dl_valid_cache_remember(dl_valid_cache *cache, const char *file)
+{
+    g_autofree char *now = stamp(file);
+
+    if (!cache->group || !now)
+        return;
+    g_key_file_set_string(cache->records, cache->group, file, now);
+    cache->changed = TRUE;
+}
+
+void
+dl_valid_cache_close(dl_valid_cache *cache)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *data = NULL;
+    gsize len = 0;
+
+    if (!cache)
+        return;
+    if (cache->changed) {
+        dir = g_path_get_dirname(cache->path);
+        data = g_key_file_to_data(cache->records, &len, NULL);
+        if (data && g_mkdir_with_parents(dir, 0700) == 0)
+            g_file_set_contents(cache->path, data, (gssize) len, NULL);
+    }
+    g_key_file_free(cache->records);
+    g_free(cache->group);
+    g_free(cache->path);
+    g_free(cache);
+}
