@@ -216,6 +216,7 @@ cli_options_clear(cli_options *opt)
     g_free(opt->machine_db);
     g_free(opt->qemu);
     g_free(opt->connect);
+    g_free(opt->target);
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);

@@ -433,6 +433,20 @@ Test(releases, usb_port_path_depth)
     expect_one(r, "usb-address", DOMLINT_SEV_ERROR, 7, "is 5 levels deep; libvirt allows at most 4");
 }
 
+Test(targets, typo_of_a_real_type_is_an_error_with_did_you_mean)
+{
+    /* x86 is listed completely: a name two edits from a real one is a typo */
+    g_autoptr(domlint_result) r = check_for("debian-13", HEAD("x86_64", "q53") TAIL);
+    g_autoptr(domlint_result) far = check_for("debian-13", HEAD("x86_64", "frobnicator") TAIL);
+    g_autoptr(domlint_result) arm = check_for("debian-13", HEAD("aarch64", "raspi9") TAIL);
+
+    expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
+               "QEMU 10.0 (debian-13) has no machine type 'q53' for arch 'x86_64' (did you mean 'q35'?)");
+    expect_one(far, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE, "unknown machine type 'frobnicator'");
+    /* ARM boards are not all known: a warning, whatever it looks like */
+    expect_one(arm, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE, "unknown machine type 'raspi9'");
+}
+
 Test(targets, bad_spec_is_refused)
 {
     domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "debian-99" };

@@ -100,7 +100,7 @@ Test(machines, every_family_loads)
         "arm-virt", "bamboo", "e500", "g3beige", "i440fx", "isapc", "loongarch-virt", "mac99",
         "mac99-ppc", "malta", "microvm", "none", "pegasos2", "powernv", "ppc-nopci", "prep", "pseries", "q35",
         "realview-eb", "riscv-virt", "s390-ccw", "sam460ex", "sun4u", "versatilepb", "vexpress",
-        "xenfv",
+        "xenfv", "x-remote", "nitro",
     };
 
     cr_assert_eq(dl_machine_db_count(db), G_N_ELEMENTS(ids));

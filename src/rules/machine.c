@@ -73,17 +73,18 @@ suggest_newest(const dl_check *chk, domlint_diag *d, const dl_family *family)
         dl_diag_fixit(d, "use '%s', the newest %s type of the target", newest, family->title);
 }
 
-/* "10.0", or for a span of the data ("8.0..10.0") "8.0 (or a release up to 10.0...)"; caller frees. */
+/*
+ * "in QEMU 8.2", or for a span of the data ("8.0..10.0") "in a QEMU release
+ * from 8.0 to 10.0 (which one is not known)" (caller frees).
+ */
 static char *
-span_words(const char *text)
+in_release(const char *line, const char *text)
 {
     const char *dots = text ? strstr(text, "..") : NULL;
 
-    if (!text)
-        return g_strdup("?");
     if (!dots)
-        return g_strdup(text);
-    return g_strdup_printf("%.*s (or a release up to %s: which one is not known)",
+        return g_strdup_printf("in %s %s", line, text ? text : "?");
+    return g_strdup_printf("in a %s release from %.*s to %s (which one is not known)", line,
                            (int) (dots - text), text, dots + 2);
 }
 
@@ -120,15 +121,18 @@ report_not_in_target(dl_check *chk, const dl_family *family, const char *machine
                      machine, where);
     } else if (type->removed && dl_version_compare(type->vendor ? t->vendor_version : t->qemu,
                                                    type->removed) >= 0) {
-        g_autofree char *when = span_words(type->removed_text);
+        g_autofree char *when = in_release(line_of(chk, type), type->removed_text);
 
-        d = dl_error(chk, chk->dom->os_type, "machine type '%s' was removed in %s %s; the target is %s",
-                     machine, line_of(chk, type), when, where);
+        d = dl_error(chk, chk->dom->os_type, "machine type '%s' was removed %s; the target is %s",
+                     machine, when, where);
+    } else if (type->added_text && strstr(type->added_text, "..")) {
+        g_autofree char *when = in_release(line_of(chk, type), type->added_text);
+
+        d = dl_error(chk, chk->dom->os_type, "machine type '%s' came %s; the target is %s",
+                     machine, when, where);
     } else {
-        g_autofree char *when = span_words(type->added_text);
-
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' needs %s %s or later; the target is %s",
-                     machine, line_of(chk, type), when, where);
+                     machine, line_of(chk, type), type->added ? type->added : "?", where);
     }
     suggest_newest(chk, d, family);
 }
@@ -201,7 +205,8 @@ report_unknown(dl_check *chk, const char *machine)
     g_autofree char *hint = suggestion ? g_strdup_printf(" (did you mean '%s'?)", suggestion)
                                        : g_strdup("");
 
-    if (complete) {
+    /* a real board of a release domlint does not cover is never this close to a known name */
+    if (complete && suggestion) {
         dl_error(chk, chk->dom->os_type, "%s has no machine type '%s' for arch '%s'%s",
                  where, machine, chk->arch, hint);
         return;
