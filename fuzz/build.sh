@@ -16,10 +16,9 @@ cat > "$out/config.h" <<H
 #define DOMLINT_PKGDATADIR "$top/data"
 #define DOMLINT_LIBVIRT_SCHEMA_DIR "/usr/share/libvirt/schemas"
 #define PACKAGE_VERSION "fuzz"
-#define DOMLINT_QEMU_VERSION "7.2"
-#define DOMLINT_LIBVIRT_VERSION "9.0"
+#define DOMLINT_LIBVIRT_LIBDIR ""
 H
-pkgs="libxml-2.0 glib-2.0 gio-2.0 json-glib-1.0"
+pkgs="libxml-2.0 glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0"
 lib=$(cd "$top" && ls src/*.c src/rules/*.c | grep -v -e 'src/main.c' -e 'src/probe-main.c' -e 'src/cli.c' -e 'src/connect.c')
 # shellcheck disable=SC2086
 $CC $flags -I"$out" -I"$top/src" $(pkg-config --cflags $pkgs) \

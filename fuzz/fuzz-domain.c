@@ -25,6 +25,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     domlint_options opts = {
         .machine_db = DOMLINT_SRCDIR "/data/machines",
+        .target = "debian-12",
         .no_schema = getenv("FUZZ_SCHEMA") == NULL,
     };
 

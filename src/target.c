@@ -846,7 +846,8 @@ dl_target_resolve(const dl_releases *releases, const char *spec,
         if (target->libvirt_from == DL_TARGET_FROM_OPTION)
             target->libvirt_from = DL_TARGET_FROM_ENV;
     }
-    if (qemu_binary_version && !target->platform) {
+    /* the binary is what the domains are checked against: its release wins */
+    if (qemu_binary_version) {
         g_free(target->qemu);
         target->qemu = dl_version_major_minor(qemu_binary_version);
         target->qemu_from = DL_TARGET_FROM_BINARY;

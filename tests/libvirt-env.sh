@@ -25,14 +25,14 @@ libvirt_missing_in() {
     command -v xmllint >/dev/null || { echo "xmllint not installed"; return; }
 }
 
-# The release roots shared/tools/debian-root makes: "suite path target" per
-# line (target: domlint's --target for that release), for the ones that
-# exist and are finished.
+# The release roots shared/tools/debian-root makes: "suite path target qemu"
+# per line (target: domlint's --target for that release; qemu: its QEMU
+# release), for the ones that exist and are finished.
 release_roots() {
-    local parent=${DOMLINT_DEBIAN_ROOT_DIR:-/var/cache/domlint-oracle} s t
-    for s in bullseye:debian-11 trixie:debian-13 sid:debian-sid; do
-        t=${s#*:}; s=${s%%:*}
-        [ -f "$parent/$s/.domlint-ready" ] && echo "$s $parent/$s $t"
+    local parent=${DOMLINT_DEBIAN_ROOT_DIR:-/var/cache/domlint-oracle} s
+    for s in "bullseye debian-11 5.2" "trixie debian-13 10.0" "sid debian-sid 11.1"; do
+        set -- $s
+        [ -f "$parent/$1/.domlint-ready" ] && echo "$1 $parent/$1 $2 $3"
     done
 }
 

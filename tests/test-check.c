@@ -415,7 +415,7 @@ Test(releases, audio_needs_libvirt_7_2)
     g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
     g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
     const domlint_diag *d = expect_one(d11, "schema-release", DOMLINT_SEV_ERROR, 6,
-                                       "the <audio> element needs libvirt 7.2 or later");
+                                       "an <audio> backend other than 'oss' needs libvirt 7.2 or later");
 
     test_assert_contains(d->message, "libvirt 7.0 (debian-11)");
     expect_total(d12, 0);
