@@ -508,3 +508,13 @@ dl_source_span(const dl_source *src, const xmlNode *node, dl_span *span)
         *span = *found;
     return TRUE;
 }
+
+char *
+dl_xml_prop(xmlNode *node, const char *name)
+{
+    xmlChar *value = xmlGetProp(node, (const xmlChar *) name);
+    char *copy = g_strdup((const char *) value);
+
+    xmlFree(value);
+    return copy;
+}

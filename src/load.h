@@ -57,3 +57,6 @@ gboolean dl_source_span(const dl_source *src, const xmlNode *node, dl_span *span
 /* 1-based line and column of NODE's start tag (0 when unknown). */
 int dl_source_line(const dl_source *src, const xmlNode *node);
 int dl_source_column(const dl_source *src, const xmlNode *node);
+
+/* Attribute NAME of NODE as a GLib string (caller frees), or NULL when absent. */
+char *dl_xml_prop(xmlNode *node, const char *name);

@@ -210,17 +210,6 @@ dl_machine_db_free(dl_machine_db *db)
 /* ------------------------------------------------------------------ */
 /* small XML helpers                                                  */
 
-/* Attribute NAME of NODE as a GLib string (caller frees), or NULL. */
-static char *
-get_prop(xmlNode *node, const char *name)
-{
-    xmlChar *value = xmlGetProp(node, (const xmlChar *) name);
-    char *copy = g_strdup((const char *) value);
-
-    xmlFree(value);
-    return copy;
-}
-
 static char *
 get_text(xmlNode *node)
 {
@@ -279,8 +268,8 @@ static gboolean
 parse_pci_address(xmlNode *node, const char *file, unsigned *slot, unsigned *function,
                   GError **error)
 {
-    g_autofree char *slot_text = get_prop(node, "slot");
-    g_autofree char *function_text = get_prop(node, "function");
+    g_autofree char *slot_text = dl_xml_prop(node, "slot");
+    g_autofree char *function_text = dl_xml_prop(node, "function");
     guint64 slot_value = 0;
     guint64 function_value = 0;
 
@@ -305,7 +294,7 @@ parse_pci_address(xmlNode *node, const char *file, unsigned *slot, unsigned *fun
 static gboolean
 parse_index(xmlNode *node, const char *file, int *index, GError **error)
 {
-    g_autofree char *text = get_prop(node, "index");
+    g_autofree char *text = dl_xml_prop(node, "index");
     guint64 value = 0;
 
     *index = -1;
@@ -376,10 +365,10 @@ static gboolean
 parse_match(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
             GError **error)
 {
-    g_autofree char *name = get_prop(node, "name");
-    g_autofree char *prefix = get_prop(node, "prefix");
-    g_autofree char *canonical = get_prop(node, "canonical");
-    g_autofree char *newest = get_prop(node, "newest");
+    g_autofree char *name = dl_xml_prop(node, "name");
+    g_autofree char *prefix = dl_xml_prop(node, "prefix");
+    g_autofree char *canonical = dl_xml_prop(node, "canonical");
+    g_autofree char *newest = dl_xml_prop(node, "newest");
 
     if (prefix && !name) {
         g_ptr_array_add(builder->prefixes, g_steal_pointer(&prefix));
@@ -402,7 +391,7 @@ static gboolean
 parse_removed(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
               GError **error)
 {
-    g_autofree char *names = get_prop(node, "names");
+    g_autofree char *names = dl_xml_prop(node, "names");
 
     (void) builder;
     if (!names)
@@ -410,7 +399,7 @@ parse_removed(dl_family *family, family_builder *builder, xmlNode *node, const c
     g_strfreev(family->removed);
     family->removed = split_words(names);
     g_free(family->removed_reason);
-    family->removed_reason = get_prop(node, "reason");
+    family->removed_reason = dl_xml_prop(node, "reason");
     return TRUE;
 }
 
@@ -447,7 +436,7 @@ parse_machines(dl_family *family, family_builder *builder, xmlNode *node, const 
                GError **error)
 {
     g_autofree char *text = get_text(node);
-    g_autofree char *arch = get_prop(node, "arch");
+    g_autofree char *arch = dl_xml_prop(node, "arch");
     g_auto(GStrv) list = split_words(text);
     g_auto(GStrv) arches = split_words(arch);
     g_auto(GStrv) none = g_new0(char *, 1);
@@ -507,20 +496,20 @@ parse_type(dl_family *family, family_builder *builder, xmlNode *node, const char
            GError **error)
 {
     dl_machine_type *type = g_new0(dl_machine_type, 1);
-    g_autofree char *arch = get_prop(node, "arch");
+    g_autofree char *arch = dl_xml_prop(node, "arch");
     g_auto(GStrv) names = g_new0(char *, 2);
 
     g_ptr_array_add(family->types, type);
-    type->name = get_prop(node, "name");
+    type->name = dl_xml_prop(node, "name");
     if (!type->name)
         return missing_attribute(file, node, "name", error);
     type->arches = arch ? split_words(arch) : NULL;
-    type->vendor = get_prop(node, "vendor");
-    type->added_text = get_prop(node, "added");
-    type->removed_text = get_prop(node, "removed");
+    type->vendor = dl_xml_prop(node, "vendor");
+    type->added_text = dl_xml_prop(node, "added");
+    type->removed_text = dl_xml_prop(node, "removed");
     type->added = span_end(type->added_text, FALSE);
     type->removed = span_end(type->removed_text, TRUE);
-    type->deprecated = get_prop(node, "deprecated");
+    type->deprecated = dl_xml_prop(node, "deprecated");
     builder->machines_known = TRUE;
     if (!dl_machine_type_in_target(type, builder->target))
         return TRUE;
@@ -533,8 +522,8 @@ static gboolean
 parse_default_machine(dl_family *family, family_builder *builder, xmlNode *node,
                       const char *file, GError **error)
 {
-    g_autofree char *arch = get_prop(node, "arch");
-    g_autofree char *name = get_prop(node, "name");
+    g_autofree char *arch = dl_xml_prop(node, "arch");
+    g_autofree char *name = dl_xml_prop(node, "name");
 
     (void) builder;
     if (!arch)
@@ -554,7 +543,7 @@ parse_unsupported(dl_family *family, family_builder *builder, xmlNode *node,
 {
     (void) builder;
     g_free(family->unsupported_reason);
-    family->unsupported_reason = get_prop(node, "reason");
+    family->unsupported_reason = dl_xml_prop(node, "reason");
     if (!family->unsupported_reason)
         return missing_attribute(file, node, "reason", error);
     return TRUE;
@@ -578,8 +567,8 @@ static gboolean
 parse_root(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
            GError **error)
 {
-    g_autofree char *model = get_prop(node, "model");
-    g_autofree char *multi = get_prop(node, "multi");
+    g_autofree char *model = dl_xml_prop(node, "model");
+    g_autofree char *multi = dl_xml_prop(node, "multi");
 
     (void) builder;
     if (!parse_root_kind(model, &family->root)) {
@@ -589,7 +578,7 @@ parse_root(dl_family *family, family_builder *builder, xmlNode *node, const char
     }
     family->multi_root = is_yes(multi);
     g_free(family->root_model_name);
-    family->root_model_name = get_prop(node, "model-name");
+    family->root_model_name = dl_xml_prop(node, "model-name");
     return TRUE;
 }
 
@@ -599,7 +588,7 @@ parse_builtin(dl_family *family, family_builder *builder, xmlNode *node, const c
 {
     g_autoptr(GPtrArray) holder = g_ptr_array_new_with_free_func(dl_builtin_free);
     dl_builtin *builtin = g_new0(dl_builtin, 1);
-    g_autofree char *reserved = get_prop(node, "reserved");
+    g_autofree char *reserved = dl_xml_prop(node, "reserved");
 
     (void) builder;
     g_ptr_array_add(holder, builtin);
@@ -607,11 +596,11 @@ parse_builtin(dl_family *family, family_builder *builder, xmlNode *node, const c
         return FALSE;
     if (!parse_index(node, file, &builtin->controller_index, error))
         return FALSE;
-    builtin->device = get_prop(node, "device");
+    builtin->device = dl_xml_prop(node, "device");
     if (!builtin->device)
         return missing_attribute(file, node, "device", error);
-    builtin->controller_type = get_prop(node, "controller");
-    builtin->models = get_prop(node, "models");
+    builtin->controller_type = dl_xml_prop(node, "controller");
+    builtin->models = dl_xml_prop(node, "models");
     builtin->reserved = !reserved || is_yes(reserved);
     if (dl_family_builtin_at(family, builtin->slot, builtin->function)) {
         set_error(error, DL_MACHINES_ERROR_INVALID, file, node, "two builtins at the same address");
@@ -685,9 +674,9 @@ static gboolean
 parse_fdc(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
           GError **error)
 {
-    g_autofree char *builtin = get_prop(node, "builtin");
-    g_autofree char *explicit_fdc = get_prop(node, "explicit");
-    g_autofree char *floppy = get_prop(node, "floppy");
+    g_autofree char *builtin = dl_xml_prop(node, "builtin");
+    g_autofree char *explicit_fdc = dl_xml_prop(node, "explicit");
+    g_autofree char *floppy = dl_xml_prop(node, "floppy");
 
     (void) builder;
     if (!builtin)
@@ -696,7 +685,7 @@ parse_fdc(dl_family *family, family_builder *builder, xmlNode *node, const char 
     family->fdc_explicit = is_yes(explicit_fdc);
     family->has_floppy = !floppy || is_yes(floppy);
     g_free(family->fdc_before);
-    family->fdc_before = get_prop(node, "before");
+    family->fdc_before = dl_xml_prop(node, "before");
     return TRUE;
 }
 
@@ -704,7 +693,7 @@ static gboolean
 parse_ide(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
           GError **error)
 {
-    g_autofree char *builtin = get_prop(node, "builtin");
+    g_autofree char *builtin = dl_xml_prop(node, "builtin");
 
     (void) builder;
     if (!builtin)
@@ -719,19 +708,19 @@ parse_implicit(dl_family *family, family_builder *builder, xmlNode *node, const 
 {
     g_autoptr(GPtrArray) holder = g_ptr_array_new_with_free_func(dl_implicit_free);
     dl_implicit *imp = g_new0(dl_implicit, 1);
-    g_autofree char *arch = get_prop(node, "arch");
+    g_autofree char *arch = dl_xml_prop(node, "arch");
 
     (void) builder;
     g_ptr_array_add(holder, imp);
     if (!parse_index(node, file, &imp->index, error))
         return FALSE;
-    imp->kind = get_prop(node, "kind");
+    imp->kind = dl_xml_prop(node, "kind");
     if (!imp->kind)
         return missing_attribute(file, node, "kind", error);
-    imp->type = get_prop(node, "type");
-    imp->model = get_prop(node, "model");
-    imp->bus = get_prop(node, "bus");
-    imp->note = get_prop(node, "note");
+    imp->type = dl_xml_prop(node, "type");
+    imp->model = dl_xml_prop(node, "model");
+    imp->bus = dl_xml_prop(node, "bus");
+    imp->note = dl_xml_prop(node, "note");
     if (arch)
         imp->arches = split_words(arch);
     g_ptr_array_add(family->implicit, g_ptr_array_steal_index(holder, 0));
@@ -749,7 +738,7 @@ parse_preferred(dl_family *family, family_builder *builder, xmlNode *node,
     g_ptr_array_add(holder, pref);
     if (!parse_pci_address(node, file, &pref->slot, &pref->function, error))
         return FALSE;
-    pref->device = get_prop(node, "device");
+    pref->device = dl_xml_prop(node, "device");
     if (!pref->device)
         return missing_attribute(file, node, "device", error);
     g_ptr_array_add(family->preferred, g_ptr_array_steal_index(holder, 0));
@@ -761,9 +750,9 @@ static gboolean
 parse_default(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
               GError **error)
 {
-    g_autofree char *key = get_prop(node, "key");
-    g_autofree char *value = get_prop(node, "value");
-    g_autofree char *arch = get_prop(node, "arch");
+    g_autofree char *key = dl_xml_prop(node, "key");
+    g_autofree char *value = dl_xml_prop(node, "value");
+    g_autofree char *arch = dl_xml_prop(node, "arch");
     g_auto(GStrv) arches = split_words(arch);
 
     (void) builder;
@@ -892,8 +881,8 @@ dl_fact_holds(xmlNode *node, const dl_target *target, const char *product)
 
         if (product && strcmp(product, ranges[i].product) != 0)
             continue;
-        since = get_prop(node, ranges[i].since);
-        before = get_prop(node, ranges[i].before);
+        since = dl_xml_prop(node, ranges[i].since);
+        before = dl_xml_prop(node, ranges[i].before);
         if (!dl_target_in_range(target, ranges[i].product, since, before))
             return FALSE;
     }
@@ -1015,8 +1004,8 @@ family_from_doc(xmlDoc *doc, const char *file, const char *stem, const dl_target
         set_error(error, DL_MACHINES_ERROR_INVALID, file, root, "root element must be <family>");
         return NULL;
     }
-    family->id = get_prop(root, "id");
-    family->title = get_prop(root, "title");
+    family->id = dl_xml_prop(root, "id");
+    family->title = dl_xml_prop(root, "title");
     family_builder_init(&builder);
     builder.target = target;
     ok = parse_family_children(family, &builder, root, file, error);

@@ -1066,16 +1066,6 @@ first_element(xmlNode *root, const char *name)
     return NULL;
 }
 
-static char *
-prop(xmlNode *node, const char *name)
-{
-    xmlChar *value = xmlGetProp(node, (const xmlChar *) name);
-    char *copy = g_strdup((const char *) value);
-
-    xmlFree(value);
-    return copy;
-}
-
 static void
 set_prop(xmlNode *node, const char *name, const char *value)
 {
@@ -1146,7 +1136,7 @@ edit_matches(xmlNode *root, const family_probe *fp, const dl_probe_result *resul
 
         if (n->type != XML_ELEMENT_NODE || strcmp((const char *) n->name, "match") != 0)
             continue;
-        name = prop(n, "name");
+        name = dl_xml_prop(n, "name");
         if (!name)
             continue;
         m = dl_probe_result_machine(result, name);
@@ -1241,8 +1231,8 @@ shipped_builtin(GPtrArray *shipped, unsigned slot, unsigned function)
 {
     for (guint i = 0; i < shipped->len; i++) {
         xmlNode *n = g_ptr_array_index(shipped, i);
-        g_autofree char *s = prop(n, "slot");
-        g_autofree char *f = prop(n, "function");
+        g_autofree char *s = dl_xml_prop(n, "slot");
+        g_autofree char *f = dl_xml_prop(n, "function");
 
         if (s && f && g_ascii_strtoull(s, NULL, 16) == slot && g_ascii_strtoull(f, NULL, 10) == function)
             return n;
@@ -1257,14 +1247,14 @@ new_builtin(const dl_probe_pci *pci, xmlNode *old)
     xmlNode *node = xmlNewNode(NULL, (const xmlChar *) "builtin");
     g_autofree char *slot = g_strdup_printf("0x%02x", pci->slot);
     g_autofree char *function = g_strdup_printf("%u", pci->function);
-    g_autofree char *old_device = old ? prop(old, "device") : NULL;
+    g_autofree char *old_device = old ? dl_xml_prop(old, "device") : NULL;
 
     set_prop(node, "slot", slot);
     set_prop(node, "function", function);
     set_prop(node, "device", pci->device);
     /* the libvirt side of the function only carries over to the same device */
     for (gsize i = 0; old_device && strcmp(old_device, pci->device) == 0 && i < G_N_ELEMENTS(copied); i++) {
-        g_autofree char *value = prop(old, copied[i]);
+        g_autofree char *value = dl_xml_prop(old, copied[i]);
         set_prop(node, copied[i], value);
     }
     return node;
@@ -1274,7 +1264,7 @@ new_builtin(const dl_probe_pci *pci, xmlNode *old)
 static gboolean
 libvirt_only(xmlNode *old)
 {
-    g_autofree char *reserved = prop(old, "reserved");
+    g_autofree char *reserved = dl_xml_prop(old, "reserved");
 
     return g_strcmp0(reserved, "no") == 0;
 }
@@ -1300,8 +1290,8 @@ edit_builtins(xmlNode *root, const dl_probe_machine *rep)
     }
     for (guint i = 0; i < shipped->len; i++) {
         xmlNode *old = g_ptr_array_index(shipped, i);
-        g_autofree char *s = prop(old, "slot");
-        g_autofree char *f = prop(old, "function");
+        g_autofree char *s = dl_xml_prop(old, "slot");
+        g_autofree char *f = dl_xml_prop(old, "function");
         gboolean taken = FALSE;
 
         for (guint j = 0; j < rep->builtins->len; j++) {

@@ -109,17 +109,6 @@ dl_releases_free(dl_releases *releases)
     g_free(releases);
 }
 
-/* A libxml2 property as a GLib string (caller frees), or NULL. */
-static char *
-prop(xmlNode *node, const char *name)
-{
-    xmlChar *value = xmlGetProp(node, (const xmlChar *) name);
-    char *copy = value ? g_strdup((const char *) value) : NULL;
-
-    xmlFree(value);
-    return copy;
-}
-
 static void
 ignore_error(void *data, dl_xml_error *err)
 {
@@ -164,13 +153,13 @@ platform_from(xmlNode *node)
 {
     dl_platform *p = g_new0(dl_platform, 1);
 
-    p->id = prop(node, "id");
-    p->title = prop(node, "title");
-    p->qemu = prop(node, "qemu");
-    p->libvirt = prop(node, "libvirt");
-    p->vendor = prop(node, "vendor");
-    p->vendor_version = prop(node, "vendor-version");
-    p->source = prop(node, "source");
+    p->id = dl_xml_prop(node, "id");
+    p->title = dl_xml_prop(node, "title");
+    p->qemu = dl_xml_prop(node, "qemu");
+    p->libvirt = dl_xml_prop(node, "libvirt");
+    p->vendor = dl_xml_prop(node, "vendor");
+    p->vendor_version = dl_xml_prop(node, "vendor-version");
+    p->source = dl_xml_prop(node, "source");
     return p;
 }
 
@@ -183,22 +172,22 @@ read_children(dl_releases *releases, xmlNode *root)
         if (node->type != XML_ELEMENT_NODE)
             continue;
         if (strcmp(name, "qemu") == 0) {
-            releases->qemu_oldest = prop(node, "oldest");
-            releases->qemu_newest = prop(node, "newest");
+            releases->qemu_oldest = dl_xml_prop(node, "oldest");
+            releases->qemu_newest = dl_xml_prop(node, "newest");
         } else if (strcmp(name, "libvirt") == 0) {
-            releases->libvirt_oldest = prop(node, "oldest");
-            releases->libvirt_newest = prop(node, "newest");
+            releases->libvirt_oldest = dl_xml_prop(node, "oldest");
+            releases->libvirt_newest = dl_xml_prop(node, "newest");
         } else if (strcmp(name, "complete") == 0) {
-            g_autofree char *arches = prop(node, "arches");
+            g_autofree char *arches = dl_xml_prop(node, "arches");
 
             g_strfreev(releases->complete);
             releases->complete = g_strsplit_set(arches ? arches : "", " \t\n", -1);
         } else if (strcmp(name, "vendor") == 0) {
             dl_vendor *v = g_new0(dl_vendor, 1);
-            g_autofree char *upstream = prop(node, "upstream");
+            g_autofree char *upstream = dl_xml_prop(node, "upstream");
 
-            v->id = prop(node, "id");
-            v->title = prop(node, "title");
+            v->id = dl_xml_prop(node, "id");
+            v->title = dl_xml_prop(node, "title");
             v->upstream = g_strcmp0(upstream, "yes") == 0;
             g_ptr_array_add(releases->vendors, v);
         } else if (strcmp(name, "platform") == 0) {
@@ -281,10 +270,10 @@ dl_releases_load_schema_features(dl_releases *releases, const char *file, const 
         if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, "feature") != 0)
             continue;
         f = g_new0(dl_schema_feature, 1);
-        f->xpath = prop(node, "xpath");
-        f->what = prop(node, "what");
-        f->since = prop(node, "since");
-        f->source = prop(node, "source");
+        f->xpath = dl_xml_prop(node, "xpath");
+        f->what = dl_xml_prop(node, "what");
+        f->since = dl_xml_prop(node, "since");
+        f->source = dl_xml_prop(node, "source");
         g_ptr_array_add(releases->features, f);
     }
     xmlFreeDoc(doc);
@@ -326,12 +315,12 @@ dl_releases_load_rule_ranges(dl_releases *releases, const char *file, const char
 
         if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, "rule") != 0)
             continue;
-        since = prop(node, "since");
-        before = prop(node, "before");
+        since = dl_xml_prop(node, "since");
+        before = dl_xml_prop(node, "before");
         if (since)
-            g_hash_table_insert(releases->rule_since, prop(node, "id"), since);
+            g_hash_table_insert(releases->rule_since, dl_xml_prop(node, "id"), since);
         if (before)
-            g_hash_table_insert(releases->rule_before, prop(node, "id"), before);
+            g_hash_table_insert(releases->rule_before, dl_xml_prop(node, "id"), before);
     }
     xmlFreeDoc(doc);
     return TRUE;
@@ -537,7 +526,10 @@ parse_qemu_version(const char *text)
     return n ? g_strndup(at, n) : NULL;
 }
 
-/* The cache of host binary versions, keyed by path, inode, size and mtime. */
+/*
+ * The cache of QEMU binary versions: one key per binary path, whose value is
+ * "INODE:SIZE:MTIME VERSION"; a binary that changed is asked again.
+ */
 static char *
 cache_file(void)
 {
@@ -545,33 +537,47 @@ cache_file(void)
 }
 
 static char *
-cache_key(const char *path, const struct stat *st)
+binary_stamp(const struct stat *st)
 {
-    return g_strdup_printf("%s:%lu:%lld:%lld", path, (unsigned long) st->st_ino,
-                           (long long) st->st_size, (long long) st->st_mtime);
+    return g_strdup_printf("%lu:%lld:%lld.%09ld", (unsigned long) st->st_ino,
+                           (long long) st->st_size, (long long) st->st_mtim.tv_sec,
+                           (long) st->st_mtim.tv_nsec);
 }
 
 static char *
-cached_version(const char *key)
+cached_version(const char *path, const char *stamp)
 {
     g_autofree char *file = cache_file();
     g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *value = NULL;
+    gsize n = strlen(stamp);
 
     if (!g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, NULL))
         return NULL;
-    return g_key_file_get_string(kf, "qemu", key, NULL);
+    value = g_key_file_get_string(kf, "qemu", path, NULL);
+    if (!value || strncmp(value, stamp, n) != 0 || value[n] != ' ')
+        return NULL;
+    return g_strdup(value + n + 1);
 }
 
-/* Best effort: a cache that cannot be written only costs a --version run. */
+/* Best effort: a cache that cannot be written only costs a --version run.
+ * Binaries that are gone (temporary wrappers, old builds) are forgotten. */
 static void
-store_version(const char *key, const char *version)
+store_version(const char *path, const char *stamp, const char *version)
 {
     g_autofree char *file = cache_file();
     g_autofree char *dir = g_path_get_dirname(file);
+    g_autofree char *value = g_strdup_printf("%s %s", stamp, version);
     g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_auto(GStrv) keys = NULL;
 
     g_key_file_load_from_file(kf, file, G_KEY_FILE_NONE, NULL);
-    g_key_file_set_string(kf, "qemu", key, version);
+    keys = g_key_file_get_keys(kf, "qemu", NULL, NULL);
+    for (guint i = 0; keys && keys[i]; i++) {
+        if (!g_file_test(keys[i], G_FILE_TEST_EXISTS))
+            g_key_file_remove_key(kf, "qemu", keys[i], NULL);
+    }
+    g_key_file_set_string(kf, "qemu", path, value);
     if (g_mkdir_with_parents(dir, 0700) == 0)
         g_key_file_save_to_file(kf, file, NULL);
 }
@@ -580,21 +586,21 @@ char *
 dl_qemu_binary_version(const char *bin)
 {
     g_autofree char *path = g_find_program_in_path(bin);
-    g_autofree char *key = NULL;
+    g_autofree char *stamp = NULL;
     g_autofree char *output = NULL;
     char *version;
     struct stat st;
 
     if (!path || stat(path, &st) != 0)
         return NULL;
-    key = cache_key(path, &st);
-    version = cached_version(key);
+    stamp = binary_stamp(&st);
+    version = cached_version(path, stamp);
     if (version)
         return version;
     output = run_version(path);
     version = parse_qemu_version(output);
     if (version)
-        store_version(key, version);
+        store_version(path, stamp, version);
     return version;
 }
 

@@ -66,6 +66,35 @@ dl_valid_cache_remember(dl_valid_cache *cache, const char *file)
     cache->changed = TRUE;
 }
 
+/*
+ * Forget files and schemas that are gone (temporary copies, old build
+ * trees), so that the cache holds what exists, however many come and go.
+ * Only when something is written anyway: a normal start never gets here.
+ */
+static void
+prune(GKeyFile *records)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups(records, NULL);
+
+    for (guint g = 0; groups && groups[g]; g++) {
+        g_autofree char *schema = g_strdup(groups[g]);
+        char *space = strrchr(schema, ' ');
+        g_auto(GStrv) keys = NULL;
+
+        if (space)
+            *space = '\0';
+        if (!g_file_test(schema, G_FILE_TEST_EXISTS)) {
+            g_key_file_remove_group(records, groups[g], NULL);
+            continue;
+        }
+        keys = g_key_file_get_keys(records, groups[g], NULL, NULL);
+        for (guint k = 0; keys && keys[k]; k++) {
+            if (!g_file_test(keys[k], G_FILE_TEST_EXISTS))
+                g_key_file_remove_key(records, groups[g], keys[k], NULL);
+        }
+    }
+}
+
 void
 dl_valid_cache_close(dl_valid_cache *cache)
 {
@@ -76,6 +105,7 @@ dl_valid_cache_close(dl_valid_cache *cache)
     if (!cache)
         return;
     if (cache->changed) {
+        prune(cache->records);
         dir = g_path_get_dirname(cache->path);
         data = g_key_file_to_data(cache->records, &len, NULL);
         if (data && g_mkdir_with_parents(dir, 0700) == 0)

@@ -504,3 +504,118 @@ Test(loader, broken_schema)
     cr_assert_not_null(strstr(error->message, "bad.rng"));
     remove_data_dir(dir, "bad.rng");
 }
+
+/* ------------------------------------------------------------- releases */
+
+Test(versions, major_minor)
+{
+    g_autofree char *a = dl_version_major_minor("10.0.13");
+    g_autofree char *b = dl_version_major_minor("9");
+    g_autofree char *c = dl_version_major_minor("7.2.22 (Debian)");
+
+    cr_assert_str_eq(a, "10.0");
+    cr_assert_str_eq(b, "9.0");
+    cr_assert_str_eq(c, "7.2");
+    cr_assert_null(dl_version_major_minor("ten"));
+    cr_assert_null(dl_version_major_minor(""));
+    cr_assert_null(dl_version_major_minor(NULL));
+    cr_assert_null(dl_version_major_minor("1000.1"));
+}
+
+Test(releases, range_is_since_inclusive_before_exclusive, .init = setup, .fini = teardown)
+{
+    load_for("qemu-10.0,libvirt-11.3");
+    cr_assert(dl_target_in_range(target, "qemu", "10.0", NULL));
+    cr_assert(dl_target_in_range(target, "qemu", NULL, "10.1"));
+    cr_assert_not(dl_target_in_range(target, "qemu", NULL, "10.0"));
+    cr_assert_not(dl_target_in_range(target, "qemu", "10.1", NULL));
+    cr_assert(dl_target_in_range(target, "libvirt", "9.10", "12.0"));
+    cr_assert_not(dl_target_in_range(target, "libvirt", "11.4", NULL));
+    /* no target: every fact holds */
+    cr_assert(dl_target_in_range(NULL, "qemu", "99.0", NULL));
+}
+
+Test(releases, spec_parts_and_platforms, .init = setup, .fini = teardown)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(dl_target) both = dl_target_resolve(releases, "libvirt-8.0,qemu-6.2", NULL, &error);
+    g_autoptr(dl_target) rhel = dl_target_resolve(releases, "rhel-9.6", NULL, &error);
+    g_autoptr(dl_target) binary = dl_target_resolve(releases, "debian-11", "10.0.13", &error);
+    g_autoptr(dl_target) twice = NULL;
+
+    cr_assert_str_eq(both->qemu, "6.2");
+    cr_assert_str_eq(both->libvirt, "8.0");
+    cr_assert_null(both->platform);
+    cr_assert_str_eq(rhel->vendor, "rhel");
+    cr_assert_str_eq(rhel->vendor_version, "9.6");
+    cr_assert_not(rhel->vendor_upstream);
+    cr_assert_str_eq(rhel->qemu, "9.1");
+    /* a --qemu binary decides the QEMU part, whatever the platform says */
+    cr_assert_str_eq(binary->qemu, "10.0");
+    cr_assert_eq(binary->qemu_from, DL_TARGET_FROM_BINARY);
+    cr_assert_str_eq(binary->libvirt, "7.0");
+    twice = dl_target_resolve(releases, "qemu-6.2,qemu-7.2", NULL, &error);
+    cr_assert_null(twice, "a part given twice is refused");
+    cr_assert_not_null(error);
+}
+
+Test(releases, vendor_lines, .init = setup, .fini = teardown)
+{
+    const dl_family *q35;
+
+    /* RHEL's qemu-kvm: only RHEL's types; its q35 alias is RHEL's newest */
+    load_for("rhel-9.6");
+    q35 = expect("x86_64", "q35", DL_MATCH_OK, "q35");
+    cr_assert_str_eq(dl_family_canonical(q35, "q35"), "pc-q35-rhel9.6.0");
+    expect("x86_64", "pc-q35-rhel9.4.0", DL_MATCH_OK, "q35");
+    expect("x86_64", "pc-q35-9.1", DL_MATCH_NOT_IN_TARGET, "q35");
+    expect("x86_64", "isapc", DL_MATCH_UNKNOWN_VERSION, "isapc");
+    cr_assert(dl_machine_type_deprecated(dl_family_type(q35, "x86_64", "pc-q35-rhel8.6.0"), target));
+    /* Ubuntu's QEMU: upstream's types and Ubuntu's */
+    load_for("ubuntu-22.04");
+    q35 = expect("x86_64", "q35", DL_MATCH_OK, "q35");
+    cr_assert_str_eq(dl_family_canonical(q35, "q35"), "pc-q35-6.2");
+    expect("x86_64", "pc-q35-jammy", DL_MATCH_OK, "q35");
+    expect("x86_64", "pc-q35-noble", DL_MATCH_NOT_IN_TARGET, "q35");
+    expect("x86_64", "pc-q35-6.2", DL_MATCH_OK, "q35");
+    /* upstream: neither vendor's */
+    load_for("debian-13");
+    expect("x86_64", "pc-q35-jammy", DL_MATCH_NOT_IN_TARGET, "q35");
+    expect("x86_64", "pc-q35-rhel9.6.0", DL_MATCH_NOT_IN_TARGET, "q35");
+}
+
+Test(releases, spans_take_the_end_without_false_errors, .init = setup, .fini = teardown)
+{
+    const dl_family *nopci;
+
+    /* ref405ep: in 7.2, not in 10.0: "removed 8.0..10.0" keeps it until 10.0 */
+    load_for("qemu-9.2");
+    nopci = expect("ppc", "ref405ep", DL_MATCH_OK, "ppc-nopci");
+    cr_assert_str_eq(dl_family_type(nopci, "ppc", "ref405ep")->removed_text, "8.0..10.0");
+    load_for("qemu-10.0");
+    expect("ppc", "ref405ep", DL_MATCH_NOT_IN_TARGET, "ppc-nopci");
+    /* pegasos2: not in 5.2, in 7.2: "added 6.0..7.2" has it from 6.0 */
+    load_for("qemu-6.0");
+    expect("ppc", "pegasos2", DL_MATCH_OK, "pegasos2");
+    load_for("qemu-5.2");
+    expect("ppc", "pegasos2", DL_MATCH_NOT_IN_TARGET, "pegasos2");
+}
+
+Test(releases, facts_follow_the_target, .init = setup, .fini = teardown)
+{
+    /* pcie-expander-bus on ARM virt: libvirt 7.7 and a QEMU with pxb-pcie there */
+    load_for("qemu-7.2,libvirt-7.6");
+    cr_assert_not(dl_family_allows_controller(family_by_id("arm-virt"), "pcie-expander-bus"));
+    load_for("qemu-5.2,libvirt-9.0");
+    cr_assert_not(dl_family_allows_controller(family_by_id("arm-virt"), "pcie-expander-bus"));
+    load_for("qemu-7.2,libvirt-9.0");
+    cr_assert(dl_family_allows_controller(family_by_id("arm-virt"), "pcie-expander-bus"));
+    /* PCI refused on isapc from libvirt 12.8 */
+    cr_assert_not(dl_family_refuses(family_by_id("isapc"), "pci-controllers"));
+    load_for("debian-sid");
+    cr_assert(dl_family_refuses(family_by_id("isapc"), "pci-controllers"));
+    /* aliases move with the release */
+    cr_assert_str_eq(dl_family_canonical(family_by_id("powernv"), "powernv"), "powernv11");
+    load_for("qemu-9.0");
+    cr_assert_str_eq(dl_family_canonical(family_by_id("powernv"), "powernv"), "powernv10");
+}
