@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "topology.h"
 #include "rules/rules.h"
+#include "validcache.h"
 
 /* The architecture libvirt assumes when <type> has none: the host's. */
 #define DL_DEFAULT_ARCH "x86_64"
@@ -128,8 +129,8 @@ load_target(domlint_ctx *ctx, const domlint_options *options, const char *machin
     return ctx->target != NULL;
 }
 
-domlint_ctx *
-domlint_ctx_new(const domlint_options *options, GError **error)
+static domlint_ctx *
+ctx_new(const domlint_options *options, GError **error)
 {
     domlint_options defaults = { 0 };
     domlint_ctx *ctx;
@@ -186,6 +187,17 @@ domlint_ctx_new(const domlint_options *options, GError **error)
             g_error_free(schema_error);
         }
     }
+    return ctx;
+}
+
+domlint_ctx *
+domlint_ctx_new(const domlint_options *options, GError **error)
+{
+    /* every data file's validation record is read once for the whole load */
+    dl_valid_cache *records = dl_valid_cache_open(NULL);
+    domlint_ctx *ctx = ctx_new(options, error);
+
+    dl_valid_cache_close(records);
     return ctx;
 }
 

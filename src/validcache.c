@@ -2,6 +2,9 @@
  * validcache.c - remember which data files already passed their schema
  *
  * See validcache.h.  One GKeyFile group per schema stamp, one key per file.
+ * The records are read once per process and shared by every open cache
+ * (a start opens one per data file kind, threads one each); they are
+ * written when the last one closes, if something was remembered.
  */
 #include "config.h"
 
@@ -10,11 +13,14 @@
 #include "validcache.h"
 
 struct dl_valid_cache {
-    char *path;              /* the cache file */
     char *group;             /* the schema's stamp: which schema the records are for */
-    GKeyFile *records;
-    gboolean changed;
 };
+
+static GMutex lock;
+static GKeyFile *records;    /* shared while users > 0 */
+static char *records_path;
+static guint users;
+static gboolean changed;
 
 /* "inode:size:mtime-ns" of FILE, or NULL when it cannot be stat'ed (caller frees). */
 static char *
@@ -35,11 +41,16 @@ dl_valid_cache_open(const char *schema)
     dl_valid_cache *cache = g_new0(dl_valid_cache, 1);
     g_autofree char *schema_stamp = stamp(schema);
 
-    cache->path = g_build_filename(g_get_user_cache_dir(), "domlint", "validated.ini", NULL);
-    cache->records = g_key_file_new();
     if (schema_stamp)
         cache->group = g_strdup_printf("%s %s", schema, schema_stamp);
-    g_key_file_load_from_file(cache->records, cache->path, G_KEY_FILE_NONE, NULL);
+    g_mutex_lock(&lock);
+    if (users++ == 0) {
+        records_path = g_build_filename(g_get_user_cache_dir(), "domlint", "validated.ini", NULL);
+        records = g_key_file_new();
+        changed = FALSE;
+        g_key_file_load_from_file(records, records_path, G_KEY_FILE_NONE, NULL);
+    }
+    g_mutex_unlock(&lock);
     return cache;
 }
 
@@ -51,7 +62,9 @@ dl_valid_cache_known(const dl_valid_cache *cache, const char *file)
 
     if (!cache->group || !now)
         return FALSE;
-    then = g_key_file_get_string(cache->records, cache->group, file, NULL);
+    g_mutex_lock(&lock);
+    then = g_key_file_get_string(records, cache->group, file, NULL);
+    g_mutex_unlock(&lock);
     return g_strcmp0(now, then) == 0;
 }
 
@@ -62,8 +75,10 @@ dl_valid_cache_remember(dl_valid_cache *cache, const char *file)
 
     if (!cache->group || !now)
         return;
-    g_key_file_set_string(cache->records, cache->group, file, now);
-    cache->changed = TRUE;
+    g_mutex_lock(&lock);
+    g_key_file_set_string(records, cache->group, file, now);
+    changed = TRUE;
+    g_mutex_unlock(&lock);
 }
 
 /*
@@ -72,9 +87,9 @@ dl_valid_cache_remember(dl_valid_cache *cache, const char *file)
  * Only when something is written anyway: a normal start never gets here.
  */
 static void
-prune(GKeyFile *records)
+prune(GKeyFile *kf)
 {
-    g_auto(GStrv) groups = g_key_file_get_groups(records, NULL);
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
 
     for (guint g = 0; groups && groups[g]; g++) {
         g_autofree char *schema = g_strdup(groups[g]);
@@ -84,35 +99,44 @@ prune(GKeyFile *records)
         if (space)
             *space = '\0';
         if (!g_file_test(schema, G_FILE_TEST_EXISTS)) {
-            g_key_file_remove_group(records, groups[g], NULL);
+            g_key_file_remove_group(kf, groups[g], NULL);
             continue;
         }
-        keys = g_key_file_get_keys(records, groups[g], NULL, NULL);
+        keys = g_key_file_get_keys(kf, groups[g], NULL, NULL);
         for (guint k = 0; keys && keys[k]; k++) {
             if (!g_file_test(keys[k], G_FILE_TEST_EXISTS))
-                g_key_file_remove_key(records, groups[g], keys[k], NULL);
+                g_key_file_remove_key(kf, groups[g], keys[k], NULL);
         }
     }
+}
+
+/* Best effort, atomic: a cache that cannot be written only costs validations. */
+static void
+save(void)
+{
+    g_autofree char *dir = g_path_get_dirname(records_path);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+
+    prune(records);
+    data = g_key_file_to_data(records, &len, NULL);
+    if (data && g_mkdir_with_parents(dir, 0700) == 0)
+        g_file_set_contents(records_path, data, (gssize) len, NULL);
 }
 
 void
 dl_valid_cache_close(dl_valid_cache *cache)
 {
-    g_autofree char *dir = NULL;
-    g_autofree char *data = NULL;
-    gsize len = 0;
-
     if (!cache)
         return;
-    if (cache->changed) {
-        prune(cache->records);
-        dir = g_path_get_dirname(cache->path);
-        data = g_key_file_to_data(cache->records, &len, NULL);
-        if (data && g_mkdir_with_parents(dir, 0700) == 0)
-            g_file_set_contents(cache->path, data, (gssize) len, NULL);
+    g_mutex_lock(&lock);
+    if (--users == 0) {
+        if (changed)
+            save();
+        g_clear_pointer(&records, g_key_file_free);
+        g_clear_pointer(&records_path, g_free);
     }
-    g_key_file_free(cache->records);
+    g_mutex_unlock(&lock);
     g_free(cache->group);
-    g_free(cache->path);
     g_free(cache);
 }
