@@ -175,6 +175,7 @@ ctx_new(const domlint_options *options, GError **error)
         if (!dl_releases_rule_applies(ctx->releases, dl_rules[r]->id, ctx->target))
             ctx->enabled[r] = FALSE;
     }
+    ctx->no_schema = options->no_schema;
     if (!options->no_schema) {
         /* a schema directory the user names is taken to be the target libvirt's own */
         ctx->schema_version = options->schema_dir ? g_strdup(ctx->target->libvirt)

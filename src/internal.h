@@ -25,6 +25,7 @@ struct domlint_ctx {
     dl_machine_db *db;       /* the knowledge of the target */
     char *db_dir;
     dl_schema *schema;       /* NULL when --no-schema or not installed */
+    gboolean no_schema;      /* --no-schema: no schema check at all, schema-release neither */
     char *schema_missing;    /* warning text when the schemas are absent */
     char *schema_version;    /* the libvirt release the schema belongs to, or NULL: unknown */
     gboolean *enabled;       /* per registry position */

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/xpath.h>
 
 #include "load.h"
 #include "machines.h"
@@ -68,6 +69,7 @@ dl_schema_feature_free(gpointer data)
     if (!f)
         return;
     g_free(f->xpath);
+    xmlXPathFreeCompExpr(f->compiled);
     g_free(f->what);
     g_free(f->since);
     g_free(f->source);
@@ -271,10 +273,17 @@ dl_releases_load_schema_features(dl_releases *releases, const char *file, const 
             continue;
         f = g_new0(dl_schema_feature, 1);
         f->xpath = dl_xml_prop(node, "xpath");
+        f->compiled = f->xpath ? xmlXPathCompile((const xmlChar *) f->xpath) : NULL;
         f->what = dl_xml_prop(node, "what");
         f->since = dl_xml_prop(node, "since");
         f->source = dl_xml_prop(node, "source");
         g_ptr_array_add(releases->features, f);
+        if (!f->compiled) {
+            g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: xpath '%s' does not compile",
+                        file, f->xpath ? f->xpath : "");
+            xmlFreeDoc(doc);
+            return FALSE;
+        }
     }
     xmlFreeDoc(doc);
     return TRUE;

@@ -37,6 +37,7 @@ typedef struct {
 /* A feature of libvirt's domain schema that came with a release. */
 typedef struct {
     char *xpath;             /* the nodes of a domain that use it */
+    void *compiled;          /* xmlXPathCompExpr* of xpath, compiled once at load */
     char *what;              /* "the <audio> element" */
     char *since;             /* first libvirt release whose schema has it */
     char *source;

@@ -84,7 +84,7 @@ static void
 report_feature(dl_check *chk, const dl_schema_feature *f)
 {
     xmlXPathContext *xp = xmlXPathNewContext(chk->src->doc);
-    xmlXPathObject *found = xp ? xmlXPathEvalExpression((const xmlChar *) f->xpath, xp) : NULL;
+    xmlXPathObject *found = xp ? xmlXPathCompiledEval(f->compiled, xp) : NULL;
     g_autofree char *where = target_libvirt(chk);
 
     for (int i = 0; found && found->nodesetval && i < found->nodesetval->nodeNr; i++) {
@@ -108,6 +108,8 @@ check_schema_release(dl_check *chk)
     const dl_releases *releases = chk->ctx->releases;
     const char *schema = chk->ctx->schema_version;
 
+    if (chk->ctx->no_schema)
+        return;
     for (guint i = 0; i < dl_releases_schema_feature_count(releases); i++) {
         const dl_schema_feature *f = dl_releases_schema_feature(releases, i);
 
