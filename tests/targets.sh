@@ -94,5 +94,25 @@ for platform in $(awk 'NR > 1 && NF > 3 && $1 ~ /-/ {print $1}' "$tmp/list"); do
     esac
 done
 
+# the JSON report records the target, and follows its schema
+domain x86_64 q35 > "$tmp/q35.xml"
+"$DOMLINT" --no-schema --format=json --target=rhel-9.6 "$tmp/q35.xml" > "$tmp/report.json" 2>&1
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema, report = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(report, schema)
+t = report["target"]
+assert t["platform"] == "rhel-9.6" and t["vendor"] == "rhel" and t["qemu"]["version"] == "9.1", t
+PY
+    then
+        ok "the JSON report records the target and follows schemas/domlint-report.schema.json"
+    else
+        not_ok "the JSON report records the target and follows its schema"; sed 's/^/# /' "$tmp/out"
+    fi
+else
+    n=$((n + 1)); echo "ok $n # SKIP python3-jsonschema not installed: the JSON report was not checked against its schema"
+fi
+
 echo "1..$n"
 [ $failed -eq 0 ]
