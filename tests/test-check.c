@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "testutil.h"
+#include "target.h"
 #include "domlint.h"
 
 /*
@@ -407,18 +408,65 @@ Test(releases, duplicate_hostdev_check_from_7_6)
     expect_one(d12, "hostdev-duplicate", DOMLINT_SEV_ERROR, 9, "assigned twice");
 }
 
+/* Check XML against SPEC with libvirt's schema installed here; NULL when there is none. */
+static domlint_result *
+check_with_schema(const char *spec, const char *xml)
+{
+    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = spec };
+    g_autofree char *rng = g_build_filename(DOMLINT_LIBVIRT_SCHEMA_DIR, "domain.rng", NULL);
+
+    if (!g_file_test(rng, G_FILE_TEST_EXISTS))
+        return NULL;
+    return check_with(&opts, xml);
+}
+
 Test(releases, audio_needs_libvirt_7_2)
 {
     static const char xml[] = HEAD("x86_64", "pc")
         "    <audio id='1' type='none'/>\n"  /* 6 */
         TAIL;
-    g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
-    g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
-    const domlint_diag *d = expect_one(d11, "schema-release", DOMLINT_SEV_ERROR, 6,
-                                       "an <audio> backend other than 'oss' needs libvirt 7.2 or later");
+    g_autoptr(domlint_result) d11 = check_with_schema("debian-11", xml);
+    g_autoptr(domlint_result) d12 = check_with_schema("debian-12", xml);
+    g_autoptr(domlint_result) off = check_for("debian-11", xml);
+    const domlint_diag *d;
 
+    if (!d11)
+        cr_skip_test("libvirt's schema is not installed here");
+    d = expect_one(d11, "schema-release", DOMLINT_SEV_ERROR, 6,
+                   "an <audio> backend other than 'oss' needs libvirt 7.2 or later");
     test_assert_contains(d->message, "libvirt 7.0 (debian-11)");
-    expect_total(d12, 0);
+    cr_assert_eq(domlint_result_count(d12, DOMLINT_SEV_ERROR), 0);
+    /* --no-schema: no schema check, schema-release neither */
+    expect_total(off, 0);
+}
+
+Test(releases, schema_older_than_the_target_only_warns)
+{
+    /* libvirt's schema rejects a vCPU count that is not a number */
+    static const char xml[] =
+        "<domain type='kvm'>\n"
+        "  <name>t</name>\n"
+        "  <memory>1048576</memory>\n"
+        "  <vcpu>two</vcpu>\n"
+        "  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n"
+        "</domain>\n";
+    g_autofree char *here = dl_libvirt_library_version();
+    g_autofree char *same = NULL;
+    g_autoptr(domlint_result) newer = NULL;
+    g_autoptr(domlint_result) own = NULL;
+
+    if (!here)
+        cr_skip_test("no libvirt library here, so the schema's release is not known");
+    same = g_strdup_printf("qemu-7.2,libvirt-%s", here);
+    newer = check_with_schema("qemu-7.2,libvirt-99.0", xml);
+    own = check_with_schema(same, xml);
+    if (!newer)
+        cr_skip_test("libvirt's schema is not installed here");
+    cr_assert_eq(domlint_result_count(newer, DOMLINT_SEV_ERROR), 0, "a newer target may accept it");
+    cr_assert_gt(domlint_result_count(newer, DOMLINT_SEV_WARNING), 0);
+    test_assert_contains(((domlint_diag *) g_ptr_array_index(newer->diags, 0))->message,
+                         "rejects this, but the target libvirt 99.0 may accept it");
+    cr_assert_gt(domlint_result_count(own, DOMLINT_SEV_ERROR), 0, "the schema's own release refuses it");
 }
 
 Test(releases, usb_port_path_depth)
