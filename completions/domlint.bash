@@ -13,6 +13,13 @@ _domlint_rules()
     printf '%s\n' all
 }
 
+# --target: the platforms of 'domlint --list-targets', and the spec forms
+_domlint_targets()
+{
+    "${1:-domlint}" --list-targets 2>/dev/null | awk 'NR > 1 && NF > 3 && $1 ~ /-/ { print $1 }'
+    printf '%s\n' host newest qemu- libvirt-
+}
+
 # --qemu=BIN: a qemu-system-* from PATH, or a path
 _domlint_qemu()
 {
@@ -72,7 +79,12 @@ _domlint()
     done
 
     case $prev in
-        -h | --help | -V | --version | --list-rules)
+        -h | --help | -V | --version | --list-rules | --list-targets)
+            return
+            ;;
+        -t | --target)
+            COMPREPLY=($(compgen -W "$(_domlint_targets "$1")" -- "$cur"))
+            [[ ${COMPREPLY-} == *- ]] && compopt -o nospace 2>/dev/null
             return
             ;;
         -f | --format)
@@ -124,7 +136,8 @@ _domlint()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--format= --werror --jobs= --fix --in-place
             --diff --layout --spare-ports= --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
-            --machine-db= --qemu= --connect= --color= --version --help -f -j -i -V -h' -- "$cur"))
+            --machine-db= --qemu= --connect= --target= --list-targets --color= --version --help
+            -f -j -i -t -V -h' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
