@@ -31,6 +31,7 @@ typedef struct {
     int timeout;
     int jobs;
     gboolean compare;
+    gboolean merge;
     gboolean cached;
     gboolean list;
 } probe_cli;
@@ -91,6 +92,8 @@ parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
           "Seconds each QEMU start may take (default 10)", "SECONDS" },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &cli->jobs,
           "QEMU processes at once (default: the number of CPUs, at most 8)", "N" },
+        { "merge", 0, 0, G_OPTION_ARG_NONE, &cli->merge,
+          "Merge this binary's release into the knowledge's ranges: the changed family files go to --output DIR", NULL },
         { "compare", 0, 0, G_OPTION_ARG_NONE, &cli->compare,
           "Compare with the knowledge base instead of writing: one line per differing fact", NULL },
         { "list", 0, 0, G_OPTION_ARG_NONE, &cli->list,
@@ -255,6 +258,30 @@ run_cached(const probe_cli *cli, const dl_machine_db *db, const char *db_dir, co
 }
 
 static int
+run_merge(const probe_cli *cli, const dl_probe_result *result, const dl_machine_db *db)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+
+    if (!cli->output || g_str_has_suffix(cli->output, ".xml")) {
+        fprintf(stderr, "domlint: probe: --merge writes the changed family files to --output=DIR\n");
+        return PROBE_TROUBLE;
+    }
+    if (!dl_probe_merge_dir(result, db, cli->output, changes, warnings, &error)) {
+        fprintf(stderr, "domlint: probe: %s\n", error->message);
+        return PROBE_TROUBLE;
+    }
+    for (guint i = 0; i < changes->len; i++)
+        printf("%s\n", (char *) g_ptr_array_index(changes, i));
+    for (guint i = 0; i < warnings->len; i++)
+        fprintf(stderr, "domlint: probe: warning: %s\n", (char *) g_ptr_array_index(warnings, i));
+    fprintf(stderr, "domlint: probe: %u change%s merged from %s (QEMU %s)\n", changes->len,
+            changes->len == 1 ? "" : "s", result->qemu, result->version ? result->version : "?");
+    return PROBE_OK;
+}
+
+static int
 run_probe(const probe_cli *cli, const dl_machine_db *db, const char *schema)
 {
     g_autoptr(GError) error = NULL;
@@ -273,6 +300,8 @@ run_probe(const probe_cli *cli, const dl_machine_db *db, const char *schema)
     }
     if (cli->compare)
         return run_compare(result, db);
+    if (cli->merge)
+        return run_merge(cli, result, db);
     if (!write_output(cli, result, db, schema, warnings, &error)) {
         fprintf(stderr, "domlint: probe: %s\n", error->message);
         return PROBE_TROUBLE;

@@ -2010,3 +2010,142 @@ dl_probe_facts_load(const char *dir, GError **error)
         facts->absent = g_new0(char *, 1);
     return g_steal_pointer(&facts);
 }
+
+/* ------------------------------------------------------------------ */
+/* merging one release into the ranges (--merge)                      */
+
+/* The <type name=NAME> element of ROOT, or NULL. */
+static xmlNode *
+type_node(xmlNode *root, const char *name)
+{
+    for (xmlNode *n = root->children; n; n = n->next) {
+        g_autofree char *value = NULL;
+
+        if (n->type != XML_ELEMENT_NODE || strcmp((const char *) n->name, "type") != 0)
+            continue;
+        value = dl_xml_prop(n, "name");
+        if (g_strcmp0(value, name) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* A new upstream <type> after the last upstream one, indented like it. */
+static void
+add_type(xmlNode *root, const char *name, const char *release, gboolean deprecated)
+{
+    xmlNode *last = NULL;
+    xmlNode *node = xmlNewNode(NULL, (const xmlChar *) "type");
+
+    for (xmlNode *n = root->children; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && strcmp((const char *) n->name, "type") == 0 &&
+            !xmlHasProp(n, (const xmlChar *) "vendor"))
+            last = n;
+    }
+    xmlSetProp(node, (const xmlChar *) "name", (const xmlChar *) name);
+    xmlSetProp(node, (const xmlChar *) "added", (const xmlChar *) release);
+    if (deprecated)
+        xmlSetProp(node, (const xmlChar *) "deprecated", (const xmlChar *) release);
+    if (last) {
+        xmlAddNextSibling(last, node);
+        xmlAddPrevSibling(node, xmlNewText((const xmlChar *) "\n  "));
+    } else {
+        xmlAddChild(root, node);
+    }
+}
+
+/* What FAMILY's file says differently from the probed machines of RESULT, edited into ROOT. */
+static guint
+merge_family(xmlNode *root, const dl_family *family, const dl_probe_result *result,
+             const dl_machine_db *db, GPtrArray *changes, GPtrArray *warnings)
+{
+    const dl_target *target = dl_machine_db_target(db);
+    const char *arch = result->arches ? result->arches[0] : NULL;
+    const char *release = target->qemu;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    guint n = 0;
+
+    for (guint i = 0; i < result->machines->len; i++) {
+        const dl_probe_machine *m = g_ptr_array_index(result->machines, i);
+        const dl_machine_type *type;
+
+        if (family_of(db, arch, m->name) != family || dl_family_alias_prefix(family, m->name))
+            continue;
+        g_hash_table_add(seen, m->name);
+        type = dl_family_type(family, arch, m->name);
+        if (!type) {
+            if (g_strv_contains((const char *const *) dl_family_machines_for_arch(family, arch),
+                                m->name))
+                continue;
+            add_type(root, m->name, release, m->deprecated);
+            g_ptr_array_add(changes, g_strdup_printf("%s: + %s, added in %s%s", family->id, m->name,
+                                                     release, m->deprecated ? " (deprecated)" : ""));
+            n++;
+        } else if (!dl_machine_type_in_target(type, target)) {
+            warn(warnings, "%s: '%s' is in this QEMU %s, but the data's range excludes %s: not changed",
+                 family->id, m->name, release, release);
+        } else if (m->deprecated && !dl_machine_type_deprecated(type, target)) {
+            xmlSetProp(type_node(root, m->name), (const xmlChar *) "deprecated", (const xmlChar *) release);
+            g_ptr_array_add(changes, g_strdup_printf("%s: %s deprecated in %s", family->id, m->name, release));
+            n++;
+        }
+    }
+    for (guint i = 0; i < family->types->len; i++) {
+        const dl_machine_type *type = g_ptr_array_index(family->types, i);
+        xmlNode *node;
+
+        if (type->vendor || g_hash_table_contains(seen, type->name) ||
+            !dl_machine_type_in_target(type, target) ||
+            (type->arches && arch && !g_strv_contains((const char *const *) type->arches, arch)))
+            continue;
+        node = type_node(root, type->name);
+        if (!node)
+            continue;
+        xmlSetProp(node, (const xmlChar *) "removed", (const xmlChar *) release);
+        g_ptr_array_add(changes, g_strdup_printf("%s: %s removed in %s (or left out of this build)",
+                                                 family->id, type->name, release));
+        n++;
+    }
+    return n;
+}
+
+gboolean
+dl_probe_merge_dir(const dl_probe_result *result, const dl_machine_db *db, const char *dir,
+                   GPtrArray *changes, GPtrArray *warnings, GError **error)
+{
+    const dl_target *target = dl_machine_db_target(db);
+
+    if (!target) {
+        g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_WRITE,
+                    "merging needs the knowledge loaded for the binary's release");
+        return FALSE;
+    }
+    if (g_mkdir_with_parents(dir, 0755) != 0) {
+        g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_WRITE, "%s: cannot create: %s", dir,
+                    g_strerror(errno));
+        return FALSE;
+    }
+    for (guint i = 0; i < dl_machine_db_count(db); i++) {
+        const dl_family *family = dl_machine_db_family(db, i);
+        xmlDoc *doc;
+        gboolean ok = TRUE;
+
+        /* only the families whose machine types carry releases */
+        if (!family->types->len || !family_covered(family, result->arches))
+            continue;
+        doc = xmlReadFile(family->origin, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        if (!doc) {
+            g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_WRITE, "%s: cannot be read", family->origin);
+            return FALSE;
+        }
+        if (merge_family(xmlDocGetRootElement(doc), family, result, db, changes, warnings) > 0)
+            ok = save_doc(doc, dir, family->id, error);
+        xmlFreeDoc(doc);
+        if (!ok)
+            return FALSE;
+    }
+    if (dl_version_compare(target->qemu, target->qemu_newest) > 0)
+        warn(warnings, "QEMU %s is newer than the knowledge's newest release (%s): raise <qemu newest> in data/releases/targets.xml",
+             target->qemu, target->qemu_newest);
+    return TRUE;
+}

@@ -100,6 +100,19 @@ const char *dl_probe_libvirt_arch(const char *target);
  * could not be written as such: a machine no family claims, machines of one
  * family that differ from each other, a machine that failed to start.
  */
+/*
+ * --merge: merge what RESULT shows of its QEMU release into the ranges of
+ * DB's family files (DB loaded for that release): a versioned machine type
+ * the data does not know is added (added= the release), one it marks
+ * deprecated is marked from that release, one the data has in that release
+ * but the binary lacks gets removed= the release (a build may leave types
+ * out: review before committing).  Only the families with <type>s are
+ * touched; each changed file is written to DIR, untouched layout kept.
+ * CHANGES gets one line per change, WARNINGS what could not be merged.
+ */
+gboolean dl_probe_merge_dir(const dl_probe_result *result, const dl_machine_db *db, const char *dir,
+                            GPtrArray *changes, GPtrArray *warnings, GError **error);
+
 gboolean dl_probe_write_dir(const dl_probe_result *result, const dl_machine_db *db,
                             const char *schema, gboolean all_families, const char *dir,
                             GPtrArray *warnings, GError **error);

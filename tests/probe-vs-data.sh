@@ -133,6 +133,35 @@ check_write() {
     fi
 }
 
+# --merge: a release the data describes changes nothing; a type taken out of
+# a copy of the data comes back, with the binary's release
+check_merge() {
+    label=$1 bin=$2 release=$3
+    rm -rf "$tmp/merged"
+    if "$DOMLINT" probe --qemu="$bin" --machine-db="$DB" --merge -o "$tmp/merged" \
+            >"$tmp/merge.out" 2>"$tmp/merge.err" && [ ! -s "$tmp/merge.out" ]; then
+        ok "$label: --merge of its own release changes nothing"
+    else
+        not_ok "$label: --merge of its own release changes nothing"
+        note <"$tmp/merge.out"
+        note <"$tmp/merge.err"
+    fi
+    rm -rf "$tmp/kb-copy" "$tmp/merged"
+    cp -r "$DB" "$tmp/kb-copy"
+    sed -i "/<type name=\"pc-q35-$release\"/d" "$tmp/kb-copy/q35.xml"
+    "$DOMLINT" probe --qemu="$bin" --machine-db="$tmp/kb-copy" --merge -o "$tmp/merged" \
+        >"$tmp/merge.out" 2>"$tmp/merge.err"
+    if grep -qx "q35: + pc-q35-$release, added in $release" "$tmp/merge.out" &&
+       grep -q "<type name=\"pc-q35-$release\" added=\"$release\"/>" "$tmp/merged/q35.xml" &&
+       xmllint --noout --relaxng "$top_srcdir/schemas/machines.rng" "$tmp/merged/q35.xml" 2>/dev/null; then
+        ok "$label: --merge puts pc-q35-$release back into a copy that lacks it, and the file validates"
+    else
+        not_ok "$label: --merge puts pc-q35-$release back into a copy that lacks it"
+        note <"$tmp/merge.out"
+        note <"$tmp/merge.err"
+    fi
+}
+
 check_not_qemu() {
     printf '#!/bin/sh\nexec sleep 30\n' >"$tmp/hang"
     chmod +x "$tmp/hang"
@@ -189,6 +218,14 @@ else
     done
 fi
 check_write
+if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+    v=$("$DOMLINT" --qemu=qemu-system-x86_64 --version 2>/dev/null | sed -n 's/^  qemu *\([0-9.]*\) .*/\1/p')
+    [ -n "$v" ] && check_merge qemu-system-x86_64 qemu-system-x86_64 "$v"
+fi
+for suite in $(echo "$roots" | awk '{print $1}'); do
+    v=$(echo "$roots" | awk -v s="$suite" '$1 == s {print $4}')
+    [ -x "$tmp/$suite/qemu-system-x86_64" ] && check_merge "$suite-qemu-system-x86_64" "$tmp/$suite/qemu-system-x86_64" "$v"
+done
 check_not_qemu
 echo "1..$n"
 [ $failed -eq 0 ]
