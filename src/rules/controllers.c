@@ -77,12 +77,16 @@ check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
     if (!root_model) {
         if (!chk->family || !dl_pci_model_is_root(c->model))
             return;
-        if (dl_family_refuses(chk->family, "pci-controllers"))
+        if (dl_family_refuses(chk->family, "pci-controllers")) {
             dl_error(chk, c->node,
                      "the %s machine '%s' has no PCI bus, and libvirt %s refuses PCI controllers there (\"Machine type '%s' does not support PCI\")",
                      chk->family->title, dl_machine_label(chk), chk->ctx->target->libvirt,
                      dl_machine_label(chk));
-        else
+            /* QEMU never created it: nothing the guest had goes */
+            dl_fix_remove(dl_fix_new(chk, c->node, "removed the %s, which the %s machine '%s' cannot have",
+                                     c->model, chk->family->title, dl_machine_label(chk)),
+                          c->node);
+        } else
             dl_warning(chk, c->node,
                        "the %s machine '%s' has no PCI bus: QEMU will not create this %s",
                        chk->family->title, dl_machine_label(chk), c->model);
