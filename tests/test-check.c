@@ -491,6 +491,12 @@ Test(targets, typo_of_a_real_type_is_an_error_with_did_you_mean)
     expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                "QEMU 10.0 (debian-13) has no machine type 'q53' for arch 'x86_64' (did you mean 'q35'?)");
     expect_one(far, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE, "unknown machine type 'frobnicator'");
+    g_autoptr(domlint_result) s390 = check_for("debian-13", HEAD("s390x", "s390-ccw-virtoi") TAIL);
+
+    const domlint_diag *d = expect_one(s390, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
+                                       "has machine type 's390-ccw-virtoi'");
+
+    test_assert_contains(d->fixit, "did you mean 's390-ccw-virtio'?");
     /* ARM boards are not all known: a warning, whatever it looks like */
     expect_one(arm, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE, "unknown machine type 'raspi9'");
 }

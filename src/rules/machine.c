@@ -181,14 +181,18 @@ report_unknown_version(dl_check *chk, const dl_family *family, const char *machi
     g_autofree char *versions = known_versions(family);
     g_autofree char *where = target_qemu(chk);
 
-    if (t->vendor || !dl_machine_db_target(chk->ctx->db)) {
-        dl_error(chk, chk->dom->os_type, "%s has no machine type '%s': its %s types are %s",
-                 where, machine, family->title, versions);
-        return;
-    }
-    dl_error(chk, chk->dom->os_type,
-             "no QEMU release from %s to %s has machine type '%s': the %s types of %s are %s",
-             t->qemu_oldest, t->qemu_newest, machine, family->title, where, versions);
+    const char *suggestion = dl_machine_db_suggest(chk->ctx->db, chk->arch, chk->machine);
+    domlint_diag *d;
+
+    if (t->vendor || !dl_machine_db_target(chk->ctx->db))
+        d = dl_error(chk, chk->dom->os_type, "%s has no machine type '%s': its %s types are %s",
+                     where, machine, family->title, versions);
+    else
+        d = dl_error(chk, chk->dom->os_type,
+                     "no QEMU release from %s to %s has machine type '%s': the %s types of %s are %s",
+                     t->qemu_oldest, t->qemu_newest, machine, family->title, where, versions);
+    if (suggestion)
+        dl_diag_fixit(d, "did you mean '%s'?", suggestion);
 }
 
 /*
