@@ -1763,81 +1763,6 @@ dl_probe_compare(const dl_probe_result *result, const dl_machine_db *db, GPtrArr
 
 /* 2: builtins from libvirt's root bus (pci.0 / pcie.0), not query-pci's first */
 #define CACHE_FORMAT "2"
-#define VERSION_TIMEOUT_MS 5000
-
-static void
-die_with_parent(gpointer data)
-{
-    (void) data;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Up to 64 KiB of QEMU's standard output for ARGV, within the time limit. */
-static char *
-run_bounded(const char *const *argv, GError **error)
-{
-    g_autoptr(GString) out = g_string_new(NULL);
-    gint64 deadline = g_get_monotonic_time() + VERSION_TIMEOUT_MS * 1000;
-    GPid pid = 0;
-    int fd = -1;
-    int status;
-    gboolean done = FALSE;
-
-    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL,
-                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |
-                                          G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_CLOEXEC_PIPES,
-                                          die_with_parent, NULL, -1, -1, -1, NULL, NULL, 0,
-                                          &pid, NULL, &fd, NULL, error))
-        return NULL;
-    while (!done) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-        char buf[4096];
-        ssize_t n;
-
-        if (left <= 0 || poll(&pfd, 1, (int) left) <= 0)
-            break;
-        n = read(fd, buf, sizeof(buf));
-        if (n > 0 && out->len < 65536)
-            g_string_append_len(out, buf, n);
-        done = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
-    }
-    close(fd);
-    kill(pid, SIGKILL);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    g_spawn_close_pid(pid);
-    if (!done) {
-        g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_QEMU,
-                    "'%s -version' did not finish in time (hangs, or is not QEMU)", argv[0]);
-        return NULL;
-    }
-    return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
-/* "7.2.22" from "QEMU emulator version 7.2.22 (Debian ...)". */
-static char *
-binary_version(const char *path, GError **error)
-{
-    const char *argv[] = { path, "-version", NULL };
-    g_autofree char *text = run_bounded(argv, error);
-    const char *at;
-    gsize len = 0;
-
-    if (!text)
-        return NULL;
-    at = strstr(text, "version ");
-    if (!at) {
-        g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_QEMU,
-                    "'%s' is not QEMU: '-version' names no version", path);
-        return NULL;
-    }
-    at += strlen("version ");
-    while (g_ascii_isdigit(at[len]) || at[len] == '.')
-        len++;
-    return g_strndup(at, len);
-}
-
 static char *
 resolve_binary(const char *qemu, GError **error)
 {
@@ -1955,7 +1880,7 @@ dl_probe_cached(const char *qemu, const dl_machine_db *db, const char *db_dir,
         g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_QEMU, "%s: %s", path, g_strerror(errno));
         return NULL;
     }
-    version = binary_version(path, error);
+    version = dl_qemu_version_of(path, error);
     if (!version)
         return NULL;
     key = cache_key(path, &st, version, db_dir);

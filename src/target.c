@@ -9,11 +9,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,8 +26,6 @@
 #include "machines.h"
 #include "target.h"
 #include "validcache.h"
-
-extern char **environ;
 
 G_DEFINE_QUARK(domlint-target-error-quark, dl_target_error)
 
@@ -466,73 +463,79 @@ find_host_qemu(void)
     return NULL;
 }
 
-/* Output of BIN --version (QEMU answers at once), at most 4 KiB and 2 seconds; NULL on failure. */
-static char *
-run_version(const char *bin)
+/* QEMU answers -version at once; a binary that does not is not QEMU, or hangs. */
+#define VERSION_TIMEOUT_MS 2000
+
+static void
+die_with_parent(gpointer data)
 {
-    int fds[2];
-    pid_t pid;
-    char *argv[] = { (char *) bin, (char *) "--version", NULL };
-    posix_spawn_file_actions_t actions;
-    char buf[4096];
-    gsize len = 0;
-    int status = 0;
-    gint64 deadline = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
-
-    if (pipe(fds) != 0)
-        return NULL;
-    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    if (posix_spawn(&pid, bin, &actions, NULL, argv, environ) != 0) {
-        posix_spawn_file_actions_destroy(&actions);
-        close(fds[0]);
-        close(fds[1]);
-        return NULL;
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    for (;;) {
-        struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-        ssize_t n;
-
-        if (left <= 0 || poll(&pfd, 1, (int) left) <= 0) {
-            kill(pid, SIGKILL);
-            break;
-        }
-        n = read(fds[0], buf + len, sizeof(buf) - 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (gsize) n;
-        if (len == sizeof(buf) - 1)
-            break;
-    }
-    close(fds[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    buf[len] = '\0';
-    return len ? g_strdup(buf) : NULL;
+    (void) data;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
-/* "7.2.22" of "QEMU emulator version 7.2.22 (Debian ...)" (caller frees). */
+/* Up to 64 KiB of the standard output of ARGV, within the time limit. */
 static char *
-parse_qemu_version(const char *text)
+run_bounded(const char *const *argv, GError **error)
 {
-    const char *at = text ? strstr(text, "version ") : NULL;
-    gsize n = 0;
+    g_autoptr(GString) out = g_string_new(NULL);
+    gint64 deadline = g_get_monotonic_time() + VERSION_TIMEOUT_MS * 1000;
+    GPid pid = 0;
+    int fd = -1;
+    int status;
+    gboolean done = FALSE;
 
-    if (!at)
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL,
+                                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |
+                                          G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_CLOEXEC_PIPES,
+                                          die_with_parent, NULL, -1, -1, -1, NULL, NULL, 0,
+                                          &pid, NULL, &fd, NULL, error))
         return NULL;
+    while (!done) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        char buf[4096];
+        ssize_t n;
+
+        if (left <= 0 || poll(&pfd, 1, (int) left) <= 0)
+            break;
+        n = read(fd, buf, sizeof(buf));
+        if (n > 0 && out->len < 65536)
+            g_string_append_len(out, buf, n);
+        done = n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN);
+    }
+    close(fd);
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    g_spawn_close_pid(pid);
+    if (!done) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_QEMU,
+                    "'%s -version' did not finish in time (hangs, or is not QEMU)", argv[0]);
+        return NULL;
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+char *
+dl_qemu_version_of(const char *path, GError **error)
+{
+    const char *argv[] = { path, "-version", NULL };
+    g_autofree char *text = run_bounded(argv, error);
+    const char *at;
+    gsize len = 0;
+
+    if (!text)
+        return NULL;
+    at = strstr(text, "version ");
+    if (!at) {
+        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_QEMU,
+                    "'%s' is not QEMU: '-version' names no version", path);
+        return NULL;
+    }
     at += strlen("version ");
-    while (g_ascii_isdigit(at[n]) || at[n] == '.')
-        n++;
-    return n ? g_strndup(at, n) : NULL;
+    while (g_ascii_isdigit(at[len]) || at[len] == '.')
+        len++;
+    return g_strndup(at, len);
 }
 
 /*
@@ -596,7 +599,6 @@ dl_qemu_binary_version(const char *bin)
 {
     g_autofree char *path = g_find_program_in_path(bin);
     g_autofree char *stamp = NULL;
-    g_autofree char *output = NULL;
     char *version;
     struct stat st;
 
@@ -606,8 +608,7 @@ dl_qemu_binary_version(const char *bin)
     version = cached_version(path, stamp);
     if (version)
         return version;
-    output = run_version(path);
-    version = parse_qemu_version(output);
+    version = dl_qemu_version_of(path, NULL);
     if (version)
         store_version(path, stamp, version);
     return version;

@@ -71,6 +71,7 @@ GQuark dl_target_error_quark(void);
 typedef enum {
     DL_TARGET_ERROR_SPEC,    /* --target cannot be understood */
     DL_TARGET_ERROR_DATA,    /* data/targets.xml cannot be read */
+    DL_TARGET_ERROR_QEMU,    /* a binary's -version did not answer, or is not QEMU's */
     DL_TARGET_ERROR_LAST
 } dl_target_error;
 
@@ -125,6 +126,12 @@ char *dl_host_qemu_version(char **origin);
  * minor), without loading it; NULL when there is none.  Caller frees.
  */
 char *dl_libvirt_library_version(void);
+
+/*
+ * "7.2.22" from PATH -version (searched in PATH when it has no slash), at
+ * most 2 seconds; NULL with ERROR when it hangs or is not QEMU.  Caller frees.
+ */
+char *dl_qemu_version_of(const char *path, GError **error);
 
 /* The version of the QEMU binary BIN (a path or a name in PATH), cached as above, or NULL. */
 char *dl_qemu_binary_version(const char *bin);
