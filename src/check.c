@@ -13,7 +13,7 @@
 #include "diag.h"
 #include "topology.h"
 #include "rules/rules.h"
-#include "validcache.h"
+#include "datafile.h"
 
 /* The architecture libvirt assumes when <type> has none: the host's. */
 #define DL_DEFAULT_ARCH "x86_64"
@@ -194,11 +194,12 @@ ctx_new(const domlint_options *options, GError **error)
 domlint_ctx *
 domlint_ctx_new(const domlint_options *options, GError **error)
 {
-    /* every data file's validation record is read once for the whole load */
-    dl_valid_cache *records = dl_valid_cache_open(NULL);
-    domlint_ctx *ctx = ctx_new(options, error);
+    domlint_ctx *ctx;
 
-    dl_valid_cache_close(records);
+    /* every data file's validation record is read once for the whole load */
+    dl_data_records_hold();
+    ctx = ctx_new(options, error);
+    dl_data_records_release();
     return ctx;
 }
 

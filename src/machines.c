@@ -14,16 +14,13 @@
 #include <string.h>
 
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include "load.h"
-#include "validcache.h"
+#include "datafile.h"
 
 
-/* Options for our own data files: never the network, never entities. */
-#define DL_MACHINES_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
 /* Largest PCI slot and function numbers. */
 #define DL_PCI_SLOT_MAX 0x1f
@@ -430,7 +427,6 @@ vendor_only(const dl_target *target)
     return target && target->vendor && !target->vendor_upstream;
 }
 
-/* A vendor build (RHEL's qemu-kvm) offers none of upstream's plain names. */
 static gboolean
 parse_machines(dl_family *family, family_builder *builder, xmlNode *node, const char *file,
                GError **error)
@@ -1021,168 +1017,21 @@ family_from_doc(xmlDoc *doc, const char *file, const char *stem, const dl_target
     return g_steal_pointer(&family);
 }
 
-/* First libxml2 message of a validation or schema compilation. */
-typedef struct {
-    int line;
-    GString *text;
-} xml_message;
-
-static void
-xml_message_set(xml_message *msg, int line, const char *text)
-{
-    msg->line = line;
-    g_string_assign(msg->text, text ? text : "unknown libxml2 error");
-    while (msg->text->len > 0 && g_ascii_isspace(msg->text->str[msg->text->len - 1]))
-        g_string_truncate(msg->text, msg->text->len - 1);
-}
-
-static void
-collect_xml_error(void *data, dl_xml_error *err)
-{
-    xml_message *msg = data;
-
-    if (err && msg->text->len == 0)
-        xml_message_set(msg, err->line, err->message);
-}
-
-/* The parser's own messages are read back with xmlCtxtGetLastError(). */
-static void
-ignore_xml_error(void *data, dl_xml_error *err)
-{
-    (void) data;
-    (void) err;
-}
-
-static void
-set_xml_error(GError **error, dl_machines_error code, const char *file,
-              const xml_message *msg, const char *fallback)
-{
-    const char *text = msg->text->len ? msg->text->str : fallback;
-
-    if (msg->line > 0)
-        g_set_error(error, DL_MACHINES_ERROR, code, "%s:%d: %s", file, msg->line, text);
-    else
-        g_set_error(error, DL_MACHINES_ERROR, code, "%s: %s", file, text);
-}
-
-static xmlDoc *
-read_xml(const char *file, GError **error)
-{
-    xmlParserCtxt *ctxt = xmlNewParserCtxt();
-    xml_message msg = { 0, NULL };
-    xmlDoc *doc;
-
-    if (!ctxt) {
-        set_error(error, DL_MACHINES_ERROR_IO, file, NULL, "out of memory");
-        return NULL;
-    }
-    ctxt->sax->serror = ignore_xml_error;
-    doc = xmlCtxtReadFile(ctxt, file, NULL, DL_MACHINES_PARSE_OPTIONS);
-    if (!doc) {
-        const xmlError *last = xmlCtxtGetLastError(ctxt);
-
-        msg.text = g_string_new(NULL);
-        if (last)
-            xml_message_set(&msg, last->line, last->message);
-        set_xml_error(error, DL_MACHINES_ERROR_PARSE, file, &msg, "cannot be read");
-        g_string_free(msg.text, TRUE);
-    }
-    xmlFreeParserCtxt(ctxt);
-    return doc;
-}
-
-static gboolean
-validate_doc(xmlRelaxNG *schema, xmlDoc *doc, const char *file, GError **error)
-{
-    xmlRelaxNGValidCtxt *vctxt;
-    g_autoptr(GString) text = g_string_new(NULL);
-    xml_message msg = { 0, text };
-    int rc;
-
-    if (!schema)
-        return TRUE;
-    vctxt = xmlRelaxNGNewValidCtxt(schema);
-    if (!vctxt) {
-        set_error(error, DL_MACHINES_ERROR_SCHEMA, file, NULL, "out of memory");
-        return FALSE;
-    }
-    xmlRelaxNGSetValidStructuredErrors(vctxt, collect_xml_error, &msg);
-    rc = xmlRelaxNGValidateDoc(vctxt, doc);
-    xmlRelaxNGFreeValidCtxt(vctxt);
-    if (rc == 0)
-        return TRUE;
-    set_xml_error(error, DL_MACHINES_ERROR_SCHEMA, file, &msg,
-                  "does not follow the machines schema");
-    return FALSE;
-}
-
-static xmlRelaxNG *compile_schema(const char *schema, GError **error);
-
-/*
- * What validates the family files of one load: the schema, compiled when a
- * file first needs it, and the records of files that passed it before.
- */
-typedef struct {
-    const char *schema;      /* path, or NULL: no validation */
-    xmlRelaxNG *rng;
-    dl_valid_cache *cache;
-} validator;
-
-static gboolean
-validate_family(validator *v, xmlDoc *doc, const char *file, GError **error)
-{
-    if (!v->schema || dl_valid_cache_known(v->cache, file))
-        return TRUE;
-    if (!v->rng)
-        v->rng = compile_schema(v->schema, error);
-    if (!v->rng || !validate_doc(v->rng, doc, file, error))
-        return FALSE;
-    dl_valid_cache_remember(v->cache, file);
-    return TRUE;
-}
-
 static dl_family *
-load_family(const char *dir, const char *name, validator *v, const dl_target *target,
+load_family(const char *dir, const char *name, dl_data_validator *v, const dl_target *target,
             GError **error)
 {
     g_autofree char *file = g_build_filename(dir, name, NULL);
     g_autofree char *stem = g_strndup(name, strlen(name) - strlen(".xml"));
-    xmlDoc *doc = read_xml(file, error);
+    xmlDoc *doc = dl_data_read(file, DL_MACHINES_ERROR, DL_MACHINES_ERROR_PARSE, error);
     dl_family *family = NULL;
 
     if (!doc)
         return NULL;
-    if (validate_family(v, doc, file, error))
+    if (dl_data_validate(v, doc, file, error))
         family = family_from_doc(doc, file, stem, target, error);
     xmlFreeDoc(doc);
     return family;
-}
-
-/* The schema file is read with the same silent, safe parser as the data. */
-static xmlRelaxNG *
-compile_schema(const char *schema, GError **error)
-{
-    xmlDoc *doc = read_xml(schema, error);
-    xmlRelaxNGParserCtxt *pctxt;
-    g_autoptr(GString) text = g_string_new(NULL);
-    xml_message msg = { 0, text };
-    xmlRelaxNG *rng;
-
-    if (!doc)
-        return NULL;
-    pctxt = xmlRelaxNGNewDocParserCtxt(doc);
-    if (!pctxt) {
-        xmlFreeDoc(doc);
-        set_error(error, DL_MACHINES_ERROR_SCHEMA, schema, NULL, "out of memory");
-        return NULL;
-    }
-    xmlRelaxNGSetParserStructuredErrors(pctxt, collect_xml_error, &msg);
-    rng = xmlRelaxNGParse(pctxt);
-    xmlRelaxNGFreeParserCtxt(pctxt);
-    xmlFreeDoc(doc);
-    if (!rng)
-        set_xml_error(error, DL_MACHINES_ERROR_SCHEMA, schema, &msg, "invalid schema");
-    return rng;
 }
 
 /* The *.xml names of DIR, sorted so that the load order is stable. */
@@ -1214,7 +1063,8 @@ compare_names(gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-load_all(dl_machine_db *db, const char *dir, GPtrArray *names, validator *v, GError **error)
+load_all(dl_machine_db *db, const char *dir, GPtrArray *names, dl_data_validator *v,
+         GError **error)
 {
     g_ptr_array_sort(names, compare_names);
     for (guint i = 0; i < names->len; i++) {
@@ -1236,7 +1086,7 @@ dl_machine_db *
 dl_machine_db_load(const char *dir, const char *schema, const dl_target *target, GError **error)
 {
     g_autoptr(GPtrArray) names = NULL;
-    validator v = { .schema = schema };
+    dl_data_validator *v;
     dl_machine_db *db;
     gboolean ok;
 
@@ -1244,14 +1094,12 @@ dl_machine_db_load(const char *dir, const char *schema, const dl_target *target,
     names = list_xml_files(dir, error);
     if (!names)
         return NULL;
-    v.cache = dl_valid_cache_open(schema);
+    v = dl_data_validator_new(schema, DL_MACHINES_ERROR, DL_MACHINES_ERROR_SCHEMA);
     db = g_new0(dl_machine_db, 1);
     db->families = g_ptr_array_new_with_free_func(dl_family_free);
     db->target = target;
-    ok = load_all(db, dir, names, &v, error);
-    if (v.rng)
-        xmlRelaxNGFree(v.rng);
-    dl_valid_cache_close(v.cache);
+    ok = load_all(db, dir, names, v, error);
+    dl_data_validator_free(v);
     if (!ok) {
         dl_machine_db_free(db);
         return NULL;

@@ -13,19 +13,17 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
-#include <libxml/relaxng.h>
 #include <libxml/xpath.h>
 
 #include "load.h"
 #include "machines.h"
 #include "target.h"
-#include "validcache.h"
+#include "datafile.h"
 
 G_DEFINE_QUARK(domlint-target-error-quark, dl_target_error)
 
@@ -108,45 +106,6 @@ dl_releases_free(dl_releases *releases)
     g_free(releases);
 }
 
-static void
-ignore_error(void *data, dl_xml_error *err)
-{
-    (void) data;
-    (void) err;
-}
-
-static gboolean
-validate(xmlDoc *doc, const char *file, const char *schema, GError **error)
-{
-    xmlDoc *sdoc;
-    xmlRelaxNGParserCtxt *pctxt;
-    xmlRelaxNG *rng;
-    xmlRelaxNGValidCtxt *vctxt;
-    int rc = -1;
-
-    sdoc = xmlReadFile(schema, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (!sdoc) {
-        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", schema);
-        return FALSE;
-    }
-    pctxt = xmlRelaxNGNewDocParserCtxt(sdoc);
-    xmlRelaxNGSetParserStructuredErrors(pctxt, ignore_error, NULL);
-    rng = xmlRelaxNGParse(pctxt);
-    xmlRelaxNGFreeParserCtxt(pctxt);
-    if (rng) {
-        vctxt = xmlRelaxNGNewValidCtxt(rng);
-        xmlRelaxNGSetValidStructuredErrors(vctxt, ignore_error, NULL);
-        rc = xmlRelaxNGValidateDoc(vctxt, doc);
-        xmlRelaxNGFreeValidCtxt(vctxt);
-        xmlRelaxNGFree(rng);
-    }
-    xmlFreeDoc(sdoc);
-    if (rc != 0)
-        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA,
-                    "%s: does not follow %s", file, schema);
-    return rc == 0;
-}
-
 static dl_platform *
 platform_from(xmlNode *node)
 {
@@ -224,28 +183,19 @@ dl_releases_load(const char *file, const char *schema, GError **error)
     return g_steal_pointer(&releases);
 }
 
-/* Read FILE, validated against SCHEMA when not NULL; NULL with ERROR. */
+/* Read FILE, validated against SCHEMA when not NULL (see datafile.h); NULL with ERROR. */
 static xmlDoc *
 read_data(const char *file, const char *schema, GError **error)
 {
-    xmlDoc *doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    dl_valid_cache *cache;
-    gboolean ok = TRUE;
+    xmlDoc *doc = dl_data_read(file, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, error);
+    dl_data_validator *v;
+    gboolean ok;
 
-    if (!doc) {
-        g_set_error(error, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, "%s: cannot be read", file);
+    if (!doc)
         return NULL;
-    }
-    if (!schema)
-        return doc;
-    /* validated once per version of the file: see validcache.h */
-    cache = dl_valid_cache_open(schema);
-    if (!dl_valid_cache_known(cache, file)) {
-        ok = validate(doc, file, schema, error);
-        if (ok)
-            dl_valid_cache_remember(cache, file);
-    }
-    dl_valid_cache_close(cache);
+    v = dl_data_validator_new(schema, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA);
+    ok = dl_data_validate(v, doc, file, error);
+    dl_data_validator_free(v);
     if (!ok) {
         xmlFreeDoc(doc);
         return NULL;
@@ -549,14 +499,6 @@ cache_file(void)
 }
 
 static char *
-binary_stamp(const struct stat *st)
-{
-    return g_strdup_printf("%lu:%lld:%lld.%09ld", (unsigned long) st->st_ino,
-                           (long long) st->st_size, (long long) st->st_mtim.tv_sec,
-                           (long) st->st_mtim.tv_nsec);
-}
-
-static char *
 cached_version(const char *path, const char *stamp)
 {
     g_autofree char *file = cache_file();
@@ -598,13 +540,11 @@ char *
 dl_qemu_binary_version(const char *bin)
 {
     g_autofree char *path = g_find_program_in_path(bin);
-    g_autofree char *stamp = NULL;
+    g_autofree char *stamp = path ? dl_file_stamp(path) : NULL;
     char *version;
-    struct stat st;
 
-    if (!path || stat(path, &st) != 0)
+    if (!stamp)
         return NULL;
-    stamp = binary_stamp(&st);
     version = cached_version(path, stamp);
     if (version)
         return version;
