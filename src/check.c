@@ -79,42 +79,17 @@ use_probe(domlint_ctx *ctx, const char *qemu, const char *spec, const char *mach
     return TRUE;
 }
 
-/* data/releases/NAME: installed beside the machines, or in the source tree. */
-static char *
-releases_file(const char *name)
-{
-    g_autofree char *dir = domlint_data_dir("releases");
-
-    return g_build_filename(dir, name, NULL);
-}
-
-/* schemas/NAME beside machines.rng, or NULL when it is not there. */
-static char *
-schema_beside(const char *machines_rng, const char *name)
-{
-    g_autofree char *dir = machines_rng ? g_path_get_dirname(machines_rng) : NULL;
-    char *schema = dir ? g_build_filename(dir, name, NULL) : NULL;
-
-    if (schema && !g_file_test(schema, G_FILE_TEST_EXISTS))
-        g_clear_pointer(&schema, g_free);
-    return schema;
-}
-
+/* data/releases, installed beside the machines or in the source tree; its
+ * schemas beside machines.rng */
 static gboolean
 load_target(domlint_ctx *ctx, const domlint_options *options, const char *machines_rng,
             GError **error)
 {
-    g_autofree char *file = releases_file("targets.xml");
-    g_autofree char *schema = schema_beside(machines_rng, "targets.rng");
-    g_autofree char *features = releases_file("libvirt-schema.xml");
-    g_autofree char *features_rng = schema_beside(machines_rng, "libvirt-schema.rng");
-    g_autofree char *rules = releases_file("libvirt-rules.xml");
-    g_autofree char *rules_rng = schema_beside(machines_rng, "libvirt-rules.rng");
+    g_autofree char *dir = domlint_data_dir("releases");
+    g_autofree char *schema_dir = machines_rng ? g_path_get_dirname(machines_rng) : NULL;
 
-    ctx->releases = dl_releases_load(file, schema, error);
-    if (!ctx->releases ||
-        !dl_releases_load_schema_features(ctx->releases, features, features_rng, error) ||
-        !dl_releases_load_rule_ranges(ctx->releases, rules, rules_rng, error))
+    ctx->releases = dl_releases_load(dir, schema_dir, error);
+    if (!ctx->releases)
         return FALSE;
     ctx->platforms = g_new0(domlint_platform_info, dl_releases_platform_count(ctx->releases) + 1);
     for (guint i = 0; i < dl_releases_platform_count(ctx->releases); i++) {

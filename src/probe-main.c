@@ -66,8 +66,7 @@ static dl_target *
 binary_target(const char *qemu, GError **error)
 {
     g_autofree char *dir = domlint_data_dir("releases");
-    g_autofree char *file = g_build_filename(dir, "targets.xml", NULL);
-    g_autoptr(dl_releases) releases = dl_releases_load(file, NULL, error);
+    g_autoptr(dl_releases) releases = dl_releases_load(dir, NULL, error);
     g_autofree char *version = NULL;
 
     if (!releases)

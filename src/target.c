@@ -156,8 +156,8 @@ read_children(dl_releases *releases, xmlNode *root)
 
 static xmlDoc *read_data(const char *file, const char *schema, GError **error);
 
-dl_releases *
-dl_releases_load(const char *file, const char *schema, GError **error)
+static dl_releases *
+load_targets(const char *file, const char *schema, GError **error)
 {
     xmlDoc *doc = read_data(file, schema, error);
     xmlNode *root;
@@ -203,9 +203,8 @@ read_data(const char *file, const char *schema, GError **error)
     return doc;
 }
 
-gboolean
-dl_releases_load_schema_features(dl_releases *releases, const char *file, const char *schema,
-                                 GError **error)
+static gboolean
+load_schema_features(dl_releases *releases, const char *file, const char *schema, GError **error)
 {
     xmlDoc *doc = read_data(file, schema, error);
     xmlNode *root;
@@ -256,9 +255,8 @@ dl_releases_vendor_title(const dl_releases *releases, const char *id)
     return v ? v->title : id;
 }
 
-gboolean
-dl_releases_load_rule_ranges(dl_releases *releases, const char *file, const char *schema,
-                             GError **error)
+static gboolean
+load_rule_ranges(dl_releases *releases, const char *file, const char *schema, GError **error)
 {
     xmlDoc *doc = read_data(file, schema, error);
     xmlNode *root;
@@ -280,6 +278,37 @@ dl_releases_load_rule_ranges(dl_releases *releases, const char *file, const char
     }
     xmlFreeDoc(doc);
     return TRUE;
+}
+
+/* DIR/NAME.xml and, with SCHEMA_DIR, its schema SCHEMA_DIR/NAME.rng when there is one. */
+static void
+data_paths(const char *dir, const char *schema_dir, const char *name, char **file, char **schema)
+{
+    g_autofree char *xml = g_strdup_printf("%s.xml", name);
+    g_autofree char *rng = g_strdup_printf("%s.rng", name);
+
+    *file = g_build_filename(dir, xml, NULL);
+    *schema = schema_dir ? g_build_filename(schema_dir, rng, NULL) : NULL;
+    if (*schema && !g_file_test(*schema, G_FILE_TEST_EXISTS))
+        g_clear_pointer(schema, g_free);
+}
+
+dl_releases *
+dl_releases_load(const char *dir, const char *schema_dir, GError **error)
+{
+    g_autofree char *targets = NULL, *targets_rng = NULL;
+    g_autofree char *features = NULL, *features_rng = NULL;
+    g_autofree char *rules = NULL, *rules_rng = NULL;
+    g_autoptr(dl_releases) releases = NULL;
+
+    data_paths(dir, schema_dir, "targets", &targets, &targets_rng);
+    data_paths(dir, schema_dir, "libvirt-schema", &features, &features_rng);
+    data_paths(dir, schema_dir, "libvirt-rules", &rules, &rules_rng);
+    releases = load_targets(targets, targets_rng, error);
+    if (!releases || !load_schema_features(releases, features, features_rng, error) ||
+        !load_rule_ranges(releases, rules, rules_rng, error))
+        return NULL;
+    return g_steal_pointer(&releases);
 }
 
 gboolean

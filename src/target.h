@@ -76,24 +76,15 @@ typedef enum {
 } dl_target_error;
 
 /*
- * Load FILE (data/targets.xml), validated against SCHEMA when not NULL.
+ * Load the release data of DIR (data/releases: targets.xml, the named
+ * platforms and vendors; libvirt-schema.xml, the schema's history;
+ * libvirt-rules.xml, the releases of libvirt's checks), each validated
+ * against SCHEMA_DIR/<name>.rng when SCHEMA_DIR is not NULL and has it.
  * Caller frees with dl_releases_free().
  */
-dl_releases *dl_releases_load(const char *file, const char *schema, GError **error);
+dl_releases *dl_releases_load(const char *dir, const char *schema_dir, GError **error);
 void dl_releases_free(dl_releases *releases);
-
-/*
- * Add the schema features of FILE (data/releases/libvirt-schema.xml),
- * validated against SCHEMA when not NULL.
- */
-gboolean dl_releases_load_schema_features(dl_releases *releases, const char *file,
-                                          const char *schema, GError **error);
-/*
- * Add the rule ranges of FILE (data/releases/libvirt-rules.xml), validated
- * against SCHEMA when not NULL.
- */
-gboolean dl_releases_load_rule_ranges(dl_releases *releases, const char *file,
-                                      const char *schema, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_releases, dl_releases_free)
 
 /* TRUE when libvirt TARGET has the check that rule ID follows (unlisted rules: always). */
 gboolean dl_releases_rule_applies(const dl_releases *releases, const char *id,
@@ -101,7 +92,6 @@ gboolean dl_releases_rule_applies(const dl_releases *releases, const char *id,
 
 guint dl_releases_schema_feature_count(const dl_releases *releases);
 const dl_schema_feature *dl_releases_schema_feature(const dl_releases *releases, guint i);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_releases, dl_releases_free)
 
 guint dl_releases_platform_count(const dl_releases *releases);
 const dl_platform *dl_releases_platform(const dl_releases *releases, guint i);

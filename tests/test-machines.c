@@ -20,8 +20,8 @@
 
 #define DATA_DIR DOMLINT_SRCDIR "/data/machines"
 #define SCHEMA DOMLINT_SRCDIR "/schemas/machines.rng"
-#define TARGETS DOMLINT_SRCDIR "/data/releases/targets.xml"
-#define TARGETS_SCHEMA DOMLINT_SRCDIR "/schemas/targets.rng"
+#define RELEASES DOMLINT_SRCDIR "/data/releases"
+#define SCHEMAS DOMLINT_SRCDIR "/schemas"
 
 static dl_machine_db *db;
 static dl_releases *releases;
@@ -36,8 +36,8 @@ load_for(const char *spec)
     dl_machine_db_free(db);
     dl_target_free(target);
     if (!releases)
-        releases = dl_releases_load(TARGETS, TARGETS_SCHEMA, &error);
-    cr_assert_not_null(releases, "loading %s: %s", TARGETS, error ? error->message : "?");
+        releases = dl_releases_load(RELEASES, SCHEMAS, &error);
+    cr_assert_not_null(releases, "loading %s: %s", RELEASES, error ? error->message : "?");
     target = dl_target_resolve(releases, spec, NULL, &error);
     cr_assert_not_null(target, "target %s: %s", spec, error ? error->message : "?");
     db = dl_machine_db_load(DATA_DIR, SCHEMA, target, &error);
