@@ -604,7 +604,7 @@ dl_host_qemu_version(char **origin)
 
 /* libvirt.so.0 -> libvirt.so.0.MMMNNN.P in DIR: "M.N", or NULL (caller frees). */
 static char *
-libvirt_version_in(const char *dir, char **file)
+libvirt_version_in(const char *dir)
 {
     g_autofree char *link = g_build_filename(dir, "libvirt.so.0", NULL);
     g_autofree char *target = g_file_read_link(link, NULL);
@@ -619,7 +619,6 @@ libvirt_version_in(const char *dir, char **file)
     code = g_ascii_strtoull(tail, NULL, 10);
     if (code < 1000)
         return NULL;
-    *file = g_build_filename(dir, target, NULL);
     return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT, code / 1000, code % 1000);
 }
 
@@ -632,8 +631,7 @@ dl_libvirt_library_version(void)
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++) {
-        g_autofree char *file = NULL;
-        char *version = dirs[i][0] ? libvirt_version_in(dirs[i], &file) : NULL;
+        char *version = dirs[i][0] ? libvirt_version_in(dirs[i]) : NULL;
 
         if (version)
             return version;
@@ -853,6 +851,18 @@ dl_target_qemu_label(const dl_target *target)
         return g_strdup_printf("%s %s, based on QEMU %s", target->vendor_title,
                                target->vendor_version, target->qemu);
     return g_strdup_printf("QEMU %s", target->qemu);
+}
+
+char *
+dl_target_label(const dl_target *target, const char *product)
+{
+    gboolean qemu = strcmp(product, "qemu") == 0;
+    g_autofree char *release = qemu ? dl_target_qemu_label(target)
+                                    : g_strdup_printf("libvirt %s", target->libvirt);
+    dl_target_from from = qemu ? target->qemu_from : target->libvirt_from;
+
+    return g_strdup_printf("%s (%s)", release,
+                           target->platform ? target->platform : dl_target_from_name(from));
 }
 
 char *

@@ -148,6 +148,13 @@ const char *dl_target_from_name(dl_target_from from);
 /* Title of vendor ID ("RHEL's qemu-kvm"), or ID itself when unknown (borrowed). */
 const char *dl_releases_vendor_title(const dl_releases *releases, const char *id);
 
+/*
+ * PRODUCT's ("qemu", "libvirt") part of the target for messages, with the
+ * platform or how it was chosen: "QEMU 10.0 (debian-13)", "libvirt 9.0
+ * (installed on this host)" (caller frees).
+ */
+char *dl_target_label(const dl_target *target, const char *product);
+
 /* "QEMU 10.0" or "RHEL 9.6's qemu-kvm" (caller frees). */
 char *dl_target_qemu_label(const dl_target *target);
 

@@ -36,17 +36,6 @@ known_versions(const dl_family *family)
 /* Long enough for every real machine name; a longer one is cut in messages. */
 #define DL_MAX_QUOTED 64
 
-/* "QEMU 10.0 (debian-13)" / "QEMU 11.1 (installed on this host)" (caller frees). */
-static char *
-target_qemu(const dl_check *chk)
-{
-    const dl_target *t = chk->ctx->target;
-    g_autofree char *label = dl_target_qemu_label(t);
-
-    if (t->platform)
-        return g_strdup_printf("%s (%s)", label, t->platform);
-    return g_strdup_printf("%s (%s)", label, dl_target_from_name(t->qemu_from));
-}
 
 /* The newest versioned type the target has in FAMILY, as a suggestion, or NULL. */
 static const char *
@@ -101,7 +90,7 @@ report_not_in_target(dl_check *chk, const dl_family *family, const char *machine
 {
     const dl_target *t = chk->ctx->target;
     const dl_machine_type *type = dl_family_type(family, chk->arch, machine);
-    g_autofree char *where = target_qemu(chk);
+    g_autofree char *where = dl_target_label(chk->ctx->target, "qemu");
     domlint_diag *d;
 
     if (!type) {
@@ -143,7 +132,7 @@ report_future(dl_check *chk, const dl_family *family, const char *machine)
 {
     const dl_target *t = chk->ctx->target;
     const char *version = machine + strlen(machine);
-    g_autofree char *where = target_qemu(chk);
+    g_autofree char *where = dl_target_label(chk->ctx->target, "qemu");
 
     while (version > machine && (g_ascii_isdigit(version[-1]) || version[-1] == '.'))
         version--;
@@ -167,7 +156,7 @@ report_deprecated(dl_check *chk, const dl_family *family, const char *machine)
 
     if (!type || !dl_machine_type_deprecated(type, chk->ctx->target))
         return;
-    where = target_qemu(chk);
+    where = dl_target_label(chk->ctx->target, "qemu");
     d = dl_warning(chk, chk->dom->os_type,
                    "machine type '%s' is deprecated in %s, since %s %s: a later release removes it",
                    name, where, line_of(chk, type), type->deprecated);
@@ -179,7 +168,7 @@ report_unknown_version(dl_check *chk, const dl_family *family, const char *machi
 {
     const dl_target *t = chk->ctx->target;
     g_autofree char *versions = known_versions(family);
-    g_autofree char *where = target_qemu(chk);
+    g_autofree char *where = dl_target_label(chk->ctx->target, "qemu");
 
     const char *suggestion = dl_machine_db_suggest(chk->ctx->db, chk->arch, chk->machine);
     domlint_diag *d;
@@ -205,7 +194,7 @@ report_unknown(dl_check *chk, const char *machine)
 {
     const char *suggestion = dl_machine_db_suggest(chk->ctx->db, chk->arch, chk->machine);
     gboolean complete = dl_releases_arch_complete(chk->ctx->releases, chk->arch);
-    g_autofree char *where = target_qemu(chk);
+    g_autofree char *where = dl_target_label(chk->ctx->target, "qemu");
     g_autofree char *hint = suggestion ? g_strdup_printf(" (did you mean '%s'?)", suggestion)
                                        : g_strdup("");
 

@@ -70,22 +70,13 @@ const dl_rule dl_rule_schema = {
     .check = check_schema,
 };
 
-/* "libvirt 7.0 (debian-11)" for messages (caller frees). */
-static char *
-target_libvirt(const dl_check *chk)
-{
-    const dl_target *t = chk->ctx->target;
-
-    return g_strdup_printf("libvirt %s (%s)", t->libvirt,
-                           t->platform ? t->platform : dl_target_from_name(t->libvirt_from));
-}
 
 static void
 report_feature(dl_check *chk, const dl_schema_feature *f)
 {
     xmlXPathContext *xp = xmlXPathNewContext(chk->src->doc);
     xmlXPathObject *found = xp ? xmlXPathCompiledEval(f->compiled, xp) : NULL;
-    g_autofree char *where = target_libvirt(chk);
+    g_autofree char *where = dl_target_label(chk->ctx->target, "libvirt");
 
     for (int i = 0; found && found->nodesetval && i < found->nodesetval->nodeNr; i++) {
         domlint_diag *d = dl_error(chk, found->nodesetval->nodeTab[i],
