@@ -104,6 +104,21 @@ load_target(domlint_ctx *ctx, const domlint_options *options, const char *machin
     return ctx->target != NULL;
 }
 
+/* data/devices for the context's target, its schema beside machines.rng */
+static gboolean
+load_devices(domlint_ctx *ctx, const char *machines_rng, GError **error)
+{
+    g_autofree char *dir = domlint_data_dir("devices");
+    g_autofree char *schema_dir = machines_rng ? g_path_get_dirname(machines_rng) : NULL;
+    dl_devices *devices = dl_devices_load(dir, schema_dir, ctx->target, error);
+
+    if (!devices)
+        return FALSE;
+    dl_devices_free(ctx->devices);
+    ctx->devices = devices;
+    return TRUE;
+}
+
 static domlint_ctx *
 ctx_new(const domlint_options *options, GError **error)
 {
@@ -125,7 +140,8 @@ ctx_new(const domlint_options *options, GError **error)
     }
     ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, ctx->target, error);
     if (!ctx->db ||
-        (options->qemu && !use_probe(ctx, options->qemu, options->target, machines_rng, error))) {
+        (options->qemu && !use_probe(ctx, options->qemu, options->target, machines_rng, error)) ||
+        !load_devices(ctx, machines_rng, error)) {
         domlint_ctx_free(ctx);
         return NULL;
     }
@@ -184,6 +200,7 @@ domlint_ctx_free(domlint_ctx *ctx)
     if (!ctx)
         return;
     dl_machine_db_free(ctx->db);
+    dl_devices_free(ctx->devices);
     dl_target_free(ctx->target);
     g_free(ctx->platforms);
     dl_releases_free(ctx->releases);
@@ -335,7 +352,7 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     chk.diags = result->diags;
     chk.fixes = fixes;
     chk.claimed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    chk.dom = dl_domain_new(src->doc);
+    chk.dom = dl_domain_new(src->doc, ctx->devices);
     resolve_machine(&chk);
     chk.topo = dl_topology_build(&chk);
     run_rules(ctx, &chk);

@@ -8,6 +8,7 @@
 
 #include "domlint.h"
 #include "connect.h"
+#include "devices.h"
 #include "load.h"
 #include "machines.h"
 #include "model.h"
@@ -23,6 +24,7 @@ struct domlint_ctx {
     domlint_platform_info *platforms; /* its platforms, for the public API (strings borrowed) */
     dl_target *target;       /* what every file is checked against */
     dl_machine_db *db;       /* the knowledge of the target */
+    dl_devices *devices;     /* the device models of the target (data/devices) */
     char *db_dir;
     dl_schema *schema;       /* NULL when --no-schema or not installed */
     gboolean no_schema;      /* --no-schema: no schema check at all, schema-release neither */

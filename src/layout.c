@@ -113,13 +113,13 @@ bus_at(lay_set *set, guint i)
 }
 
 static gboolean
-bus_set_model(lay_bus *bus, const char *model)
+bus_set_model(const dl_check *chk, lay_bus *bus, const char *model)
 {
     dl_bus props = { 0 };
 
     memset(bus, 0, sizeof(*bus));
     bus->model = model;
-    if (!dl_bus_model_properties(model, &props))
+    if (!dl_bus_model_properties(chk, model, &props))
         return FALSE;
     bus->flags = props.accepts | (props.autoassign ? LAY_AUTOASSIGN : 0);
     bus->min_slot = props.min_slot;
@@ -227,7 +227,7 @@ grow(lay_set *set, const lay_item *item, guint *bus, guint flags)
             m = "pcie-root-port";
         else if (k == 1 && need_pcie_bridge)
             m = "pcie-to-pci-bridge";
-        bus_set_model(&nb, m);
+        bus_set_model(set->chk, &nb, m);
         /* the port exists for the bridge alone, not for the hotplug spare */
         if (k == 0 && need_pcie_bridge)
             nb.flags = DL_CONN_PCIE_TO_PCI_BRIDGE;
@@ -402,23 +402,22 @@ item_flags(const dl_check *chk, const dl_device *d)
 
     if (flags & DL_CONN_ENDPOINTS)
         flags |= LAY_AUTOASSIGN;
-    if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci") && dl_str_eq(d->model, "pcie-root-port"))
-        flags |= LAY_AGGREGATE;
+    if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci")) {
+        const dl_pci_controller *c = dl_devices_pci_controller(chk->ctx->devices, d->model);
+
+        if (c && c->aggregate)
+            flags |= LAY_AGGREGATE;
+    }
     return flags;
 }
 
+/* The PCI function of a USB2 companion-set MODEL (ich9-ehci1 7, ich9-uhciN N-1), or -1. */
 static int
-companion_function(const char *model)
+companion_function(const dl_check *chk, const char *model)
 {
-    if (dl_str_eq(model, "ich9-ehci1"))
-        return 7;
-    if (dl_str_eq(model, "ich9-uhci1"))
-        return 0;
-    if (dl_str_eq(model, "ich9-uhci2"))
-        return 1;
-    if (dl_str_eq(model, "ich9-uhci3"))
-        return 2;
-    return -1;
+    const dl_dev_model *m = dl_devices_controller_model(chk->ctx->devices, "usb", model);
+
+    return m ? m->function : -1;
 }
 
 /* Add D; with IGNORE_ADDRESS, as if its <address> were not there. */
@@ -435,7 +434,7 @@ add_item(GArray *items, const dl_check *chk, const dl_device *d, gboolean ignore
     it.flags = item_flags(chk, d);
     it.function = -1;
     if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "usb"))
-        it.function = companion_function(d->model);
+        it.function = companion_function(chk, d->model);
     if (dl_device_has_pci_address(d) && !ignore_address) {
         it.given = TRUE;
         it.bus = (guint) d->addr.bus.value;
@@ -756,11 +755,11 @@ new_buses(lay_set *set, GArray *items, guint nbuses)
             if (it->added && it->index == (int) i)
                 model = it->model;
         }
-        if (!model || !bus_set_model(&b, model)) {
+        if (!model || !bus_set_model(chk, &b, model)) {
             if (i == 0)
-                bus_set_model(&b, "pci-root");
+                bus_set_model(chk, &b, "pci-root");
             else
-                bus_set_model(&b, fallback);
+                bus_set_model(chk, &b, fallback);
         }
         g_array_append_val(set->buses, b);
     }
@@ -784,11 +783,11 @@ collect(lay_set *set, GArray *items)
 
 /* Is IT's USB2 group already placed somewhere?  Then it joins that slot. */
 static const lay_item *
-companion_placed(GArray *items, const lay_item *it)
+companion_placed(const dl_check *chk, GArray *items, const lay_item *it)
 {
     for (guint i = 0; i < items->len; i++) {
         const lay_item *o = &g_array_index(items, lay_item, i);
-        if (o != it && o->given && dl_str_eq(o->type, "usb") && companion_function(o->model) >= 0 &&
+        if (o != it && o->given && dl_str_eq(o->type, "usb") && companion_function(chk, o->model) >= 0 &&
             o->index == it->index)
             return o;
     }
@@ -799,7 +798,7 @@ static gboolean
 assign_item(lay_set *set, GArray *items, lay_item *it)
 {
     if (it->function >= 0) {
-        const lay_item *o = companion_placed(items, it);
+        const lay_item *o = companion_placed(set->chk, items, it);
         dl_tristate multi = it->function == 0 ? DL_TRISTATE_ON : DL_TRISTATE_ABSENT;
 
         if (o) {
@@ -1068,7 +1067,7 @@ top_up_spares(lay_set *set, GArray *items, int spares, guint *empty)
             g_array_set_size(items, items->len - 1);
             return;
         }
-        bus_set_model(&nb, "pcie-root-port");
+        bus_set_model(set->chk, &nb, "pcie-root-port");
         g_array_append_val(set->buses, nb);
         (*empty)++;
     }

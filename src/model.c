@@ -394,11 +394,13 @@ device_free(gpointer p)
     g_free(p);
 }
 
+/* ich9-ehci1 or one of its uhci companions (the device catalogue's USB2 sets) */
 static gboolean
-is_usb2_master_or_companion(const dl_device *dev)
+is_usb2_set_member(const dl_devices *devices, const dl_device *dev)
 {
-    return dev->model && (g_str_has_prefix(dev->model, "ich9-uhci") ||
-                          dl_str_eq(dev->model, "ich9-ehci1"));
+    const dl_dev_model *m = dl_devices_controller_model(devices, "usb", dev->model);
+
+    return m && (m->master || m->companion);
 }
 
 static gboolean
@@ -423,7 +425,7 @@ index_used(const dl_domain *dom, const char *type, int idx, const char *model)
  * controller's index instead, unless the index already has one of its model.
  */
 static void
-assign_controller_indexes(dl_domain *dom)
+assign_controller_indexes(dl_domain *dom, const dl_devices *devices)
 {
     const dl_device *prev = NULL;
 
@@ -438,7 +440,7 @@ assign_controller_indexes(dl_domain *dom)
             continue;
         if (!c->index.present && c->type) {
             if (prev && dl_str_eq(c->type, "usb") &&
-                is_usb2_master_or_companion(c) && is_usb2_master_or_companion(prev) &&
+                is_usb2_set_member(devices, c) && is_usb2_set_member(devices, prev) &&
                 !index_used(dom, "usb", prev->auto_index, c->model)) {
                 c->auto_index = prev->auto_index;
             } else {
@@ -470,7 +472,7 @@ count_numa_cells(xmlNode *root)
 }
 
 dl_domain *
-dl_domain_new(xmlDoc *doc)
+dl_domain_new(xmlDoc *doc, const dl_devices *devices)
 {
     dl_domain *dom = g_new0(dl_domain, 1);
     xmlNode *root = xmlDocGetRootElement(doc);
@@ -502,7 +504,7 @@ dl_domain_new(xmlDoc *doc)
         }
         g_ptr_array_add(dom->devices, device_new(c, ordinal++));
     }
-    assign_controller_indexes(dom);
+    assign_controller_indexes(dom, devices);
     return dom;
 }
 

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "devices.h"
+
 #include <glib.h>
 #include <libxml/tree.h>
 
@@ -141,8 +143,9 @@ typedef struct {
     xmlNode *smm_tseg;       /* <features><smm><tseg> */
 } dl_domain;
 
-/* Build the model of DOC.  Never fails on odd content; caller frees. */
-dl_domain *dl_domain_new(xmlDoc *doc);
+/* Build the model of DOC, with DEVICES' USB2 companion sets (NULL: none).
+ * Never fails on odd content; caller frees. */
+dl_domain *dl_domain_new(xmlDoc *doc, const dl_devices *devices);
 void dl_domain_free(dl_domain *dom);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_domain, dl_domain_free)
 

@@ -33,6 +33,8 @@
 #include "load.h"
 #include <libxml/xmlsave.h>
 
+#include "datafile.h"
+#include "domlint.h"
 #include "probe.h"
 #include "qmp.h"
 
@@ -45,56 +47,10 @@
 
 G_DEFINE_QUARK(dl-probe-error-quark, dl_probe_error)
 
-/* Device models whose presence decides what libvirt can add. */
-static const char *const interesting_devices[] = {
-    "pcie-root-port", "ioh3420", "x3130-upstream", "xio3130-downstream",
-    "i82801b11-bridge", "pcie-pci-bridge", "pci-bridge", "pxb", "pxb-pcie",
-    "qemu-xhci", "nec-usb-xhci", "piix3-usb-uhci", "piix4-usb-uhci", "ich9-usb-ehci1",
-    "ich9-usb-uhci1", "pci-ohci", "usb-ehci", "isa-fdc", "ich9-ahci", "piix3-ide",
-    "virtio-scsi-pci", "lsi53c895a", "megasas", "intel-iommu", "virtio-iommu-pci",
-    "spapr-pci-host-bridge", "virtio-balloon-pci",
-};
-
-/* libvirt PCI controller model -> the QEMU devices that implement it. */
-static const struct {
-    const char *model;
-    const char *devices[3];
-} controller_devices[] = {
-    { "pcie-root-port", { "pcie-root-port", "ioh3420", NULL } },
-    { "pcie-switch-upstream-port", { "x3130-upstream", NULL, NULL } },
-    { "pcie-switch-downstream-port", { "xio3130-downstream", NULL, NULL } },
-    { "dmi-to-pci-bridge", { "i82801b11-bridge", NULL, NULL } },
-    { "pcie-to-pci-bridge", { "pcie-pci-bridge", NULL, NULL } },
-    { "pci-bridge", { "pci-bridge", NULL, NULL } },
-    { "pci-expander-bus", { "pxb", NULL, NULL } },
-    { "pcie-expander-bus", { "pxb-pcie", NULL, NULL } },
-};
-
-/* QEMU target -> the libvirt arches a binary of that target serves. */
-static const struct {
-    const char *target;
-    const char *arches[4];
-} target_arches[] = {
-    { "x86_64", { "x86_64", "i686", NULL, NULL } },
-    { "i386", { "i686", NULL, NULL, NULL } },
-    { "aarch64", { "aarch64", NULL, NULL, NULL } },
-    { "arm", { "armv7l", "armv6l", NULL, NULL } },
-    { "ppc64", { "ppc64", "ppc64le", NULL, NULL } },
-    { "ppc", { "ppc", NULL, NULL, NULL } },
-    { "s390x", { "s390x", NULL, NULL, NULL } },
-    { "riscv64", { "riscv64", NULL, NULL, NULL } },
-    { "riscv32", { "riscv32", NULL, NULL, NULL } },
-    { "loongarch64", { "loongarch64", NULL, NULL, NULL } },
-    { "mips", { "mips", NULL, NULL, NULL } },
-    { "mipsel", { "mipsel", NULL, NULL, NULL } },
-    { "mips64", { "mips64", NULL, NULL, NULL } },
-    { "mips64el", { "mips64el", NULL, NULL, NULL } },
-    { "sparc64", { "sparc64", NULL, NULL, NULL } },
-};
-
 /* Shared, read-only while the machines are probed. */
 typedef struct {
     const char *qemu;
+    const dl_devices *devices; /* the catalogue: which devices to look for, arches of targets */
     guint timeout_ms;
     GHashTable *types;       /* QOM type -> parent type */
 } probe_ctx;
@@ -144,6 +100,7 @@ dl_probe_result_free(dl_probe_result *result)
         g_ptr_array_unref(result->machines);
     g_strfreev(result->devices);
     g_strfreev(result->missing);
+    g_strfreev(result->controllers_absent);
     g_free(result);
 }
 
@@ -161,24 +118,13 @@ dl_probe_result_machine(const dl_probe_result *result, const char *name)
     return NULL;
 }
 
-const char *
-dl_probe_libvirt_arch(const char *target)
-{
-    for (gsize i = 0; target && i < G_N_ELEMENTS(target_arches); i++) {
-        if (strcmp(target_arches[i].target, target) == 0)
-            return target_arches[i].arches[0];
-    }
-    return target;
-}
-
+/* The libvirt arches a binary of QEMU TARGET serves (the catalogue's <emulator>). */
 static char **
-target_to_arches(const char *target)
+target_to_arches(const dl_devices *devices, const char *target)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(target_arches); i++) {
-        if (strcmp(target_arches[i].target, target) == 0)
-            return g_strdupv((char **) target_arches[i].arches);
-    }
-    return g_strsplit(target, " ", 2);
+    const dl_emulator *e = dl_devices_emulator(devices, target);
+
+    return e ? g_strdupv(e->arches) : g_strsplit(target, " ", 2);
 }
 
 static const char *
@@ -304,18 +250,29 @@ read_types(dl_qmp *qmp, GError **error)
     return types;
 }
 
+/* Which of the catalogue's QEMU devices the binary has, and so which PCI
+ * controller models it lacks every implementation of. */
 static void
-split_devices(dl_probe_result *result, GHashTable *types)
+split_devices(const dl_devices *devices, dl_probe_result *result, GHashTable *types)
 {
     GPtrArray *have = g_ptr_array_new();
     GPtrArray *lack = g_ptr_array_new();
+    GPtrArray *no_controller = g_ptr_array_new();
 
-    for (gsize i = 0; i < G_N_ELEMENTS(interesting_devices); i++) {
-        const char *dev = interesting_devices[i];
-        g_ptr_array_add(g_hash_table_contains(types, dev) ? have : lack, g_strdup(dev));
+    for (const char *const *dev = dl_devices_qemu_names(devices); *dev; dev++)
+        g_ptr_array_add(g_hash_table_contains(types, *dev) ? have : lack, g_strdup(*dev));
+    for (guint i = 0; i < dl_devices_pci_controller_count(devices); i++) {
+        const dl_pci_controller *c = dl_devices_pci_controller_nth(devices, i);
+        gboolean any = c->devices->len == 0;   /* none known: assume it is there */
+
+        for (guint d = 0; !any && d < c->devices->len; d++)
+            any = g_hash_table_contains(types, ((const dl_qemu_device *) g_ptr_array_index(c->devices, d))->device);
+        if (!any)
+            g_ptr_array_add(no_controller, g_strdup(c->model));
     }
     result->devices = sorted_strv(have);
     result->missing = sorted_strv(lack);
+    result->controllers_absent = sorted_strv(no_controller);
 }
 
 /* ------------------------------------------------------------------ */
@@ -369,7 +326,7 @@ read_machines(dl_qmp *qmp, dl_probe_result *result, GError **error)
 }
 
 static gboolean
-read_target(dl_qmp *qmp, dl_probe_result *result, GError **error)
+read_target(const probe_ctx *ctx, dl_qmp *qmp, dl_probe_result *result, GError **error)
 {
     g_autoptr(JsonNode) ret = dl_qmp_execute(qmp, "query-target", NULL, error);
     const char *arch;
@@ -382,7 +339,7 @@ read_target(dl_qmp *qmp, dl_probe_result *result, GError **error)
         return FALSE;
     }
     result->target = g_strdup(arch);
-    result->arches = target_to_arches(arch);
+    result->arches = target_to_arches(ctx->devices, arch);
     return TRUE;
 }
 
@@ -393,7 +350,7 @@ discover(probe_ctx *ctx, dl_probe_result *result, GError **error)
     g_autoptr(GError) local = NULL;
     g_autoptr(dl_qmp) qmp = start_qemu(ctx, "none", &local);
 
-    if (qmp && read_target(qmp, result, &local) && read_machines(qmp, result, &local))
+    if (qmp && read_target(ctx, qmp, result, &local) && read_machines(qmp, result, &local))
         ctx->types = read_types(qmp, &local);
     if (!ctx->types) {
         g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_QEMU, "%s", local->message);
@@ -401,7 +358,7 @@ discover(probe_ctx *ctx, dl_probe_result *result, GError **error)
     }
     result->version = g_strdup(dl_qmp_version(qmp));
     result->package = g_strdup(dl_qmp_package(qmp));
-    split_devices(result, ctx->types);
+    split_devices(ctx->devices, result, ctx->types);
     return TRUE;
 }
 
@@ -748,6 +705,7 @@ dl_probe_run(const char *qemu, const char *const *machines, const dl_probe_optio
              GError **error)
 {
     g_autoptr(dl_probe_result) result = g_new0(dl_probe_result, 1);
+    g_autoptr(dl_devices) shipped = NULL;
     g_autoptr(GPtrArray) todo = NULL;
     probe_ctx ctx = { 0 };
     gint64 start = g_get_monotonic_time();
@@ -757,6 +715,16 @@ dl_probe_run(const char *qemu, const char *const *machines, const dl_probe_optio
     result->qemu = g_strdup(qemu);
     result->machines = g_ptr_array_new_with_free_func(dl_probe_machine_free);
     ctx.qemu = qemu;
+    if (options && options->devices) {
+        ctx.devices = options->devices;
+    } else {
+        g_autofree char *dir = domlint_data_dir("devices");
+
+        shipped = dl_devices_load(dir, NULL, NULL, error);
+        if (!shipped)
+            return NULL;
+        ctx.devices = shipped;
+    }
     ctx.timeout_ms = options && options->timeout_ms ? options->timeout_ms : DEFAULT_TIMEOUT_MS;
     if (!discover(&ctx, result, error))
         return NULL;
@@ -1305,30 +1273,10 @@ edit_builtins(xmlNode *root, const dl_probe_machine *rep)
         insert_after(root, after, g_ptr_array_index(fresh, i));
 }
 
-const char *const *
-dl_probe_controller_devices(const char *model)
-{
-    for (gsize i = 0; model && i < G_N_ELEMENTS(controller_devices); i++) {
-        if (strcmp(controller_devices[i].model, model) == 0)
-            return controller_devices[i].devices;
-    }
-    return NULL;
-}
-
 static gboolean
 controller_available(const dl_probe_result *result, const char *model)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(controller_devices); i++) {
-        if (strcmp(controller_devices[i].model, model) != 0)
-            continue;
-        for (gsize d = 0; d < G_N_ELEMENTS(controller_devices[i].devices); d++) {
-            const char *dev = controller_devices[i].devices[d];
-            if (dev && g_strv_contains((const char * const *) result->devices, dev))
-                return TRUE;
-        }
-        return FALSE;
-    }
-    return TRUE;   /* not a model we know the devices of: keep it */
+    return !g_strv_contains((const char *const *) result->controllers_absent, model);
 }
 
 static void
@@ -1780,10 +1728,15 @@ resolve_binary(const char *qemu, GError **error)
 static char *
 cache_key(const char *path, const GStatBuf *st, const char *version, const char *db_dir)
 {
-    g_autofree char *text = g_strdup_printf("%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT ".%ld\n%s\n%s\n%s",
+    /* the devices looked for are the catalogue's: a changed catalogue probes again */
+    g_autofree char *devices_dir = domlint_data_dir("devices");
+    g_autofree char *devices_file = g_build_filename(devices_dir, "devices.xml", NULL);
+    g_autofree char *devices_stamp = dl_file_stamp(devices_file);
+    g_autofree char *text = g_strdup_printf("%s\n%" G_GINT64_FORMAT "\n%" G_GINT64_FORMAT ".%ld\n%s\n%s\n%s\n%s",
                                             path, (gint64) st->st_size, (gint64) st->st_mtim.tv_sec,
                                             (long) st->st_mtim.tv_nsec, version,
-                                            db_dir ? db_dir : "", CACHE_FORMAT);
+                                            db_dir ? db_dir : "", devices_stamp ? devices_stamp : "",
+                                            CACHE_FORMAT);
     g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
 
     return g_strndup(sum, 20);

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 
+#include "devices.h"
 #include "machines.h"
 
 #define DL_PROBE_ERROR (dl_probe_error_quark())
@@ -63,11 +64,13 @@ typedef struct {
     GPtrArray *machines;     /* of dl_probe_machine*, in name order */
     char **devices;          /* device models of interest the binary has */
     char **missing;          /* device models of interest the binary lacks */
+    char **controllers_absent; /* libvirt PCI controller models it has no device for */
     double seconds;          /* wall-clock time of the whole probe */
     gboolean all_machines;   /* every machine type of the binary was probed */
 } dl_probe_result;
 
 typedef struct {
+    const dl_devices *devices; /* the device catalogue; NULL = the shipped one, all releases */
     guint timeout_ms;        /* per QEMU start; 0 = 10 s */
     guint jobs;              /* QEMU processes at once; 0 = number of CPUs (at most 8) */
 } dl_probe_options;
@@ -86,9 +89,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_probe_result, dl_probe_result_free)
 
 /* The probed machine called NAME or aliased NAME, or NULL (borrowed). */
 const dl_probe_machine *dl_probe_result_machine(const dl_probe_result *result, const char *name);
-
-/* The libvirt arch name of a QEMU target ("i386" -> "i686"); static string. */
-const char *dl_probe_libvirt_arch(const char *target);
 
 /*
  * Write one knowledge file per family into DIR (created when missing): every
@@ -155,13 +155,6 @@ typedef struct {
 dl_probe_facts *dl_probe_facts_load(const char *dir, GError **error);
 void dl_probe_facts_free(dl_probe_facts *facts);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_probe_facts, dl_probe_facts_free)
-
-/*
- * The QEMU devices that implement the libvirt PCI controller MODEL
- * ("pcie-expander-bus" -> "pxb-pcie"), NULL-terminated and static, or NULL
- * when domlint does not know them.
- */
-const char *const *dl_probe_controller_devices(const char *model);
 
 /*
  * `domlint probe ...`: the command line of the probe (src/probe-main.c, part

@@ -1,11 +1,11 @@
 /*
  * topology.c - the PCI bus tree of a domain
  *
- * The tables here are libvirt's connect-type matrix (what each PCI
- * controller model accepts downstream and needs upstream) and its rules for
- * which devices are PCI devices at all.  They describe libvirt's model of
- * PCI, not any one machine type, so they are code; everything that differs
- * between machine types comes from the knowledge base.
+ * What each PCI controller model accepts and needs, and how each device
+ * model attaches, are facts of the device catalogue (data/devices); what
+ * differs between machine types comes from the machine knowledge.  This
+ * file applies them: it builds the bus table and works out each device's
+ * connect type.
  */
 #include "config.h"
 
@@ -13,65 +13,16 @@
 
 #include "topology.h"
 
-typedef struct {
-    const char *model;
-    guint upstream;          /* what it needs from its parent bus */
-    guint accepts;           /* what its own bus accepts */
-    unsigned min_slot, max_slot;
-    gboolean autoassign, hotplug;
-    const char *names[3];    /* allowed <model name> values, first = default */
-} pci_model;
-
-static const pci_model pci_models[] = {
-    { "pci-root", 0,
-      DL_CONN_PCI_DEVICE | DL_CONN_PCI_BRIDGE | DL_CONN_PCI_EXPANDER_BUS,
-      1, 31, TRUE, TRUE, { NULL } },
-    { "pcie-root", 0,
-      DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_ROOT_PORT | DL_CONN_DMI_TO_PCI_BRIDGE |
-      DL_CONN_PCIE_EXPANDER_BUS,
-      1, 31, FALSE, FALSE, { NULL } },
-    { "pci-bridge", DL_CONN_PCI_BRIDGE,
-      DL_CONN_PCI_DEVICE | DL_CONN_PCI_BRIDGE,
-      1, 31, TRUE, TRUE, { "pci-bridge", NULL } },
-    { "dmi-to-pci-bridge", DL_CONN_DMI_TO_PCI_BRIDGE,
-      DL_CONN_PCI_DEVICE | DL_CONN_PCI_BRIDGE,
-      0, 31, FALSE, FALSE, { "i82801b11-bridge", NULL } },
-    { "pcie-root-port", DL_CONN_PCIE_ROOT_PORT,
-      DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_SWITCH_UP | DL_CONN_PCIE_TO_PCI_BRIDGE,
-      0, 0, TRUE, TRUE, { "pcie-root-port", "ioh3420", NULL } },
-    { "pcie-switch-upstream-port", DL_CONN_PCIE_SWITCH_UP,
-      DL_CONN_PCIE_SWITCH_DOWN,
-      0, 31, FALSE, FALSE, { "x3130-upstream", NULL } },
-    { "pcie-switch-downstream-port", DL_CONN_PCIE_SWITCH_DOWN,
-      DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_SWITCH_UP | DL_CONN_PCIE_TO_PCI_BRIDGE,
-      0, 0, TRUE, TRUE, { "xio3130-downstream", NULL } },
-    { "pci-expander-bus", DL_CONN_PCI_EXPANDER_BUS,
-      DL_CONN_PCI_DEVICE | DL_CONN_PCI_BRIDGE,
-      0, 31, TRUE, TRUE, { "pxb", NULL } },
-    { "pcie-expander-bus", DL_CONN_PCIE_EXPANDER_BUS,
-      DL_CONN_PCIE_ROOT_PORT | DL_CONN_DMI_TO_PCI_BRIDGE,
-      0, 31, FALSE, FALSE, { "pxb-pcie", NULL } },
-    { "pcie-to-pci-bridge", DL_CONN_PCIE_TO_PCI_BRIDGE,
-      DL_CONN_PCI_DEVICE | DL_CONN_PCI_BRIDGE,
-      1, 31, TRUE, TRUE, { "pcie-pci-bridge", NULL } },
-};
-
-static const pci_model *
-find_model(const char *model)
+static const dl_pci_controller *
+find_model(const dl_check *chk, const char *model)
 {
-    if (!model)
-        return NULL;
-    for (gsize i = 0; i < G_N_ELEMENTS(pci_models); i++) {
-        if (strcmp(pci_models[i].model, model) == 0)
-            return &pci_models[i];
-    }
-    return NULL;
+    return dl_devices_pci_controller(chk->ctx->devices, model);
 }
 
 gboolean
-dl_pci_model_known(const char *model)
+dl_pci_model_known(const dl_check *chk, const char *model)
 {
-    return find_model(model) != NULL;
+    return find_model(chk, model) != NULL;
 }
 
 gboolean
@@ -81,25 +32,25 @@ dl_pci_model_is_root(const char *model)
 }
 
 guint
-dl_controller_model_connect(const char *model)
+dl_controller_model_connect(const dl_check *chk, const char *model)
 {
-    const pci_model *m = find_model(model);
+    const dl_pci_controller *m = find_model(chk, model);
 
     return m ? m->upstream : 0;
 }
 
 const char *const *
-dl_controller_model_names(const char *model)
+dl_controller_model_names(const dl_check *chk, const char *model)
 {
-    const pci_model *m = find_model(model);
+    const dl_pci_controller *m = find_model(chk, model);
 
     return m ? m->names : NULL;
 }
 
 gboolean
-dl_bus_model_properties(const char *model, dl_bus *bus)
+dl_bus_model_properties(const dl_check *chk, const char *model, dl_bus *bus)
 {
-    const pci_model *m = find_model(model);
+    const dl_pci_controller *m = find_model(chk, model);
 
     if (!m)
         return FALSE;
@@ -138,14 +89,14 @@ dl_conn_name(guint flags)
 }
 
 static dl_bus *
-bus_new(int index, const char *model, dl_device *controller)
+bus_new(const dl_check *chk, int index, const char *model, dl_device *controller)
 {
     dl_bus *bus = g_new0(dl_bus, 1);
 
     bus->index = index;
     bus->model = model;
     bus->controller = controller;
-    dl_bus_model_properties(model, bus);
+    dl_bus_model_properties(chk, model, bus);
     return bus;
 }
 
@@ -170,11 +121,11 @@ dl_topology_build(const dl_check *chk)
             continue;
         if (c->auto_index < 0 || c->auto_index >= DL_MAX_BUSES || topo->bus[c->auto_index])
             continue;
-        topo->bus[c->auto_index] = bus_new(c->auto_index, c->model, c);
+        topo->bus[c->auto_index] = bus_new(chk, c->auto_index, c->model, c);
         topo->nbuses = MAX(topo->nbuses, c->auto_index + 1);
     }
     if (!topo->bus[0] && implicit_root) {
-        topo->bus[0] = bus_new(0, implicit_root, NULL);
+        topo->bus[0] = bus_new(chk, 0, implicit_root, NULL);
         topo->nbuses = MAX(topo->nbuses, 1);
     }
     topo->has_pci = topo->nbuses > 0;
@@ -221,251 +172,64 @@ virtio_defaults_off_pci(const dl_check *chk)
 }
 
 static gboolean
-model_is(const char *model, const char *const *list)
-{
-    for (gsize i = 0; list[i]; i++) {
-        if (dl_str_eq(model, list[i]))
-            return TRUE;
-    }
-    return FALSE;
-}
-
-static gboolean
 model_is_transitional(const char *model)
 {
     return model && g_str_has_suffix(model, "-transitional") &&
            !g_str_has_suffix(model, "non-transitional");
 }
 
-/* virtio devices: PCIe endpoints on a PCIe machine, unless transitional. */
-static guint
-virtio_flags(const dl_check *chk, const char *model)
+/* How DEV attaches, from the device catalogue: its kind's entry and the
+ * entry of its model, or of the family's default model when it names none. */
+static dl_connect
+device_connect(const dl_check *chk, const dl_device *dev)
 {
-    if (model_is_transitional(model))
-        return DL_CONN_PCI_DEVICE;
-    return express_flags(chk);
-}
-
-static guint
-controller_connect(const dl_check *chk, const dl_device *dev)
-{
-    static const char *const not_pci_usb[] = { "none", "qusb1", "qusb2", NULL };
-    static const char *const express_usb[] = { "nec-xhci", "qemu-xhci", NULL };
-    static const char *const not_pci_scsi[] = { "ncr53c90", "ibmvscsi", NULL };
+    const dl_dev_kind_entry *kind;
+    const dl_dev_model *entry;
     const char *model = dev->model;
+    dl_connect none = { DL_LINK_NONE, 0 };
 
-    if (dl_str_eq(dev->type, "pci"))
-        return dl_controller_model_connect(model);
-    if (dl_str_eq(dev->type, "usb")) {
-        if (!model && chk->family)
-            model = dl_family_default_for_arch(chk->family, "usb", chk->arch);
-        if (!model || model_is(model, not_pci_usb))
-            return 0;
-        if (model_is(model, express_usb))
-            return express_flags(chk);
-        return DL_CONN_PCI_DEVICE;
-    }
-    if (dl_str_eq(dev->type, "scsi")) {
-        if (!model && chk->family)
-            model = dl_family_default_for_arch(chk->family, "scsi", chk->arch);
-        if (model && model_is(model, not_pci_scsi))
-            return 0;
-        if (model && g_str_has_prefix(model, "virtio"))
-            return virtio_flags(chk, model);
-        return DL_CONN_PCI_DEVICE;
-    }
-    if (dl_str_eq(dev->type, "virtio-serial"))
-        return virtio_flags(chk, model);
-    if (dl_str_eq(dev->type, "sata") || dl_str_eq(dev->type, "ide"))
-        return DL_CONN_PCI_DEVICE;
-    return 0;
-}
-
-/* libvirt puts every NIC model on PCI but these (so even ne2k_isa needs a PCI bus). */
-static guint
-interface_connect(const dl_check *chk, const dl_device *dev)
-{
-    static const char *const express_nics[] = { "e1000e", "igb", NULL };
-    static const char *const not_pci_nics[] = {
-        "usb-net", "spapr-vlan", "smc91c111", "lan9118", NULL };
-    const char *model = dev->model;
-
-    if (dl_str_eq(dev->type, "hostdev"))
-        return express_flags(chk);
-    if (!model && chk->family)
-        model = dl_family_default_for_arch(chk->family, "net", chk->arch);
+    kind = dl_devices_kind(chk->ctx->devices, dl_dev_kind_name(dev->kind), dev->type,
+                           dev->subsys, dev->bus);
+    if (!kind)
+        return none;
+    if (!model && kind->default_key && chk->family)
+        model = dl_family_default_for_arch(chk->family, kind->default_key, chk->arch);
     if (!model)
-        return DL_CONN_PCI_DEVICE;
-    if (g_str_has_prefix(model, "virtio"))
-        return virtio_flags(chk, model);
-    if (model_is(model, express_nics))
-        return express_flags(chk);
-    if (model_is(model, not_pci_nics))
-        return 0;
-    return DL_CONN_PCI_DEVICE;
+        return kind->unnamed;
+    entry = dl_dev_kind_model(kind, model);
+    if (!entry)
+        return kind->connect;
+    if (entry->if_default &&
+        !(chk->family && dl_str_eq(dl_family_default_for_arch(chk->family, entry->if_default, chk->arch), model)))
+        return none;
+    return entry->connect;
 }
 
+/* The connect flags of C for DEV on this machine. */
 static guint
-video_connect(const dl_check *chk, const dl_device *dev)
+connect_flags(const dl_check *chk, const dl_device *dev, dl_connect c)
 {
-    static const char *const pci_videos[] = { "vga", "cirrus", "vmvga", "qxl", NULL };
-    const char *model = dev->model;
-
-    if (!model && chk->family)
-        model = dl_family_default_for_arch(chk->family, "video", chk->arch);
-    if (!model)
+    switch (c.link) {
+    case DL_LINK_NONE:
         return 0;
-    if (dl_str_eq(model, "virtio"))
-        return virtio_flags(chk, model);
-    if (dl_str_eq(model, "bochs"))
-        return express_flags(chk);
-    if (model_is(model, pci_videos))
-        return DL_CONN_PCI_DEVICE;
-    return 0;
-}
-
-static guint
-hostdev_connect(const dl_check *chk, const dl_device *dev)
-{
-    if (dl_str_eq(dev->subsys, "pci"))
-        return express_flags(chk);
-    if (dl_str_eq(dev->subsys, "mdev")) {
-        const char *model = dev->model;
-        if (dl_str_eq(model, "vfio-pci"))
-            return express_flags(chk);
-        return 0;
+    case DL_LINK_FIXED:
+        return c.flags;
+    case DL_LINK_EXPRESS:
+        return express_flags(chk) | c.flags;
+    case DL_LINK_VIRTIO:
+    case DL_LINK_VIRTIO_PCI:
+        /* transitional virtio devices are conventional PCI everywhere */
+        return (model_is_transitional(dev->model) ? DL_CONN_PCI_DEVICE : express_flags(chk)) | c.flags;
     }
-    if (dl_str_eq(dev->subsys, "scsi_host"))
-        return virtio_flags(chk, dev->model);
     return 0;
 }
 
 static guint
 endpoint_connect(const dl_check *chk, const dl_device *dev)
 {
-    static const char *const pci_sounds[] = { "ich6", "ich9", "ac97", "es1370", NULL };
-
-    switch (dev->kind) {
-    case DL_DEV_CONTROLLER:
-        return controller_connect(chk, dev);
-    case DL_DEV_INTERFACE:
-        return interface_connect(chk, dev);
-    case DL_DEV_VIDEO:
-        return video_connect(chk, dev);
-    case DL_DEV_HOSTDEV:
-        return hostdev_connect(chk, dev);
-    case DL_DEV_DISK:
-        return dl_str_eq(dev->bus, "virtio") ? virtio_flags(chk, dev->model) : 0;
-    case DL_DEV_SOUND:
-        return model_is(dev->model, pci_sounds) ? DL_CONN_PCI_DEVICE : 0;
-    case DL_DEV_MEMBALLOON:
-    case DL_DEV_RNG:
-    case DL_DEV_VSOCK:
-        if (dl_str_eq(dev->model, "none"))
-            return 0;
-        return dev->model && g_str_has_prefix(dev->model, "virtio") ? virtio_flags(chk, dev->model) : 0;
-    case DL_DEV_FILESYSTEM:
-        return virtio_flags(chk, dev->model);
-    case DL_DEV_INPUT:
-        return dl_str_eq(dev->bus, "virtio") ? virtio_flags(chk, dev->model) : 0;
-    case DL_DEV_WATCHDOG:
-        return dl_str_eq(dev->model, "i6300esb") ? DL_CONN_PCI_DEVICE : 0;
-    case DL_DEV_SHMEM:
-        return DL_CONN_PCI_DEVICE;
-    case DL_DEV_SERIAL:
-        return dl_str_eq(dev->bus, "pci-serial") ? DL_CONN_PCI_DEVICE : 0;
-    case DL_DEV_IOMMU:
-        return dl_str_eq(dev->model, "virtio") ? (express_flags(chk) | DL_CONN_INTEGRATED) : 0;
-    case DL_DEV_PANIC:
-        return dl_str_eq(dev->model, "pvpanic") && chk->family &&
-               dl_str_eq(dl_family_default_for_arch(chk->family, "panic", chk->arch), "pvpanic")
-               ? (DL_CONN_PCI_DEVICE | DL_CONN_INTEGRATED) : 0;
-    case DL_DEV_MEMORY:
-        return dev->model && g_str_has_prefix(dev->model, "virtio-") ? virtio_flags(chk, NULL) : 0;
-    case DL_DEV_CRYPTO:
-        return DL_CONN_PCI_DEVICE;
-    case DL_DEV_LEASE:
-    case DL_DEV_GRAPHICS:
-    case DL_DEV_PARALLEL:
-    case DL_DEV_CONSOLE:
-    case DL_DEV_CHANNEL:
-    case DL_DEV_SMARTCARD:
-    case DL_DEV_REDIRDEV:
-    case DL_DEV_HUB:
-    case DL_DEV_TPM:
-    case DL_DEV_NVRAM:
-    case DL_DEV_AUDIO:
-    case DL_DEV_EMULATOR:
-    case DL_DEV_OTHER:
-    case DL_DEV_LAST:
-        break;
-    }
-    return 0;
-}
-
-/* DEV's model, or the family's default for its kind when the XML gives none. */
-static const char *
-model_or_default(const dl_check *chk, const dl_device *dev)
-{
-    const char *key = NULL;
-
-    if (dev->model || !chk->family)
-        return dev->model;
-    if (dev->kind == DL_DEV_INTERFACE)
-        key = "net";
-    else if (dev->kind == DL_DEV_VIDEO)
-        key = "video";
-    else if (dev->kind == DL_DEV_CONTROLLER && dl_str_eq(dev->type, "scsi"))
-        key = "scsi";
-    return key ? dl_family_default_for_arch(chk->family, key, chk->arch) : NULL;
-}
-
-static gboolean
-is_virtio_device(const dl_check *chk, const dl_device *dev)
-{
-    const char *model = model_or_default(chk, dev);
-
-    switch (dev->kind) {
-    case DL_DEV_DISK:
-    case DL_DEV_INPUT:
-        return dl_str_eq(dev->bus, "virtio");
-    case DL_DEV_INTERFACE:
-    case DL_DEV_MEMBALLOON:
-    case DL_DEV_RNG:
-    case DL_DEV_VSOCK:
-    case DL_DEV_VIDEO:
-        return model && g_str_has_prefix(model, "virtio");
-    case DL_DEV_CONTROLLER:
-        return dl_str_eq(dev->type, "virtio-serial") ||
-               (dl_str_eq(dev->type, "scsi") && model && g_str_has_prefix(model, "virtio"));
-    case DL_DEV_FILESYSTEM:
-        return TRUE;
-    case DL_DEV_LEASE:
-    case DL_DEV_SOUND:
-    case DL_DEV_HOSTDEV:
-    case DL_DEV_GRAPHICS:
-    case DL_DEV_SERIAL:
-    case DL_DEV_PARALLEL:
-    case DL_DEV_CONSOLE:
-    case DL_DEV_CHANNEL:
-    case DL_DEV_WATCHDOG:
-    case DL_DEV_SMARTCARD:
-    case DL_DEV_REDIRDEV:
-    case DL_DEV_HUB:
-    case DL_DEV_PANIC:
-    case DL_DEV_SHMEM:
-    case DL_DEV_MEMORY:
-    case DL_DEV_IOMMU:
-    case DL_DEV_CRYPTO:
-    case DL_DEV_TPM:
-    case DL_DEV_NVRAM:
-    case DL_DEV_AUDIO:
-    case DL_DEV_EMULATOR:
-    case DL_DEV_OTHER:
-    case DL_DEV_LAST:
-        break;
-    }
-    return FALSE;
+    if (dev->kind == DL_DEV_CONTROLLER && dl_str_eq(dev->type, "pci"))
+        return dl_controller_model_connect(chk, dev->model);
+    return connect_flags(chk, dev, device_connect(chk, dev));
 }
 
 static gboolean
@@ -484,7 +248,7 @@ dl_device_pci_connect(const dl_check *chk, const dl_device *dev)
 {
     if (dev->addr.type != DL_ADDR_NONE && dev->addr.type != DL_ADDR_PCI)
         return 0;
-    if (dev->addr.type == DL_ADDR_NONE && is_virtio_device(chk, dev)) {
+    if (dev->addr.type == DL_ADDR_NONE && device_connect(chk, dev).link == DL_LINK_VIRTIO) {
         if (virtio_defaults_off_pci(chk))
             return 0;
         if (chk->family && dl_family_has_address_type(chk->family, "virtio-mmio") &&

@@ -11,22 +11,7 @@
 
 #include "internal.h"
 
-typedef enum {
-    DL_CONN_PCI_DEVICE = 1 << 0,
-    DL_CONN_PCIE_DEVICE = 1 << 1,
-    DL_CONN_PCI_BRIDGE = 1 << 2,
-    DL_CONN_PCIE_ROOT_PORT = 1 << 3,
-    DL_CONN_PCIE_SWITCH_UP = 1 << 4,
-    DL_CONN_PCIE_SWITCH_DOWN = 1 << 5,
-    DL_CONN_DMI_TO_PCI_BRIDGE = 1 << 6,
-    DL_CONN_PCIE_TO_PCI_BRIDGE = 1 << 7,
-    DL_CONN_PCI_EXPANDER_BUS = 1 << 8,
-    DL_CONN_PCIE_EXPANDER_BUS = 1 << 9,
-    DL_CONN_INTEGRATED = 1 << 10,    /* must sit on bus 0 */
-} dl_conn;
-
-#define DL_CONN_ENDPOINTS (DL_CONN_PCI_DEVICE | DL_CONN_PCIE_DEVICE)
-#define DL_CONN_TYPES 0x3ffu
+/* the connect types (dl_conn) are in devices.h */
 
 #define DL_MAX_BUSES 256
 
@@ -61,20 +46,20 @@ const dl_bus *dl_topology_bus(const dl_topology *topo, guint64 idx);
 guint dl_device_pci_connect(const dl_check *chk, const dl_device *dev);
 
 /* The connect bits a PCI controller model needs upstream (0 for roots / unknown). */
-guint dl_controller_model_connect(const char *model);
+guint dl_controller_model_connect(const dl_check *chk, const char *model);
 
 /* Fill accepts/slots/flags for a bus of controller MODEL; FALSE for unknown models. */
-gboolean dl_bus_model_properties(const char *model, dl_bus *bus);
+gboolean dl_bus_model_properties(const dl_check *chk, const char *model, dl_bus *bus);
 
 /* libvirt's words for one connect type: "standard PCI device", "pcie-root-port"... */
 const char *dl_conn_name(guint flags);
 
 /* The QEMU device names <model name> may take for a libvirt PCI controller model. */
-const char *const *dl_controller_model_names(const char *model);
+const char *const *dl_controller_model_names(const dl_check *chk, const char *model);
 
 /* "pci-root" or "pcie-root" for FAMILY's root bus, NULL when it has no PCI. */
 const char *dl_family_root_model(const dl_family *family);
 
 /* TRUE for the libvirt PCI controller models domlint knows. */
-gboolean dl_pci_model_known(const char *model);
+gboolean dl_pci_model_known(const dl_check *chk, const char *model);
 gboolean dl_pci_model_is_root(const char *model);

@@ -59,6 +59,19 @@ find_element(xmlNode *node, const char *name)
     return NULL;
 }
 
+/* The device catalogue of the source tree (USB2 companion sets), all releases. */
+static const dl_devices *
+catalogue(void)
+{
+    static dl_devices *devices;
+    GError *error = NULL;
+
+    if (!devices)
+        devices = dl_devices_load(DOMLINT_SRCDIR "/data/devices", DOMLINT_SRCDIR "/schemas", NULL, &error);
+    cr_assert_not_null(devices, "device catalogue: %s", error ? error->message : "?");
+    return devices;
+}
+
 /* A domain with DEVICES inside <devices>, parsed and modelled. */
 typedef struct {
     dl_source *src;
@@ -78,7 +91,7 @@ model_of(const char *devices)
     model_fixture f;
 
     f.src = parse_ok(xml);
-    f.dom = dl_domain_new(f.src->doc);
+    f.dom = dl_domain_new(f.src->doc, catalogue());
     cr_assert_not_null(f.dom);
     return f;
 }
@@ -421,7 +434,7 @@ Test(model, domain_header)
 Test(model, empty_domain)
 {
     g_autoptr(dl_source) src = parse_ok("<domain/>");
-    g_autoptr(dl_domain) dom = dl_domain_new(src->doc);
+    g_autoptr(dl_domain) dom = dl_domain_new(src->doc, NULL);
 
     cr_assert_null(dom->arch);
     cr_assert_null(dom->machine);

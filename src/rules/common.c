@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rules/rules.h"
+#include "topology.h"
 
 char *
 dl_pci_addr_str(const dl_address *addr)
@@ -93,10 +94,73 @@ dl_family_implicit(const dl_check *chk, const char *kind, const char *type)
     return NULL;
 }
 
-gboolean
-dl_usb_is_companion(const char *model)
+const dl_dev_model *
+dl_usb_model_entry(const dl_check *chk, const char *model)
 {
-    return model && g_str_has_prefix(model, "ich9-uhci");
+    return dl_devices_controller_model(chk->ctx->devices, "usb", model);
+}
+
+gboolean
+dl_usb_is_companion(const dl_check *chk, const char *model)
+{
+    const dl_dev_model *m = dl_usb_model_entry(chk, model);
+
+    return m && m->companion;
+}
+
+gboolean
+dl_usb_is_master(const dl_check *chk, const char *model)
+{
+    const dl_dev_model *m = dl_usb_model_entry(chk, model);
+
+    return m && m->master;
+}
+
+/* "Q35" of "Q35 (ICH9, PCI Express)" */
+static char *
+family_short_name(const dl_family *f)
+{
+    const char *paren = strstr(f->title, " (");
+
+    return paren ? g_strndup(f->title, (gsize) (paren - f->title)) : g_strdup(f->title);
+}
+
+char *
+dl_families_with(const dl_check *chk, gboolean (*has)(const dl_family *, const char *),
+                 const char *what)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const dl_machine_db *db = chk->ctx->db;
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < dl_machine_db_count(db); i++) {
+        const dl_family *f = dl_machine_db_family(db, i);
+        char *name;
+
+        if (!has(f, what))
+            continue;
+        name = family_short_name(f);
+        if (g_ptr_array_find_with_equal_func(names, name, g_str_equal, NULL))
+            g_free(name);
+        else
+            g_ptr_array_add(names, name);
+    }
+    for (guint i = 0; i < names->len; i++) {
+        if (i > 0)
+            g_string_append(out, i + 1 == names->len ? " and " : ", ");
+        g_string_append(out, g_ptr_array_index(names, i));
+    }
+    if (names->len == 0)
+        g_string_append(out, "no known");
+    return g_string_free(out, FALSE);
+}
+
+const char *
+dl_pci_controller_device(const dl_check *chk, const char *model)
+{
+    const char *const *names = dl_controller_model_names(chk, model);
+
+    return names && names[0] ? names[0] : model;
 }
 
 const char *

@@ -141,10 +141,10 @@ const dl_rule dl_rule_pci_root = {
 /* -------------------------------------------------------- controller-index */
 
 static gboolean
-usb_index_clash(const dl_device *a, const dl_device *b)
+usb_index_clash(const dl_check *chk, const dl_device *a, const dl_device *b)
 {
     /* a USB2 set shares one index: ehci1 with its uhci companions */
-    if (dl_usb_is_companion(a->model) || dl_usb_is_companion(b->model))
+    if (dl_usb_is_companion(chk, a->model) || dl_usb_is_companion(chk, b->model))
         return dl_str_eq(a->model, b->model);
     return TRUE;
 }
@@ -173,7 +173,7 @@ check_controller_index(dl_check *chk)
             if (o->kind != DL_DEV_CONTROLLER || !dl_str_eq(o->type, c->type) ||
                 o->auto_index != c->auto_index || c->auto_index < 0)
                 continue;
-            if (dl_str_eq(c->type, "usb") && !usb_index_clash(o, c))
+            if (dl_str_eq(c->type, "usb") && !usb_index_clash(chk, o, c))
                 continue;
             d = dl_error(chk, c->node, "two '%s' controllers have index %d", c->type, c->auto_index);
             dl_diag_note(chk, d, o->node, "the other %s controller with index %d is here",
@@ -201,13 +201,11 @@ const dl_rule dl_rule_controller_index = {
 /* ------------------------------------------------ pci-controller-machine */
 
 static gboolean
-is_express_only(const char *model)
+is_express_only(const dl_check *chk, const char *model)
 {
-    static const char *const express[] = {
-        "pcie-root-port", "pcie-switch-upstream-port", "pcie-switch-downstream-port",
-        "dmi-to-pci-bridge", "pcie-to-pci-bridge", "pcie-expander-bus", "pcie-root", NULL };
+    const dl_pci_controller *c = dl_devices_pci_controller(chk->ctx->devices, model);
 
-    return g_strv_contains(express, model);
+    return c && c->express;
 }
 
 static void
@@ -217,23 +215,19 @@ report_unavailable(dl_check *chk, const dl_device *c)
     const char *machine = dl_machine_label(chk);
     domlint_diag *d;
 
-    if (dl_str_eq(c->model, "pci-expander-bus")) {
-        d = dl_error(chk, c->node,
-                     "pci-expander-bus (pxb) exists only on i440fx machines; '%s' is a %s machine",
-                     machine, f->title);
-        if (dl_family_allows_controller(f, "pcie-expander-bus"))
-            dl_diag_fixit(d, "use model='pcie-expander-bus' with a pcie-root-port behind it");
+    if (dl_str_eq(c->model, "pci-expander-bus") || dl_str_eq(c->model, "pcie-expander-bus")) {
+        const char *other = dl_str_eq(c->model, "pci-expander-bus") ? "pcie-expander-bus" : "pci-expander-bus";
+        g_autofree char *where = dl_families_with(chk, dl_family_allows_controller, c->model);
+
+        d = dl_error(chk, c->node, "%s (%s) exists only on %s machines; '%s' is a %s machine",
+                     c->model, dl_pci_controller_device(chk, c->model), where, machine, f->title);
+        if (dl_family_allows_controller(f, other))
+            dl_diag_fixit(d, dl_str_eq(other, "pcie-expander-bus")
+                                 ? "use model='pcie-expander-bus' with a pcie-root-port behind it"
+                                 : "use model='pci-expander-bus'");
         return;
     }
-    if (dl_str_eq(c->model, "pcie-expander-bus")) {
-        d = dl_error(chk, c->node,
-                     "pcie-expander-bus (pxb-pcie) exists only on q35 and ARM virt machines; '%s' is a %s machine",
-                     machine, f->title);
-        if (dl_family_allows_controller(f, "pci-expander-bus"))
-            dl_diag_fixit(d, "use model='pci-expander-bus'");
-        return;
-    }
-    if (is_express_only(c->model) && f->root == DL_ROOT_PCI) {
+    if (is_express_only(chk, c->model) && f->root == DL_ROOT_PCI) {
         d = dl_error(chk, c->node,
                      "%s is a PCI Express controller, but the %s machine '%s' has a conventional PCI root bus (pci-root)",
                      c->model, f->title, machine);
@@ -247,8 +241,10 @@ report_unavailable(dl_check *chk, const dl_device *c)
 
 /* The model a controller the machine lacks becomes, or NULL. */
 static const char *
-replacement_model(const dl_family *f, const char *model)
+replacement_model(const dl_check *chk, const char *model)
 {
+    const dl_family *f = chk->family;
+
     if (dl_str_eq(model, "pci-expander-bus") && dl_family_allows_controller(f, "pcie-expander-bus"))
         return "pcie-expander-bus";
     if (dl_str_eq(model, "pcie-expander-bus") && dl_family_allows_controller(f, "pci-expander-bus"))
@@ -258,7 +254,7 @@ replacement_model(const dl_family *f, const char *model)
         f->multi_root)
         return "pci-root";
     /* on conventional PCI every PCI Express port or bridge becomes a plain pci-bridge */
-    if (is_express_only(model) && f->root == DL_ROOT_PCI && dl_family_allows_controller(f, "pci-bridge"))
+    if (is_express_only(chk, model) && f->root == DL_ROOT_PCI && dl_family_allows_controller(f, "pci-bridge"))
         return "pci-bridge";
     return NULL;
 }
@@ -266,7 +262,7 @@ replacement_model(const dl_family *f, const char *model)
 static void
 fix_unavailable(dl_check *chk, const dl_device *c)
 {
-    const char *to = replacement_model(chk->family, c->model);
+    const char *to = replacement_model(chk, c->model);
     dl_fix *fix;
 
     if (!to)
@@ -287,7 +283,7 @@ check_pci_controller_machine(dl_check *chk)
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
         if (!is_pci_controller(c) || !c->model || dl_pci_model_is_root(c->model))
             continue;
-        if (!dl_pci_model_known(c->model)) {
+        if (!dl_pci_model_known(chk, c->model)) {
             dl_error(chk, c->node, "unknown PCI controller model '%s'", c->model);
             continue;
         }
@@ -334,7 +330,7 @@ check_model_name(dl_check *chk)
                          c->model, dl_machine_label(chk), c->model_name);
             continue;
         }
-        names = dl_controller_model_names(c->model);
+        names = dl_controller_model_names(chk, c->model);
         if (!names || g_strv_contains(names, c->model_name))
             continue;
         expected = g_strjoinv("' or '", (char **) names);
@@ -357,34 +353,19 @@ const dl_rule dl_rule_pci_controller_model_name = {
 
 /* ------------------------------------------------ pci-controller-options */
 
-typedef struct {
-    const char *option;
-    const char *const models[4];
-} option_models;
-
-/* Which models take each <target> option (libvirt's controller validator). */
-static const option_models option_table[] = {
-    { "chassisNr", { "pci-bridge", NULL } },
-    { "chassis", { "pcie-root-port", "pcie-switch-downstream-port", NULL } },
-    { "port", { "pcie-root-port", "pcie-switch-downstream-port", NULL } },
-    { "busNr", { "pci-expander-bus", "pcie-expander-bus", NULL } },
-    { "hotplug", { "pcie-root-port", "pcie-switch-downstream-port", "pci-root", NULL } },
-};
-
+/* Does controller C take <target> OPTION (the device catalogue's <option>)?
+ * Options domlint does not describe are left to the schema. */
 static gboolean
 option_allowed(const dl_check *chk, const char *option, const dl_device *c)
 {
-    for (gsize i = 0; i < G_N_ELEMENTS(option_table); i++) {
-        if (strcmp(option_table[i].option, option) != 0)
-            continue;
-        if (!g_strv_contains(option_table[i].models, c->model))
-            return FALSE;
-        /* hotplug on the root needs PIIX4's ACPI hotplug switch */
-        if (dl_str_eq(c->model, "pci-root") && strcmp(option, "hotplug") == 0)
-            return dl_family_has_feature(chk->family, "root-hotplug");
+    const dl_pci_controller *entry = dl_devices_pci_controller(chk->ctx->devices, c->model);
+    const char *feature = NULL;
+
+    if (!entry)
         return TRUE;
-    }
-    return TRUE;
+    if (!dl_pci_controller_takes(entry, option, &feature))
+        return FALSE;
+    return !feature || dl_family_has_feature(chk->family, feature);
 }
 
 static void
@@ -495,6 +476,8 @@ check_numa_node(dl_check *chk, const dl_device *c)
 static void
 check_pcihole64(dl_check *chk, const dl_device *c)
 {
+    g_autofree char *where = NULL;
+
     if (!c->pcihole64)
         return;
     if (dl_pci_model_is_root(c->model) && c->auto_index == 0 &&
@@ -502,8 +485,9 @@ check_pcihole64(dl_check *chk, const dl_device *c)
         return;
     if (!chk->family && dl_pci_model_is_root(c->model))
         return;
-    dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of i440fx and q35 machines, not on a %s controller of machine '%s'",
-             c->model, dl_machine_label(chk));
+    where = dl_families_with(chk, dl_family_has_feature, "pcihole64");
+    dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of %s machines, not on a %s controller of machine '%s'",
+             where, c->model, dl_machine_label(chk));
     dl_fix_remove(dl_fix_new(chk, c->pcihole64, "removed <pcihole64> from %s controller %d",
                              c->model, c->auto_index), c->pcihole64);
 }
@@ -513,7 +497,7 @@ check_controller_options(dl_check *chk)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
-        if (!is_pci_controller(c) || !dl_pci_model_known(c->model))
+        if (!is_pci_controller(c) || !dl_pci_model_known(chk, c->model))
             continue;
         check_option_presence(chk, c, "chassisNr", c->chassis_nr.present);
         check_option_presence(chk, c, "chassis", c->chassis.present);

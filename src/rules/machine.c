@@ -282,54 +282,24 @@ const dl_rule dl_rule_machine_type = {
     .check = check_machine_type,
 };
 
-/* Which guest architectures each qemu-system-* binary emulates. */
-static const struct {
-    const char *binary;
-    const char *arches[5];
-} emulator_arches[] = {
-    { "x86_64", { "x86_64", "i686", NULL } },
-    { "i386", { "i686", NULL } },
-    { "aarch64", { "aarch64", "armv7l", "armv6l", NULL } },
-    { "arm", { "armv7l", "armv6l", NULL } },
-    { "ppc64", { "ppc64", "ppc64le", "ppc", NULL } },
-    { "ppc", { "ppc", NULL } },
-    { "s390x", { "s390x", "s390", NULL } },
-    { "riscv64", { "riscv64", NULL } },
-    { "riscv32", { "riscv32", NULL } },
-    { "sparc64", { "sparc64", NULL } },
-    { "sparc", { "sparc", NULL } },
-    { "mips", { "mips", NULL } },
-    { "mipsel", { "mipsel", NULL } },
-    { "mips64", { "mips64", NULL } },
-    { "mips64el", { "mips64el", NULL } },
-    { "loongarch64", { "loongarch64", NULL } },
-    { "alpha", { "alpha", NULL } },
-};
-
 static void
 check_emulator_arch(dl_check *chk)
 {
     g_autofree char *base = NULL;
-    const char *suffix;
+    const dl_emulator *e;
 
     if (!chk->dom->emulator || !*chk->dom->emulator)
         return;
     base = g_path_get_basename(chk->dom->emulator);
     if (!g_str_has_prefix(base, "qemu-system-"))
         return;
-    suffix = base + strlen("qemu-system-");
-    for (gsize i = 0; i < G_N_ELEMENTS(emulator_arches); i++) {
-        if (strcmp(emulator_arches[i].binary, suffix) != 0)
-            continue;
-        for (gsize a = 0; emulator_arches[i].arches[a]; a++) {
-            if (dl_str_eq(emulator_arches[i].arches[a], chk->arch))
-                return;
-        }
-        dl_error(chk, chk->dom->os_type,
-                 "emulator '%s' cannot run arch '%s' (it emulates %s)",
-                 chk->dom->emulator, chk->arch, emulator_arches[i].arches[0]);
+    /* what each qemu-system-* binary emulates is the device catalogue's <emulator> */
+    e = dl_devices_emulator(chk->ctx->devices, base + strlen("qemu-system-"));
+    if (!e || g_strv_contains((const char *const *) e->arches, chk->arch) ||
+        g_strv_contains((const char *const *) e->also, chk->arch))
         return;
-    }
+    dl_error(chk, chk->dom->os_type, "emulator '%s' cannot run arch '%s' (it emulates %s)",
+             chk->dom->emulator, chk->arch, e->arches[0]);
 }
 
 const dl_rule dl_rule_emulator_arch = {

@@ -325,17 +325,22 @@ check_machine_features(dl_check *chk)
         return;
     if (chk->dom->smm_tseg && !dl_family_has_feature(chk->family, "smm-tseg"))
     {
-        dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on q35 machines, not on the %s machine '%s'",
-                 chk->family->title, dl_machine_label(chk));
-        dl_fix_remove(dl_fix_new(chk, chk->dom->smm_tseg, "removed the SMM TSEG size, which only q35 machines take"),
+        g_autofree char *where = dl_families_with(chk, dl_family_has_feature, "smm-tseg");
+
+        dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on %s machines, not on the %s machine '%s'",
+                 where, chk->family->title, dl_machine_label(chk));
+        dl_fix_remove(dl_fix_new(chk, chk->dom->smm_tseg, "removed the SMM TSEG size, which only %s machines take", where),
                       chk->dom->smm_tseg);
     }
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") &&
-            !dl_family_has_feature(chk->family, "virtio-iommu"))
-            dl_error(chk, d->node, "the virtio IOMMU exists only on q35 and ARM virt machines, not on the %s machine '%s'",
-                     chk->family->title, dl_machine_label(chk));
+            !dl_family_has_feature(chk->family, "virtio-iommu")) {
+            g_autofree char *where = dl_families_with(chk, dl_family_has_feature, "virtio-iommu");
+
+            dl_error(chk, d->node, "the virtio IOMMU exists only on %s machines, not on the %s machine '%s'",
+                     where, chk->family->title, dl_machine_label(chk));
+        }
         if ((d->kind == DL_DEV_SERIAL || d->kind == DL_DEV_CONSOLE) &&
             dl_str_eq(d->bus, "system-serial") &&
             !dl_str_eq(dl_default_model(chk, "serial", NULL), "system"))

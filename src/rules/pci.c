@@ -200,10 +200,10 @@ check_slot_range(dl_check *chk)
             /* the bus libvirt will add has the slots of its model */
             auto_bus.index = (int) d->addr.bus.value;
             auto_bus.model = auto_bus_model(chk);
-            dl_bus_model_properties(auto_bus.model, &auto_bus);
+            dl_bus_model_properties(chk, auto_bus.model, &auto_bus);
             bus = &auto_bus;
         }
-        if (!bus || !bus->model || !dl_pci_model_known(bus->model))
+        if (!bus || !bus->model || !dl_pci_model_known(chk, bus->model))
             continue;
         slot = d->addr.slot.value;
         if (slot >= bus->min_slot && slot <= bus->max_slot)
@@ -270,7 +270,7 @@ check_connect(dl_check *chk)
             continue;
         bus = dl_topology_bus(chk->topo, d->addr.bus.value);
         dev = dl_device_pci_connect(chk, d);
-        if (!bus || !dev || !dl_pci_model_known(bus->model) || controller_reported_elsewhere(chk, d))
+        if (!bus || !dev || !dl_pci_model_known(chk, bus->model) || controller_reported_elsewhere(chk, d))
             continue;
         accepts = bus->accepts;
         addr = dl_pci_addr_str(&d->addr);
@@ -394,7 +394,7 @@ find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus_out, gui
     for (int b = 0; b < chk->topo->nbuses; b++) {
         const dl_bus *bus = chk->topo->bus[b];
         guint accepts;
-        if (!bus || !dl_pci_model_known(bus->model))
+        if (!bus || !dl_pci_model_known(chk, bus->model))
             continue;
         /* a controller the machine lacks is being replaced this round */
         if (chk->family && !dl_pci_model_is_root(bus->model) &&

@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "rules/rules.h"
+#include "topology.h"
 
 /* The device a PCI controller needs that the binary lacks, or NULL. */
 static const char *
-missing_device(const dl_probe_facts *probed, const dl_device *c)
+missing_device(const dl_check *chk, const dl_probe_facts *probed, const dl_device *c)
 {
     const char *const *absent = (const char *const *) probed->absent;
     const char *const *devices;
@@ -23,7 +24,7 @@ missing_device(const dl_probe_facts *probed, const dl_device *c)
     /* <model name> picks one implementation: that one must exist */
     if (c->model_name)
         return g_strv_contains(absent, c->model_name) ? c->model_name : NULL;
-    devices = dl_probe_controller_devices(c->model);
+    devices = dl_controller_model_names(chk, c->model);
     if (!devices || !devices[0])
         return NULL;
     for (gsize i = 0; devices[i]; i++) {
@@ -64,7 +65,7 @@ check_qemu_binary(dl_check *chk)
 
         if (c->kind != DL_DEV_CONTROLLER || c->implicit || !dl_str_eq(c->type, "pci") || !c->model)
             continue;
-        device = missing_device(probed, c);
+        device = missing_device(chk, probed, c);
         if (device)
             dl_error(chk, c->node,
                      "'%s' is not available in this QEMU ('%s' %s): a controller of model '%s' cannot be created",

@@ -50,8 +50,20 @@ dl_device *dl_first_device(const dl_check *chk, dl_dev_kind kind);
 /* USB controller 0 as libvirt will have it: written, or the family's implicit one. */
 const char *dl_usb0_model(const dl_check *chk, dl_device **controller);
 
-/* TRUE when MODEL names a USB2 companion (ich9-uhci1..3). */
-gboolean dl_usb_is_companion(const char *model);
+/* The device catalogue's entry of a USB controller MODEL, or NULL. */
+const dl_dev_model *dl_usb_model_entry(const dl_check *chk, const char *model);
+
+/* TRUE when MODEL names a USB2 companion (ich9-uhci1..3), or its master (ich9-ehci1). */
+gboolean dl_usb_is_companion(const dl_check *chk, const char *model);
+gboolean dl_usb_is_master(const dl_check *chk, const char *model);
+
+/* The machine families that have WHAT, as HAS tells, named for messages
+ * ("Q35 and ARM virt": the part of each title before a parenthesis). */
+char *dl_families_with(const dl_check *chk, gboolean (*has)(const dl_family *, const char *),
+                       const char *what);
+
+/* The QEMU device that implements a PCI controller MODEL by default, or MODEL. */
+const char *dl_pci_controller_device(const dl_check *chk, const char *model);
 
 /* Family's default model for KEY, falling back to FALLBACK. */
 const char *dl_default_model(const dl_check *chk, const char *key, const char *fallback);

@@ -25,27 +25,18 @@ usb_model(const dl_check *chk, const dl_device *c)
     return c->model ? c->model : dl_default_model(chk, "usb", NULL);
 }
 
-/* Root ports of a controller model (libvirt's table); 0 when it has none of its own. */
+/* Root ports of a controller MODEL (the device catalogue's); 0 when it has none of its own. */
 static guint
-model_ports(const char *model, const dl_num *ports_attr)
+model_ports(const dl_check *chk, const char *model, const dl_num *ports_attr)
 {
-    static const struct {
-        const char *model;
-        guint ports;
-    } table[] = {
-        { "piix3-uhci", 2 }, { "piix4-uhci", 2 }, { "vt82c686b-uhci", 2 },
-        { "ehci", 6 }, { "ich9-ehci1", 6 }, { "pci-ohci", 3 },
-        { "ich9-uhci1", 0 }, { "ich9-uhci2", 0 }, { "ich9-uhci3", 0 },
-        { "nec-xhci", 4 }, { "qemu-xhci", 4 }, { "qusb1", 4 }, { "qusb2", 4 },
-    };
+    const dl_dev_kind_entry *kind = dl_devices_kind(chk->ctx->devices, "controller", "usb", NULL, NULL);
+    const dl_dev_model *m = dl_dev_kind_model(kind, model);
 
-    if (ports_attr->valid && (dl_str_eq(model, "nec-xhci") || dl_str_eq(model, "qemu-xhci")))
-        return (guint) MIN(ports_attr->value, 15);
-    for (gsize i = 0; i < G_N_ELEMENTS(table); i++) {
-        if (dl_str_eq(table[i].model, model))
-            return table[i].ports;
-    }
-    return 2;
+    if (m && m->max_ports && ports_attr->valid)
+        return (guint) MIN(ports_attr->value, m->max_ports);
+    if (m && m->ports >= 0)
+        return (guint) m->ports;
+    return kind ? (guint) kind->ports : 0;
 }
 
 static gboolean
@@ -155,7 +146,7 @@ has_master(const dl_check *chk, const dl_device *companion)
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         if (is_usb_controller(d) && d->auto_index == companion->auto_index &&
-            dl_str_eq(d->model, "ich9-ehci1"))
+            dl_usb_is_master(chk, d->model))
             return TRUE;
     }
     return FALSE;
@@ -166,12 +157,14 @@ check_usb_controllers(dl_check *chk)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_dev_model *entry;
         const char *model;
         if (!is_usb_controller(d))
             continue;
         model = usb_model(chk, d);
+        entry = dl_usb_model_entry(chk, model);
         if (d->ports.present) {
-            if (!dl_str_eq(model, "nec-xhci") && !dl_str_eq(model, "qemu-xhci"))
+            if (!entry || !entry->max_ports)
             {
                 dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
                          model ? model : "the default model");
@@ -179,15 +172,16 @@ check_usb_controllers(dl_check *chk)
                                         d->ports.text, model ? model : "default"),
                              d->node, "ports");
             }
-            else if (!d->ports.valid || d->ports.value > 15 || d->ports.value == 0)
+            else if (!d->ports.valid || d->ports.value > entry->max_ports || d->ports.value == 0)
             {
-                dl_error(chk, d->node, "'%s' controllers have 1 to 15 ports, not '%s'", model, d->ports.text);
+                dl_error(chk, d->node, "'%s' controllers have 1 to %u ports, not '%s'", model,
+                         entry->max_ports, d->ports.text);
                 dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller; it gets its default",
                                         d->ports.text, model),
                              d->node, "ports");
             }
         }
-        if (dl_usb_is_companion(d->model) && !has_master(chk, d))
+        if (dl_usb_is_companion(chk, d->model) && !has_master(chk, d))
             dl_error(chk, d->node, "%s is a USB1 companion but USB controller %d has no ich9-ehci1 master",
                      d->model, d->auto_index);
     }
@@ -214,13 +208,13 @@ bus_ports(const dl_check *chk, guint64 idx)
         if (!is_usb_controller(d) || (guint64) d->auto_index != idx || dl_str_eq(d->model, "none"))
             continue;
         found = TRUE;
-        total = MAX(total, model_ports(usb_model(chk, d), &d->ports));
+        total = MAX(total, model_ports(chk, usb_model(chk, d), &d->ports));
     }
     if (!found && idx == 0) {
         const char *m = dl_usb0_model(chk, NULL);
         if (m && !dl_str_eq(m, "none")) {
             dl_num none = { 0 };
-            return (int) model_ports(m, &none);
+            return (int) model_ports(chk, m, &none);
         }
     }
     return found ? (int) total : -1;
