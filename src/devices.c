@@ -29,14 +29,24 @@ struct dl_devices {
 /* freeing                                                            */
 
 static void
+exists_free(gpointer p)
+{
+    dl_exists *e = p;
+
+    g_strfreev(e->arches);
+    g_free(e->since);
+    g_free(e->before);
+    g_free(e->note);
+    g_free(e);
+}
+
+static void
 qemu_device_free(gpointer p)
 {
     dl_qemu_device *q = p;
 
     g_free(q->device);
-    g_ptr_array_unref(q->arches);
-    g_ptr_array_unref(q->gone);
-    g_free(q->note);
+    g_ptr_array_unref(q->exists);
     g_free(q);
 }
 
@@ -70,6 +80,7 @@ model_free(gpointer p)
     g_free(m->name);
     g_free(m->prefix);
     g_free(m->if_default);
+    g_free(m->feature);
     g_ptr_array_unref(m->devices);
     g_free(m);
 }
@@ -204,33 +215,26 @@ is_element(const xmlNode *node, const char *name)
     return node->type == XML_ELEMENT_NODE && strcmp((const char *) node->name, name) == 0;
 }
 
-static void
-add_arches(GPtrArray *to, char **arches)
-{
-    for (gsize i = 0; arches[i]; i++) {
-        if (*arches[i] && !g_ptr_array_find_with_equal_func(to, arches[i], g_str_equal, NULL))
-            g_ptr_array_add(to, g_strdup(arches[i]));
-    }
-}
-
 static dl_qemu_device *
 parse_qemu_device(dl_devices *devices, xmlNode *node, const dl_target *target)
 {
     dl_qemu_device *q = g_new0(dl_qemu_device, 1);
 
     q->device = dl_xml_prop(node, "device");
-    q->arches = g_ptr_array_new_with_free_func(g_free);
-    q->gone = g_ptr_array_new_with_free_func(g_free);
-    for (xmlNode *e = node->children; e; e = e->next) {
-        g_auto(GStrv) arches = NULL;
+    q->exists = g_ptr_array_new_with_free_func(exists_free);
+    for (xmlNode *n = node->children; n; n = n->next) {
+        dl_exists *e;
 
-        if (!is_element(e, "exists"))
+        if (!is_element(n, "exists"))
             continue;
-        arches = prop_words(e, "arches");
-        /* an <exists> outside the target's releases: those arches lack it there */
-        add_arches(dl_fact_holds(e, target, "qemu") ? q->arches : q->gone, arches);
-        if (!q->note)
-            q->note = dl_xml_prop(e, "note");
+        e = g_new0(dl_exists, 1);
+        e->arches = prop_words(n, "arches");
+        /* outside the target's releases, those arches lack it there */
+        e->holds = dl_fact_holds(n, target, "qemu");
+        e->since = dl_xml_prop(n, "since-qemu");
+        e->before = dl_xml_prop(n, "before-qemu");
+        e->note = dl_xml_prop(n, "note");
+        g_ptr_array_add(q->exists, e);
     }
     if (!g_ptr_array_find_with_equal_func(devices->qemu_names, q->device, g_str_equal, NULL))
         g_ptr_array_add(devices->qemu_names, q->device);
@@ -309,6 +313,7 @@ parse_model(dl_devices *devices, xmlNode *node, const dl_dev_kind_entry *kind,
     m->companion = prop_yes(node, "companion");
     m->function = prop_int(node, "function", -1);
     m->if_default = dl_xml_prop(node, "if-default");
+    m->feature = dl_xml_prop(node, "feature");
     m->devices = parse_qemu_devices(devices, node, target);
     return m;
 }
@@ -484,12 +489,6 @@ dl_devices_controller_model(const dl_devices *devices, const char *type, const c
     return dl_dev_kind_model(dl_devices_kind(devices, "controller", type, NULL, NULL), model);
 }
 
-static gboolean
-in_list(const GPtrArray *list, const char *arch)
-{
-    return g_ptr_array_find_with_equal_func((GPtrArray *) list, arch, g_str_equal, NULL);
-}
-
 dl_presence
 dl_qemu_devices_present(const dl_devices *devices, const GPtrArray *qemu_devices,
                         const char *arch)
@@ -501,13 +500,46 @@ dl_qemu_devices_present(const dl_devices *devices, const GPtrArray *qemu_devices
     for (guint i = 0; i < qemu_devices->len; i++) {
         const dl_qemu_device *q = g_ptr_array_index(qemu_devices, i);
 
-        if (in_list(q->arches, arch))
-            return DL_PRESENT_YES;
-        described = described || q->arches->len || q->gone->len;
+        for (guint e = 0; e < q->exists->len; e++) {
+            const dl_exists *x = g_ptr_array_index(q->exists, e);
+
+            if (x->holds && g_strv_contains((const char *const *) x->arches, arch))
+                return DL_PRESENT_YES;
+        }
+        described = described || q->exists->len > 0;
     }
     if (!described || !g_strv_contains((const char *const *) devices->measured, arch))
         return DL_PRESENT_UNKNOWN;
     return DL_PRESENT_NO;
+}
+
+char *
+dl_qemu_device_absence(const dl_qemu_device *q, const char *arch)
+{
+    g_autoptr(GPtrArray) where = g_ptr_array_new();
+    GString *out;
+
+    for (guint e = 0; e < q->exists->len; e++) {
+        const dl_exists *x = g_ptr_array_index(q->exists, e);
+
+        if (!g_strv_contains((const char *const *) x->arches, arch)) {
+            if (x->holds)
+                for (gsize a = 0; x->arches[a]; a++)
+                    g_ptr_array_add(where, x->arches[a]);
+            continue;
+        }
+        if (x->note)
+            return g_strdup(x->note);
+        if (x->since)
+            return g_strdup_printf("it is in QEMU %s and later", x->since);
+        return g_strdup_printf("QEMU %s removed it", x->before);
+    }
+    if (where->len == 0)
+        return g_strdup("no arch has it in this release");
+    out = g_string_new("it exists only for ");
+    for (guint i = 0; i < where->len; i++)
+        g_string_append_printf(out, "%s%s", i ? ", " : "", (const char *) g_ptr_array_index(where, i));
+    return g_string_free(out, FALSE);
 }
 
 const dl_emulator *
@@ -520,6 +552,34 @@ dl_devices_emulator(const dl_devices *devices, const char *binary)
             return e;
     }
     return NULL;
+}
+
+static const dl_qemu_device *
+find_in(const GPtrArray *list, const char *name)
+{
+    for (guint i = 0; list && i < list->len; i++) {
+        const dl_qemu_device *q = g_ptr_array_index(list, i);
+
+        if (strcmp(q->device, name) == 0)
+            return q;
+    }
+    return NULL;
+}
+
+const dl_qemu_device *
+dl_devices_qemu_device(const dl_devices *devices, const char *name)
+{
+    const dl_qemu_device *q = NULL;
+
+    for (guint i = 0; devices && name && !q && i < devices->controllers->len; i++)
+        q = find_in(((const dl_pci_controller *) g_ptr_array_index(devices->controllers, i))->devices, name);
+    for (guint k = 0; devices && name && !q && k < devices->kinds->len; k++) {
+        const dl_dev_kind_entry *kind = g_ptr_array_index(devices->kinds, k);
+
+        for (guint m = 0; !q && m < kind->models->len; m++)
+            q = find_in(((const dl_dev_model *) g_ptr_array_index(kind->models, m))->devices, name);
+    }
+    return q;
 }
 
 const char *const *

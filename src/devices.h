@@ -52,11 +52,17 @@ typedef enum {
     DL_PRESENT_NO,
 } dl_presence;
 
+/* One <exists>: ARCHES have the device in the releases it names. */
+typedef struct {
+    char **arches;
+    gboolean holds;      /* the target is in those releases */
+    char *since, *before;/* its since-qemu=/before-qemu=, or NULL (for messages only) */
+    char *note;          /* what was measured, or NULL */
+} dl_exists;
+
 typedef struct {
     char *device;        /* -device NAME */
-    GPtrArray *arches;   /* of char*: the arches whose binaries have it in the target */
-    GPtrArray *gone;     /* of char*: measured arches that lack it in the target */
-    char *note;          /* what was measured, where the release is inferred */
+    GPtrArray *exists;   /* of dl_exists* */
 } dl_qemu_device;
 
 typedef struct {
@@ -83,6 +89,7 @@ typedef struct {
     guint max_ports;     /* ports= allowed (1..max_ports); 0 = not allowed */
     gboolean master, companion;
     int function;        /* PCI function in a USB2 companion set, -1 = none */
+    char *feature;       /* only on machine families with this <features> word, or NULL */
     char *if_default;    /* connect only where the family's default for this key is this model */
     GPtrArray *devices;  /* of dl_qemu_device* */
 } dl_dev_model;
@@ -131,10 +138,15 @@ const dl_dev_model *dl_dev_kind_model(const dl_dev_kind_entry *kind, const char 
 const dl_dev_model *dl_devices_controller_model(const dl_devices *devices, const char *type,
                                                 const char *model);
 
-/* Does the target QEMU for ARCH have one of DEVICES (of dl_qemu_device*)? */
+/* Does the target QEMU for ARCH have one of QEMU_DEVICES (of dl_qemu_device*)? */
 dl_presence dl_qemu_devices_present(const dl_devices *devices, const GPtrArray *qemu_devices,
                                     const char *arch);
+/* Why Q is not there for ARCH in the target: "absent in 7.2, present in
+ * 10.0", "removed in QEMU 10.0", "only for x86_64, i686" (caller frees). */
+char *dl_qemu_device_absence(const dl_qemu_device *q, const char *arch);
 
 const dl_emulator *dl_devices_emulator(const dl_devices *devices, const char *binary);
+/* The first catalogue entry of QEMU device NAME, or NULL. */
+const dl_qemu_device *dl_devices_qemu_device(const dl_devices *devices, const char *name);
 /* Every QEMU device name in the catalogue, in file order, without repeats. */
 const char *const *dl_devices_qemu_names(const dl_devices *devices);

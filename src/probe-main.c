@@ -157,11 +157,13 @@ print_list(const dl_probe_result *result)
 }
 
 static int
-run_compare(const dl_probe_result *result, const dl_machine_db *db)
+run_compare(const dl_probe_result *result, const dl_machine_db *db, const dl_devices *devices)
 {
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) checked = g_ptr_array_new_with_free_func(g_free);
     guint n = dl_probe_compare(result, db, lines, checked);
+
+    n += dl_probe_compare_devices(result, devices, lines, checked);
 
     for (guint i = 0; i < checked->len; i++)
         printf("checked %s\n", (char *) g_ptr_array_index(checked, i));
@@ -281,11 +283,13 @@ run_merge(const probe_cli *cli, const dl_probe_result *result, const dl_machine_
 }
 
 static int
-run_probe(const probe_cli *cli, const dl_machine_db *db, const char *schema)
+run_probe(const probe_cli *cli, const dl_machine_db *db, const dl_devices *devices,
+          const char *schema)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    dl_probe_options options = { .timeout_ms = (guint) cli->timeout * 1000, .jobs = (guint) cli->jobs };
+    dl_probe_options options = { .devices = devices, .timeout_ms = (guint) cli->timeout * 1000,
+                                 .jobs = (guint) cli->jobs };
     g_autoptr(dl_probe_result) result =
         dl_probe_run(cli->qemu, (const char *const *) cli->machines, &options, &error);
 
@@ -298,7 +302,7 @@ run_probe(const probe_cli *cli, const dl_machine_db *db, const char *schema)
         return PROBE_OK;
     }
     if (cli->compare)
-        return run_compare(result, db);
+        return run_compare(result, db, devices);
     if (cli->merge)
         return run_merge(cli, result, db);
     if (!write_output(cli, result, db, schema, warnings, &error)) {
@@ -321,6 +325,8 @@ dl_probe_main(int argc, char **argv)
     g_autofree char *db_dir = NULL;
     g_autofree char *schema = NULL;
     g_autoptr(dl_target) target = NULL;
+    g_autofree char *devices_dir = NULL;
+    dl_devices *devices;
     dl_machine_db *db;
     int status;
 
@@ -338,14 +344,19 @@ dl_probe_main(int argc, char **argv)
     }
     db_dir = cli.machine_db ? g_strdup(cli.machine_db) : domlint_data_dir("machines");
     schema = dl_machines_schema_path(db_dir);
+    devices_dir = domlint_data_dir("devices");
     target = binary_target(cli.qemu, &error);
     db = target ? dl_machine_db_load(db_dir, schema, target, &error) : NULL;
-    if (!db) {
+    /* the catalogue of the binary's release: which devices to look for and expect */
+    devices = db ? dl_devices_load(devices_dir, NULL, target, &error) : NULL;
+    if (!db || !devices) {
         fprintf(stderr, "domlint: probe: %s\n", error->message);
+        dl_machine_db_free(db);
         probe_cli_clear(&cli);
         return PROBE_TROUBLE;
     }
-    status = cli.cached ? run_cached(&cli, db, db_dir, schema) : run_probe(&cli, db, schema);
+    status = cli.cached ? run_cached(&cli, db, db_dir, schema) : run_probe(&cli, db, devices, schema);
+    dl_devices_free(devices);
     dl_machine_db_free(db);
     probe_cli_clear(&cli);
     return status;

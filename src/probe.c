@@ -1706,6 +1706,32 @@ dl_probe_compare(const dl_probe_result *result, const dl_machine_db *db, GPtrArr
     return lines->len - before;
 }
 
+guint
+dl_probe_compare_devices(const dl_probe_result *result, const dl_devices *devices,
+                         GPtrArray *lines, GPtrArray *checked)
+{
+    guint before = lines->len;
+
+    add_checked(checked, "devices");
+    for (const char *const *name = dl_devices_qemu_names(devices); *name; name++) {
+        const dl_qemu_device *q = dl_devices_qemu_device(devices, *name);
+        g_autoptr(GPtrArray) one = g_ptr_array_new();
+        gboolean has = g_strv_contains((const char *const *) result->devices, *name);
+
+        g_ptr_array_add(one, (gpointer) q);
+        for (gsize a = 0; result->arches && result->arches[a]; a++) {
+            dl_presence p = dl_qemu_devices_present(devices, one, result->arches[a]);
+
+            /* QOM lists devices -device cannot create (VIA's UHCI on ppc64
+             * since 6.0): only a device QOM lacks is certainly absent */
+            if (p == DL_PRESENT_YES && !has)
+                differ(lines, "devices", "'%s' is not in this QEMU, the catalogue says %s has it",
+                       *name, result->arches[a]);
+        }
+    }
+    return lines->len - before;
+}
+
 /* ------------------------------------------------------------------ */
 /* the per-binary cache                                               */
 

@@ -131,6 +131,17 @@ guint dl_probe_compare(const dl_probe_result *result, const dl_machine_db *db,
                        GPtrArray *lines, GPtrArray *checked);
 
 /*
+ * Compare the device catalogue (DEVICES, loaded for the binary's release)
+ * with the binary: one "devices: ..." line per QEMU device the catalogue
+ * says one of the binary's arches has and the binary's QOM types lack;
+ * "devices" is added to CHECKED.  The other direction is not a difference
+ * here: QOM also lists devices -device cannot create (tests/devices-vs-qemu.sh
+ * compares with -device help both ways).
+ */
+guint dl_probe_compare_devices(const dl_probe_result *result, const dl_devices *devices,
+                               GPtrArray *lines, GPtrArray *checked);
+
+/*
  * The knowledge directory for QEMU, probed once and cached under
  * g_get_user_cache_dir()/domlint/probe-<key>/ where the key hashes the
  * binary's real path, size, mtime and QEMU version (the version comes from

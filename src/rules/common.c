@@ -95,6 +95,17 @@ dl_family_implicit(const dl_check *chk, const char *kind, const char *type)
 }
 
 const dl_dev_model *
+dl_device_model_entry(const dl_check *chk, const dl_device *d)
+{
+    const dl_dev_kind_entry *kind;
+
+    if (!d->model)
+        return NULL;
+    kind = dl_devices_kind(chk->ctx->devices, dl_dev_kind_name(d->kind), d->type, d->subsys, d->bus);
+    return dl_dev_kind_model(kind, d->model);
+}
+
+const dl_dev_model *
 dl_usb_model_entry(const dl_check *chk, const char *model)
 {
     return dl_devices_controller_model(chk->ctx->devices, "usb", model);

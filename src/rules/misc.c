@@ -334,12 +334,14 @@ check_machine_features(dl_check *chk)
     }
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") &&
-            !dl_family_has_feature(chk->family, "virtio-iommu")) {
-            g_autofree char *where = dl_families_with(chk, dl_family_has_feature, "virtio-iommu");
+        const dl_dev_model *m = dl_device_model_entry(chk, d);
 
-            dl_error(chk, d->node, "the virtio IOMMU exists only on %s machines, not on the %s machine '%s'",
-                     where, chk->family->title, dl_machine_label(chk));
+        /* device models libvirt accepts only on some machines (the catalogue's feature=) */
+        if (m && m->feature && !d->implicit && !dl_family_has_feature(chk->family, m->feature)) {
+            g_autofree char *where = dl_families_with(chk, dl_family_has_feature, m->feature);
+
+            dl_error(chk, d->node, "%s model '%s' exists only on %s machines, not on the %s machine '%s'",
+                     dl_dev_kind_name(d->kind), d->model, where, chk->family->title, dl_machine_label(chk));
         }
         if ((d->kind == DL_DEV_SERIAL || d->kind == DL_DEV_CONSOLE) &&
             dl_str_eq(d->bus, "system-serial") &&
@@ -351,7 +353,7 @@ check_machine_features(dl_check *chk)
 
 const dl_rule dl_rule_machine_feature = {
     .id = "machine-feature",
-    .summary = "machine-specific features (SMM TSEG, virtio IOMMU, system-serial ports) only where the machine has them",
+    .summary = "machine-specific features (SMM TSEG, IOMMU models, system-serial ports) only where the machine has them",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_machine_features,
 };

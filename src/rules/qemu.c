@@ -79,3 +79,70 @@ const dl_rule dl_rule_qemu_binary = {
     .severity = DOMLINT_SEV_ERROR,
     .check = check_qemu_binary,
 };
+
+/* ---------------------------------------------------------- device-model */
+
+/* The catalogue's QEMU devices behind D as written, or NULL when unknown;
+ * *CHOSEN (caller frees) holds the one a <model name> picks. */
+static const GPtrArray *
+qemu_devices_of(const dl_check *chk, const dl_device *d, GPtrArray **chosen)
+{
+    const dl_dev_model *m;
+
+    if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci")) {
+        const dl_pci_controller *c = dl_devices_pci_controller(chk->ctx->devices, d->model);
+
+        /* a controller the machine lacks is pci-controller-machine's */
+        if (!c || !d->model || (chk->family && !dl_family_allows_controller(chk->family, d->model)))
+            return NULL;
+        if (!d->model_name)
+            return c->devices;
+        /* <model name> picks one implementation: that one must exist */
+        for (guint i = 0; i < c->devices->len; i++) {
+            dl_qemu_device *q = g_ptr_array_index(c->devices, i);
+
+            if (dl_str_eq(q->device, d->model_name)) {
+                *chosen = g_ptr_array_new();
+                g_ptr_array_add(*chosen, q);
+                return *chosen;
+            }
+        }
+        return NULL;
+    }
+    m = dl_device_model_entry(chk, d);
+    /* a model libvirt refuses on this machine is machine-feature's */
+    if (!m || (m->feature && !dl_family_has_feature(chk->family, m->feature)))
+        return NULL;
+    return m->devices;
+}
+
+static void
+check_device_models(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        g_autoptr(GPtrArray) chosen = NULL;
+        g_autofree char *why = NULL;
+        g_autofree char *where = NULL;
+        const GPtrArray *devices;
+        const dl_qemu_device *q;
+
+        if (d->implicit || !d->model)
+            continue;
+        devices = qemu_devices_of(chk, d, &chosen);
+        if (dl_qemu_devices_present(chk->ctx->devices, devices, chk->arch) != DL_PRESENT_NO)
+            continue;
+        q = g_ptr_array_index(devices, 0);
+        why = dl_qemu_device_absence(q, chk->arch);
+        where = dl_target_label(chk->ctx->target, "qemu");
+        dl_error(chk, d->node, "%s model '%s' needs QEMU's '%s' device, which %s does not have for %s (%s)",
+                 dl_dev_kind_name(d->kind), d->model, q->device, where, chk->arch, why);
+    }
+}
+
+const dl_rule dl_rule_device_model = {
+    .id = "device-model",
+    .summary = "the QEMU device behind each device model exists in the target QEMU for the guest arch",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_device_models,
+};

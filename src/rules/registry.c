@@ -46,6 +46,7 @@ extern const dl_rule dl_rule_usb_disabled;
 extern const dl_rule dl_rule_usb_controller;
 extern const dl_rule dl_rule_usb_address;
 extern const dl_rule dl_rule_qemu_binary;
+extern const dl_rule dl_rule_device_model;
 extern const dl_rule dl_rule_host_capabilities;
 extern const dl_rule dl_rule_pci_layout;
 
@@ -88,6 +89,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_device_address,
     &dl_rule_machine_feature,
     &dl_rule_qemu_binary,
+    &dl_rule_device_model,
     &dl_rule_host_capabilities,
     &dl_rule_pci_layout,
 };

@@ -50,6 +50,9 @@ dl_device *dl_first_device(const dl_check *chk, dl_dev_kind kind);
 /* USB controller 0 as libvirt will have it: written, or the family's implicit one. */
 const char *dl_usb0_model(const dl_check *chk, dl_device **controller);
 
+/* The device catalogue's entry of the model D names (not a default), or NULL. */
+const dl_dev_model *dl_device_model_entry(const dl_check *chk, const dl_device *d);
+
 /* The device catalogue's entry of a USB controller MODEL, or NULL. */
 const dl_dev_model *dl_usb_model_entry(const dl_check *chk, const char *model);
 

@@ -1,0 +1,119 @@
+#!/bin/bash
+# devices-vs-qemu.sh - the device catalogue against every real QEMU here.
+#
+# data/devices/devices.xml says, per QEMU device, which arches have it in
+# which releases (<exists arches since-qemu before-qemu>).  For the host's
+# qemu-system-* binaries and those of every Debian release root
+# (shared/tools/debian-root, as the differential tests use them), this test
+# lists what `-device help` offers and compares it, device by device and
+# arch by arch, with what the catalogue says for that binary's release and
+# arches (<emulator arches>).  One TAP line per binary; a difference names
+# the device, the arch and both sides.  Binaries or roots that are missing
+# are skipped, and say so.  The catalogue is read by an independent reader
+# here (python3), not by domlint, so the loader is checked too.
+#
+# Environment: top_srcdir as for golden.sh; DOMLINT_DEBIAN_ROOT_DIR.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+CATALOGUE=$top_srcdir/data/devices/devices.xml
+export LC_ALL=C
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+skip_one() { n=$((n + 1)); echo "ok $n - # SKIP $*"; }
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "1..0 # SKIP python3 is not installed"
+    exit 0
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/devices-vs-qemu.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+# compare BINARY VERSION HELPFILE: prints one line per difference
+compare() {
+    python3 - "$CATALOGUE" "$1" "$2" "$3" <<'PY'
+import sys, xml.etree.ElementTree as ET
+cat, binary, version, helpfile = sys.argv[1:]
+def v(s): return tuple(int(x) for x in s.split('.')[:2])
+have = set()
+for line in open(helpfile, errors='replace'):
+    if line.startswith('name "'):
+        have.add(line.split('"')[1])
+root = ET.parse(cat).getroot()
+measured = root.find('measured').get('arches').split()
+emu = [e for e in root.findall('emulator') if e.get('binary') == binary]
+if not emu:
+    print(f"no <emulator binary='{binary}'>"); sys.exit(0)
+arches = [a for a in emu[0].get('arches').split() if a in measured]
+seen = set()
+for q in root.iter('qemu'):
+    dev = q.get('device')
+    if dev in seen:
+        continue
+    seen.add(dev)
+    exists = q.findall('exists')
+    if not exists:
+        continue
+    for arch in arches:
+        says = False
+        for e in exists:
+            if arch not in e.get('arches').split():
+                continue
+            since, before = e.get('since-qemu'), e.get('before-qemu')
+            if (not since or v(version) >= v(since)) and (not before or v(version) < v(before)):
+                says = True
+        if says != (dev in have):
+            print(f"{dev} for {arch}: catalogue says {'present' if says else 'absent'}, "
+                  f"-device help {'has' if dev in have else 'lacks'} it")
+PY
+}
+
+# check LABEL BINARY VERSION CMD...: one TAP line for one qemu-system binary
+check() {
+    local label=$1 binary=$2 version=$3
+    shift 3
+    if ! "$@" -device help > "$tmp/help" 2>/dev/null || ! grep -q '^name "' "$tmp/help"; then
+        not_ok "$label: -device help failed"
+        return
+    fi
+    compare "$binary" "$version" "$tmp/help" > "$tmp/diff"
+    if [ -s "$tmp/diff" ]; then
+        not_ok "$label (QEMU $version): $(wc -l < "$tmp/diff") differences"
+        sed 's/^/#   /' "$tmp/diff"
+    else
+        ok "$label (QEMU $version): every device of the catalogue as measured"
+    fi
+}
+
+BINARIES="x86_64 aarch64 arm ppc64 s390x riscv64 loongarch64"
+
+for b in $BINARIES; do
+    bin=$(command -v "qemu-system-$b") || { skip_one "host qemu-system-$b is not installed"; continue; }
+    ver=$("$bin" -version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9]*\.[0-9]*\).*/\1/p')
+    check "host qemu-system-$b" "$b" "$ver" "$bin"
+done
+
+. "$top_srcdir/tests/libvirt-env.sh"
+roots=$(release_roots)
+if [ -z "$roots" ]; then
+    skip_one "no Debian release roots (shared/tools/debian-root): other releases not compared"
+elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
+    skip_one "release roots need root and unshare: other releases not compared"
+else
+    while read -r suite root target qemu; do
+        for b in $BINARIES; do
+            if [ ! -x "$root/usr/bin/qemu-system-$b" ]; then
+                skip_one "$suite has no qemu-system-$b"
+                continue
+            fi
+            check "$suite qemu-system-$b" "$b" "$qemu" \
+                unshare -m --propagation private /bin/sh -c \
+                'r=$1; shift; mount --rbind /dev "$r/dev" && mount -t proc proc "$r/proc" && exec chroot "$r" "$@"' \
+                sh "$root" "/usr/bin/qemu-system-$b"
+        done
+    done <<< "$roots"
+fi
+echo "1..$n"
+[ $failed -eq 0 ]
