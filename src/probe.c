@@ -1934,27 +1934,81 @@ type_node(xmlNode *root, const char *name)
     return NULL;
 }
 
-/* A new upstream <type> after the last upstream one, indented like it. */
-static void
-add_type(xmlNode *root, const char *name, const char *release, gboolean deprecated)
+static gboolean
+is_named(const xmlNode *n, const char *name)
 {
-    xmlNode *last = NULL;
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *) n->name, name) == 0;
+}
+
+/* A new upstream <type> after the last upstream one (or after the machine
+ * lists of a family without types), indented like it.  ARCHES: its arch=,
+ * or NULL for every arch of the family. */
+static xmlNode *
+add_type(xmlNode *root, const char *name, const char *arches)
+{
+    xmlNode *last = NULL, *lists = NULL;
     xmlNode *node = xmlNewNode(NULL, (const xmlChar *) "type");
 
     for (xmlNode *n = root->children; n; n = n->next) {
-        if (n->type == XML_ELEMENT_NODE && strcmp((const char *) n->name, "type") == 0 &&
-            !xmlHasProp(n, (const xmlChar *) "vendor"))
+        if (is_named(n, "type") && !xmlHasProp(n, (const xmlChar *) "vendor"))
             last = n;
+        if (is_named(n, "machines") || is_named(n, "removed"))
+            lists = n;
     }
     xmlSetProp(node, (const xmlChar *) "name", (const xmlChar *) name);
-    xmlSetProp(node, (const xmlChar *) "added", (const xmlChar *) release);
-    if (deprecated)
-        xmlSetProp(node, (const xmlChar *) "deprecated", (const xmlChar *) release);
+    if (arches)
+        xmlSetProp(node, (const xmlChar *) "arch", (const xmlChar *) arches);
+    if (!last)
+        last = lists;
     if (last) {
         xmlAddNextSibling(last, node);
         xmlAddPrevSibling(node, xmlNewText((const xmlChar *) "\n  "));
     } else {
         xmlAddChild(root, node);
+    }
+    return node;
+}
+
+/* RESULT's arches for an arch= attribute, or NULL when they are all of FAMILY's. */
+static char *
+type_arches(const dl_family *family, const dl_probe_result *result)
+{
+    for (gsize i = 0; family->arches[i]; i++) {
+        if (strcmp(family->arches[i], "*") == 0 ||
+            !g_strv_contains((const char *const *) result->arches, family->arches[i]))
+            return g_strjoinv(" ", result->arches);
+    }
+    return NULL;
+}
+
+/* Take NAME out of the <machines> lists of ROOT that hold for TARGET and cover ARCH. */
+static void
+unlist_machine(xmlNode *root, const char *name, const char *arch, const dl_target *target)
+{
+    for (xmlNode *n = root->children; n; n = n->next) {
+        g_autofree char *covers = NULL;
+        g_autofree char *text = NULL;
+        g_auto(GStrv) words = NULL;
+        g_autoptr(GPtrArray) kept = g_ptr_array_new();
+
+        if (!is_named(n, "machines") || !dl_fact_holds(n, target, NULL))
+            continue;
+        covers = dl_xml_prop(n, "arch");
+        if (covers) {
+            g_auto(GStrv) list = g_strsplit(covers, " ", -1);
+            if (!g_strv_contains((const char *const *) list, arch))
+                continue;
+        }
+        text = (char *) xmlNodeGetContent(n);
+        words = g_strsplit_set(text ? text : "", " \t\n", -1);
+        for (gsize w = 0; words[w]; w++) {
+            if (*words[w] && strcmp(words[w], name) != 0)
+                g_ptr_array_add(kept, words[w]);
+        }
+        g_ptr_array_add(kept, NULL);
+        g_free(text);
+        text = g_strjoinv(" ", (char **) kept->pdata);
+        xmlNodeSetContent(n, (const xmlChar *) text);
     }
 }
 
@@ -1967,6 +2021,7 @@ merge_family(xmlNode *root, const dl_family *family, const dl_probe_result *resu
     const char *arch = result->arches ? result->arches[0] : NULL;
     const char *release = target->qemu;
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    char **listed;
     guint n = 0;
 
     for (guint i = 0; i < result->machines->len; i++) {
@@ -1976,12 +2031,21 @@ merge_family(xmlNode *root, const dl_family *family, const dl_probe_result *resu
         if (family_of(db, arch, m->name) != family || dl_family_alias_prefix(family, m->name))
             continue;
         g_hash_table_add(seen, m->name);
+        if (m->alias)
+            g_hash_table_add(seen, m->alias);
         type = dl_family_type(family, arch, m->name);
         if (!type) {
+            g_autofree char *arches = NULL;
+            xmlNode *node;
+
             if (g_strv_contains((const char *const *) dl_family_machines_for_arch(family, arch),
                                 m->name))
                 continue;
-            add_type(root, m->name, release, m->deprecated);
+            arches = type_arches(family, result);
+            node = add_type(root, m->name, arches);
+            xmlSetProp(node, (const xmlChar *) "added", (const xmlChar *) release);
+            if (m->deprecated)
+                xmlSetProp(node, (const xmlChar *) "deprecated", (const xmlChar *) release);
             g_ptr_array_add(changes, g_strdup_printf("%s: + %s, added in %s%s", family->id, m->name,
                                                      release, m->deprecated ? " (deprecated)" : ""));
             n++;
@@ -2010,6 +2074,23 @@ merge_family(xmlNode *root, const dl_family *family, const dl_probe_result *resu
                                                  family->id, type->name, release));
         n++;
     }
+    /* an unversioned board the lists name but the binary lacks: out of the
+     * list, into a <type> that ends here (only a probe of every machine says so) */
+    listed = result->all_machines ? dl_family_machines_for_arch(family, arch) : NULL;
+    for (gsize i = 0; listed && listed[i]; i++) {
+        g_autofree char *arches = NULL;
+        xmlNode *node;
+
+        if (g_hash_table_contains(seen, listed[i]) || dl_family_type(family, arch, listed[i]))
+            continue;
+        unlist_machine(root, listed[i], arch, target);
+        arches = type_arches(family, result);
+        node = add_type(root, listed[i], arches);
+        xmlSetProp(node, (const xmlChar *) "removed", (const xmlChar *) release);
+        g_ptr_array_add(changes, g_strdup_printf("%s: %s removed in %s (or left out of this build)",
+                                                 family->id, listed[i], release));
+        n++;
+    }
     return n;
 }
 
@@ -2034,8 +2115,8 @@ dl_probe_merge_dir(const dl_probe_result *result, const dl_machine_db *db, const
         xmlDoc *doc;
         gboolean ok = TRUE;
 
-        /* only the families whose machine types carry releases */
-        if (!family->types->len || !family_covered(family, result->arches))
+        /* the families with versioned types or machine lists (unversioned boards) */
+        if ((!family->types->len && !family->machines) || !family_covered(family, result->arches))
             continue;
         doc = xmlReadFile(family->origin, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
         if (!doc) {

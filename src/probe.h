@@ -106,8 +106,11 @@ const dl_probe_machine *dl_probe_result_machine(const dl_probe_result *result, c
  * the data does not know is added (added= the release), one it marks
  * deprecated is marked from that release, one the data has in that release
  * but the binary lacks gets removed= the release (a build may leave types
- * out: review before committing).  Only the families with <type>s are
- * touched; each changed file is written to DIR, untouched layout kept.
+ * out: review before committing).  Families of unversioned boards (with
+ * <machines> lists) likewise: a board the list lacks becomes a <type
+ * added>, one the list has but the binary lacks (when every machine was
+ * probed) leaves the list for a <type removed>.  Each changed file is
+ * written to DIR, untouched layout kept.
  * CHANGES gets one line per change, WARNINGS what could not be merged.
  */
 gboolean dl_probe_merge_dir(const dl_probe_result *result, const dl_machine_db *db, const char *dir,
