@@ -825,10 +825,18 @@ typedef struct {
 } ordered;
 
 static gint
-libvirt_list_order(gconstpointer a, gconstpointer b)
+libvirt_list_order(gconstpointer a, gconstpointer b, gpointer in_order)
 {
     const ordered *x = a, *y = b;
 
+    /* newer libvirt inserts added controllers as the parser does written ones */
+    if (GPOINTER_TO_INT(in_order)) {
+        if (x->type_rank != y->type_rank)
+            return x->type_rank < y->type_rank ? -1 : 1;
+        if (x->item->index != y->item->index)
+            return x->item->index - y->item->index;
+        return x->item->seq < y->item->seq ? -1 : x->item->seq > y->item->seq;
+    }
     if (x->item->origin != y->item->origin)
         return x->item->origin - y->item->origin;
     if (x->item->origin == 0 && x->type_rank != y->type_rank)
@@ -842,11 +850,15 @@ libvirt_list_order(gconstpointer a, gconstpointer b)
  * Controllers (PCI ones, or the others) in the order of libvirt's list:
  * the written ones grouped by type as the types first appear and by index
  * within a type (how the parser inserts them), then the ones libvirt added
- * after parsing, then the buses the dry run added, by index.
+ * after parsing, then the buses the dry run added, by index.  Where the
+ * target libvirt inserts added controllers like written ones (the release
+ * data's controllers-added-in-order), all of them are grouped and ordered so.
  */
 static GArray *
-controllers_in_order(GArray *items, gboolean pci)
+controllers_in_order(const dl_check *chk, GArray *items, gboolean pci)
 {
+    gboolean in_order = dl_releases_behaviour(chk->ctx->releases, "controllers-added-in-order",
+                                              chk->ctx->target);
     GArray *out = g_array_new(FALSE, FALSE, sizeof(ordered));
     g_autoptr(GPtrArray) types = g_ptr_array_new();
 
@@ -864,7 +876,7 @@ controllers_in_order(GArray *items, gboolean pci)
         o.type_rank = rank;
         g_array_append_val(out, o);
     }
-    g_array_sort(out, libvirt_list_order);
+    g_array_sort_with_data(out, libvirt_list_order, GINT_TO_POINTER(in_order));
     return out;
 }
 
@@ -888,7 +900,7 @@ add_option(dl_layout *layout, const lay_item *it, const char *attr, guint value)
 static gboolean
 fill_options(lay_set *set, GArray *items, dl_layout *layout)
 {
-    g_autoptr(GArray) order = controllers_in_order(items, TRUE);
+    g_autoptr(GArray) order = controllers_in_order(set->chk, items, TRUE);
     int lowest_bus_nr = 256;
     guint32 target_used = 1;   /* PHB 0 is the default one */
 
@@ -969,7 +981,7 @@ assign_all(lay_set *set, GArray *items)
         if (!any)
             continue;
         if (g == G_PCI_CONTROLLER || g == G_CONTROLLER) {
-            g_autoptr(GArray) order = controllers_in_order(items, g == G_PCI_CONTROLLER);
+            g_autoptr(GArray) order = controllers_in_order(set->chk, items, g == G_PCI_CONTROLLER);
             for (guint i = 0; i < order->len; i++) {
                 lay_item *it = g_array_index(order, ordered, i).item;
                 if (it->group == g && it->wanted && !it->given && !assign_item(set, items, it))

@@ -35,6 +35,8 @@ struct dl_releases {
     GPtrArray *features;     /* of dl_schema_feature* */
     GPtrArray *vendors;      /* of dl_vendor* */
     GHashTable *rule_since;  /* rule id -> first libvirt release with its check */
+    GHashTable *behaviour_since;  /* behaviour id -> first libvirt release with it ("" = any) */
+    GHashTable *behaviour_before; /* behaviour id -> first libvirt release without it */
     GHashTable *rule_before; /* rule id -> first libvirt release without it */
 };
 
@@ -102,6 +104,8 @@ dl_releases_free(dl_releases *releases)
     g_clear_pointer(&releases->features, g_ptr_array_unref);
     g_clear_pointer(&releases->vendors, g_ptr_array_unref);
     g_clear_pointer(&releases->rule_since, g_hash_table_unref);
+    g_clear_pointer(&releases->behaviour_since, g_hash_table_unref);
+    g_clear_pointer(&releases->behaviour_before, g_hash_table_unref);
     g_clear_pointer(&releases->rule_before, g_hash_table_unref);
     g_free(releases);
 }
@@ -171,6 +175,8 @@ load_targets(const char *file, const char *schema, GError **error)
     releases->features = g_ptr_array_new_with_free_func(dl_schema_feature_free);
     releases->vendors = g_ptr_array_new_with_free_func(dl_vendor_free);
     releases->rule_since = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    releases->behaviour_since = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    releases->behaviour_before = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     releases->rule_before = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (root)
         read_children(releases, root);
@@ -267,6 +273,16 @@ load_rule_ranges(dl_releases *releases, const char *file, const char *schema, GE
     for (xmlNode *node = root ? root->children : NULL; node; node = node->next) {
         char *since, *before;
 
+        if (node->type == XML_ELEMENT_NODE && strcmp((const char *) node->name, "behaviour") == 0) {
+            /* listed = known: since= absent means from the oldest release on */
+            since = dl_xml_prop(node, "since");
+            before = dl_xml_prop(node, "before");
+            g_hash_table_insert(releases->behaviour_since, dl_xml_prop(node, "id"),
+                                since ? since : g_strdup(""));
+            if (before)
+                g_hash_table_insert(releases->behaviour_before, dl_xml_prop(node, "id"), before);
+            continue;
+        }
         if (node->type != XML_ELEMENT_NODE || strcmp((const char *) node->name, "rule") != 0)
             continue;
         since = dl_xml_prop(node, "since");
@@ -318,6 +334,17 @@ dl_releases_rule_applies(const dl_releases *releases, const char *id, const dl_t
         return TRUE;
     return dl_target_in_range(target, "libvirt", g_hash_table_lookup(releases->rule_since, id),
                               g_hash_table_lookup(releases->rule_before, id));
+}
+
+gboolean
+dl_releases_behaviour(const dl_releases *releases, const char *id, const dl_target *target)
+{
+    const char *since = releases ? g_hash_table_lookup(releases->behaviour_since, id) : NULL;
+
+    if (!since || !target)
+        return FALSE;
+    return dl_target_in_range(target, "libvirt", *since ? since : NULL,
+                              g_hash_table_lookup(releases->behaviour_before, id));
 }
 
 guint

@@ -90,6 +90,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_releases, dl_releases_free)
 gboolean dl_releases_rule_applies(const dl_releases *releases, const char *id,
                                   const dl_target *target);
 
+/* Does the TARGET libvirt behave as data/releases/libvirt-rules.xml's
+ * <behaviour id=ID> says (FALSE for an ID the file does not list)? */
+gboolean dl_releases_behaviour(const dl_releases *releases, const char *id, const dl_target *target);
+
 guint dl_releases_schema_feature_count(const dl_releases *releases);
 const dl_schema_feature *dl_releases_schema_feature(const dl_releases *releases, guint i);
 

@@ -1,5 +1,10 @@
 #!/bin/sh
-# layout-libvirt.sh [FILE...] — `domlint --fix --layout` writes the layout libvirt itself chooses.
+# layout-libvirt.sh [--release=SUITE] [FILE...] — `domlint --fix --layout` writes the layout libvirt itself chooses.
+#
+# With --release=SUITE (bullseye, trixie, sid) the libvirt of that Debian
+# release root decides, domlint is run with that release's --target, and
+# the files' QEMU 7.2 machine types become the release's newest first (as
+# differential.sh does); without, the host's libvirt 9.0 and debian-12.
 #
 # For every fixture and every case of ../shared/corpus/public that --fix
 # repairs (exit 0), libvirt's embedded QEMU driver defines both
@@ -29,12 +34,33 @@ ORACLE=$here/libvirt-oracle.sh
 LC_ALL=C
 export LC_ALL
 
+RELEASE=
+case ${1:-} in
+    --release=*) RELEASE=${1#--release=}; shift ;;
+esac
+
 if [ "${DOMLINT_SKIP_SLOW:-0}" = 1 ]; then
     echo "1..0 # SKIP DOMLINT_SKIP_SLOW=1"
     exit 0
 fi
 . "$here/libvirt-env.sh"
-reason=$(libvirt_missing)
+TARGET=debian-12
+ORACLE_ARGS=
+RELEASE_QEMU=
+if [ -n "$RELEASE" ]; then
+    line=$(release_roots | awk -v s="$RELEASE" '$1 == s')
+    if [ -z "$line" ]; then
+        echo "1..0 # SKIP no $RELEASE root (shared/tools/debian-root $RELEASE makes it)"
+        exit 0
+    fi
+    root=$(echo "$line" | awk '{print $2}')
+    TARGET=$(echo "$line" | awk '{print $3}')
+    RELEASE_QEMU=$(echo "$line" | awk '{print $4}')
+    reason=$(libvirt_missing_in "$root")
+    ORACLE_ARGS=--root=$root
+else
+    reason=$(libvirt_missing)
+fi
 if [ -n "$reason" ]; then
     echo "1..0 # SKIP libvirt's embedded driver cannot run here: $reason"
     exit 0
@@ -72,9 +98,14 @@ devices() {
 compare_one() {
     i=$1 f=$2 d=$tmp/$i
     mkdir -p "$d"
-    "$DOMLINT" --no-schema --fix "$f" > "$d/a.xml" 2> /dev/null
+    if [ -n "$RELEASE_QEMU" ]; then
+        sed -E "s/(machine=['\"](pc-i440fx|pc-q35|virt|pseries|s390-ccw-virtio))-7\.2(['\"])/\1-$RELEASE_QEMU\3/" \
+            "$f" > "$d/in.xml"
+        f=$d/in.xml
+    fi
+    "$DOMLINT" --no-schema --target="$TARGET" --fix "$f" > "$d/a.xml" 2> /dev/null
     ra=$?
-    "$DOMLINT" --no-schema --fix --layout "$f" > "$d/b.xml" 2> "$d/report"
+    "$DOMLINT" --no-schema --target="$TARGET" --fix --layout "$f" > "$d/b.xml" 2> "$d/report"
     rb=$?
     if [ $ra != $rb ]; then
         echo "not ok|--fix exits $ra but --fix --layout $rb" > "$d/result"
@@ -84,11 +115,11 @@ compare_one() {
         echo "skip|--fix leaves errors (exit $ra)" > "$d/result"
         return
     fi
-    if ! "$ORACLE" --dump "$d/a.xml" > "$d/a.def" 2> "$d/a.err"; then
+    if ! "$ORACLE" $ORACLE_ARGS --dump "$d/a.xml" > "$d/a.def" 2> "$d/a.err"; then
         echo "skip|libvirt rejects --fix output too: $(head -n 1 "$d/a.def" "$d/a.err" | tr '\n' ' ')" > "$d/result"
         return
     fi
-    if ! "$ORACLE" --dump "$d/b.xml" > "$d/b.def" 2> "$d/b.err"; then
+    if ! "$ORACLE" $ORACLE_ARGS --dump "$d/b.xml" > "$d/b.def" 2> "$d/b.err"; then
         echo "not ok|libvirt rejects the --layout output: $(head -n 1 "$d/b.def" "$d/b.err" | tr '\n' ' ')" > "$d/result"
         return
     fi

@@ -619,3 +619,21 @@ Test(releases, facts_follow_the_target, .init = setup, .fini = teardown)
     load_for("qemu-9.0");
     cr_assert_str_eq(dl_family_canonical(family_by_id("powernv"), "powernv"), "powernv10");
 }
+
+Test(releases, libvirt_behaviours_follow_the_target, .init = setup, .fini = teardown)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(dl_target) old = dl_target_resolve(releases, "debian-12", NULL, &error);
+    g_autoptr(dl_target) mid = dl_target_resolve(releases, "ubuntu-24.04", NULL, &error);
+    g_autoptr(dl_target) new = dl_target_resolve(releases, "debian-13", NULL, &error);
+
+    cr_assert_not_null(old);
+    cr_assert_not_null(new);
+    /* libvirt inserts the controllers it adds in index order from 11.3 (data) */
+    cr_assert_not(dl_releases_behaviour(releases, "controllers-added-in-order", old));
+    cr_assert_not(dl_releases_behaviour(releases, "controllers-added-in-order", mid));
+    cr_assert(dl_releases_behaviour(releases, "controllers-added-in-order", new));
+    /* an id the data does not list is no behaviour of any release */
+    cr_assert_not(dl_releases_behaviour(releases, "no-such-behaviour", new));
+    cr_assert_not(dl_releases_behaviour(NULL, "controllers-added-in-order", new));
+}
