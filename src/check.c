@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+
 #include "internal.h"
 #include "diag.h"
 #include "topology.h"
@@ -104,47 +107,80 @@ load_target(domlint_ctx *ctx, const domlint_options *options, const char *machin
     return ctx->target != NULL;
 }
 
-static domlint_ctx *
-ctx_new(const domlint_options *options, GError **error)
-{
-    domlint_options defaults = { 0 };
-    domlint_ctx *ctx;
-    const char *schema_dir;
-    g_autofree char *machines_rng = NULL;
-    GError *schema_error = NULL;
+/*
+ * The schema compiles on a thread of its own while the knowledge loads: it
+ * is the larger part of a context, and on two cores a one-file run then
+ * waits only for the longer of the two.  libxml2 parses and compiles on
+ * any thread once its global tables are made, which is done first.
+ */
+typedef struct {
+    char *dir;
+    dl_schema *schema;
+    GError *error;
+    GThread *thread;
+} schema_job;
 
-    if (!options)
-        options = &defaults;
-    ctx = g_new0(domlint_ctx, 1);
-    ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
-                                               : DOMLINT_PKGDATADIR "/machines");
-    machines_rng = dl_machines_schema_path(ctx->db_dir);
-    if (!load_target(ctx, options, machines_rng, error)) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+static gpointer
+schema_job_run(gpointer data)
+{
+    schema_job *job = data;
+
+    job->schema = dl_schema_load(job->dir, &job->error);
+    return NULL;
+}
+
+static void
+schema_job_start(schema_job *job, const char *dir)
+{
+    xmlInitParser();
+    xmlRelaxNGInitTypes();
+    job->dir = g_strdup(dir);
+    job->thread = g_thread_try_new("domlint-schema", schema_job_run, job, NULL);
+    if (!job->thread)
+        schema_job_run(job);
+}
+
+/* Wait for the schema; it goes to CTX, or its error to ctx->schema_missing
+ * (CTX NULL: the context failed, the schema is thrown away). */
+static void
+schema_job_finish(schema_job *job, domlint_ctx *ctx)
+{
+    if (job->thread)
+        g_thread_join(job->thread);
+    if (ctx && job->schema)
+        ctx->schema = g_steal_pointer(&job->schema);
+    if (ctx && job->error)
+        ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
+                                              job->error->message);
+    dl_schema_free(job->schema);
+    g_clear_error(&job->error);
+    g_free(job->dir);
+}
+
+/* Everything of a context but the schema.  FALSE with ERROR. */
+static gboolean
+ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
+{
+    g_autofree char *machines_rng = dl_machines_schema_path(ctx->db_dir);
+
+    if (!load_target(ctx, options, machines_rng, error))
+        return FALSE;
     ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, ctx->target, error);
     if (!ctx->db ||
-        (options->qemu && !use_probe(ctx, options->qemu, options->target, machines_rng, error))) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+        (options->qemu && !use_probe(ctx, options->qemu, options->target, machines_rng, error)))
+        return FALSE;
     ctx->layout = options->layout || options->spare_ports_set;
     ctx->spare_ports = options->spare_ports_set ? (int) MIN(options->spare_ports, 255) : -1;
     if (options->connect)
         ctx->conn = dl_connection_open(options->connect, error);
-    if (options->connect && !ctx->conn) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+    if (options->connect && !ctx->conn)
+        return FALSE;
     ctx->enabled = g_new(gboolean, dl_rule_total);
     for (guint r = 0; r < dl_rule_total; r++)
         ctx->enabled[r] = TRUE;
     if (!set_rules(ctx, options->disable, FALSE, error) ||
-        !set_rules(ctx, options->enable, TRUE, error)) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+        !set_rules(ctx, options->enable, TRUE, error))
+        return FALSE;
     /* a check the target libvirt does not have is not run, whatever --enable says */
     for (guint r = 0; r < dl_rule_total; r++) {
         if (!dl_releases_rule_applies(ctx->releases, dl_rules[r]->id, ctx->target))
@@ -155,13 +191,31 @@ ctx_new(const domlint_options *options, GError **error)
         /* a schema directory the user names is taken to be the target libvirt's own */
         ctx->schema_version = options->schema_dir ? g_strdup(ctx->target->libvirt)
                                                   : dl_libvirt_library_version();
-        schema_dir = options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR;
-        ctx->schema = dl_schema_load(schema_dir, &schema_error);
-        if (!ctx->schema) {
-            ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
-                                                  schema_error->message);
-            g_error_free(schema_error);
-        }
+    }
+    return TRUE;
+}
+
+static domlint_ctx *
+ctx_new(const domlint_options *options, GError **error)
+{
+    domlint_options defaults = { 0 };
+    schema_job job = { 0 };
+    domlint_ctx *ctx;
+    gboolean ok;
+
+    if (!options)
+        options = &defaults;
+    if (!options->no_schema)
+        schema_job_start(&job, options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR);
+    ctx = g_new0(domlint_ctx, 1);
+    ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
+                                               : DOMLINT_PKGDATADIR "/machines");
+    ok = ctx_fill(ctx, options, error);
+    if (!options->no_schema)
+        schema_job_finish(&job, ok ? ctx : NULL);
+    if (!ok) {
+        domlint_ctx_free(ctx);
+        return NULL;
     }
     return ctx;
 }
