@@ -387,10 +387,11 @@ pool_finish(pool_state *st, GThreadPool *pool, domlint_ctx *first)
  * A run's context is not taken apart at exit: freeing the compiled schema
  * alone costs a tenth of a one-file run, and the process is about to give
  * all of it back.  Held here, it stays reachable, so LeakSanitizer does not
- * call it a leak (git's UNLEAK does the same).  A libvirt connection is
- * still closed properly.
+ * call it a leak (git's UNLEAK does the same); volatile, or the compiler
+ * drops a store nothing reads.  A libvirt connection is still closed
+ * properly.
  */
-static domlint_ctx *left_for_exit;
+static domlint_ctx *volatile left_for_exit;
 
 static void
 ctx_done(domlint_ctx *ctx, const cli_options *opt)
