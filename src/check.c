@@ -107,56 +107,6 @@ load_target(domlint_ctx *ctx, const domlint_options *options, const char *machin
     return ctx->target != NULL;
 }
 
-/*
- * The schema compiles on a thread of its own while the knowledge loads: it
- * is the larger part of a context, and on two cores a one-file run then
- * waits only for the longer of the two.  libxml2 parses and compiles on
- * any thread once its global tables are made, which is done first.
- */
-typedef struct {
-    char *dir;
-    dl_schema *schema;
-    GError *error;
-    GThread *thread;
-} schema_job;
-
-static gpointer
-schema_job_run(gpointer data)
-{
-    schema_job *job = data;
-
-    job->schema = dl_schema_load(job->dir, &job->error);
-    return NULL;
-}
-
-static void
-schema_job_start(schema_job *job, const char *dir)
-{
-    xmlInitParser();
-    xmlRelaxNGInitTypes();
-    job->dir = g_strdup(dir);
-    job->thread = g_thread_try_new("domlint-schema", schema_job_run, job, NULL);
-    if (!job->thread)
-        schema_job_run(job);
-}
-
-/* Wait for the schema; it goes to CTX, or its error to ctx->schema_missing
- * (CTX NULL: the context failed, the schema is thrown away). */
-static void
-schema_job_finish(schema_job *job, domlint_ctx *ctx)
-{
-    if (job->thread)
-        g_thread_join(job->thread);
-    if (ctx && job->schema)
-        ctx->schema = g_steal_pointer(&job->schema);
-    if (ctx && job->error)
-        ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
-                                              job->error->message);
-    dl_schema_free(job->schema);
-    g_clear_error(&job->error);
-    g_free(job->dir);
-}
-
 /* Everything of a context but the schema.  FALSE with ERROR. */
 static gboolean
 ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
@@ -195,29 +145,80 @@ ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
     return TRUE;
 }
 
+/*
+ * The knowledge loads on a thread of its own while the schema compiles on
+ * the caller's: the schema is the larger part of a context, and on two
+ * cores a one-file run then waits only for the longer of the two.  It is
+ * that way round so that the schema, which every file's validation walks,
+ * is allocated from the caller's own heap.  libxml2 parses and compiles on
+ * any thread once its global tables are made, which is done first.
+ * --qemu (which starts QEMU) and --connect load on the caller's thread.
+ * Only when the caller asks (load_in_parallel): once a process has had a
+ * second thread, glibc's malloc locks on every call, a few percent over a
+ * long run.
+ */
+typedef struct {
+    domlint_ctx *ctx;
+    const domlint_options *options;
+    gboolean ok;
+    GError *error;
+} fill_job;
+
+static gpointer
+fill_job_run(gpointer data)
+{
+    fill_job *job = data;
+
+    job->ok = ctx_fill(job->ctx, job->options, &job->error);
+    return NULL;
+}
+
+static void
+load_schema(domlint_ctx *ctx, const domlint_options *options)
+{
+    GError *schema_error = NULL;
+    const char *dir = options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR;
+
+    ctx->schema = dl_schema_load(dir, &schema_error);
+    if (!ctx->schema) {
+        ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
+                                              schema_error->message);
+        g_error_free(schema_error);
+    }
+}
+
 static domlint_ctx *
 ctx_new(const domlint_options *options, GError **error)
 {
     domlint_options defaults = { 0 };
-    schema_job job = { 0 };
-    domlint_ctx *ctx;
-    gboolean ok;
+    fill_job job = { 0 };
+    GThread *thread = NULL;
 
     if (!options)
         options = &defaults;
-    if (!options->no_schema)
-        schema_job_start(&job, options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR);
-    ctx = g_new0(domlint_ctx, 1);
-    ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
-                                               : DOMLINT_PKGDATADIR "/machines");
-    ok = ctx_fill(ctx, options, error);
-    if (!options->no_schema)
-        schema_job_finish(&job, ok ? ctx : NULL);
-    if (!ok) {
-        domlint_ctx_free(ctx);
+    job.ctx = g_new0(domlint_ctx, 1);
+    job.options = options;
+    job.ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
+                                                   : DOMLINT_PKGDATADIR "/machines");
+    if (options->load_in_parallel && !options->no_schema && !options->qemu && !options->connect) {
+        xmlInitParser();
+        xmlRelaxNGInitTypes();
+        thread = g_thread_try_new("domlint-load", fill_job_run, &job, NULL);
+    }
+    if (thread) {
+        load_schema(job.ctx, options);
+        g_thread_join(thread);
+    } else {
+        fill_job_run(&job);
+        if (job.ok && !options->no_schema)
+            load_schema(job.ctx, options);
+    }
+    if (!job.ok) {
+        g_propagate_error(error, job.error);
+        domlint_ctx_free(job.ctx);
         return NULL;
     }
-    return ctx;
+    return job.ctx;
 }
 
 domlint_ctx *

@@ -461,6 +461,9 @@ run(cli_options *opt)
         fprintf(stderr, "domlint: choose one of --in-place and --diff\n");
         return EXIT_TROUBLE;
     }
+    /* one file, as a pre-commit hook or a lint step before virsh define runs it */
+    lopts.load_in_parallel = !opt->inputs[1] &&
+        (strcmp(opt->inputs[0], "-") == 0 || !g_file_test(opt->inputs[0], G_FILE_TEST_IS_DIR));
     ctx = domlint_ctx_new(&lopts, &error);
     if (!ctx) {
         fprintf(stderr, "domlint: %s\n", error->message);
