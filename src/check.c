@@ -9,6 +9,9 @@
 
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+
 #include "internal.h"
 #include "diag.h"
 #include "topology.h"
@@ -119,48 +122,31 @@ load_devices(domlint_ctx *ctx, const char *machines_rng, GError **error)
     return TRUE;
 }
 
-static domlint_ctx *
-ctx_new(const domlint_options *options, GError **error)
+/* Everything of a context but the schema.  FALSE with ERROR. */
+static gboolean
+ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
 {
-    domlint_options defaults = { 0 };
-    domlint_ctx *ctx;
-    const char *schema_dir;
-    g_autofree char *machines_rng = NULL;
-    GError *schema_error = NULL;
+    g_autofree char *machines_rng = dl_machines_schema_path(ctx->db_dir);
 
-    if (!options)
-        options = &defaults;
-    ctx = g_new0(domlint_ctx, 1);
-    ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
-                                               : DOMLINT_PKGDATADIR "/machines");
-    machines_rng = dl_machines_schema_path(ctx->db_dir);
-    if (!load_target(ctx, options, machines_rng, error)) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+    if (!load_target(ctx, options, machines_rng, error))
+        return FALSE;
     ctx->db = dl_machine_db_load(ctx->db_dir, machines_rng, ctx->target, error);
     if (!ctx->db ||
         (options->qemu && !use_probe(ctx, options->qemu, options->target, machines_rng, error)) ||
-        !load_devices(ctx, machines_rng, error)) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+        !load_devices(ctx, machines_rng, error))
+        return FALSE;
     ctx->layout = options->layout || options->spare_ports_set;
     ctx->spare_ports = options->spare_ports_set ? (int) MIN(options->spare_ports, 255) : -1;
     if (options->connect)
         ctx->conn = dl_connection_open(options->connect, error);
-    if (options->connect && !ctx->conn) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+    if (options->connect && !ctx->conn)
+        return FALSE;
     ctx->enabled = g_new(gboolean, dl_rule_total);
     for (guint r = 0; r < dl_rule_total; r++)
         ctx->enabled[r] = TRUE;
     if (!set_rules(ctx, options->disable, FALSE, error) ||
-        !set_rules(ctx, options->enable, TRUE, error)) {
-        domlint_ctx_free(ctx);
-        return NULL;
-    }
+        !set_rules(ctx, options->enable, TRUE, error))
+        return FALSE;
     /* a check the target libvirt does not have is not run, whatever --enable says */
     for (guint r = 0; r < dl_rule_total; r++) {
         if (!dl_releases_rule_applies(ctx->releases, dl_rules[r]->id, ctx->target))
@@ -171,15 +157,84 @@ ctx_new(const domlint_options *options, GError **error)
         /* a schema directory the user names is taken to be the target libvirt's own */
         ctx->schema_version = options->schema_dir ? g_strdup(ctx->target->libvirt)
                                                   : dl_libvirt_library_version();
-        schema_dir = options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR;
-        ctx->schema = dl_schema_load(schema_dir, &schema_error);
-        if (!ctx->schema) {
-            ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
-                                                  schema_error->message);
-            g_error_free(schema_error);
-        }
     }
-    return ctx;
+    return TRUE;
+}
+
+/*
+ * The knowledge loads on a thread of its own while the schema compiles on
+ * the caller's: the schema is the larger part of a context, and on two
+ * cores a one-file run then waits only for the longer of the two.  It is
+ * that way round so that the schema, which every file's validation walks,
+ * is allocated from the caller's own heap.  libxml2 parses and compiles on
+ * any thread once its global tables are made, which is done first.
+ * --qemu (which starts QEMU) and --connect load on the caller's thread.
+ * Only when the caller asks (load_in_parallel): once a process has had a
+ * second thread, glibc's malloc locks on every call, a few percent over a
+ * long run.
+ */
+typedef struct {
+    domlint_ctx *ctx;
+    const domlint_options *options;
+    gboolean ok;
+    GError *error;
+} fill_job;
+
+static gpointer
+fill_job_run(gpointer data)
+{
+    fill_job *job = data;
+
+    job->ok = ctx_fill(job->ctx, job->options, &job->error);
+    return NULL;
+}
+
+static void
+load_schema(domlint_ctx *ctx, const domlint_options *options)
+{
+    GError *schema_error = NULL;
+    const char *dir = options->schema_dir ? options->schema_dir : DOMLINT_LIBVIRT_SCHEMA_DIR;
+
+    ctx->schema = dl_schema_load(dir, &schema_error);
+    if (!ctx->schema) {
+        ctx->schema_missing = g_strdup_printf("%s; schema validation skipped, machine rules still run",
+                                              schema_error->message);
+        g_error_free(schema_error);
+    }
+}
+
+static domlint_ctx *
+ctx_new(const domlint_options *options, GError **error)
+{
+    domlint_options defaults = { 0 };
+    fill_job job = { 0 };
+    GThread *thread = NULL;
+
+    if (!options)
+        options = &defaults;
+    job.ctx = g_new0(domlint_ctx, 1);
+    job.options = options;
+    job.ctx->db_dir = g_strdup(options->machine_db ? options->machine_db
+                                                   : DOMLINT_PKGDATADIR "/machines");
+    if (options->load_in_parallel && !options->no_schema && !options->qemu && !options->connect) {
+        xmlInitParser();
+        xmlRelaxNGInitTypes();
+        thread = g_thread_try_new("domlint-load", fill_job_run, &job, NULL);
+    }
+    if (thread) {
+        load_schema(job.ctx, options);
+        g_thread_join(thread);
+    } else {
+        fill_job_run(&job);
+        if (job.ok && !options->no_schema)
+            load_schema(job.ctx, options);
+    }
+    if (!job.ok) {
+        g_propagate_error(error, job.error);
+        domlint_ctx_free(job.ctx);
+        return NULL;
+    }
+    return job.ctx;
 }
 
 domlint_ctx *

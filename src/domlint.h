@@ -76,6 +76,11 @@ typedef struct {
     /* what the domains will be defined on: "debian-13", "qemu-10.0,libvirt-11.3",
      * "newest", "host"; NULL = the host's QEMU and libvirt, else the newest known */
     const char *target;
+    /* load the knowledge on a second thread while the schema compiles: a
+     * context is ready sooner on two cores, but glibc's malloc then takes
+     * its locks for the rest of the process, which costs some 4% over
+     * thousands of files; for a caller that checks one file or a few */
+    gboolean load_in_parallel;
 } domlint_options;
 
 typedef struct domlint_ctx domlint_ctx;

@@ -6,6 +6,10 @@
  * ("Extra element devices in interleave", "Element domain failed to validate
  * content").  The cascade names no new problem, so it is dropped whenever a
  * specific error was reported.
+ *
+ * What is compiled is the flattened copy of the schema (schemacache.h) when
+ * there is one, else the schema itself; errors in the schema are always
+ * those of the schema itself.
  */
 #include "config.h"
 
@@ -14,6 +18,7 @@
 #include <libxml/xmlerror.h>
 
 #include "schema.h"
+#include "schemacache.h"
 
 struct dl_schema {
     xmlRelaxNG *rng;
@@ -45,13 +50,32 @@ collect_parser_errors(void *user, const xmlError *err)
     }
 }
 
+/* Compile the schema from BUF (LEN bytes) or, BUF NULL, from the file PATH. */
+static xmlRelaxNG *
+compile(const char *path, const char *buf, gsize len, GString *errors)
+{
+    xmlRelaxNGParserCtxt *pctxt;
+    xmlRelaxNG *rng;
+
+    if (buf && len > G_MAXINT)
+        return NULL;
+    pctxt = buf ? xmlRelaxNGNewMemParserCtxt(buf, (int) len) : xmlRelaxNGNewParserCtxt(path);
+    if (!pctxt)
+        return NULL;
+    xmlRelaxNGSetParserStructuredErrors(pctxt, (xmlStructuredErrorFunc) collect_parser_errors, errors);
+    rng = xmlRelaxNGParse(pctxt);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    return rng;
+}
+
 dl_schema *
 dl_schema_load(const char *dir, GError **error)
 {
     g_autofree char *path = g_build_filename(dir, "domain.rng", NULL);
     g_autoptr(GString) errors = g_string_new(NULL);
-    xmlRelaxNGParserCtxt *pctxt;
-    xmlRelaxNG *rng;
+    g_autofree char *flat = NULL;
+    gsize flat_len = 0;
+    xmlRelaxNG *rng = NULL;
     dl_schema *schema;
 
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
@@ -59,10 +83,15 @@ dl_schema_load(const char *dir, GError **error)
                     "libvirt schema '%s' is not installed", path);
         return NULL;
     }
-    pctxt = xmlRelaxNGNewParserCtxt(path);
-    xmlRelaxNGSetParserStructuredErrors(pctxt, (xmlStructuredErrorFunc) collect_parser_errors, errors);
-    rng = xmlRelaxNGParse(pctxt);
-    xmlRelaxNGFreeParserCtxt(pctxt);
+    /* the cached single-file copy compiles faster to the same grammar */
+    flat = dl_schema_flat_get(path, &flat_len);
+    if (flat)
+        rng = compile(path, flat, flat_len, errors);
+    /* without a copy, or should the copy not compile, the errors are the original's */
+    if (!rng) {
+        g_string_truncate(errors, 0);
+        rng = compile(path, NULL, 0, errors);
+    }
     if (!rng) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                     "cannot compile libvirt schema '%s': %s", path,
