@@ -79,8 +79,8 @@ model_free(gpointer p)
 
     g_free(m->name);
     g_free(m->prefix);
-    g_free(m->if_default);
     g_free(m->feature);
+    g_free(m->address);
     g_ptr_array_unref(m->devices);
     g_free(m);
 }
@@ -312,8 +312,8 @@ parse_model(dl_devices *devices, xmlNode *node, const dl_dev_kind_entry *kind,
     m->master = prop_yes(node, "master");
     m->companion = prop_yes(node, "companion");
     m->function = prop_int(node, "function", -1);
-    m->if_default = dl_xml_prop(node, "if-default");
     m->feature = dl_xml_prop(node, "feature");
+    m->address = dl_xml_prop(node, "address");
     m->devices = parse_qemu_devices(devices, node, target);
     return m;
 }

@@ -90,7 +90,7 @@ typedef struct {
     gboolean master, companion;
     int function;        /* PCI function in a USB2 companion set, -1 = none */
     char *feature;       /* only on machine families with this <features> word, or NULL */
-    char *if_default;    /* connect only where the family's default for this key is this model */
+    char *address;       /* "none": takes no address; "pci", "ccw": needs that type; NULL: any */
     GPtrArray *devices;  /* of dl_qemu_device* */
 } dl_dev_model;
 

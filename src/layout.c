@@ -140,10 +140,11 @@ bus_full(const lay_bus *bus)
 static gboolean
 flags_compatible(guint bus_flags, guint dev_flags, guint bus_index, gboolean from_config)
 {
+    /* bus 0 takes integrated devices, conventional ones too (pvpanic-pci) */
     if (dev_flags & DL_CONN_INTEGRATED) {
         if (bus_index != 0)
             return FALSE;
-        bus_flags |= LAY_AUTOASSIGN;
+        bus_flags |= LAY_AUTOASSIGN | DL_CONN_PCI_DEVICE;
     }
     if (from_config) {
         if (bus_flags & DL_CONN_ENDPOINTS)

@@ -197,12 +197,7 @@ device_connect(const dl_check *chk, const dl_device *dev)
     if (!model)
         return kind->unnamed;
     entry = dl_dev_kind_model(kind, model);
-    if (!entry)
-        return kind->connect;
-    if (entry->if_default &&
-        !(chk->family && dl_str_eq(dl_family_default_for_arch(chk->family, entry->if_default, chk->arch), model)))
-        return none;
-    return entry->connect;
+    return entry ? entry->connect : kind->connect;
 }
 
 /* The connect flags of C for DEV on this machine. */

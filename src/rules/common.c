@@ -106,6 +106,20 @@ dl_device_model_entry(const dl_check *chk, const dl_device *d)
 }
 
 const dl_dev_model *
+dl_device_model_or_default(const dl_check *chk, const dl_device *d, const char **model)
+{
+    const dl_dev_kind_entry *kind;
+    const char *name = d->model;
+
+    kind = dl_devices_kind(chk->ctx->devices, dl_dev_kind_name(d->kind), d->type, d->subsys, d->bus);
+    if (!name && kind && kind->default_key && chk->family)
+        name = dl_family_default_for_arch(chk->family, kind->default_key, chk->arch);
+    if (model)
+        *model = name;
+    return dl_dev_kind_model(kind, name);
+}
+
+const dl_dev_model *
 dl_usb_model_entry(const dl_check *chk, const char *model)
 {
     return dl_devices_controller_model(chk->ctx->devices, "usb", model);

@@ -261,57 +261,37 @@ const dl_rule dl_rule_hostdev_source = {
 
 /* --------------------------------------------------------- device-address */
 
-static const char *
-panic_model(const dl_check *chk, const dl_device *d)
-{
-    return d->model ? d->model : dl_default_model(chk, "panic", "isa");
-}
-
-static gboolean
-panic_on_no_bus(const dl_check *chk, const dl_device *d)
-{
-    const char *model = panic_model(chk, d);
-
-    return dl_str_eq(model, "pseries") || dl_str_eq(model, "s390") || dl_str_eq(model, "hyperv");
-}
-
+/* Devices whose catalogue model takes no address, or only one type (address=). */
 static void
 check_device_address(dl_check *chk)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const char *model = NULL;
+        const dl_dev_model *m;
+
         if (d->addr.type == DL_ADDR_NONE)
             continue;
-        if (d->kind == DL_DEV_PANIC && panic_on_no_bus(chk, d))
-{
-            dl_error(chk, d->addr.node, "the %s panic device is part of the machine and takes no address",
-                     panic_model(chk, d));
-            dl_fix_drop_address(chk, d, "part of the machine");
-        }
-        else if (d->kind == DL_DEV_VIDEO && dl_str_eq(d->model, "ramfb"))
-{
-            dl_error(chk, d->addr.node, "ramfb video is not on any bus and takes no address");
-            dl_fix_drop_address(chk, d, "ramfb is on no bus");
-        }
-        else if (d->kind == DL_DEV_IOMMU && dl_str_eq(d->model, "virtio") && d->addr.type != DL_ADDR_PCI)
-{
-            dl_error(chk, d->addr.node, "the virtio IOMMU is a PCI device and needs a 'pci' address, not '%s'",
-                     d->addr.type_name);
-            dl_fix_drop_address(chk, d, "it needs a PCI address");
-        }
-        else if (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "mdev") &&
-                 dl_str_eq(d->model, "vfio-ccw") && d->addr.type != DL_ADDR_CCW)
-{
-            dl_error(chk, d->addr.node, "a vfio-ccw mediated device needs a 'ccw' address, not '%s'",
-                     d->addr.type_name);
-            dl_fix_drop_address(chk, d, "it needs a CCW address");
+        m = dl_device_model_or_default(chk, d, &model);
+        if (!m || !m->address)
+            continue;
+        if (strcmp(m->address, "none") == 0) {
+            dl_error(chk, d->addr.node, "the %s %s device is on no bus and takes no address",
+                     model, dl_dev_kind_name(d->kind));
+            dl_fix_drop_address(chk, d, "it is on no bus");
+        } else if (!dl_str_eq(d->addr.type_name, m->address)) {
+            g_autofree char *why = g_strdup_printf("it needs a '%s' address", m->address);
+
+            dl_error(chk, d->addr.node, "the %s %s device needs a '%s' address, not '%s'",
+                     model, dl_dev_kind_name(d->kind), m->address, d->addr.type_name);
+            dl_fix_drop_address(chk, d, why);
         }
     }
 }
 
 const dl_rule dl_rule_device_address = {
     .id = "device-address",
-    .summary = "devices that sit on no bus (pSeries/s390 panic, ramfb) take no address; virtio IOMMU and vfio-ccw take the right type",
+    .summary = "devices that sit on no bus (pSeries/s390 panic, ramfb) take no address; virtio IOMMU and vfio-ccw take the right type (data/devices address=)",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_device_address,
 };

@@ -82,13 +82,15 @@ const dl_rule dl_rule_qemu_binary = {
 
 /* ---------------------------------------------------------- device-model */
 
-/* The catalogue's QEMU devices behind D as written, or NULL when unknown;
- * *CHOSEN (caller frees) holds the one a <model name> picks. */
+/* The catalogue's QEMU devices behind D as written (or the family's
+ * default model, *MODEL), or NULL when unknown; *CHOSEN (caller frees)
+ * holds the one a <model name> picks. */
 static const GPtrArray *
-qemu_devices_of(const dl_check *chk, const dl_device *d, GPtrArray **chosen)
+qemu_devices_of(const dl_check *chk, const dl_device *d, GPtrArray **chosen, const char **model)
 {
     const dl_dev_model *m;
 
+    *model = d->model;
     if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci")) {
         const dl_pci_controller *c = dl_devices_pci_controller(chk->ctx->devices, d->model);
 
@@ -109,7 +111,7 @@ qemu_devices_of(const dl_check *chk, const dl_device *d, GPtrArray **chosen)
         }
         return NULL;
     }
-    m = dl_device_model_entry(chk, d);
+    m = dl_device_model_or_default(chk, d, model);
     /* a model libvirt refuses on this machine is machine-feature's */
     if (!m || (m->feature && !dl_family_has_feature(chk->family, m->feature)))
         return NULL;
@@ -126,17 +128,19 @@ check_device_models(dl_check *chk)
         g_autofree char *where = NULL;
         const GPtrArray *devices;
         const dl_qemu_device *q;
+        const char *model = NULL;
 
-        if (d->implicit || !d->model)
+        if (d->implicit)
             continue;
-        devices = qemu_devices_of(chk, d, &chosen);
-        if (dl_qemu_devices_present(chk->ctx->devices, devices, chk->arch) != DL_PRESENT_NO)
+        devices = qemu_devices_of(chk, d, &chosen, &model);
+        if (!model || dl_qemu_devices_present(chk->ctx->devices, devices, chk->arch) != DL_PRESENT_NO)
             continue;
         q = g_ptr_array_index(devices, 0);
         why = dl_qemu_device_absence(q, chk->arch);
         where = dl_target_label(chk->ctx->target, "qemu");
-        dl_error(chk, d->node, "%s model '%s' needs QEMU's '%s' device, which %s does not have for %s (%s)",
-                 dl_dev_kind_name(d->kind), d->model, q->device, where, chk->arch, why);
+        dl_error(chk, d->node, "%s model '%s'%s needs QEMU's '%s' device, which %s does not have for %s (%s)",
+                 dl_dev_kind_name(d->kind), model, d->model ? "" : " (libvirt's default here)",
+                 q->device, where, chk->arch, why);
     }
 }
 

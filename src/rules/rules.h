@@ -53,6 +53,11 @@ const char *dl_usb0_model(const dl_check *chk, dl_device **controller);
 /* The device catalogue's entry of the model D names (not a default), or NULL. */
 const dl_dev_model *dl_device_model_entry(const dl_check *chk, const dl_device *d);
 
+/* The same for the model D names or, without one, the machine family's
+ * default for its kind (*MODEL: which, borrowed; may be NULL). */
+const dl_dev_model *dl_device_model_or_default(const dl_check *chk, const dl_device *d,
+                                               const char **model);
+
 /* The device catalogue's entry of a USB controller MODEL, or NULL. */
 const dl_dev_model *dl_usb_model_entry(const dl_check *chk, const char *model);
 
