@@ -343,6 +343,12 @@ resolve_machine(dl_check *chk)
         return;
     }
     chk->match = dl_machine_db_lookup(db, chk->arch, chk->machine, &chk->family, &chk->closest);
+    chk->named = chk->family;
+    /* a board known by name only: the machine-type rule judges the name, nothing else runs */
+    if (chk->family && chk->family->no_facts) {
+        chk->family = NULL;
+        return;
+    }
     /* a type of another release, or one newer than the knowledge, is still of its family */
     if (chk->match == DL_MATCH_NOT_IN_TARGET || chk->match == DL_MATCH_FUTURE) {
         chk->canonical = dl_family_canonical(chk->family, chk->machine);

@@ -14,6 +14,7 @@ domlint_diag *dl_report(dl_check *chk, domlint_severity severity, const xmlNode 
 
 #define dl_error(chk, node, ...) dl_report((chk), DOMLINT_SEV_ERROR, (node), __VA_ARGS__)
 #define dl_warning(chk, node, ...) dl_report((chk), DOMLINT_SEV_WARNING, (node), __VA_ARGS__)
+#define dl_note(chk, node, ...) dl_report((chk), DOMLINT_SEV_NOTE, (node), __VA_ARGS__)
 
 /* Attach a secondary location ("the other device is here"). */
 void dl_diag_note(dl_check *chk, domlint_diag *diag, const xmlNode *node,

@@ -49,6 +49,8 @@ struct dl_check {
     const dl_family *family; /* NULL when the machine is unknown */
     dl_match_result match;   /* how the machine name matched the knowledge base */
     const dl_family *closest;/* with DL_MATCH_NONE: the family it looks most like */
+    const dl_family *named;  /* the family the name belongs to, also where family is
+                              * NULL because it is known by name only (no-facts) */
     gboolean arch_given;     /* <type arch> was written */
     dl_topology *topo;
     GPtrArray *diags;

@@ -144,6 +144,7 @@ dl_family_free(gpointer data)
     g_free(family->default_machine);
     g_strfreev(family->default_arches);
     g_free(family->unsupported_reason);
+    g_free(family->no_facts);
     g_clear_pointer(&family->types, g_ptr_array_unref);
     g_clear_pointer(&family->alias_prefix, g_hash_table_unref);
     g_free(family);
@@ -546,6 +547,18 @@ parse_unsupported(dl_family *family, family_builder *builder, xmlNode *node,
 }
 
 static gboolean
+parse_no_facts(dl_family *family, family_builder *builder, xmlNode *node,
+               const char *file, GError **error)
+{
+    (void) builder;
+    g_free(family->no_facts);
+    family->no_facts = dl_xml_prop(node, "reason");
+    if (!family->no_facts)
+        return missing_attribute(file, node, "reason", error);
+    return TRUE;
+}
+
+static gboolean
 parse_root_kind(const char *model, dl_root_kind *kind)
 {
     if (g_strcmp0(model, "pci-root") == 0)
@@ -774,6 +787,7 @@ static const element_entry element_table[] = {
     { .name = "type", .parse = parse_type },
     { .name = "default-machine", .parse = parse_default_machine },
     { .name = "unsupported", .parse = parse_unsupported },
+    { .name = "no-facts", .parse = parse_no_facts },
     { .name = "root", .parse = parse_root },
     { .name = "builtin", .parse = parse_builtin },
     { .name = "controllers", .parse = parse_controllers },

@@ -109,6 +109,7 @@ struct dl_family {
     char *default_machine;   /* the name QEMU uses when none is given, or NULL */
     char **default_arches;   /* the arches default_machine is the default for, or NULL */
     char *unsupported_reason;/* the target libvirt refuses this family (why), or NULL */
+    char *no_facts;          /* known by name only (why), or NULL: no rule uses its facts */
     GPtrArray *types;        /* of dl_machine_type*: every versioned type of every release */
     GHashTable *alias_prefix;/* alias -> prefix of the types it names the newest of */
 };

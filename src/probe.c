@@ -970,6 +970,9 @@ group_machines(const dl_probe_result *result, const dl_machine_db *db, gboolean 
     for (guint i = 0; i < groups->len; i++) {
         family_probe *fp = g_ptr_array_index(groups, i);
 
+        /* boards known by name only: no facts to take from them */
+        if (fp->family->no_facts)
+            continue;
         fp->rep = choose_rep(fp->members);
         if (fp->rep) {
             check_members(fp, warnings);
@@ -1476,7 +1479,9 @@ write_family(const family_probe *fp, const dl_probe_result *result, const dl_tar
                     fp->family->origin);
         return FALSE;
     }
-    edit_doc(doc, fp, result, target, warnings);
+    /* a family known by name only is copied as shipped */
+    if (!fp->family->no_facts)
+        edit_doc(doc, fp, result, target, warnings);
     ok = validate(rng, doc, fp->family->id, error) && save_doc(doc, dir, fp->family->id, error);
     xmlFreeDoc(doc);
     return ok;
@@ -1614,6 +1619,9 @@ compare_machine(const dl_probe_result *result, const dl_machine_db *db, const dl
     gboolean fdc = dl_family_has_builtin_fdc(family, m->name);
 
     compare_listed(family, arch, m, lines);
+    /* boards known by name only: their names are all there is to compare */
+    if (family->no_facts)
+        return;
     compare_alias(db, arch, family, m, lines);
     if (m->error) {
         differ(lines, family->id, "machine '%s' was not compared: it could not be probed: %s", m->name, m->error);

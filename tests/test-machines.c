@@ -100,7 +100,7 @@ Test(machines, every_family_loads)
         "arm-virt", "bamboo", "e500", "g3beige", "i440fx", "isapc", "loongarch-virt", "mac99",
         "mac99-ppc", "malta", "microvm", "none", "pegasos2", "powernv", "ppc-nopci", "prep", "pseries", "q35",
         "realview-eb", "riscv-virt", "s390-ccw", "sam460ex", "sun4u", "versatilepb", "vexpress",
-        "xenfv", "x-remote", "nitro",
+        "xenfv", "x-remote", "nitro", "arm-boards", "ppc-boards", "riscv-boards",
     };
 
     cr_assert_eq(dl_machine_db_count(db), G_N_ELEMENTS(ids));
@@ -305,7 +305,26 @@ Test(machines, none_and_unknown)
     cr_assert_eq(dl_machine_db_lookup(db, "x86_64", "completely-different", NULL, &closest),
                  DL_MATCH_NONE);
     cr_assert_null(closest);
-    expect("riscv64", "spike", DL_MATCH_NONE, NULL);
+    expect("riscv64", "spike-v2", DL_MATCH_NONE, NULL);
+}
+
+Test(machines, boards_known_by_name_only)
+{
+    const dl_family *boards = expect("riscv64", "spike", DL_MATCH_OK, "riscv-boards");
+
+    cr_assert_not_null(boards->no_facts, "a board family has no facts for the rules");
+    expect("aarch64", "raspi3b", DL_MATCH_OK, "arm-boards");
+    expect("armv7l", "musicpal", DL_MATCH_OK, "arm-boards");
+    /* the aarch64 binary's boards that qemu-system-arm lacks in every release */
+    expect("armv7l", "xlnx-zcu102", DL_MATCH_UNKNOWN_VERSION, "arm-boards");
+    /* a board of another release: raspi2 left after 5.2, amigaone came after 7.2 */
+    expect("aarch64", "raspi2", DL_MATCH_NOT_IN_TARGET, "arm-boards");
+    expect("ppc64", "amigaone", DL_MATCH_NOT_IN_TARGET, "ppc-boards");
+    load_for("debian-13");
+    expect("ppc", "amigaone", DL_MATCH_OK, "ppc-boards");
+    expect("ppc64", "taihu", DL_MATCH_NOT_IN_TARGET, "ppc-boards");
+    /* families with facts still win their own names */
+    expect("aarch64", "virt", DL_MATCH_OK, "arm-virt");
 }
 
 Test(machines, default_machines)

@@ -236,18 +236,21 @@ check_machine_type(dl_check *chk)
     }
     switch (chk->match) {
     case DL_MATCH_OK:
-        if (chk->family->unsupported_reason)
+        if (chk->named->no_facts)
+            dl_note(chk, chk->dom->os_type, "machine type '%s' is one of the %s: %s; machine rules skipped",
+                    machine, chk->named->title, chk->named->no_facts);
+        else if (chk->named->unsupported_reason)
             dl_error(chk, chk->dom->os_type, "machine type '%s' (%s) cannot be used with libvirt %s: %s",
-                     machine, chk->family->title, chk->ctx->target->libvirt,
-                     chk->family->unsupported_reason);
+                     machine, chk->named->title, chk->ctx->target->libvirt,
+                     chk->named->unsupported_reason);
         else
-            report_deprecated(chk, chk->family, chk->machine);
+            report_deprecated(chk, chk->named, chk->machine);
         return;
     case DL_MATCH_NOT_IN_TARGET:
-        report_not_in_target(chk, chk->family, machine);
+        report_not_in_target(chk, chk->named, machine);
         return;
     case DL_MATCH_FUTURE:
-        report_future(chk, chk->family, machine);
+        report_future(chk, chk->named, machine);
         return;
     case DL_MATCH_WRONG_ARCH:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
@@ -259,6 +262,15 @@ check_machine_type(dl_check *chk)
         return;
     case DL_MATCH_UNKNOWN_VERSION:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
+        if (family->no_facts) {
+            /* a board's name, but of another arch's binary in every release */
+            g_autofree char *where = dl_target_label(chk->ctx->target, "qemu");
+
+            dl_error(chk, chk->dom->os_type,
+                     "%s has no machine type '%s' for arch '%s': it is one of the %s, but no release has it for this arch",
+                     where, machine, arch, family->title);
+            return;
+        }
         report_unknown_version(chk, family, machine);
         return;
     case DL_MATCH_REMOVED:
