@@ -534,16 +534,21 @@ parse_default_machine(dl_family *family, family_builder *builder, xmlNode *node,
     return TRUE;
 }
 
+/* The reason= of NODE into *SLOT (replacing what was there); FALSE without one. */
+static gboolean
+take_reason(char **slot, xmlNode *node, const char *file, GError **error)
+{
+    g_free(*slot);
+    *slot = dl_xml_prop(node, "reason");
+    return *slot ? TRUE : missing_attribute(file, node, "reason", error);
+}
+
 static gboolean
 parse_unsupported(dl_family *family, family_builder *builder, xmlNode *node,
                   const char *file, GError **error)
 {
     (void) builder;
-    g_free(family->unsupported_reason);
-    family->unsupported_reason = dl_xml_prop(node, "reason");
-    if (!family->unsupported_reason)
-        return missing_attribute(file, node, "reason", error);
-    return TRUE;
+    return take_reason(&family->unsupported_reason, node, file, error);
 }
 
 static gboolean
@@ -551,11 +556,7 @@ parse_no_facts(dl_family *family, family_builder *builder, xmlNode *node,
                const char *file, GError **error)
 {
     (void) builder;
-    g_free(family->no_facts);
-    family->no_facts = dl_xml_prop(node, "reason");
-    if (!family->no_facts)
-        return missing_attribute(file, node, "reason", error);
-    return TRUE;
+    return take_reason(&family->no_facts, node, file, error);
 }
 
 static gboolean
