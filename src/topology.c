@@ -178,25 +178,37 @@ model_is_transitional(const char *model)
            !g_str_has_suffix(model, "non-transitional");
 }
 
-/* How DEV attaches, from the device catalogue: its kind's entry and the
- * entry of its model, or of the family's default model when it names none. */
-static dl_connect
-device_connect(const dl_check *chk, const dl_device *dev)
+const dl_dev_kind_entry *
+dl_device_catalogue(const dl_check *chk, const dl_device *dev, const char **model,
+                    const dl_dev_model **entry)
 {
     const dl_dev_kind_entry *kind;
-    const dl_dev_model *entry;
-    const char *model = dev->model;
-    dl_connect none = { DL_LINK_NONE, 0 };
+    const char *name = dev->model;
 
     kind = dl_devices_kind(chk->ctx->devices, dl_dev_kind_name(dev->kind), dev->type,
                            dev->subsys, dev->bus);
+    if (!name && kind && kind->default_key && chk->family)
+        name = dl_family_default_for_arch(chk->family, kind->default_key, chk->arch);
+    if (model)
+        *model = name;
+    if (entry)
+        *entry = dl_dev_kind_model(kind, name);
+    return kind;
+}
+
+/* How DEV attaches: its model's connect type, else its kind's. */
+static dl_connect
+device_connect(const dl_check *chk, const dl_device *dev)
+{
+    const dl_dev_model *entry;
+    const char *model;
+    const dl_dev_kind_entry *kind = dl_device_catalogue(chk, dev, &model, &entry);
+    dl_connect none = { DL_LINK_NONE, 0 };
+
     if (!kind)
         return none;
-    if (!model && kind->default_key && chk->family)
-        model = dl_family_default_for_arch(chk->family, kind->default_key, chk->arch);
     if (!model)
         return kind->unnamed;
-    entry = dl_dev_kind_model(kind, model);
     return entry ? entry->connect : kind->connect;
 }
 

@@ -45,6 +45,12 @@ const dl_bus *dl_topology_bus(const dl_topology *topo, guint64 idx);
  */
 guint dl_device_pci_connect(const dl_check *chk, const dl_device *dev);
 
+/* DEV's kind in the device catalogue (NULL: none), with *MODEL the model it
+ * names or, without one, the machine family's default for the kind, and
+ * *ENTRY that model's entry (NULL: not listed); either may be NULL. */
+const dl_dev_kind_entry *dl_device_catalogue(const dl_check *chk, const dl_device *dev,
+                                             const char **model, const dl_dev_model **entry);
+
 /* The connect bits a PCI controller model needs upstream (0 for roots / unknown). */
 guint dl_controller_model_connect(const dl_check *chk, const char *model);
 

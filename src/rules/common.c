@@ -97,26 +97,16 @@ dl_family_implicit(const dl_check *chk, const char *kind, const char *type)
 const dl_dev_model *
 dl_device_model_entry(const dl_check *chk, const dl_device *d)
 {
-    const dl_dev_kind_entry *kind;
-
-    if (!d->model)
-        return NULL;
-    kind = dl_devices_kind(chk->ctx->devices, dl_dev_kind_name(d->kind), d->type, d->subsys, d->bus);
-    return dl_dev_kind_model(kind, d->model);
+    return d->model ? dl_device_model_or_default(chk, d, NULL) : NULL;
 }
 
 const dl_dev_model *
 dl_device_model_or_default(const dl_check *chk, const dl_device *d, const char **model)
 {
-    const dl_dev_kind_entry *kind;
-    const char *name = d->model;
+    const dl_dev_model *entry = NULL;
 
-    kind = dl_devices_kind(chk->ctx->devices, dl_dev_kind_name(d->kind), d->type, d->subsys, d->bus);
-    if (!name && kind && kind->default_key && chk->family)
-        name = dl_family_default_for_arch(chk->family, kind->default_key, chk->arch);
-    if (model)
-        *model = name;
-    return dl_dev_kind_model(kind, name);
+    dl_device_catalogue(chk, d, model, &entry);
+    return entry;
 }
 
 const dl_dev_model *
