@@ -306,3 +306,22 @@ dl_data_validate(dl_data_validator *v, xmlDoc *doc, const char *file, GError **e
     set_message_error(error, v->domain, v->code, file, &msg, fallback);
     return FALSE;
 }
+
+xmlDoc *
+dl_data_load(const char *file, const char *schema, GQuark domain, int code, GError **error)
+{
+    xmlDoc *doc = dl_data_read(file, domain, code, error);
+    dl_data_validator *v;
+    gboolean ok;
+
+    if (!doc)
+        return NULL;
+    v = dl_data_validator_new(schema, domain, code);
+    ok = dl_data_validate(v, doc, file, error);
+    dl_data_validator_free(v);
+    if (!ok) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}

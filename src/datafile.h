@@ -28,6 +28,10 @@ void dl_data_validator_free(dl_data_validator *v);
 /* TRUE when DOC, read from FILE, follows the schema; else FALSE with ERROR. */
 gboolean dl_data_validate(dl_data_validator *v, xmlDoc *doc, const char *file, GError **error);
 
+/* Read FILE and validate it against SCHEMA (NULL: accept it), for a file
+ * read alone; NULL with ERROR (DOMAIN, CODE).  Caller frees the document. */
+xmlDoc *dl_data_load(const char *file, const char *schema, GQuark domain, int code, GError **error);
+
 /* Keep the validation records in memory across several loads (a context's). */
 void dl_data_records_hold(void);
 void dl_data_records_release(void);

@@ -377,23 +377,14 @@ dl_devices_load(const char *dir, const char *schema_dir, const dl_target *target
 {
     g_autofree char *file = g_build_filename(dir, "devices.xml", NULL);
     g_autofree char *schema = schema_dir ? g_build_filename(schema_dir, "devices.rng", NULL) : NULL;
-    dl_data_validator *v;
     dl_devices *devices;
     xmlDoc *doc;
-    gboolean ok;
 
     if (schema && !g_file_test(schema, G_FILE_TEST_EXISTS))
         g_clear_pointer(&schema, g_free);
-    doc = dl_data_read(file, DL_DEVICES_ERROR, 0, error);
+    doc = dl_data_load(file, schema, DL_DEVICES_ERROR, 0, error);
     if (!doc)
         return NULL;
-    v = dl_data_validator_new(schema, DL_DEVICES_ERROR, 0);
-    ok = dl_data_validate(v, doc, file, error);
-    dl_data_validator_free(v);
-    if (!ok) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
     devices = g_new0(dl_devices, 1);
     devices->emulators = g_ptr_array_new_with_free_func(emulator_free);
     devices->controllers = g_ptr_array_new_with_free_func(controller_free);

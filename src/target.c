@@ -193,20 +193,7 @@ load_targets(const char *file, const char *schema, GError **error)
 static xmlDoc *
 read_data(const char *file, const char *schema, GError **error)
 {
-    xmlDoc *doc = dl_data_read(file, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, error);
-    dl_data_validator *v;
-    gboolean ok;
-
-    if (!doc)
-        return NULL;
-    v = dl_data_validator_new(schema, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA);
-    ok = dl_data_validate(v, doc, file, error);
-    dl_data_validator_free(v);
-    if (!ok) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
+    return dl_data_load(file, schema, DL_TARGET_ERROR, DL_TARGET_ERROR_DATA, error);
 }
 
 static gboolean
