@@ -52,6 +52,24 @@ dl_xml_child(const xmlNode *node, const char *name)
     return NULL;
 }
 
+xmlNode *
+dl_xml_first(const xmlNode *node, const char *name)
+{
+    return dl_xml_child(node, name);
+}
+
+xmlNode *
+dl_xml_next(const xmlNode *node)
+{
+    if (!node)
+        return NULL;
+    for (xmlNode *c = node->next; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, node->name))
+            return c;
+    }
+    return NULL;
+}
+
 static const char *
 child_attr(xmlNode *node, const char *name, const char *attribute)
 {
@@ -489,6 +507,22 @@ dl_domain_new(xmlDoc *doc, const dl_devices *devices)
     dom->features = dl_xml_child(root, "features");
     dom->smm_tseg = dl_xml_child(dl_xml_child(dom->features, "smm"), "tseg");
     dom->numa_cells = count_numa_cells(root);
+    dom->os = dl_xml_child(root, "os");
+    dom->cpu = dl_xml_child(root, "cpu");
+    dom->vcpu = dl_xml_child(root, "vcpu");
+    dom->vcpus = dl_xml_child(root, "vcpus");
+    dom->memory = dl_xml_child(root, "memory");
+    dom->current_memory = dl_xml_child(root, "currentMemory");
+    dom->max_memory = dl_xml_child(root, "maxMemory");
+    dom->memory_backing = dl_xml_child(root, "memoryBacking");
+    dom->numatune = dl_xml_child(root, "numatune");
+    dom->cputune = dl_xml_child(root, "cputune");
+    dom->iothreads = dl_xml_child(root, "iothreads");
+    dom->iothreadids = dl_xml_child(root, "iothreadids");
+    dom->sysinfo = dl_xml_child(root, "sysinfo");
+    dom->uuid = dl_xml_child(root, "uuid");
+    dom->pm = dl_xml_child(root, "pm");
+    dom->resource = dl_xml_child(root, "resource");
     dom->devices_node = dl_xml_child(root, "devices");
     if (!dom->devices_node)
         return dom;

@@ -141,7 +141,29 @@ typedef struct {
     guint numa_cells;        /* number of <cpu><numa><cell> */
     xmlNode *features;
     xmlNode *smm_tseg;       /* <features><smm><tseg> */
+    /* the top-level elements domain-wide rules read (NULL when absent) */
+    xmlNode *os;             /* <os> */
+    xmlNode *cpu;            /* <cpu> */
+    xmlNode *vcpu;           /* <vcpu> */
+    xmlNode *vcpus;          /* <vcpus> (per-vCPU settings) */
+    xmlNode *memory;         /* <memory> */
+    xmlNode *current_memory; /* <currentMemory> */
+    xmlNode *max_memory;     /* <maxMemory> */
+    xmlNode *memory_backing; /* <memoryBacking> */
+    xmlNode *numatune;       /* <numatune> */
+    xmlNode *cputune;        /* <cputune> */
+    xmlNode *iothreads;      /* <iothreads> (the count) */
+    xmlNode *iothreadids;    /* <iothreadids> */
+    xmlNode *sysinfo;        /* the first <sysinfo> */
+    xmlNode *uuid;           /* <uuid> */
+    xmlNode *pm;             /* <pm> */
+    xmlNode *resource;       /* <resource> */
 } dl_domain;
+
+/* Each child element NAME of NODE, in document order (none for NULL):
+ *     for (xmlNode *c = dl_xml_first(n, "cell"); c; c = dl_xml_next(c)) */
+xmlNode *dl_xml_first(const xmlNode *node, const char *name);
+xmlNode *dl_xml_next(const xmlNode *node);
 
 /* Build the model of DOC, with DEVICES' USB2 companion sets (NULL: none).
  * Never fails on odd content; caller frees. */
