@@ -1029,7 +1029,8 @@ add_controller_item(const dl_check *chk, GArray *items, const char *model, guint
     it.index = (int) index;
     it.flags = item_flags(chk, &probe);
     it.function = -1;
-    it.wanted = TRUE;
+    /* an added PHB is a root of its own: it takes no slot */
+    it.wanted = !dl_pci_model_is_root(model);
     it.added = TRUE;
     it.origin = 2;
     it.seq = items->len;
@@ -1214,7 +1215,9 @@ out:
         for (guint i = 0; i < items->len; i++) {
             const lay_item *it = &g_array_index(items, lay_item, i);
             dl_layout_place p = { 0 };
-            if (!(it->added || it->placed_here) || !it->given)
+            /* an added PHB has no address, but is still added */
+            gboolean added_root = it->added && dl_pci_model_is_root(it->model);
+            if (!(it->added || it->placed_here) || !(it->given || added_root))
                 continue;
             p.dev = it->dev;
             p.index = it->added ? it->index : -1;
