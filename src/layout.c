@@ -1129,7 +1129,7 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     /* an address other rules reject (not numbers, out of range): libvirt stops there first */
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        if (d != moving && dl_pci_addr_wanted(&d->addr) && !dl_device_has_pci_address(d)) {
+        if (d != moving && !d->alias_of && dl_pci_addr_wanted(&d->addr) && !dl_device_has_pci_address(d)) {
             layout->skipped = TRUE;
             return layout;
         }
@@ -1142,7 +1142,8 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
 
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        add_item(items, chk, d, d == moving);
+        if (!d->alias_of)
+            add_item(items, chk, d, d == moving);
     }
     add_implicit_devices(items, fakes, chk);
     mark_builtins(chk, items);

@@ -474,6 +474,38 @@ assign_controller_indexes(dl_domain *dom, const dl_devices *devices)
     }
 }
 
+/*
+ * libvirt's console compatibility: in an HVM guest the first <console>,
+ * when its target type is serial or absent, stands for serial port 0
+ * (libvirt keeps it as an alias, or replaces it by one when the sources
+ * differ).  Without a <serial> it becomes that serial port, one device.
+ */
+static void
+mark_console_alias(dl_domain *dom)
+{
+    const dl_device *serial = NULL;
+    g_autofree char *os_type = dom->os_type ? (char *) xmlNodeGetContent(dom->os_type) : NULL;
+
+    if (!os_type || strcmp(g_strstrip(os_type), "hvm") != 0)
+        return;
+    for (guint i = 0; i < dom->devices->len && !serial; i++) {
+        const dl_device *d = g_ptr_array_index(dom->devices, i);
+        if (d->kind == DL_DEV_SERIAL)
+            serial = d;
+    }
+    for (guint i = 0; i < dom->devices->len; i++) {
+        dl_device *d = g_ptr_array_index(dom->devices, i);
+        const char *target;
+
+        if (d->kind != DL_DEV_CONSOLE)
+            continue;
+        target = dl_xml_attr(dl_device_child(d, "target"), "type");
+        if (serial && (!target || dl_str_eq(target, "serial")))
+            d->alias_of = serial;
+        break;
+    }
+}
+
 static guint
 count_numa_cells(xmlNode *root)
 {
@@ -539,6 +571,7 @@ dl_domain_new(xmlDoc *doc, const dl_devices *devices)
         g_ptr_array_add(dom->devices, device_new(c, ordinal++));
     }
     assign_controller_indexes(dom, devices);
+    mark_console_alias(dom);
     return dom;
 }
 

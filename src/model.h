@@ -107,6 +107,10 @@ struct dl_device {
     xmlNode *node;
     int ordinal;             /* position among the devices, from 0 */
     gboolean implicit;       /* added by the model the way libvirt adds it; node is NULL */
+    /* the first <console> of an HVM guest with target type serial (or
+     * none) is libvirt's alias of serial port 0, the same device: its
+     * address is not a second user of the bus (borrowed, or NULL) */
+    const dl_device *alias_of;
     const char *type;        /* the element's type attribute (disk, controller, hostdev...) */
     const char *model;       /* model as libvirt names it (see model.c per kind) */
     const char *device;      /* <disk device> */

@@ -253,7 +253,7 @@ domain_uses_virtio_mmio(const dl_check *chk)
 guint
 dl_device_pci_connect(const dl_check *chk, const dl_device *dev)
 {
-    if (dev->addr.type != DL_ADDR_NONE && dev->addr.type != DL_ADDR_PCI)
+    if (dev->alias_of || (dev->addr.type != DL_ADDR_NONE && dev->addr.type != DL_ADDR_PCI))
         return 0;
     if (dev->addr.type == DL_ADDR_NONE && device_connect(chk, dev).link == DL_LINK_VIRTIO) {
         if (virtio_defaults_off_pci(chk))

@@ -36,7 +36,8 @@ dl_device_has_pci_address(const dl_device *d)
 {
     const dl_address *a = &d->addr;
 
-    if (!dl_pci_addr_wanted(a))
+    /* libvirt ignores the address of the console that stands for serial 0 */
+    if (d->alias_of || !dl_pci_addr_wanted(a))
         return FALSE;
     /* an attribute left out counts as 0, as in libvirt */
     return num_ok(&a->domain) && num_ok(&a->bus) && num_ok(&a->slot) && num_ok(&a->function) &&

@@ -74,7 +74,7 @@ check_ccw(dl_check *chk)
         const dl_address *a = &d->addr;
         domlint_diag *diag;
 
-        if (a->type != DL_ADDR_CCW)
+        if (a->type != DL_ADDR_CCW || d->alias_of)
             continue;
         if (!a->cssid.present && !a->ssid.present && !a->devno.present)
             continue;
@@ -123,7 +123,7 @@ check_spapr_vio(dl_check *chk)
         const dl_address *a = &d->addr;
         domlint_diag *diag;
 
-        if (a->type != DL_ADDR_SPAPR_VIO || !a->reg.present)
+        if (a->type != DL_ADDR_SPAPR_VIO || !a->reg.present || d->alias_of)
             continue;
         if (!a->reg.valid || a->reg.value > 0xffffffffULL) {
             dl_error(chk, a->node, "spapr-vio reg '%s' is out of range: the maximum is 0xffffffff", a->reg.text);
