@@ -1087,6 +1087,28 @@ top_up_spares(lay_set *set, GArray *items, int spares, guint *empty)
     }
 }
 
+/*
+ * libvirt's last check on the addresses it assigned: a pci-bridge's index
+ * must be larger than the bus it landed on.  A bridge without an address on
+ * a machine whose root takes no bridge lands on a controller libvirt adds
+ * with the next free index, above its own.
+ */
+static gboolean
+bridges_above_their_bus(lay_set *set, GArray *items)
+{
+    for (guint i = 0; i < items->len; i++) {
+        const lay_item *it = &g_array_index(items, lay_item, i);
+
+        if (!it->given || !dl_str_eq(it->model, "pci-bridge") || it->index < 0 ||
+            (guint) it->index > it->bus)
+            continue;
+        set_error(set, it, g_strdup_printf("PCI controller at index %d (0x%02x) has bus='0x%02x', but index must be larger than bus",
+                                           it->index, (guint) it->index, it->bus));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* multifunction='on' for function 0 of every slot with other functions, as libvirt sets it. */
 static void
 set_multi(GArray *items)
@@ -1196,6 +1218,10 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
         goto out;
     if (root_is(chk, "pcie-root"))
         top_up_spares(&set, items, spares, &layout->spares);
+    if (!bridges_above_their_bus(&set, items)) {
+        layout->bridge_below_bus = TRUE;
+        goto out;
+    }
     set_multi(items);
     if (!fill_options(&set, items, layout))
         goto out;

@@ -328,6 +328,12 @@ check_model_name(dl_check *chk)
             else if (!required && chk->family)
                 dl_error(chk, c->node, "%s takes no <model name> on machine '%s' (found '%s')",
                          c->model, dl_machine_label(chk), c->model_name);
+            else
+                continue;
+            /* the root's model name is libvirt's to fill in (or leave out) */
+            dl_fix_remove(dl_fix_new(chk, c->node, "removed <model name='%s'/> from the %s, which libvirt names itself",
+                                     c->model_name, c->model),
+                          dl_device_child(c, "model"));
             continue;
         }
         names = dl_controller_model_names(chk, c->model);

@@ -150,6 +150,51 @@ write_controllers(dl_check *chk, const dl_layout *layout)
     dl_fix_append(fix, chk->dom->devices_node, xml->str);
 }
 
+/*
+ * Make room for the controllers a pci-bridge BRIDGE needs below it on a PCI
+ * Express root: every PCI controller from the bridge's index up moves up by
+ * the number of controllers inserted, and so does every PCI address on the
+ * buses they provide; the inserted ones take the freed indexes, in order.
+ */
+static void
+insert_bridge_upstream(dl_check *chk, const dl_device *bridge)
+{
+    const char *chain_pcie[] = { "pcie-root-port", "pcie-to-pci-bridge" };
+    const char *chain_dmi[] = { "dmi-to-pci-bridge" };
+    gboolean pcie = dl_family_allows_controller(chk->family, "pcie-to-pci-bridge");
+    const char **chain = pcie ? chain_pcie : chain_dmi;
+    guint k = pcie ? G_N_ELEMENTS(chain_pcie) : G_N_ELEMENTS(chain_dmi);
+    int from = bridge->auto_index;
+    g_autoptr(GString) xml = g_string_new(NULL);
+    dl_fix *fix;
+
+    if (from < 1 || !dl_fix_claim(chk, "pci-bridge-upstream"))
+        return;
+    fix = dl_fix_new(chk, bridge->node, "inserted %s%s%s (index %d%s) for pci-bridge %d to sit behind, and moved the PCI controllers from index %d up, with the addresses on their buses, %u higher: the bridge is now index %d",
+                     chain[0], k > 1 ? " and " : "", k > 1 ? chain[1] : "",
+                     from, k > 1 ? " and up" : "", from, from, k, from + (int) k);
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const dl_address *a = &d->addr;
+
+        if (!d->node)
+            continue;
+        if (d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci") && d->auto_index >= from) {
+            g_autofree char *idx = g_strdup_printf("%d", d->auto_index + (int) k);
+            dl_fix_set(fix, d->node, "index", idx);
+        }
+        if (a->type == DL_ADDR_PCI && a->node && a->bus.valid && a->bus.value >= (guint64) from &&
+            a->bus.value < 0xff) {
+            g_autofree char *bus = g_strdup_printf("0x%02x", (guint) a->bus.value + k);
+            dl_fix_set(fix, a->node, "bus", bus);
+        }
+    }
+    for (guint i = 0; i < k; i++)
+        g_string_append_printf(xml, "%s<controller type='pci' index='%d' model='%s'/>",
+                               i ? "\n" : "", from + (int) i, chain[i]);
+    dl_fix_append(fix, chk->dom->devices_node, xml->str);
+}
+
 static void
 check_layout(dl_check *chk)
 {
@@ -168,7 +213,13 @@ check_layout(dl_check *chk)
         const xmlNode *where = layout->error_dev ? layout->error_dev->node : chk->dom->devices_node;
         g_autofree char *what = layout->error_dev ? dl_device_describe(layout->error_dev) : NULL;
 
-        if (what)
+        if (layout->bridge_below_bus && layout->error_dev) {
+            dl_error(chk, where, "libvirt puts the %s, which has no address, on the first bus that takes a bridge, and that bus does not have a lower index: it stops with \"%s\"; on a PCI Express root a pci-bridge needs a %s with a lower index",
+                     what, layout->error,
+                     dl_family_allows_controller(chk->family, "pcie-to-pci-bridge") ? "pcie-root-port and pcie-to-pci-bridge" : "dmi-to-pci-bridge");
+            if (chk->fixes && chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root"))
+                insert_bridge_upstream(chk, layout->error_dev);
+        } else if (what)
             dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it stops with \"%s\"; it adds pcie-root-ports, pci-bridges and PHBs by itself, never a controller that needs a slot on pcie-root or a switch (free slots there, pack root ports eight to a slot, or add a pcie-expander-bus)",
                      what, layout->error);
         else
