@@ -19,15 +19,20 @@ is_pci_controller(const dl_device *d)
     return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
 }
 
-/* The lowest index no controller of TYPE has, from FROM up. */
+/* The lowest index no controller of TYPE has, from FROM up, and that no
+ * other fix of this round gave away (it is taken from then on). */
 static int
-free_index(const dl_check *chk, const char *type, int from)
+free_index(dl_check *chk, const char *type, int from)
 {
-    int idx = from;
+    for (int idx = from;; idx++) {
+        g_autofree char *key = NULL;
 
-    while (dl_domain_controller(chk->dom, type, idx))
-        idx++;
-    return idx;
+        if (dl_domain_controller(chk->dom, type, idx))
+            continue;
+        key = g_strdup_printf("controller-index:%s:%d", type, idx);
+        if (dl_fix_claim(chk, key))
+            return idx;
+    }
 }
 
 /* ---------------------------------------------------------------- pci-root */
@@ -149,6 +154,21 @@ usb_index_clash(const dl_check *chk, const dl_device *a, const dl_device *b)
     return TRUE;
 }
 
+/*
+ * Give controller C, whose index libvirt refuses (WHY), the lowest free
+ * index of its type.  Nothing can name the old one: a drive, virtio-serial
+ * or PCI address holds a number libvirt takes, which this one is not.
+ */
+static void
+renumber(dl_check *chk, const dl_device *c, const char *why)
+{
+    g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type, is_pci_controller(c) ? 1 : 0));
+
+    dl_fix_set(dl_fix_new(chk, c->node, "gave the %s controller whose index '%s' %s index %s",
+                          c->type, c->index.text ? c->index.text : "", why, idx),
+               c->node, "index", idx);
+}
+
 static void
 check_controller_index(dl_check *chk)
 {
@@ -160,11 +180,19 @@ check_controller_index(dl_check *chk)
             continue;
         if (c->index.present && !c->index.valid) {
             dl_error(chk, c->node, "controller index '%s' is not a non-negative number", c->index.text);
+            renumber(chk, c, "is not a number libvirt takes");
+            continue;
+        }
+        if (c->index.valid && c->index.value > G_MAXINT) {
+            dl_error(chk, c->node, "controller index '%s' is out of range: libvirt reads it as an int, at most %d",
+                     c->index.text, G_MAXINT);
+            renumber(chk, c, "is out of range");
             continue;
         }
         if (is_pci_controller(c) && c->auto_index > 255) {
             dl_error(chk, c->node, "PCI controller index %d is too high: the maximum is 255",
                      c->auto_index);
+            renumber(chk, c, "is above 255");
             continue;
         }
         for (guint j = 0; j < i; j++) {
