@@ -49,6 +49,8 @@ extern const dl_rule dl_rule_qemu_binary;
 extern const dl_rule dl_rule_device_model;
 extern const dl_rule dl_rule_graphics;
 extern const dl_rule dl_rule_video;
+extern const dl_rule dl_rule_virtio_options;
+extern const dl_rule dl_rule_virtio_transitional;
 extern const dl_rule dl_rule_host_capabilities;
 extern const dl_rule dl_rule_pci_layout;
 
@@ -94,6 +96,8 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_device_model,
     &dl_rule_graphics,
     &dl_rule_video,
+    &dl_rule_virtio_options,
+    &dl_rule_virtio_transitional,
     &dl_rule_host_capabilities,
     &dl_rule_pci_layout,
 };
