@@ -52,6 +52,7 @@ extern const dl_rule dl_rule_video;
 extern const dl_rule dl_rule_virtio_options;
 extern const dl_rule dl_rule_virtio_transitional;
 extern const dl_rule dl_rule_net_queue_size;
+extern const dl_rule dl_rule_tpm;
 extern const dl_rule dl_rule_host_capabilities;
 extern const dl_rule dl_rule_pci_layout;
 
@@ -100,6 +101,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_virtio_options,
     &dl_rule_virtio_transitional,
     &dl_rule_net_queue_size,
+    &dl_rule_tpm,
     &dl_rule_host_capabilities,
     &dl_rule_pci_layout,
 };
