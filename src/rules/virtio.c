@@ -150,13 +150,13 @@ check_iommu_legacy(dl_check *chk, const dl_device *d)
         return;
     what = dl_device_describe(d);
     if (flavour == VIRTIO_TRANSITIONAL) {
-        dl_error(chk, driver, "%s is a virtio-transitional device, which cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on a device with the legacy virtio interface at start; use model 'virtio-non-transitional' or drop iommu='on'",
+        dl_error(chk, driver, "%s is transitional (it keeps the legacy virtio interface), so it cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on legacy virtio at start; use model 'virtio-non-transitional' or drop iommu='on'",
                  what);
         return;
     }
     if (!plain_virtio_is_transitional(chk, d, &bus_model))
         return;
-    dl_error(chk, driver, "%s on a '%s' bus is a transitional virtio device, which cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on a device with the legacy virtio interface at start; use model 'virtio-non-transitional', put it on a PCI Express root port, or drop iommu='on'",
+    dl_error(chk, driver, "%s on a '%s' bus is transitional (QEMU keeps the legacy virtio interface except below a PCI Express port), so it cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on legacy virtio at start; use model 'virtio-non-transitional', a PCI Express root port, or drop iommu='on'",
              what, bus_model);
 }
 
