@@ -34,6 +34,9 @@ check_queue_size(dl_check *chk, const dl_device *d, xmlNode *driver, const char 
                  attr, size.text, d->model);
         return;
     }
+    /* a hostdev interface is no virtio-net device of QEMU's */
+    if (dl_str_eq(d->type, "hostdev"))
+        return;
     if (size.value < QUEUE_MIN || size.value > QUEUE_MAX)
         dl_error(chk, driver, "%s='%s' of a %s interface is out of QEMU's range: QEMU refuses it at start unless it is 256, 512 or 1024",
                  attr, size.text, d->model);
