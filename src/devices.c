@@ -23,7 +23,14 @@ struct dl_devices {
     GPtrArray *controllers;  /* of dl_pci_controller* */
     GPtrArray *kinds;        /* of dl_dev_kind_entry* */
     GPtrArray *qemu_names;   /* of const char* (borrowed), NULL-terminated */
+    GPtrArray *nics;         /* of nic_list*: the target release's measured NIC devices */
 };
+
+/* One <nic-devices> of the target's QEMU release. */
+typedef struct {
+    char **arches;
+    char **names;
+} nic_list;
 
 /* ------------------------------------------------------------------ */
 /* freeing                                                            */
@@ -100,6 +107,16 @@ kind_free(gpointer p)
 }
 
 static void
+nic_list_free(gpointer p)
+{
+    nic_list *l = p;
+
+    g_strfreev(l->arches);
+    g_strfreev(l->names);
+    g_free(l);
+}
+
+static void
 emulator_free(gpointer p)
 {
     dl_emulator *e = p;
@@ -120,6 +137,7 @@ dl_devices_free(dl_devices *devices)
     g_ptr_array_unref(devices->controllers);
     g_ptr_array_unref(devices->kinds);
     g_ptr_array_unref(devices->qemu_names);
+    g_ptr_array_unref(devices->nics);
     g_free(devices);
 }
 
@@ -352,6 +370,21 @@ parse_emulator(xmlNode *node)
     return e;
 }
 
+/* A <nic-devices> measured in exactly the target's QEMU release (none without a target). */
+static void
+parse_nic_devices(dl_devices *devices, xmlNode *node, const dl_target *target)
+{
+    g_autofree char *qemu = dl_xml_prop(node, "qemu");
+    nic_list *l;
+
+    if (!target || !target->qemu || g_strcmp0(qemu, target->qemu) != 0)
+        return;
+    l = g_new0(nic_list, 1);
+    l->arches = prop_words(node, "arches");
+    l->names = prop_words(node, "names");
+    g_ptr_array_add(devices->nics, l);
+}
+
 static void
 parse_catalogue(dl_devices *devices, xmlNode *root, const dl_target *target)
 {
@@ -367,6 +400,8 @@ parse_catalogue(dl_devices *devices, xmlNode *root, const dl_target *target)
             g_ptr_array_add(devices->controllers, parse_controller(devices, n, target));
         } else if (is_element(n, "kind")) {
             g_ptr_array_add(devices->kinds, parse_kind(devices, n, target));
+        } else if (is_element(n, "nic-devices")) {
+            parse_nic_devices(devices, n, target);
         }
     }
     g_ptr_array_add(devices->qemu_names, NULL);
@@ -390,6 +425,7 @@ dl_devices_load(const char *dir, const char *schema_dir, const dl_target *target
     devices->controllers = g_ptr_array_new_with_free_func(controller_free);
     devices->kinds = g_ptr_array_new_with_free_func(kind_free);
     devices->qemu_names = g_ptr_array_new();
+    devices->nics = g_ptr_array_new_with_free_func(nic_list_free);
     parse_catalogue(devices, xmlDocGetRootElement(doc), target);
     xmlFreeDoc(doc);
     if (!devices->measured)
@@ -502,6 +538,27 @@ dl_qemu_devices_present(const dl_devices *devices, const GPtrArray *qemu_devices
     if (!described || !g_strv_contains((const char *const *) devices->measured, arch))
         return DL_PRESENT_UNKNOWN;
     return DL_PRESENT_NO;
+}
+
+dl_presence
+dl_devices_nic_present(const dl_devices *devices, const char *name, const char *arch)
+{
+    gboolean measured = FALSE;
+
+    if (!devices || devices->unmeasured || !name || !arch)
+        return DL_PRESENT_UNKNOWN;
+    for (guint i = 0; i < devices->nics->len; i++) {
+        const nic_list *l = g_ptr_array_index(devices->nics, i);
+
+        if (!g_strv_contains((const char *const *) l->arches, arch))
+            continue;
+        measured = TRUE;
+        for (gsize n = 0; l->names[n]; n++) {
+            if (g_ascii_strcasecmp(l->names[n], name) == 0)
+                return DL_PRESENT_YES;
+        }
+    }
+    return measured ? DL_PRESENT_NO : DL_PRESENT_UNKNOWN;
 }
 
 char *

@@ -141,6 +141,10 @@ const dl_dev_model *dl_devices_controller_model(const dl_devices *devices, const
 /* Does the target QEMU for ARCH have one of QEMU_DEVICES (of dl_qemu_device*)? */
 dl_presence dl_qemu_devices_present(const dl_devices *devices, const GPtrArray *qemu_devices,
                                     const char *arch);
+/* Is NAME among the network devices (-device help, names and aliases,
+ * compared without case) the target's QEMU release has for ARCH?  UNKNOWN
+ * where that release and arch were not measured. */
+dl_presence dl_devices_nic_present(const dl_devices *devices, const char *name, const char *arch);
 /* Why Q is not there for ARCH in the target: "absent in 7.2, present in
  * 10.0", "removed in QEMU 10.0", "only for x86_64, i686" (caller frees). */
 char *dl_qemu_device_absence(const dl_qemu_device *q, const char *arch);

@@ -118,6 +118,46 @@ qemu_devices_of(const dl_check *chk, const dl_device *d, GPtrArray **chosen, con
     return m->devices;
 }
 
+/* libvirt's virtio NIC models, which it compares without case */
+static gboolean
+nic_model_is_virtio(const char *model)
+{
+    return g_ascii_strcasecmp(model, "virtio") == 0 ||
+           g_ascii_strcasecmp(model, "virtio-transitional") == 0 ||
+           g_ascii_strcasecmp(model, "virtio-non-transitional") == 0;
+}
+
+/* Does libvirt create NIC D with -device?  Non-virtio NICs of ARM guests
+ * without a PCI or virtio-mmio address are -net nic (qemuDomainSupportsNicdev()). */
+static gboolean
+nic_uses_device(const dl_check *chk, const dl_device *d)
+{
+    if (!dl_str_eq(chk->arch, "aarch64") && !dl_str_eq(chk->arch, "armv7l") &&
+        !dl_str_eq(chk->arch, "armv6l"))
+        return TRUE;
+    return d->addr.type == DL_ADDR_PCI || d->addr.type == DL_ADDR_VIRTIO_MMIO;
+}
+
+/*
+ * A NIC model the catalogue does not list: libvirt passes it to QEMU as the
+ * -device name, so it must be one of the network devices measured for the
+ * target release and arch.
+ */
+static void
+check_nic_model(dl_check *chk, const dl_device *d)
+{
+    g_autofree char *where = NULL;
+
+    if (!d->model || dl_str_eq(d->type, "hostdev") || nic_model_is_virtio(d->model) ||
+        dl_device_model_entry(chk, d) || !nic_uses_device(chk, d))
+        return;
+    if (dl_devices_nic_present(chk->ctx->devices, d->model, chk->arch) != DL_PRESENT_NO)
+        return;
+    where = dl_target_label(chk->ctx->target, "qemu");
+    dl_error(chk, dl_device_child(d, "model"), "interface model '%s' is not a network device of %s for %s: libvirt asks QEMU for a device of that name, which QEMU refuses at start; use a NIC model QEMU has, such as 'virtio' or 'e1000e'",
+             d->model, where, chk->arch);
+}
+
 static void
 check_device_models(dl_check *chk)
 {
@@ -132,6 +172,8 @@ check_device_models(dl_check *chk)
 
         if (d->implicit)
             continue;
+        if (d->kind == DL_DEV_INTERFACE)
+            check_nic_model(chk, d);
         devices = qemu_devices_of(chk, d, &chosen, &model);
         if (!model || dl_qemu_devices_present(chk->ctx->devices, devices, chk->arch) != DL_PRESENT_NO)
             continue;

@@ -47,6 +47,12 @@ extern const dl_rule dl_rule_usb_controller;
 extern const dl_rule dl_rule_usb_address;
 extern const dl_rule dl_rule_qemu_binary;
 extern const dl_rule dl_rule_device_model;
+extern const dl_rule dl_rule_graphics;
+extern const dl_rule dl_rule_video;
+extern const dl_rule dl_rule_virtio_options;
+extern const dl_rule dl_rule_virtio_transitional;
+extern const dl_rule dl_rule_net_queue_size;
+extern const dl_rule dl_rule_tpm;
 extern const dl_rule dl_rule_host_capabilities;
 extern const dl_rule dl_rule_pci_layout;
 
@@ -90,6 +96,12 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_machine_feature,
     &dl_rule_qemu_binary,
     &dl_rule_device_model,
+    &dl_rule_graphics,
+    &dl_rule_video,
+    &dl_rule_virtio_options,
+    &dl_rule_virtio_transitional,
+    &dl_rule_net_queue_size,
+    &dl_rule_tpm,
     &dl_rule_host_capabilities,
     &dl_rule_pci_layout,
 };
