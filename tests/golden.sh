@@ -55,7 +55,8 @@ trap 'exit 99' INT TERM HUP
 # every fixture, by path relative to fixtures/, in a stable order
 (cd "$FIXTURES" && find . -name '*.xml' ! -name '*.fixed.xml' | sed 's|^\./||' | sort) > "$tmp/cases"
 (cd "$FIXTURES" && find . -name '*.expected' | sed 's|^\./||; s|\.expected$||' | sort) > "$tmp/expected"
-sed 's|\.xml$||' "$tmp/cases" | comm -13 - "$tmp/expected" > "$tmp/orphans"
+# (sorted again without the suffix: "a-b.xml" sorts before "a.xml", "a-b" after "a")
+sed 's|\.xml$||' "$tmp/cases" | sort | comm -13 - "$tmp/expected" > "$tmp/orphans"
 
 # run_case REL OUT: domlint's output on fixtures/REL, plus "exit: N", into OUT
 run_case() {
