@@ -1126,6 +1126,18 @@ set_multi(GArray *items)
     }
 }
 
+/* The video with <model primary='yes'>, or NULL. */
+static const dl_device *
+primary_video(const dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        if (d->kind == DL_DEV_VIDEO && dl_str_eq(dl_xml_attr(dl_device_child(d, "model"), "primary"), "yes"))
+            return d;
+    }
+    return NULL;
+}
+
 dl_layout *
 dl_layout_compute(const dl_check *chk, int spares)
 {
@@ -1139,6 +1151,7 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     g_autoptr(GArray) items = g_array_sized_new(FALSE, TRUE, sizeof(lay_item), chk->dom->devices->len + 8);
     g_autoptr(GPtrArray) fakes = g_ptr_array_new_with_free_func(g_free);
     lay_set set = { 0 };
+    const dl_device *primary;
     guint nbuses, first_new;
     gboolean ok = FALSE;
 
@@ -1162,9 +1175,13 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     set.pseries = chk->family->multi_root;
     set.pcie_to_pci_bridge = dl_family_allows_controller(chk->family, "pcie-to-pci-bridge");
 
+    /* libvirt's parser puts the primary video first among the videos */
+    primary = primary_video(chk);
+    if (primary)
+        add_item(items, chk, primary, primary == moving);
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        if (!d->alias_of)
+        if (!d->alias_of && d != primary)
             add_item(items, chk, d, d == moving);
     }
     add_implicit_devices(items, fakes, chk);
