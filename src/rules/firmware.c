@@ -147,7 +147,8 @@ check_stateless(dl_check *chk, const fw_info *fw)
             dl_error(chk, fw->nvram, "a stateless loader keeps no variables, but the <nvram> names a template: drop the template or stateless='yes'");
         if (fw->has_nvram)
             dl_error(chk, fw->nvram, "a stateless loader keeps no variables, but an <nvram> image is given: drop the <nvram> or stateless='yes'");
-    } else if (dl_str_eq(stateless, "no")) {
+    } else if (dl_str_eq(stateless, "no") &&
+               dl_releases_behaviour(chk->ctx->releases, "loader-stateless-no-checked", chk->ctx->target)) {
         if (!fw->firmware && !dl_str_eq(dl_xml_attr(fw->loader, "type"), "pflash"))
             dl_error(chk, fw->loader, "stateless='no' asks for NVRAM, which only a pflash loader has: set type='pflash' on the <loader> or drop stateless='no'");
         else if (fw->firmware && !dl_str_eq(fw->firmware, "efi"))
