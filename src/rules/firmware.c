@@ -312,8 +312,7 @@ static void
 check_boot_order(dl_check *chk)
 {
     xmlNode *os_boot = dl_xml_first(chk->dom->os, "boot");
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_int64_hash, g_int64_equal);
-    g_autofree gint64 *orders = g_new0(gint64, chk->dom->devices->len + 1);
+    g_autoptr(GHashTable) seen = NULL;   /* boot orders used, made at the first */
     gboolean reported = FALSE;
 
     for (guint i = 0; i < chk->dom->devices->len; i++) {
@@ -326,21 +325,19 @@ check_boot_order(dl_check *chk)
         boot = dl_device_child(d, "boot");
         if (!boot)
             continue;
-        order = dl_num_attr(boot, "order", 10);
         if (os_boot && !reported) {
             domlint_diag *diag = dl_error(chk, boot, "per-device <boot order> cannot be used together with <os><boot dev>: libvirt refuses the mix; keep one of them (drop the <boot dev> elements of <os>, or the devices' <boot order>)");
             dl_diag_note(chk, diag, os_boot, "the <os><boot> is here");
             reported = TRUE;
         }
+        order = dl_num_attr(boot, "order", 10);
         if (!order.valid || order.value == 0 || order.value > G_MAXUINT)
             continue;
-        orders[i] = (gint64) order.value;
-        if (g_hash_table_contains(seen, &orders[i])) {
+        if (!seen)
+            seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+        if (!g_hash_table_add(seen, GUINT_TO_POINTER((guint) order.value)))
             dl_error(chk, boot, "boot order %" G_GUINT64_FORMAT " is used for more than one device: give each device its own order",
                      order.value);
-            continue;
-        }
-        g_hash_table_add(seen, &orders[i]);
     }
 }
 
