@@ -379,12 +379,55 @@ check_pseries_features(dl_check *chk)
     }
 }
 
+static gboolean
+arch_is_x86(const char *arch)
+{
+    return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
+}
+
+/* The <features> libvirt ties to an arch or machine (qemuValidateDomainDefFeatures). */
+static void
+check_arch_features(dl_check *chk)
+{
+    xmlNode *features = chk->dom->features;
+    gboolean x86 = arch_is_x86(chk->arch);
+    gboolean arm_virt = dl_str_eq(chk->family->id, "arm-virt");
+    xmlNode *f;
+
+    /* <ioapic> without driver= leaves libvirt's choice, which is no setting */
+    f = dl_xml_child(features, "ioapic");
+    if (f && dl_xml_attr(f, "driver") && !x86)
+        dl_error(chk, f, "the 'ioapic' feature (the x86 I/O APIC driver) exists only on x86, not on arch %s: libvirt refuses it; drop <ioapic>",
+                 chk->arch);
+    f = dl_xml_child(features, "pvspinlock");
+    if (f && !x86)
+        dl_error(chk, f, "the 'pvspinlock' feature (KVM paravirtual spinlocks) exists only on x86, not on arch %s: libvirt refuses it; drop <pvspinlock>",
+                 chk->arch);
+    f = dl_xml_child(features, "apic");
+    if (f && dl_xml_attr(f, "eoi") && !x86)
+        dl_error(chk, f, "the 'eoi' attribute of <apic> (KVM paravirtual EOI) exists only on x86, not on arch %s: libvirt refuses it; drop eoi=",
+                 chk->arch);
+    f = dl_xml_child(features, "hyperv");
+    if (f && !x86 && !arm_virt)
+        dl_error(chk, f, "Hyper-V enlightenments exist only on x86 and ARM virt machines, not on the %s machine '%s' (arch %s): libvirt refuses them; drop <hyperv>",
+                 chk->family->title, dl_machine_label(chk), chk->arch);
+    f = dl_xml_child(features, "gic");
+    if (f && !arm_virt)
+        dl_error(chk, f, "the 'gic' feature (the ARM interrupt controller version) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <gic>",
+                 chk->family->title, dl_machine_label(chk));
+    f = dl_xml_child(features, "pmu");
+    if (f && dl_str_eq(dl_xml_attr(f, "state"), "off") && g_str_has_prefix(chk->arch, "ppc64"))
+        dl_error(chk, f, "the PMU cannot be turned off on %s, where it is always on: libvirt refuses <pmu state='off'>; drop it",
+                 chk->arch);
+}
+
 static void
 check_machine_features(dl_check *chk)
 {
     if (!chk->family)
         return;
     check_pseries_features(chk);
+    check_arch_features(chk);
     if (chk->dom->smm_tseg && !dl_family_has_feature(chk->family, "smm-tseg"))
     {
         g_autofree char *where = dl_families_with(chk, dl_family_has_feature, "smm-tseg");
