@@ -415,6 +415,11 @@ check_arch_features(dl_check *chk)
     if (f && !arm_virt)
         dl_error(chk, f, "the 'gic' feature (the ARM interrupt controller version) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <gic>",
                  chk->family->title, dl_machine_label(chk));
+    /* <ras> is in the schema from 10.x; where it is, libvirt checks the machine */
+    f = dl_xml_child(features, "ras");
+    if (f && !arm_virt)
+        dl_error(chk, f, "the 'ras' feature (ARM RAS error reporting) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <ras>",
+                 chk->family->title, dl_machine_label(chk));
     f = dl_xml_child(features, "pmu");
     if (f && dl_str_eq(dl_xml_attr(f, "state"), "off") && g_str_has_prefix(chk->arch, "ppc64"))
         dl_error(chk, f, "the PMU cannot be turned off on %s, where it is always on: libvirt refuses <pmu state='off'>; drop it",
