@@ -132,8 +132,10 @@ check_manual(dl_check *chk, const fw_info *fw, gboolean nvram_checks)
 {
     if (fw->features && nvram_checks)
         dl_error(chk, fw->features, "firmware features choose a firmware only when libvirt selects it: <os> has no firmware='efi' (or 'bios'); add it and drop the <loader> path, or drop the <firmware> features");
-    if (fw->loader_def && !fw->has_path && (fw->loader || nvram_checks))
-        dl_error(chk, fw->loader ? fw->loader : fw->nvram, "the <loader> has no path and firmware autoselection is off (no <os firmware>): libvirt does not know which firmware to load; give the firmware image's path or set firmware='efi' on <os>");
+    if (fw->loader && !fw->has_path)
+        dl_error(chk, fw->loader, "the <loader> has no path and firmware autoselection is off (no <os firmware>): libvirt does not know which firmware to load; give the firmware image's path or set firmware='efi' on <os>");
+    else if (!fw->loader && fw->nvram && nvram_checks)
+        dl_error(chk, fw->nvram, "an <nvram> without a <loader> path and without firmware autoselection (no <os firmware>) leaves libvirt no firmware to load: add the <loader> with its path, or set firmware='efi' on <os>");
 }
 
 /* <loader stateless>: with or without an NVRAM image. */
