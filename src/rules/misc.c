@@ -1,7 +1,7 @@
 /*
  * misc.c - rules about the other address types (CCW, spapr-vio, zPCI) and
  * the devices whose placement depends on the machine (panic, IOMMU, ramfb,
- * host devices, SMM TSEG)
+ * host devices, SMM TSEG, pSeries-only features)
  */
 #include "config.h"
 
@@ -298,11 +298,141 @@ const dl_rule dl_rule_device_address = {
 
 /* -------------------------------------------------------- machine-feature */
 
+/*
+ * A size as libvirt's virScaleInteger() reads it: NUMBER in UNIT (b, KiB or
+ * k, KB, MiB or M...), DEFAULT_SCALE bytes per unit when UNIT is absent.
+ * FALSE when either cannot be read or the bytes overflow.
+ */
+static gboolean
+scaled_bytes(const char *number, const char *unit, guint64 default_scale, guint64 *bytes)
+{
+    dl_num n = dl_num_parse(number, 10);
+    guint64 scale = 1;
+    guint64 base;
+    const char *powers = "kmgtpe";
+    const char *p;
+
+    if (!n.valid)
+        return FALSE;
+    if (!unit || !*unit) {
+        scale = default_scale;
+    } else if (g_ascii_strcasecmp(unit, "b") == 0 || g_ascii_strcasecmp(unit, "byte") == 0 ||
+               g_ascii_strcasecmp(unit, "bytes") == 0) {
+        scale = 1;
+    } else {
+        if (!unit[1] || g_ascii_strcasecmp(unit + 1, "iB") == 0)
+            base = 1024;
+        else if (g_ascii_tolower(unit[1]) == 'b' && !unit[2])
+            base = 1000;
+        else
+            return FALSE;
+        p = strchr(powers, g_ascii_tolower(unit[0]));
+        if (!p || !unit[0])
+            return FALSE;
+        for (const char *q = powers; q <= p; q++)
+            scale *= base;
+    }
+    if (scale && n.value > G_MAXUINT64 / scale)
+        return FALSE;
+    *bytes = n.value * scale;
+    return TRUE;
+}
+
+/* The SMM TSEG size (q35 only): whole MiB, as the mch-extended-tseg-mbytes property takes. */
+static void
+check_tseg_size(dl_check *chk)
+{
+    xmlNode *tseg = chk->dom->smm_tseg;
+    g_autofree char *text = NULL;
+    guint64 bytes;
+
+    if (!tseg || dl_str_eq(dl_xml_attr(tseg->parent, "state"), "off"))
+        return;
+    text = (char *) xmlNodeGetContent(tseg);
+    g_strstrip(text);
+    if (!scaled_bytes(text, dl_xml_attr(tseg, "unit"), 1024 * 1024, &bytes))
+        return;
+    if (bytes % (1024 * 1024) != 0)
+        dl_error(chk, tseg, "the SMM TSEG size '%s %s' is not a whole number of MiB: QEMU sets it in MiB, so libvirt refuses it; round it to MiB (e.g. %" G_GUINT64_FORMAT " MiB)",
+                 text, dl_xml_attr(tseg, "unit") ? dl_xml_attr(tseg, "unit") : "MiB",
+                 (bytes + 1024 * 1024 - 1) / (1024 * 1024));
+}
+
+/* <features> elements only pSeries machines have (qemuValidateDomainDefPSeriesFeature). */
+static const char *const pseries_features[] = {
+    "hpt", "htm", "nested-hv", "ccf-assist", "cfpc", "sbbc", "ibs",
+};
+
+static void
+check_pseries_features(dl_check *chk)
+{
+    if (dl_str_eq(chk->family->id, "pseries"))
+        return;
+    for (gsize i = 0; i < G_N_ELEMENTS(pseries_features); i++) {
+        xmlNode *f = dl_xml_child(chk->dom->features, pseries_features[i]);
+
+        if (!f)
+            continue;
+        dl_error(chk, f, "the '%s' feature exists only on pSeries machines, not on the %s machine '%s' (arch %s): libvirt refuses it; drop <%s>",
+                 pseries_features[i], chk->family->title, dl_machine_label(chk), chk->arch, pseries_features[i]);
+        dl_fix_remove(dl_fix_new(chk, f, "removed the <%s> feature, which only pSeries machines have", pseries_features[i]), f);
+    }
+}
+
+static gboolean
+arch_is_x86(const char *arch)
+{
+    return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
+}
+
+/* The <features> libvirt ties to an arch or machine (qemuValidateDomainDefFeatures). */
+static void
+check_arch_features(dl_check *chk)
+{
+    xmlNode *features = chk->dom->features;
+    gboolean x86 = arch_is_x86(chk->arch);
+    gboolean arm_virt = dl_str_eq(chk->family->id, "arm-virt");
+    xmlNode *f;
+
+    /* <ioapic> without driver= leaves libvirt's choice, which is no setting */
+    f = dl_xml_child(features, "ioapic");
+    if (f && dl_xml_attr(f, "driver") && !x86)
+        dl_error(chk, f, "the 'ioapic' feature (the x86 I/O APIC driver) exists only on x86, not on arch %s: libvirt refuses it; drop <ioapic>",
+                 chk->arch);
+    f = dl_xml_child(features, "pvspinlock");
+    if (f && !x86)
+        dl_error(chk, f, "the 'pvspinlock' feature (KVM paravirtual spinlocks) exists only on x86, not on arch %s: libvirt refuses it; drop <pvspinlock>",
+                 chk->arch);
+    f = dl_xml_child(features, "apic");
+    if (f && dl_xml_attr(f, "eoi") && !x86)
+        dl_error(chk, f, "the 'eoi' attribute of <apic> (KVM paravirtual EOI) exists only on x86, not on arch %s: libvirt refuses it; drop eoi=",
+                 chk->arch);
+    f = dl_xml_child(features, "hyperv");
+    if (f && !x86 && !arm_virt)
+        dl_error(chk, f, "Hyper-V enlightenments exist only on x86 and ARM virt machines, not on the %s machine '%s' (arch %s): libvirt refuses them; drop <hyperv>",
+                 chk->family->title, dl_machine_label(chk), chk->arch);
+    f = dl_xml_child(features, "gic");
+    if (f && !arm_virt)
+        dl_error(chk, f, "the 'gic' feature (the ARM interrupt controller version) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <gic>",
+                 chk->family->title, dl_machine_label(chk));
+    /* <ras> is in the schema from 10.x; where it is, libvirt checks the machine */
+    f = dl_xml_child(features, "ras");
+    if (f && !arm_virt)
+        dl_error(chk, f, "the 'ras' feature (ARM RAS error reporting) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <ras>",
+                 chk->family->title, dl_machine_label(chk));
+    f = dl_xml_child(features, "pmu");
+    if (f && dl_str_eq(dl_xml_attr(f, "state"), "off") && g_str_has_prefix(chk->arch, "ppc64"))
+        dl_error(chk, f, "the PMU cannot be turned off on %s, where it is always on: libvirt refuses <pmu state='off'>; drop it",
+                 chk->arch);
+}
+
 static void
 check_machine_features(dl_check *chk)
 {
     if (!chk->family)
         return;
+    check_pseries_features(chk);
+    check_arch_features(chk);
     if (chk->dom->smm_tseg && !dl_family_has_feature(chk->family, "smm-tseg"))
     {
         g_autofree char *where = dl_families_with(chk, dl_family_has_feature, "smm-tseg");
@@ -311,6 +441,8 @@ check_machine_features(dl_check *chk)
                  where, chk->family->title, dl_machine_label(chk));
         dl_fix_remove(dl_fix_new(chk, chk->dom->smm_tseg, "removed the SMM TSEG size, which only %s machines take", where),
                       chk->dom->smm_tseg);
+    } else {
+        check_tseg_size(chk);
     }
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
@@ -333,7 +465,7 @@ check_machine_features(dl_check *chk)
 
 const dl_rule dl_rule_machine_feature = {
     .id = "machine-feature",
-    .summary = "machine-specific features (SMM TSEG, IOMMU models, system-serial ports) only where the machine has them",
+    .summary = "machine-specific features (SMM TSEG and its size, pSeries features such as hpt, IOMMU models, system-serial ports) only where the machine has them",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_machine_features,
 };

@@ -55,6 +55,12 @@ extern const dl_rule dl_rule_net_queue_size;
 extern const dl_rule dl_rule_tpm;
 extern const dl_rule dl_rule_host_capabilities;
 extern const dl_rule dl_rule_pci_layout;
+extern const dl_rule dl_rule_os_type;
+extern const dl_rule dl_rule_os_firmware;
+extern const dl_rule dl_rule_firmware_autoselect;
+extern const dl_rule dl_rule_firmware_acpi;
+extern const dl_rule dl_rule_boot_order;
+extern const dl_rule dl_rule_iommu;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
@@ -94,6 +100,12 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_scsi_hostdev_address,
     &dl_rule_device_address,
     &dl_rule_machine_feature,
+    &dl_rule_os_type,
+    &dl_rule_os_firmware,
+    &dl_rule_firmware_autoselect,
+    &dl_rule_firmware_acpi,
+    &dl_rule_boot_order,
+    &dl_rule_iommu,
     &dl_rule_qemu_binary,
     &dl_rule_device_model,
     &dl_rule_graphics,
