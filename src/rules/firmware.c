@@ -352,26 +352,6 @@ const dl_rule dl_rule_boot_order = {
 
 /* ------------------------------------------------------------------ iommu */
 
-/*
- * The virtio IOMMU is an integrated device: bus 0 only.  pci-connect says
- * so for a bus the domain has; a bus it does not have libvirt would add a
- * root port for, and still refuse the IOMMU behind it.
- */
-static void
-check_iommu_bus(dl_check *chk, const dl_device *d)
-{
-    g_autofree char *addr = NULL;
-
-    if (!dl_device_has_pci_address(d) || d->addr.bus.value == 0 ||
-        !(dl_device_pci_connect(chk, d) & DL_CONN_INTEGRATED) ||
-        dl_topology_bus(chk->topo, d->addr.bus.value))
-        return;
-    addr = dl_pci_addr_str(&d->addr);
-    dl_error(chk, d->addr.node, "the virtio IOMMU at %s must be an integrated device on bus 0, not on bus %" G_GUINT64_FORMAT ": libvirt refuses it there; give it an address on bus 0 or none",
-             addr, d->addr.bus.value);
-    dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
-}
-
 static void
 check_iommu(dl_check *chk)
 {
@@ -385,13 +365,12 @@ check_iommu(dl_check *chk)
         /* the guest finds a virtio IOMMU through its ACPI VIOT table */
         if (!acpi)
             dl_error(chk, d->node, "the virtio IOMMU is described to the guest in ACPI, but <features> has no <acpi/>: add <acpi/> or use another IOMMU model");
-        check_iommu_bus(chk, d);
     }
 }
 
 const dl_rule dl_rule_iommu = {
     .id = "iommu",
-    .summary = "the IOMMU has what it needs of the platform (virtio IOMMU: ACPI, bus 0)",
+    .summary = "the IOMMU has what it needs of the platform (virtio IOMMU: ACPI)",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_iommu,
 };

@@ -270,20 +270,23 @@ check_connect(dl_check *chk)
             continue;
         bus = dl_topology_bus(chk->topo, d->addr.bus.value);
         dev = dl_device_pci_connect(chk, d);
+        /* on another bus, one the domain lacks too (libvirt would add a
+         * controller for it and still refuse the device there) */
+        if ((dev & DL_CONN_INTEGRATED) && d->addr.bus.value != 0 && chk->topo->has_pci) {
+            addr = dl_pci_addr_str(&d->addr);
+            what = dl_device_describe(d);
+            dl_error(chk, d->addr.node,
+                     "%s at %s is an integrated device and must sit on bus 0", what, addr);
+            dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
+            continue;
+        }
         if (!bus || !dev || !dl_pci_model_known(chk, bus->model) || controller_reported_elsewhere(chk, d))
             continue;
         accepts = bus->accepts;
         addr = dl_pci_addr_str(&d->addr);
         what = dl_device_describe(d);
-        if (dev & DL_CONN_INTEGRATED) {
-            if (bus->index != 0) {
-                dl_error(chk, d->addr.node,
-                         "%s at %s is an integrated device and must sit on bus 0", what, addr);
-                dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
-                continue;
-            }
+        if (dev & DL_CONN_INTEGRATED)
             accepts |= DL_CONN_PCI_DEVICE;
-        }
         /* an address written by hand may put PCI on PCIe and back, and a bridge anywhere a PCI device goes */
         if (accepts & DL_CONN_ENDPOINTS)
             accepts |= DL_CONN_ENDPOINTS;
