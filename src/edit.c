@@ -16,6 +16,8 @@ typedef struct {
     gsize begin;
     gsize end;          /* replaced range [begin, end) */
     char *text;         /* replacement */
+    gboolean new_attr;  /* an attribute added to a start tag */
+    guint seq;          /* the order edits were made in */
 } edit;
 
 struct dl_edits {
@@ -63,14 +65,15 @@ dl_edits_truncate(dl_edits *edits, guint count)
 }
 
 static gboolean
-overlaps(const dl_edits *edits, gsize begin, gsize end)
+overlaps(const dl_edits *edits, gsize begin, gsize end, gboolean new_attr)
 {
     for (guint i = 0; i < edits->list->len; i++) {
         const edit *e = &g_array_index(edits->list, edit, i);
-        /* two insertions at one point would have no defined order either */
+        /* two insertions at one point would have no defined order either,
+         * except new attributes of one tag: they go in the order made */
         if (begin < e->end && e->begin < end)
             return TRUE;
-        if (begin == end && e->begin == e->end && begin == e->begin)
+        if (begin == end && e->begin == e->end && begin == e->begin && !(new_attr && e->new_attr))
             return TRUE;
         if (begin == end && begin > e->begin && begin < e->end)
             return TRUE;
@@ -81,16 +84,21 @@ overlaps(const dl_edits *edits, gsize begin, gsize end)
 }
 
 static gboolean
-add(dl_edits *edits, gsize begin, gsize end, const char *text)
+add_edit(dl_edits *edits, gsize begin, gsize end, const char *text, gboolean new_attr)
 {
-    edit e = { begin, end, g_strdup(text) };
+    edit e = { begin, end, NULL, new_attr, edits->list->len };
 
-    if (end < begin || end > edits->src->len || overlaps(edits, begin, end)) {
-        g_free(e.text);
+    if (end < begin || end > edits->src->len || overlaps(edits, begin, end, new_attr))
         return FALSE;
-    }
+    e.text = g_strdup(text);
     g_array_append_val(edits->list, e);
     return TRUE;
+}
+
+static gboolean
+add(dl_edits *edits, gsize begin, gsize end, const char *text)
+{
+    return add_edit(edits, begin, end, text, FALSE);
 }
 
 /* ---------------------------------------------------------------- scanning */
@@ -222,7 +230,7 @@ dl_edit_set_attr(dl_edits *edits, const xmlNode *element, const char *name, cons
         while (at > tag.begin && g_ascii_isspace(edits->src->text[at - 1]))
             at--;
         text = g_strdup_printf(" %s=%c%s%c", name, tag.quote, escaped, tag.quote);
-        return add(edits, at, at, text);
+        return add_edit(edits, at, at, text, TRUE);
     }
 }
 
@@ -356,6 +364,8 @@ edit_order(gconstpointer a, gconstpointer b)
 
     if (x->begin != y->begin)
         return x->begin < y->begin ? -1 : 1;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
     return 0;
 }
 

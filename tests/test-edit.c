@@ -92,6 +92,21 @@ Test(edits, new_attribute_uses_the_tag_quote_style)
     test_assert_contains(out, "<model type=\"vga\" vram=\"16384\"/>");
 }
 
+Test(edits, new_attributes_of_one_tag_go_in_the_order_made)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    xmlNode *model = find(xmlDocGetRootElement(src->doc), "model");
+    g_autofree char *out = NULL;
+
+    /* a PCI address written from a partial one adds domain and bus at one point */
+    cr_assert(dl_edit_set_attr(edits, model, "vram", "16384"));
+    cr_assert(dl_edit_set_attr(edits, model, "heads", "1"));
+    cr_assert(dl_edit_set_attr(edits, model, "primary", "yes"));
+    out = apply(edits);
+    test_assert_contains(out, "<model type=\"vga\" vram=\"16384\" heads=\"1\" primary=\"yes\"/>");
+}
+
 Test(edits, values_are_escaped)
 {
     g_autoptr(dl_source) src = load();
