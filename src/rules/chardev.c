@@ -291,6 +291,10 @@ is_virtio_serial_port(const dl_device *d)
 static void
 check_chardev_target(dl_check *chk)
 {
+    /* libvirt 7.0 leaves such an address off QEMU's command line */
+    gboolean port_address_passed = dl_releases_behaviour(chk->ctx->releases, "virtio-serial-port-address-passed",
+                                                         chk->ctx->target);
+
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
 
@@ -302,7 +306,7 @@ check_chardev_target(dl_check *chk)
         else if (d->kind == DL_DEV_SERIAL)
             check_serial_target(chk, d);
         else if (is_virtio_serial_port(d) && d->addr.type != DL_ADDR_NONE &&
-                 d->addr.type != DL_ADDR_VIRTIO_SERIAL)
+                 d->addr.type != DL_ADDR_VIRTIO_SERIAL && port_address_passed)
         {
             dl_error(chk, d->addr.node, "a virtio %s is a port of a virtio-serial controller and takes a 'virtio-serial' address, not '%s': QEMU refuses it at start",
                      dl_dev_kind_name(d->kind), d->addr.type_name);
