@@ -575,7 +575,7 @@ check_disk_targets(dl_check *chk)
 
 const dl_rule dl_rule_disk_target = {
     .id = "disk-target",
-    .summary = "disk target names are unique and, without an address, are names libvirt can turn into one",
+    .summary = "disk target names are unique, name whole disks (not partitions) and, without an address, are names libvirt can turn into one",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_disk_targets,
 };
