@@ -185,6 +185,9 @@ check_reconnect(dl_check *chk, const dl_device *d)
                      dl_xml_attr(dl_device_child(d, "target"), "name") ? dl_xml_attr(dl_device_child(d, "target"), "name") : "NAME");
         else
             dl_error(chk, reconnect, "a socket in mode='bind' listens, and only a connecting socket (mode='connect') can reconnect: remove <reconnect>");
+        /* a listening socket never reconnects: the setting has no effect */
+        dl_fix_remove(dl_fix_new(chk, reconnect, "removed <reconnect> from a listening socket, which has nothing to reconnect to"),
+                      reconnect);
     }
 }
 
@@ -269,6 +272,24 @@ serial_missing(const dl_check *chk, const char *type, const char *model)
     return NULL;
 }
 
+/*
+ * Give serial port D the machine's own kind of port: drop the target type
+ * and model written, which libvirt then picks for the machine (and its
+ * defaults always fit).  Port number, source and address stay.
+ */
+static void
+fix_serial_target(dl_check *chk, const dl_device *d, const char *why)
+{
+    xmlNode *target = dl_device_child(d, "target");
+    xmlNode *model = dl_xml_child(target, "model");
+    dl_fix *fix = dl_fix_new(chk, d->node, "removed the serial port's target type and model, so libvirt picks the machine's own (%s)", why);
+
+    if (dl_xml_attr(target, "type"))
+        dl_fix_unset(fix, target, "type");
+    if (model)
+        dl_fix_remove(fix, model);
+}
+
 static void
 check_serial_target(dl_check *chk, const dl_device *d)
 {
@@ -276,9 +297,12 @@ check_serial_target(dl_check *chk, const dl_device *d)
     const char *model = serial_model(chk, type, d->model);
     const char *why = serial_missing(chk, type, model);
 
-    if (why)
-        dl_error(chk, d->node, "a serial port with target type '%s' and model '%s' does not fit the %s machine '%s': %s",
-                 type ? type : "", model ? model : "", chk->arch, chk->machine ? chk->machine : "", why);
+    if (!why)
+        return;
+    dl_error(chk, d->node, "a serial port with target type '%s' and model '%s' does not fit the %s machine '%s': %s",
+             type ? type : "", model ? model : "", chk->arch, chk->machine ? chk->machine : "", why);
+    if (!serial_missing(chk, serial_type(chk, NULL), serial_model(chk, serial_type(chk, NULL), NULL)))
+        fix_serial_target(chk, d, why);
 }
 
 /* The virtio-serial ports: a virtio console, a virtio channel. */

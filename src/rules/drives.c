@@ -728,6 +728,10 @@ check_format_chain(dl_check *chk, const dl_device *d)
         if (why)
             dl_error(chk, layer, "%s '%s' uses storage format '%s', which libvirt's QEMU driver refuses: %s",
                      backing ? "a backing image of disk" : "disk", disk_name(d), format, why);
+        /* an ISO image is raw data: the format libvirt names is the same bytes */
+        if (why && dl_str_eq(format, "iso"))
+            dl_fix_set(dl_fix_new(chk, layer, "gave %s '%s' format 'raw': an ISO image is read as raw data", backing ? "a backing image of disk" : "disk", disk_name(d)),
+                       dl_xml_child(layer, backing ? "format" : "driver"), "type", "raw");
         layer = dl_xml_child(layer, "backingStore");
         backing = TRUE;
     }
