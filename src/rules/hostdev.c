@@ -15,12 +15,6 @@ is_mdev(const dl_device *d, const char *model)
            (!model || dl_str_eq(dl_xml_attr(d->node, "model"), model));
 }
 
-static gboolean
-has_graphics(const dl_check *chk)
-{
-    return dl_first_device(chk, DL_DEV_GRAPHICS) != NULL;
-}
-
 /* ----------------------------------------------------------- hostdev-mdev */
 
 /*
@@ -29,9 +23,9 @@ has_graphics(const dl_check *chk)
  * model alone), so nothing is said of display= on other models.
  */
 static void
-check_mdev_display(dl_check *chk, const dl_device *d)
+check_mdev_display(dl_check *chk, const dl_device *d, gboolean graphics)
 {
-    if (is_mdev(d, "vfio-pci") && dl_str_eq(dl_xml_attr(d->node, "display"), "on") && !has_graphics(chk))
+    if (is_mdev(d, "vfio-pci") && dl_str_eq(dl_xml_attr(d->node, "display"), "on") && !graphics)
         dl_error(chk, d->node, "the mediated device has display='on', but the guest has no <graphics> to show it on: add one, or set display='off'");
 }
 
@@ -51,6 +45,7 @@ check_mdev(dl_check *chk)
 {
     gboolean one_ramfb = dl_releases_behaviour(chk->ctx->releases, "mdev-one-ramfb", chk->ctx->target);
     const dl_device *ramfb = NULL;
+    gboolean graphics = dl_first_device(chk, DL_DEV_GRAPHICS) != NULL;
 
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
@@ -58,7 +53,7 @@ check_mdev(dl_check *chk)
 
         if (!is_mdev(d, NULL))
             continue;
-        check_mdev_display(chk, d);
+        check_mdev_display(chk, d, graphics);
         check_mdev_address(chk, d);
         if (!one_ramfb || !dl_str_eq(dl_xml_attr(d->node, "ramfb"), "on"))
             continue;
