@@ -1,10 +1,13 @@
 /*
  * drives.c - rules about disks: which buses the machine has, drive
  * addresses (written or derived from the target name the way libvirt
- * derives them), their limits, duplicates and target names
+ * derives them), their limits, duplicates and target names; the storage
+ * formats, secrets, encryption and vendor/product data libvirt's QEMU
+ * driver accepts
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules.h"
