@@ -1,10 +1,13 @@
 /*
  * drives.c - rules about disks: which buses the machine has, drive
  * addresses (written or derived from the target name the way libvirt
- * derives them), their limits, duplicates and target names
+ * derives them), their limits, duplicates and target names; the storage
+ * formats, secrets, encryption and vendor/product data libvirt's QEMU
+ * driver accepts
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules.h"
@@ -492,6 +495,56 @@ const dl_rule dl_rule_drive_address_conflict = {
 
 /* ------------------------------------------------------------ disk-target */
 
+/*
+ * The partition number of disk name NAME the way libvirt's virDiskNameParse()
+ * reads it ("vdb1" -> 1, "sda0" -> 0, "vda" -> 0); -1 when NAME is not a disk
+ * name at all (no known prefix, no letters, or a partition written "01").
+ */
+static long
+disk_partition(const char *name)
+{
+    const char *p;
+    gsize digits;
+
+    if (disk_index(name) < 0)
+        return -1;
+    p = name + strlen(name);
+    while (p > name && g_ascii_isdigit(p[-1]))
+        p--;
+    digits = strlen(p);
+    if (digits == 0)
+        return 0;
+    if (digits > 1 && *p == '0')
+        return -1;
+    if (digits > 9)
+        return -1;
+    return strtol(p, NULL, 10);
+}
+
+/*
+ * libvirt's QEMU driver parses every disk target (the drive-bus ones without
+ * an address are reported above, with a fix): it must be a disk name, and
+ * a whole disk, not a partition of one.
+ */
+static void
+check_target_name(dl_check *chk, const dl_device *d)
+{
+    const char *name = d->target_dev;
+    long part;
+
+    if (g_str_has_prefix(name, "ioemu:"))
+        name += strlen("ioemu:");     /* libvirt drops this old Xen prefix */
+    part = disk_partition(name);
+    if (part < 0)
+        dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands: a prefix fd, hd, vd, sd, xvd or ubd, lower-case letters, then at most a partition number",
+                 name);
+    else if (part > 0)
+        dl_error(chk, d->node, "disk target '%s' names partition %ld of a disk, but partitions cannot be disk targets: use the whole disk's name",
+                 name, part);
+    if (part != 0 && d->bus)
+        move_disk(chk, d, d->bus, "libvirt refuses its old name");
+}
+
 static void
 check_disk_targets(dl_check *chk)
 {
@@ -506,6 +559,8 @@ check_disk_targets(dl_check *chk)
             dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands (like sda or hdb), and the disk has no <address> to say where it goes",
                      d->target_dev);
             move_disk(chk, d, d->bus, "libvirt cannot place its old name");
+        } else {
+            check_target_name(chk, d);
         }
         for (guint j = 0; j < i; j++) {
             const dl_device *o = g_ptr_array_index(devs, j);
@@ -523,7 +578,7 @@ check_disk_targets(dl_check *chk)
 
 const dl_rule dl_rule_disk_target = {
     .id = "disk-target",
-    .summary = "disk target names are unique and, without an address, are names libvirt can turn into one",
+    .summary = "disk target names are unique, name whole disks (not partitions) and, without an address, are names libvirt can turn into one",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_disk_targets,
 };
@@ -621,4 +676,237 @@ const dl_rule dl_rule_scsi_hostdev_address = {
     .summary = "SCSI host devices do not share a drive address with each other or with SCSI disks (derived addresses included)",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_scsi_hostdev,
+};
+
+/* ------------------------------------------------------------ disk-format */
+
+/* The storage format of a disk or <backingStore> (its <driver type> or
+ * <format type>); NULL when none is written. */
+static const char *
+written_format(const xmlNode *node, gboolean backing)
+{
+    if (backing)
+        return dl_xml_attr(dl_xml_child(node, "format"), "type");
+    return dl_xml_attr(dl_xml_child(node, "driver"), "type");
+}
+
+/*
+ * The format libvirt will use for disk D: written, or raw, which its QEMU
+ * driver sets for every disk but a storage pool volume (whose format the
+ * pool decides: NULL, unknown here).
+ */
+static const char *
+disk_format(const dl_device *d)
+{
+    const char *format = written_format(d->node, FALSE);
+
+    if (format && *format)
+        return format;
+    return dl_str_eq(d->type, "volume") ? NULL : "raw";
+}
+
+/* What libvirt says of a storage format QEMU cannot open, or NULL. */
+static const char *
+refused_format(const char *format)
+{
+    if (dl_str_eq(format, "cow"))
+        return "QEMU has no driver for the old 'cow' format: convert the image with qemu-img";
+    if (dl_str_eq(format, "dir"))
+        return "QEMU does not open a directory as an image format: use <disk type='dir'> instead";
+    if (dl_str_eq(format, "iso"))
+        return "QEMU reads an ISO image as plain data: use type='raw'";
+    return NULL;
+}
+
+static void
+check_format_chain(dl_check *chk, const dl_device *d)
+{
+    const xmlNode *layer = d->node;
+    gboolean backing = FALSE;
+
+    /* the disk and each image of its backing chain, as libvirt validates them */
+    while (layer) {
+        const char *format = written_format(layer, backing);
+        const char *why = refused_format(format);
+        if (why)
+            dl_error(chk, layer, "%s '%s' uses storage format '%s', which libvirt's QEMU driver refuses: %s",
+                     backing ? "a backing image of disk" : "disk", disk_name(d), format, why);
+        /* an ISO image is raw data: the format libvirt names is the same bytes */
+        if (why && dl_str_eq(format, "iso"))
+            dl_fix_set(dl_fix_new(chk, layer, "gave %s '%s' format 'raw': an ISO image is read as raw data", backing ? "a backing image of disk" : "disk", disk_name(d)),
+                       dl_xml_child(layer, backing ? "format" : "driver"), "type", "raw");
+        layer = dl_xml_child(layer, "backingStore");
+        backing = TRUE;
+    }
+}
+
+static void
+check_disk_formats(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        const char *format;
+
+        if (d->kind != DL_DEV_DISK || d->implicit)
+            continue;
+        check_format_chain(chk, d);
+        format = disk_format(d);
+        /* cdroms are always read-only to libvirt */
+        if (dl_device_child(d, "shareable") && !dl_device_child(d, "readonly") &&
+            !dl_str_eq(d->device, "cdrom") && format && !dl_str_eq(format, "raw"))
+            dl_error(chk, d->node, "disk '%s' is <shareable/> with format '%s', but only raw images can be written by two guests at once: use type='raw' or add <readonly/>",
+                     disk_name(d), format);
+    }
+}
+
+const dl_rule dl_rule_disk_format = {
+    .id = "disk-format",
+    .summary = "disk images use a storage format QEMU opens (not cow, dir or iso), and shared writable disks are raw",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_formats,
+};
+
+/* ----------------------------------------------------------- disk-secrets */
+
+/* The secret usage types libvirt knows (virSecretUsageType). */
+static gboolean
+known_secret_type(const char *type)
+{
+    static const char *const types[] = { "none", "volume", "ceph", "iscsi", "tls", "vtpm", NULL };
+
+    for (gsize i = 0; types[i]; i++) {
+        if (dl_str_eq(type, types[i]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* <auth> and <encryption> may sit in <disk> or in its <source>, not in both. */
+static void
+check_given_once(dl_check *chk, const dl_device *d, const xmlNode *source, const char *what)
+{
+    xmlNode *inner = dl_xml_child(source, what);
+    xmlNode *outer = dl_device_child(d, what);
+    domlint_diag *diag;
+
+    if (!inner || !outer)
+        return;
+    diag = dl_error(chk, outer, "disk '%s' has an <%s> in <disk> and another in its <source>, and libvirt takes only one: keep the one in <source>",
+                    disk_name(d), what);
+    dl_diag_note(chk, diag, inner, "the one in <source> is here");
+}
+
+static void
+check_auth_secret(dl_check *chk, const dl_device *d, const xmlNode *source)
+{
+    xmlNode *auth = dl_xml_child(source, "auth");
+    const char *protocol = dl_xml_attr(source, "protocol");
+    const char *type;
+    const char *want = NULL;
+
+    if (!auth)
+        auth = dl_device_child(d, "auth");
+    if (!auth || !dl_str_eq(d->type, "network"))
+        return;
+    type = dl_xml_attr(dl_xml_child(auth, "secret"), "type");
+    if (!type)
+        return;
+    if (!known_secret_type(type)) {
+        dl_error(chk, auth, "disk '%s' authenticates with a secret of type '%s', which libvirt does not know: use 'iscsi' or 'ceph'",
+                 disk_name(d), type);
+        return;
+    }
+    if (dl_str_eq(protocol, "iscsi"))
+        want = "iscsi";
+    else if (dl_str_eq(protocol, "rbd"))
+        want = "ceph";
+    if (want && !dl_str_eq(type, want))
+        dl_error(chk, auth, "disk '%s' uses protocol '%s', whose login secret has type '%s', not '%s'",
+                 disk_name(d), protocol, want, type);
+}
+
+/*
+ * The QEMU encryption engine (libvirt's default) decrypts LUKS inside raw
+ * and qcow2 images only, and does not do LUKS2 (libvirt 9.0 and later say so
+ * at define; older ones leave it to QEMU).
+ */
+static void
+check_encryption(dl_check *chk, const dl_device *d, const xmlNode *source)
+{
+    xmlNode *enc = dl_xml_child(source, "encryption");
+    const char *format;
+    const char *image = disk_format(d);
+
+    if (!enc)
+        enc = dl_device_child(d, "encryption");
+    if (!enc || !dl_releases_behaviour(chk->ctx->releases, "disk-encryption-engine-checks", chk->ctx->target))
+        return;
+    if (dl_xml_attr(enc, "engine") && !dl_str_eq(dl_xml_attr(enc, "engine"), "qemu"))
+        return;
+    format = dl_xml_attr(enc, "format");
+    if (dl_str_eq(format, "luks2"))
+        dl_error(chk, enc, "disk '%s' uses LUKS2 encryption, which the QEMU encryption engine does not support: use format='luks'",
+                 disk_name(d));
+    else if ((dl_str_eq(format, "luks") || dl_str_eq(format, "qcow")) && image &&
+             !dl_str_eq(image, "raw") && !dl_str_eq(image, "qcow2"))
+        dl_error(chk, enc, "disk '%s' is encrypted, but QEMU decrypts only raw and qcow2 images, not format '%s'",
+                 disk_name(d), image);
+}
+
+static void
+check_disk_secrets(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        xmlNode *source;
+
+        if (d->kind != DL_DEV_DISK || d->implicit)
+            continue;
+        source = dl_device_child(d, "source");
+        check_given_once(chk, d, source, "auth");
+        check_given_once(chk, d, source, "encryption");
+        check_auth_secret(chk, d, source);
+        check_encryption(chk, d, source);
+    }
+}
+
+const dl_rule dl_rule_disk_secrets = {
+    .id = "disk-secrets",
+    .summary = "a disk's <auth> and <encryption> are given once, the login secret fits the protocol, and QEMU can decrypt the image format",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_secrets,
+};
+
+/* --------------------------------------------------------------- disk-vpd */
+
+static void
+check_disk_vpd(dl_check *chk)
+{
+    /* libvirt 11.3 lets IDE and SATA disks have a product name too */
+    gboolean ata_product = dl_releases_behaviour(chk->ctx->releases, "disk-product-on-ata", chk->ctx->target);
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        xmlNode *vendor, *product;
+        gboolean ata;
+
+        if (d->kind != DL_DEV_DISK || d->implicit || !d->bus || dl_str_eq(d->bus, "scsi"))
+            continue;
+        vendor = dl_device_child(d, "vendor");
+        product = dl_device_child(d, "product");
+        ata = dl_str_eq(d->bus, "ide") || dl_str_eq(d->bus, "sata");
+        if (vendor)
+            dl_error(chk, vendor, "disk '%s' is on bus '%s', but only SCSI disks report a vendor: remove <vendor> or use bus='scsi'",
+                     disk_name(d), d->bus);
+        if (product && !(ata && ata_product))
+            dl_error(chk, product, "disk '%s' is on bus '%s', but only %s disks report a product: remove <product> or use bus='scsi'",
+                     disk_name(d), d->bus, ata_product ? "IDE, SATA and SCSI" : "SCSI");
+    }
+}
+
+const dl_rule dl_rule_disk_vpd = {
+    .id = "disk-vpd",
+    .summary = "<vendor> and <product> only on disks whose bus reports them (SCSI; IDE and SATA products from libvirt 11.3)",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_vpd,
 };

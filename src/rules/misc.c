@@ -191,34 +191,53 @@ const dl_rule dl_rule_zpci = {
 
 /* --------------------------------------------------------- hostdev-source */
 
+/* " name=value" for each attribute of NODE, numbers normalised so that 0x0a and 10 compare equal. */
+static void
+append_attrs(GString *key, const xmlNode *node)
+{
+    for (xmlAttr *a = node->properties; a; a = a->next) {
+        g_autofree char *v = (char *) xmlNodeGetContent((xmlNode *) a);
+        dl_num n = dl_num_parse(v, 0);
+        if (n.valid)
+            g_string_append_printf(key, " %s=%" G_GUINT64_FORMAT, (const char *) a->name, n.value);
+        else
+            g_string_append_printf(key, " %s=%s", (const char *) a->name, v ? v : "");
+    }
+}
+
 /*
- * What identifies the host device behind a <hostdev>: every attribute of
- * its <source> children (address, vendor, product, adapter), numbers
- * normalised so that 0x0a and 10 compare equal.  NULL when there is no source.
+ * What identifies the host device behind a <hostdev>: its <source>'s
+ * protocol, iSCSI target name and vhost wwpn, and the attributes of its children
+ * (address, vendor, product, adapter).  An iSCSI LUN is its target name and
+ * first host, as libvirt compares them: its <auth> and <initiator> do not
+ * make it another LUN.  NULL when there is no source.
  */
 static char *
 source_key(const dl_device *d)
 {
     xmlNode *source = d->source_address ? d->source_address->parent : NULL;
+    gboolean network;
     g_autoptr(GString) key = NULL;
 
     if (!source)
         source = dl_device_child(d, "source");
     if (!source)
         return NULL;
+    network = dl_xml_attr(source, "protocol") != NULL && dl_str_eq(d->subsys, "scsi");
     key = g_string_new(d->subsys ? d->subsys : "");
+    /* startupPolicy and writeFiltering say how, not which */
+    g_string_append_printf(key, " protocol=%s name=%s wwpn=%s", dl_xml_attr(source, "protocol") ? dl_xml_attr(source, "protocol") : "",
+                           dl_xml_attr(source, "name") ? dl_xml_attr(source, "name") : "",
+                           dl_xml_attr(source, "wwpn") ? dl_xml_attr(source, "wwpn") : "");
     for (xmlNode *c = source->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (network && strcmp((const char *) c->name, "host") != 0)
+            continue;
         g_string_append_printf(key, "|%s", (const char *) c->name);
-        for (xmlAttr *a = c->properties; a; a = a->next) {
-            g_autofree char *v = (char *) xmlNodeGetContent((xmlNode *) a);
-            dl_num n = dl_num_parse(v, 0);
-            if (n.valid)
-                g_string_append_printf(key, " %s=%" G_GUINT64_FORMAT, (const char *) a->name, n.value);
-            else
-                g_string_append_printf(key, " %s=%s", (const char *) a->name, v ? v : "");
-        }
+        append_attrs(key, c);
+        if (network)
+            break;     /* the first host only */
     }
     return g_string_free(g_steal_pointer(&key), FALSE);
 }

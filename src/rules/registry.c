@@ -23,6 +23,17 @@ extern const dl_rule dl_rule_drive_address;
 extern const dl_rule dl_rule_drive_address_conflict;
 extern const dl_rule dl_rule_disk_target;
 extern const dl_rule dl_rule_disk_media;
+/* H3: disks, host devices, character devices, shmem, virtiofs */
+extern const dl_rule dl_rule_disk_format;
+extern const dl_rule dl_rule_disk_secrets;
+extern const dl_rule dl_rule_disk_vpd;
+extern const dl_rule dl_rule_hostdev_mdev;
+extern const dl_rule dl_rule_hostdev_boot;
+extern const dl_rule dl_rule_hostdev_managed;
+extern const dl_rule dl_rule_chardev_source;
+extern const dl_rule dl_rule_chardev_target;
+extern const dl_rule dl_rule_shmem_server;
+extern const dl_rule dl_rule_virtiofs_read_only;
 extern const dl_rule dl_rule_machine_type;
 extern const dl_rule dl_rule_emulator_arch;
 extern const dl_rule dl_rule_address_type;
@@ -88,6 +99,9 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_drive_address_conflict,
     &dl_rule_disk_target,
     &dl_rule_disk_media,
+    &dl_rule_disk_format,
+    &dl_rule_disk_secrets,
+    &dl_rule_disk_vpd,
     &dl_rule_usb_disabled,
     &dl_rule_usb_controller,
     &dl_rule_usb_address,
@@ -98,6 +112,13 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_zpci,
     &dl_rule_hostdev_source,
     &dl_rule_scsi_hostdev_address,
+    &dl_rule_hostdev_mdev,
+    &dl_rule_hostdev_boot,
+    &dl_rule_hostdev_managed,
+    &dl_rule_chardev_source,
+    &dl_rule_chardev_target,
+    &dl_rule_shmem_server,
+    &dl_rule_virtiofs_read_only,
     &dl_rule_device_address,
     &dl_rule_machine_feature,
     &dl_rule_os_type,
