@@ -49,6 +49,16 @@ extern const dl_rule dl_rule_qemu_binary;
 extern const dl_rule dl_rule_device_model;
 extern const dl_rule dl_rule_host_capabilities;
 extern const dl_rule dl_rule_pci_layout;
+extern const dl_rule dl_rule_cpu_cache;
+extern const dl_rule dl_rule_cpu_maxphysaddr;
+extern const dl_rule dl_rule_cpu_sve;
+extern const dl_rule dl_rule_vcpu_topology;
+extern const dl_rule dl_rule_vcpu_max;
+extern const dl_rule dl_rule_numa_cells;
+extern const dl_rule dl_rule_numatune;
+extern const dl_rule dl_rule_memory_hotplug;
+extern const dl_rule dl_rule_memory_size;
+extern const dl_rule dl_rule_iothreads;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
@@ -91,6 +101,16 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_qemu_binary,
     &dl_rule_device_model,
     &dl_rule_host_capabilities,
+    &dl_rule_cpu_cache,
+    &dl_rule_cpu_maxphysaddr,
+    &dl_rule_cpu_sve,
+    &dl_rule_vcpu_topology,
+    &dl_rule_vcpu_max,
+    &dl_rule_numa_cells,
+    &dl_rule_numatune,
+    &dl_rule_memory_hotplug,
+    &dl_rule_memory_size,
+    &dl_rule_iothreads,
     &dl_rule_pci_layout,
 };
 
