@@ -1,7 +1,7 @@
 /*
  * cpu.c - rules about the guest CPU and what hangs off it: the CPU's cache
  * and physical address options, SVE, the vCPU count and topology, guest
- * NUMA cells and <numatune>, memory sizes and memory hotplug, iothreads
+ * NUMA cells and <numatune>, memory sizes and memory hotplug, CPU tuning
  *
  * Each follows a check of libvirt's domain parser or QEMU driver validation
  * (src/conf/domain_conf.c, numa_conf.c, src/qemu/qemu_validate.c,
@@ -266,6 +266,11 @@ check_vcpu_topology(dl_check *chk)
         dl_error(chk, where, "the domain has 0 vCPUs (current='0'): it needs at least 1");
         return;
     }
+    if (current > max) {
+        dl_error(chk, where, "current='%" G_GUINT64_FORMAT "' vCPUs are more than the maximum of %" G_GUINT64_FORMAT ": the maximum (the <vcpu> count) cannot be less",
+                 current, max);
+        return;
+    }
     if (cpus == 0)
         return;
     if (cpus != max) {
@@ -305,13 +310,22 @@ gic_version(const dl_check *chk)
     return NULL;
 }
 
-/* The IOMMU has extended interrupt mode on. */
+/* The IOMMU has extended interrupt mode on, as written or as libvirt
+ * (from 10.10) completes it: it adds an Intel IOMMU with EIM, or turns EIM
+ * on in an Intel IOMMU that does not say. */
 static gboolean
 iommu_eim(const dl_check *chk)
 {
     dl_device *iommu = dl_first_device(chk, DL_DEV_IOMMU);
+    gboolean completes = dl_releases_behaviour(chk->ctx->releases, "iommu-eim-for-many-vcpus", chk->ctx->target);
+    const char *eim;
 
-    return iommu && dl_str_eq(dl_xml_attr(dl_device_child(iommu, "driver"), "eim"), "on");
+    if (!iommu)
+        return completes;
+    eim = dl_xml_attr(dl_device_child(iommu, "driver"), "eim");
+    if (dl_str_eq(eim, "on"))
+        return TRUE;
+    return completes && !eim && dl_str_eq(dl_xml_attr(iommu->node, "model"), "intel");
 }
 
 /*
@@ -350,6 +364,90 @@ const dl_rule dl_rule_vcpu_max = {
     .severity = DOMLINT_SEV_ERROR,
     .check = check_vcpu_max,
 };
+
+/* --------------------------------------------------------------- bitmaps */
+
+/*
+ * Parse a libvirt bitmap ("1-3,^2,5") into BITS of CPUMASK_LEN
+ * (virBitmapParse()), *TOP one past its highest bit: FALSE when it is not
+ * one, or names a bit beyond the length.
+ */
+static gboolean
+bitmap_parse(const char *text, guint8 *bits, guint *top)
+{
+    const char *p = text;
+
+    memset(bits, 0, CPUMASK_LEN);
+    *top = 0;
+    while (*p) {
+        gboolean neg = FALSE;
+        guint64 from, to;
+        char *end;
+
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p == '^') {
+            neg = TRUE;
+            p++;
+        }
+        if (!g_ascii_isdigit(*p))
+            return FALSE;
+        from = g_ascii_strtoull(p, &end, 10);
+        to = from;
+        p = end;
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p == '-' && !neg) {
+            p++;
+            while (g_ascii_isspace(*p))
+                p++;
+            if (!g_ascii_isdigit(*p))
+                return FALSE;
+            to = g_ascii_strtoull(p, &end, 10);
+            p = end;
+        }
+        if (to < from || to >= CPUMASK_LEN)
+            return FALSE;
+        for (guint64 b = from; b <= to; b++)
+            bits[b] = !neg;
+        if (!neg && to + 1 > *top)
+            *top = (guint) to + 1;
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* ATTR of NODE is a set that names nothing ("0,^0"): libvirt's "Invalid value of 'ATTR'". */
+static gboolean
+set_empty(const xmlNode *node, const char *attr)
+{
+    g_autofree guint8 *bits = NULL;
+    const char *text = dl_xml_attr(node, attr);
+    guint top;
+
+    if (!text)
+        return FALSE;
+    bits = g_new0(guint8, CPUMASK_LEN);
+    if (!bitmap_parse(text, bits, &top))
+        return FALSE;
+    for (guint b = 0; b < top; b++) {
+        if (bits[b])
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+check_set_not_empty(dl_check *chk, xmlNode *node, const char *attr, const char *what)
+{
+    if (set_empty(node, attr))
+        dl_error(chk, node, "%s='%s' names no %s: give at least one", attr, dl_xml_attr(node, attr), what);
+}
 
 /* ------------------------------------------------------------- numa-cells */
 
@@ -396,11 +494,71 @@ memory_kib(xmlNode *node, const char *attr, const char *unit_attr, guint64 *kib)
     return TRUE;
 }
 
+/* The vCPUs of guest NUMA cells, for the checks across cells. */
+typedef struct {
+    guint8 *set;             /* scratch: one cell's cpus */
+    guint *owner;            /* per vCPU: its cell + 1, 0 for none yet */
+    guint64 count;           /* vCPUs named, all cells */
+    guint64 top;             /* one past the highest vCPU named */
+} numa_cpus;
+
+/* Take CELL's cpus=: no vCPU of another cell (numa_conf.c: "NUMA cells 0 and 1 have overlapping vCPU ids"). */
+static void
+numa_cell_cpus(dl_check *chk, xmlNode *c, guint64 cell, numa_cpus *nc)
+{
+    const char *text = dl_xml_attr(c, "cpus");
+    guint top;
+
+    if (!text || !bitmap_parse(text, nc->set, &top))
+        return;
+    for (guint b = 0; b < top; b++) {
+        if (!nc->set[b])
+            continue;
+        if (nc->owner[b]) {
+            dl_error(chk, c, "NUMA cell %" G_GUINT64_FORMAT " has vCPU %u, which cell %u has too: a vCPU belongs to one cell",
+                     cell, b, nc->owner[b] - 1u);
+            return;
+        }
+        nc->owner[b] = (guint) cell + 1;
+        nc->count++;
+        nc->top = MAX(nc->top, (guint64) b + 1);
+    }
+}
+
+/* The <distances> of CELL name existing cells (numa_conf.c: "'sibling_id 2' does not refer to a valid cell"). */
+static void
+numa_cell_siblings(dl_check *chk, xmlNode *c, guint64 cell, guint n)
+{
+    for (xmlNode *s = dl_xml_first(dl_xml_child(c, "distances"), "sibling"); s; s = dl_xml_next(s)) {
+        dl_num id = dl_num_attr(s, "id", 10);
+
+        if (id.valid && id.value >= n)
+            dl_error(chk, s, "the distance of NUMA cell %" G_GUINT64_FORMAT " to sibling %" G_GUINT64_FORMAT " names no cell: the cells are 0 to %u",
+                     cell, id.value, n - 1);
+    }
+}
+
+/* The cells name at most <vcpu> vCPUs, each below it (domain_conf.c). */
+static void
+numa_cpus_fit(dl_check *chk, xmlNode *numa, const numa_cpus *nc)
+{
+    guint64 current;
+    guint64 max = vcpus_max(chk->dom, &current);
+
+    if (nc->count > max)
+        dl_error(chk, numa, "the NUMA cells have %" G_GUINT64_FORMAT " vCPUs, more than the %" G_GUINT64_FORMAT " of <vcpu>",
+                 nc->count, max);
+    else if (nc->top > max)
+        dl_error(chk, numa, "the NUMA cells name vCPU %" G_GUINT64_FORMAT ", but <vcpu> has vCPUs 0 to %" G_GUINT64_FORMAT,
+                 nc->top - 1, max - 1);
+}
+
 /*
  * virDomainNumaDefParseXML(): cells numbered 0 to n-1, one each (an id
- * left out is the cell's position); and qemuDomainAlignMemorySizes() at
- * start: a cell's memory, rounded up to 1 MiB (256 MiB on ppc64), within
- * libvirt's largest size.
+ * left out is the cell's position), no vCPU in two cells, and no more or
+ * higher vCPUs than <vcpu>; and qemuDomainAlignMemorySizes() at start: a
+ * cell's memory, rounded up to 1 MiB (256 MiB on ppc64), within libvirt's
+ * largest size.
  */
 static void
 check_numa_cells(dl_check *chk)
@@ -409,6 +567,9 @@ check_numa_cells(dl_check *chk)
     guint n = 0;
     guint i = 0;
     g_autofree xmlNode **seen = NULL;
+    g_autofree guint8 *set = NULL;
+    g_autofree guint *owner = NULL;
+    numa_cpus nc = { 0 };
     guint64 align = arch_is_ppc64(chk->arch) ? 256 * 1024 : 1024;
 
     if (!numa)
@@ -420,6 +581,10 @@ check_numa_cells(dl_check *chk)
         return;
     }
     seen = g_new0(xmlNode *, n);
+    set = g_new0(guint8, CPUMASK_LEN);
+    owner = g_new0(guint, CPUMASK_LEN);
+    nc.set = set;
+    nc.owner = owner;
     for (xmlNode *c = dl_xml_first(numa, "cell"); c; c = dl_xml_next(c), i++) {
         dl_num id = dl_num_attr(c, "id", 10);
         guint64 cell = id.present ? id.value : i;
@@ -439,15 +604,18 @@ check_numa_cells(dl_check *chk)
             continue;
         }
         seen[cell] = c;
+        numa_cell_cpus(chk, c, cell, &nc);
+        numa_cell_siblings(chk, c, cell, n);
         if (memory_kib(c, "memory", "unit", &kib) && kib > MAX_MEMORY_KIB - (MAX_MEMORY_KIB % align))
             dl_error(chk, c, "the memory of NUMA cell %" G_GUINT64_FORMAT " overflows libvirt's largest size (%" G_GUINT64_FORMAT " KiB) once rounded up to %" G_GUINT64_FORMAT " KiB: libvirt refuses it at start",
                      cell, MAX_MEMORY_KIB, align);
     }
+    numa_cpus_fit(chk, numa, &nc);
 }
 
 const dl_rule dl_rule_numa_cells = {
     .id = "numa-cells",
-    .summary = "guest NUMA cells numbered 0 to n-1, one <cell> each, with a memory size libvirt can align",
+    .summary = "guest NUMA cells numbered 0 to n-1, one <cell> each, with the vCPUs of <vcpu> once and a memory size libvirt can align",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_numa_cells,
 };
@@ -476,6 +644,20 @@ check_numatune_memory(dl_check *chk, xmlNode *memory)
                  placement ? "'static'" : "the default (static)");
 }
 
+/* 'restrictive' in <memory> and in a <memnode>, or in neither (the second since libvirt 11.3). */
+static void
+check_memnode_mode(dl_check *chk, xmlNode *memory, xmlNode *memnode)
+{
+    gboolean memory_restrictive = dl_str_eq(dl_xml_attr(memory, "mode"), "restrictive");
+    gboolean node_restrictive = dl_str_eq(dl_xml_attr(memnode, "mode"), "restrictive");
+
+    if (memory_restrictive && !node_restrictive)
+        dl_error(chk, memnode, "<memory mode='restrictive'> needs mode='restrictive' in every <memnode> too");
+    else if (node_restrictive && !memory_restrictive &&
+             dl_releases_behaviour(chk->ctx->releases, "numatune-restrictive-both", chk->ctx->target))
+        dl_error(chk, memnode, "<memnode mode='restrictive'> needs <memory mode='restrictive'> in <numatune> too");
+}
+
 static void
 check_numatune(dl_check *chk)
 {
@@ -484,6 +666,7 @@ check_numatune(dl_check *chk)
     g_autofree xmlNode **seen = NULL;
 
     check_numatune_memory(chk, memory);
+    check_set_not_empty(chk, memory, "nodeset", "host NUMA node");
     if (!dl_xml_child(chk->dom->numatune, "memnode"))
         return;
     if (dl_str_eq(dl_xml_attr(memory, "placement"), "auto")) {
@@ -498,6 +681,8 @@ check_numatune(dl_check *chk)
     for (xmlNode *m = dl_xml_first(chk->dom->numatune, "memnode"); m; m = dl_xml_next(m)) {
         dl_num id = dl_num_attr(m, "cellid", 10);
 
+        check_set_not_empty(chk, m, "nodeset", "host NUMA node");
+        check_memnode_mode(chk, memory, m);
         if (!id.valid)
             continue;
         if (id.value >= cells) {
@@ -600,79 +785,85 @@ const dl_rule dl_rule_memory_hotplug = {
 
 /* ------------------------------------------------------------ memory-size */
 
-/* virDomainDefPostParseMemory(): the initial memory is <memory>, or the sum of the NUMA cells. */
+/* The sizes of the memory devices, in KiB. */
+static guint64
+hotplug_kib(const dl_check *chk)
+{
+    guint64 total = 0;
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        guint64 kib;
+
+        if (d->kind == DL_DEV_MEMORY && !d->implicit &&
+            memory_kib(dl_xml_child(dl_device_child(d, "target"), "size"), NULL, "unit", &kib))
+            total += kib;
+    }
+    return total;
+}
+
+/* The sum of the NUMA cells' memory in KiB (0 when one cannot be read). */
+static guint64
+numa_kib(const dl_check *chk)
+{
+    xmlNode *numa = dl_xml_child(chk->dom->cpu, "numa");
+    guint64 total = 0;
+
+    for (xmlNode *c = dl_xml_first(numa, "cell"); c; c = dl_xml_next(c)) {
+        guint64 kib;
+
+        if (!memory_kib(c, "memory", "unit", &kib) || kib > MAX_MEMORY_KIB)
+            return 0;
+        total += kib;
+    }
+    return total;
+}
+
+/*
+ * virDomainDefPostParseMemory(): the memory is that of the NUMA cells plus
+ * the memory devices (libvirt's define rewrites <memory> so), or <memory>,
+ * which then holds the memory devices; the initial memory is not 0; and
+ * <maxMemory> is at least the memory.
+ */
 static void
 check_memory_size(dl_check *chk)
 {
-    guint64 kib = 0;
+    guint64 total = 0;
+    guint64 hotplug = hotplug_kib(chk);
+    guint64 numa = numa_kib(chk);
+    guint64 max;
 
-    if (chk->dom->numa_cells > 0)
-        return;
-    if (chk->dom->memory && !memory_kib(chk->dom->memory, NULL, "unit", &kib))
-        return;
-    if (kib == 0)
-        dl_error(chk, chk->dom->memory ? chk->dom->memory : chk->dom->root,
-                 "the domain has no memory: give its size with <memory unit='KiB'>, or in its guest NUMA cells");
+    if (chk->dom->numa_cells > 0) {
+        if (numa == 0)
+            return;
+        total = numa + hotplug;
+    } else {
+        if (chk->dom->memory && !memory_kib(chk->dom->memory, NULL, "unit", &total))
+            return;
+        if (total == 0) {
+            dl_error(chk, chk->dom->memory ? chk->dom->memory : chk->dom->root,
+                     "the domain has no memory: give its size with <memory unit='KiB'>, or in its guest NUMA cells");
+            return;
+        }
+        if (hotplug > total) {
+            dl_error(chk, chk->dom->memory, "the memory devices have %" G_GUINT64_FORMAT " KiB, more than the %" G_GUINT64_FORMAT " KiB of <memory>, which includes them",
+                     hotplug, total);
+            return;
+        }
+    }
+    if (chk->dom->max_memory && memory_kib(chk->dom->max_memory, NULL, "unit", &max) && max > 0 && max < total)
+        dl_error(chk, chk->dom->max_memory, "<maxMemory> (%" G_GUINT64_FORMAT " KiB) is less than the memory of the domain (%" G_GUINT64_FORMAT " KiB%s): it must be at least as large",
+                 max, total, chk->dom->numa_cells > 0 ? ", its NUMA cells and memory devices" : "");
 }
 
 const dl_rule dl_rule_memory_size = {
     .id = "memory-size",
-    .summary = "a memory size, from <memory> or the guest NUMA cells",
+    .summary = "a memory size, from <memory> or the guest NUMA cells, holding the memory devices, within <maxMemory>",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_memory_size,
 };
 
-/* -------------------------------------------------------------- iothreads */
-
-/*
- * Parse a libvirt bitmap ("1-3,^2,5") into BITS of LEN (virBitmapParse()):
- * FALSE when it is not one, or names a bit beyond LEN.
- */
-static gboolean
-bitmap_parse(const char *text, guint8 *bits, guint len)
-{
-    const char *p = text;
-
-    while (*p) {
-        gboolean neg = FALSE;
-        guint64 from, to;
-        char *end;
-
-        while (g_ascii_isspace(*p))
-            p++;
-        if (*p == '^') {
-            neg = TRUE;
-            p++;
-        }
-        if (!g_ascii_isdigit(*p))
-            return FALSE;
-        from = g_ascii_strtoull(p, &end, 10);
-        to = from;
-        p = end;
-        while (g_ascii_isspace(*p))
-            p++;
-        if (*p == '-' && !neg) {
-            p++;
-            while (g_ascii_isspace(*p))
-                p++;
-            if (!g_ascii_isdigit(*p))
-                return FALSE;
-            to = g_ascii_strtoull(p, &end, 10);
-            p = end;
-        }
-        if (to < from || to >= len)
-            return FALSE;
-        for (guint64 b = from; b <= to; b++)
-            bits[b] = !neg;
-        while (g_ascii_isspace(*p))
-            p++;
-        if (*p == ',')
-            p++;
-        else if (*p)
-            return FALSE;
-    }
-    return TRUE;
-}
+/* --------------------------------------------------------------- cputune */
 
 /*
  * The iothread ids the domain has (virDomainDefParseIOThreads()): those of
@@ -701,44 +892,110 @@ iothread_ids(const dl_check *chk, guint8 *have)
     }
 }
 
-/* virDomainIOThreadPinDefParseXML(), virDomainDefGetIOThreadSched(): only existing iothreads. */
+/* Each <NAME ATTR='N'> of <cputune> at most once per N, N among HAVE
+ * (NULL: below LIMIT, beyond which libvirt ignores the pin). */
 static void
-check_iothreads(dl_check *chk)
+check_pins(dl_check *chk, const char *name, const char *attr, const guint8 *have, guint64 limit,
+           const char *what)
 {
-    g_autofree guint8 *have = NULL;
-    g_autofree guint8 *named = NULL;
+    g_autofree xmlNode **first = g_new0(xmlNode *, CPUMASK_LEN);
 
-    if (!dl_xml_child(chk->dom->cputune, "iothreadpin") && !dl_xml_child(chk->dom->cputune, "iothreadsched"))
-        return;
-    have = g_new0(guint8, CPUMASK_LEN);
-    named = g_new0(guint8, CPUMASK_LEN);
-    iothread_ids(chk, have);
-    for (xmlNode *p = dl_xml_first(chk->dom->cputune, "iothreadpin"); p; p = dl_xml_next(p)) {
-        dl_num id = dl_num_attr(p, "iothread", 10);
+    for (xmlNode *p = dl_xml_first(chk->dom->cputune, name); p; p = dl_xml_next(p)) {
+        dl_num id = dl_num_attr(p, attr, 10);
+        domlint_diag *diag;
 
-        if (id.valid && id.value > 0 && (id.value >= CPUMASK_LEN || !have[id.value]))
-            dl_error(chk, p, "<iothreadpin> pins iothread %" G_GUINT64_FORMAT ", which the domain does not have (<iothreads>, <iothreadids>)",
-                     id.value);
-    }
-    for (xmlNode *s = dl_xml_first(chk->dom->cputune, "iothreadsched"); s; s = dl_xml_next(s)) {
-        const char *set = dl_xml_attr(s, "iothreads");
-
-        memset(named, 0, CPUMASK_LEN);
-        if (!set || !bitmap_parse(set, named, CPUMASK_LEN))
+        if (!id.valid || id.value >= CPUMASK_LEN || (have && id.value == 0) || (!have && id.value >= limit))
             continue;
-        for (guint id = 0; id < CPUMASK_LEN; id++) {
-            if (!named[id] || have[id])
+        if (have && !have[id.value]) {
+            dl_error(chk, p, "<%s> pins %s %" G_GUINT64_FORMAT ", which the domain does not have (<iothreads>, <iothreadids>)",
+                     name, what, id.value);
+            continue;
+        }
+        if (!first[id.value]) {
+            first[id.value] = p;
+            continue;
+        }
+        diag = dl_error(chk, p, "a second <%s> for %s %" G_GUINT64_FORMAT ": each is pinned once",
+                        name, what, id.value);
+        dl_diag_note(chk, diag, first[id.value], "the first is here");
+    }
+}
+
+/* Each <NAME ATTR='SET'> names only threads of HAVE (below TOTAL), and no thread twice. */
+static void
+check_scheds(dl_check *chk, const char *name, const char *attr, const guint8 *have, guint64 total,
+             const char *what)
+{
+    g_autofree guint8 *set = g_new0(guint8, CPUMASK_LEN);
+    g_autofree guint8 *taken = g_new0(guint8, CPUMASK_LEN);
+
+    for (xmlNode *s = dl_xml_first(chk->dom->cputune, name); s; s = dl_xml_next(s)) {
+        const char *text = dl_xml_attr(s, attr);
+        guint top;
+
+        if (!text || !bitmap_parse(text, set, &top))
+            continue;
+        for (guint id = 0; id < top; id++) {
+            if (!set[id])
                 continue;
-            dl_error(chk, s, "<iothreadsched iothreads='%s'> names iothread %u, which the domain does not have (<iothreads>, <iothreadids>)",
-                     set, id);
-            break;
+            if (have ? !have[id] : id >= total) {
+                dl_error(chk, s, "<%s %s='%s'> names %s %u, which the domain does not have (%s)",
+                         name, attr, text, what, id, have ? "<iothreads>, <iothreadids>" : "<vcpu>");
+                break;
+            }
+            if (taken[id]) {
+                dl_error(chk, s, "<%s %s='%s'> names %s %u, which an earlier <%s> already schedules: the sets must not overlap",
+                         name, attr, text, what, id, name);
+                break;
+            }
+            taken[id] = 1;
         }
     }
 }
 
-const dl_rule dl_rule_iothreads = {
-    .id = "iothreads",
-    .summary = "iothread pinning and scheduling only for iothreads the domain has",
+/*
+ * virDomainDefTunablesParse(): one <vcpupin> per vCPU (those beyond
+ * <vcpu> are ignored), one <emulatorpin>, <vcpusched> of existing vCPUs;
+ * iothread pins and schedulers of existing iothreads
+ * (virDomainIOThreadPinDefParseXML(), virDomainDefGetIOThreadSched());
+ * scheduler sets that do not overlap (virDomainThreadSchedParseHelper()).
+ */
+static void
+check_cputune(dl_check *chk)
+{
+    xmlNode *cputune = chk->dom->cputune;
+    xmlNode *emulatorpin = dl_xml_child(cputune, "emulatorpin");
+    g_autofree guint8 *have = NULL;
+    guint64 current;
+    guint64 max = vcpus_max(chk->dom, &current);
+
+    if (!dl_str_eq(dl_xml_attr(chk->dom->vcpu, "placement"), "auto"))
+        check_set_not_empty(chk, chk->dom->vcpu, "cpuset", "host CPU");
+    if (!cputune)
+        return;
+    for (xmlNode *c = cputune->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE && g_str_has_suffix((const char *) c->name, "pin"))
+            check_set_not_empty(chk, c, "cpuset", "host CPU");
+    }
+    if (emulatorpin && dl_xml_next(emulatorpin))
+        dl_error(chk, dl_xml_next(emulatorpin), "a second <emulatorpin>: the emulator threads have one pinning");
+    if (dl_xml_child(cputune, "vcpupin"))
+        check_pins(chk, "vcpupin", "vcpu", NULL, max, "vCPU");
+    if (dl_xml_child(cputune, "vcpusched"))
+        check_scheds(chk, "vcpusched", "vcpus", NULL, max, "vCPU");
+    if (!dl_xml_child(cputune, "iothreadpin") && !dl_xml_child(cputune, "iothreadsched"))
+        return;
+    have = g_new0(guint8, CPUMASK_LEN);
+    iothread_ids(chk, have);
+    if (dl_xml_child(cputune, "iothreadpin"))
+        check_pins(chk, "iothreadpin", "iothread", have, 0, "iothread");
+    if (dl_xml_child(cputune, "iothreadsched"))
+        check_scheds(chk, "iothreadsched", "iothreads", have, 0, "iothread");
+}
+
+const dl_rule dl_rule_cputune = {
+    .id = "cputune",
+    .summary = "CPU tuning pins and schedules existing vCPUs and iothreads, each once",
     .severity = DOMLINT_SEV_ERROR,
-    .check = check_iothreads,
+    .check = check_cputune,
 };

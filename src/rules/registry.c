@@ -58,7 +58,7 @@ extern const dl_rule dl_rule_numa_cells;
 extern const dl_rule dl_rule_numatune;
 extern const dl_rule dl_rule_memory_hotplug;
 extern const dl_rule dl_rule_memory_size;
-extern const dl_rule dl_rule_iothreads;
+extern const dl_rule dl_rule_cputune;
 extern const dl_rule dl_rule_sysinfo;
 extern const dl_rule dl_rule_seclabel;
 
@@ -112,7 +112,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_numatune,
     &dl_rule_memory_hotplug,
     &dl_rule_memory_size,
-    &dl_rule_iothreads,
+    &dl_rule_cputune,
     &dl_rule_sysinfo,
     &dl_rule_seclabel,
     &dl_rule_pci_layout,
