@@ -72,6 +72,18 @@ extern const dl_rule dl_rule_firmware_autoselect;
 extern const dl_rule dl_rule_firmware_acpi;
 extern const dl_rule dl_rule_boot_order;
 extern const dl_rule dl_rule_iommu;
+extern const dl_rule dl_rule_cpu_cache;
+extern const dl_rule dl_rule_cpu_maxphysaddr;
+extern const dl_rule dl_rule_cpu_sve;
+extern const dl_rule dl_rule_vcpu_topology;
+extern const dl_rule dl_rule_vcpu_max;
+extern const dl_rule dl_rule_numa_cells;
+extern const dl_rule dl_rule_numatune;
+extern const dl_rule dl_rule_memory_hotplug;
+extern const dl_rule dl_rule_memory_size;
+extern const dl_rule dl_rule_cputune;
+extern const dl_rule dl_rule_sysinfo;
+extern const dl_rule dl_rule_seclabel;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
@@ -136,6 +148,18 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_net_queue_size,
     &dl_rule_tpm,
     &dl_rule_host_capabilities,
+    &dl_rule_cpu_cache,
+    &dl_rule_cpu_maxphysaddr,
+    &dl_rule_cpu_sve,
+    &dl_rule_vcpu_topology,
+    &dl_rule_vcpu_max,
+    &dl_rule_numa_cells,
+    &dl_rule_numatune,
+    &dl_rule_memory_hotplug,
+    &dl_rule_memory_size,
+    &dl_rule_cputune,
+    &dl_rule_sysinfo,
+    &dl_rule_seclabel,
     &dl_rule_pci_layout,
 };
 
