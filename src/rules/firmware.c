@@ -226,6 +226,23 @@ const dl_rule dl_rule_firmware_autoselect = {
 
 /* ---------------------------------------------------------- firmware-acpi */
 
+/* Turn ACPI on, once per round whichever rule asks (WHY: for what). */
+static void
+fix_add_acpi(dl_check *chk, const char *why)
+{
+    dl_fix *fix;
+
+    if (!chk->fixes || !chk->dom->root || !dl_fix_claim(chk, "features-acpi"))
+        return;
+    if (chk->dom->features) {
+        fix = dl_fix_new(chk, chk->dom->features, "added <acpi/> to <features>: %s", why);
+        dl_fix_append(fix, chk->dom->features, "<acpi/>");
+    } else {
+        fix = dl_fix_new(chk, chk->dom->root, "added <features><acpi/></features>: %s", why);
+        dl_fix_append(fix, chk->dom->root, "<features>\n  <acpi/>\n</features>");
+    }
+}
+
 static gboolean
 arch_is_x86(const char *arch)
 {
@@ -246,6 +263,7 @@ check_firmware_acpi(dl_check *chk)
     if (fw_is_uefi(&fw) && arch_is_x86(chk->arch) && !acpi) {
         dl_error(chk, where, "UEFI firmware on %s needs ACPI, but <features> has no <acpi/>: add <acpi/> to <features>",
                  chk->arch);
+        fix_add_acpi(chk, "UEFI on x86 needs it");
         return;
     }
     if (!acpi || !dl_str_eq(chk->arch, "aarch64") || fw_is_uefi(&fw))
@@ -363,8 +381,10 @@ check_iommu(dl_check *chk)
         if (d->kind != DL_DEV_IOMMU || !dl_str_eq(d->model, "virtio"))
             continue;
         /* the guest finds a virtio IOMMU through its ACPI VIOT table */
-        if (!acpi)
+        if (!acpi) {
             dl_error(chk, d->node, "the virtio IOMMU is described to the guest in ACPI, but <features> has no <acpi/>: add <acpi/> or use another IOMMU model");
+            fix_add_acpi(chk, "the virtio IOMMU is described in ACPI");
+        }
     }
 }
 
