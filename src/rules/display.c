@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "rules/rules.h"
+#include "fix.h"
 
 /* ---------------------------------------------------------------- graphics */
 
@@ -112,6 +113,9 @@ check_video(dl_check *chk)
             domlint_diag *diag = dl_error(chk, model, "a second video device is marked primary='yes': libvirt supports one primary video device; drop primary='yes' from all but one");
 
             dl_diag_note(chk, diag, dl_device_child(primary, "model"), "the first primary video device is here");
+            /* the first stays primary: it is the one libvirt's parser meets first */
+            dl_fix_unset(dl_fix_new(chk, model, "dropped primary='yes' from a second primary video device; the first one stays primary"),
+                         model, "primary");
             continue;
         }
         primary = d;
