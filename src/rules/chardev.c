@@ -223,7 +223,7 @@ serial_type(const dl_check *chk, const char *type)
     /* libvirt maps isa-serial to "the default", then picks it by machine */
     if (type && !dl_str_eq(type, "isa-serial"))
         return type;
-    if (dl_str_eq(chk->arch, "x86_64") || dl_str_eq(chk->arch, "i686"))
+    if (dl_arch_is_x86(chk->arch))
         return "isa-serial";
     if (is_pseries(chk))
         return "spapr-vio-serial";

@@ -199,3 +199,9 @@ dl_usb0_model(const dl_check *chk, dl_device **controller)
     im = dl_family_implicit(chk, "controller", "usb");
     return im ? im->model : NULL;
 }
+
+gboolean
+dl_arch_is_x86(const char *arch)
+{
+    return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
+}

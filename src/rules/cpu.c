@@ -50,12 +50,6 @@ family_name(const dl_family *family)
 }
 
 static gboolean
-arch_is_x86(const char *arch)
-{
-    return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
-}
-
-static gboolean
 arch_is_ppc64(const char *arch)
 {
     return dl_str_eq(arch, "ppc64") || dl_str_eq(arch, "ppc64le");
@@ -85,7 +79,7 @@ check_cpu_cache(dl_check *chk)
 
     if (!cache)
         return;
-    if (!arch_is_x86(chk->arch)) {
+    if (!dl_arch_is_x86(chk->arch)) {
         dl_error(chk, cache, "a CPU <cache> is supported on x86 only, not on '%s': libvirt refuses it",
                  chk->arch);
         return;
@@ -133,7 +127,7 @@ check_cpu_maxphysaddr(dl_check *chk)
 
     if (!addr)
         return;
-    if (!arch_is_x86(chk->arch)) {
+    if (!dl_arch_is_x86(chk->arch)) {
         dl_error(chk, addr, "a CPU <maxphysaddr> is supported on x86 only, not on '%s': libvirt refuses it",
                  chk->arch);
         return;
@@ -344,7 +338,7 @@ check_vcpu_max(dl_check *chk)
     if (!chk->family || !chk->dom->vcpu)
         return;
     name = family_name(chk->family);
-    if (arch_is_x86(chk->arch) && max > X86_MAX_VCPUS_WITHOUT_EIM) {
+    if (dl_arch_is_x86(chk->arch) && max > X86_MAX_VCPUS_WITHOUT_EIM) {
         if (!dl_family_has_feature(chk->family, "many-vcpus"))
             dl_error(chk, chk->dom->vcpu, "more than %d vCPUs (%" G_GUINT64_FORMAT ") are only supported on q35 machines, not on %s",
                      X86_MAX_VCPUS_WITHOUT_EIM, max, name);

@@ -243,12 +243,6 @@ fix_add_acpi(dl_check *chk, const char *why)
     }
 }
 
-static gboolean
-arch_is_x86(const char *arch)
-{
-    return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
-}
-
 static void
 check_firmware_acpi(dl_check *chk)
 {
@@ -260,7 +254,7 @@ check_firmware_acpi(dl_check *chk)
     if (!fw.os || !chk->dom->os_type)
         return;
     where = fw.loader ? fw.loader : chk->dom->os_type;
-    if (fw_is_uefi(&fw) && arch_is_x86(chk->arch) && !acpi) {
+    if (fw_is_uefi(&fw) && dl_arch_is_x86(chk->arch) && !acpi) {
         dl_error(chk, where, "UEFI firmware on %s needs ACPI, but <features> has no <acpi/>: add <acpi/> to <features>",
                  chk->arch);
         fix_add_acpi(chk, "UEFI on x86 needs it");

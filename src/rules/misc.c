@@ -398,18 +398,12 @@ check_pseries_features(dl_check *chk)
     }
 }
 
-static gboolean
-arch_is_x86(const char *arch)
-{
-    return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
-}
-
 /* The <features> libvirt ties to an arch or machine (qemuValidateDomainDefFeatures). */
 static void
 check_arch_features(dl_check *chk)
 {
     xmlNode *features = chk->dom->features;
-    gboolean x86 = arch_is_x86(chk->arch);
+    gboolean x86 = dl_arch_is_x86(chk->arch);
     gboolean arm_virt = dl_str_eq(chk->family->id, "arm-virt");
     xmlNode *f;
 

@@ -41,6 +41,9 @@ gboolean dl_device_has_pci_address(const dl_device *dev);
 /* The ports of a virtio-serial CONTROLLER (31, libvirt's default, for NULL or none written). */
 guint64 dl_virtio_serial_ports(const dl_device *controller);
 
+/* TRUE for the x86 arches (x86_64, i686), as libvirt's ARCH_IS_X86. */
+gboolean dl_arch_is_x86(const char *arch);
+
 /* The machine name to put in messages: the resolved versioned name. */
 const char *dl_machine_label(const dl_check *chk);
 

@@ -41,7 +41,7 @@ static const char *
 tpm12_refused(const dl_check *chk, const dl_device *d)
 {
     const char *model = tpm_model(chk, d);
-    gboolean x86 = dl_str_eq(chk->arch, "x86_64") || dl_str_eq(chk->arch, "i686");
+    gboolean x86 = dl_arch_is_x86(chk->arch);
 
     if (dl_str_eq(model, "tpm-crb"))
         return "the CRB interface is TPM 2.0 only";
