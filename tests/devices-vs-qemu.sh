@@ -7,7 +7,8 @@
 # (shared/tools/debian-root, as the differential tests use them), this test
 # lists what `-device help` offers and compares it, device by device and
 # arch by arch, with what the catalogue says for that binary's release and
-# arches (<emulator arches>).  One TAP line per binary; a difference names
+# arches (<emulator arches>), and the network devices -device help lists
+# with the catalogue's <nic-devices> of that release.  One TAP line per binary; a difference names
 # the device, the arch and both sides.  Binaries or roots that are missing
 # are skipped, and say so.  The catalogue is read by an independent reader
 # here (python3), not by domlint, so the loader is checked too.
@@ -67,6 +68,24 @@ for q in root.iter('qemu'):
         if says != (dev in have):
             print(f"{dev} for {arch}: catalogue says {'present' if says else 'absent'}, "
                   f"-device help {'has' if dev in have else 'lacks'} it")
+# the network devices (names and aliases) of a measured release, exactly
+nics, section = set(), None
+for line in open(helpfile, errors='replace'):
+    if line.endswith('devices:\n'):
+        section = line.strip()
+    elif section == 'Network devices:' and line.startswith('name "'):
+        parts = line.split('"')
+        nics.add(parts[1])
+        if ', alias "' in line:
+            nics.add(line.split(', alias "')[1].split('"')[0])
+for n in root.findall('nic-devices'):
+    if n.get('binary') != binary or v(n.get('qemu')) != v(version):
+        continue
+    listed = set(n.get('names').split())
+    for extra in sorted(listed - nics):
+        print(f"network device {extra}: in <nic-devices qemu='{n.get('qemu')}'>, not in -device help")
+    for missing in sorted(nics - listed):
+        print(f"network device {missing}: in -device help, not in <nic-devices qemu='{n.get('qemu')}'>")
 PY
 }
 
