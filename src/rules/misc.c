@@ -151,6 +151,15 @@ const dl_rule dl_rule_spapr_vio_address = {
 
 /* ------------------------------------------------------------------- zpci */
 
+/* Remove zPCI ATTR (uid, fid) from A, for libvirt to assign one (WHY). */
+static void
+drop_zpci_id(dl_check *chk, const dl_address *a, const char *attr, const char *why)
+{
+    dl_fix_unset(dl_fix_new(chk, a->zpci, "removed the zPCI %s '%s' (%s): libvirt assigns a free one",
+                            attr, dl_xml_attr(a->zpci, attr), why),
+                 a->zpci, attr);
+}
+
 static void
 check_zpci(dl_check *chk)
 {
@@ -161,19 +170,26 @@ check_zpci(dl_check *chk)
 
         if (!a->zpci)
             continue;
-        if (a->zpci_uid.present && (!a->zpci_uid.valid || a->zpci_uid.value == 0 || a->zpci_uid.value > 0xffff))
+        if (a->zpci_uid.present && (!a->zpci_uid.valid || a->zpci_uid.value == 0 || a->zpci_uid.value > 0xffff)) {
             dl_error(chk, a->zpci, "zPCI uid '%s' is out of range: it must be 0x0001-0xffff", a->zpci_uid.text);
-        if (a->zpci_fid.present && (!a->zpci_fid.valid || a->zpci_fid.value > 0xffffffffULL))
+            drop_zpci_id(chk, a, "uid", "out of range");
+        }
+        if (a->zpci_fid.present && (!a->zpci_fid.valid || a->zpci_fid.value > 0xffffffffULL)) {
             dl_error(chk, a->zpci, "zPCI fid '%s' is out of range: the maximum is 0xffffffff", a->zpci_fid.text);
+            drop_zpci_id(chk, a, "fid", "out of range");
+        }
         for (guint j = 0; j < i; j++) {
             const dl_address *b = &((const dl_device *) g_ptr_array_index(devs, j))->addr;
             domlint_diag *diag = NULL;
             if (!b->zpci)
                 continue;
-            if (a->zpci_uid.valid && b->zpci_uid.valid && a->zpci_uid.value == b->zpci_uid.value)
+            if (a->zpci_uid.valid && b->zpci_uid.valid && a->zpci_uid.value == b->zpci_uid.value) {
                 diag = dl_error(chk, a->zpci, "zPCI uid 0x%04" G_GINT64_MODIFIER "x is used twice", a->zpci_uid.value);
-            else if (a->zpci_fid.valid && b->zpci_fid.valid && a->zpci_fid.value == b->zpci_fid.value)
+                drop_zpci_id(chk, a, "uid", "another device has it");
+            } else if (a->zpci_fid.valid && b->zpci_fid.valid && a->zpci_fid.value == b->zpci_fid.value) {
                 diag = dl_error(chk, a->zpci, "zPCI fid 0x%" G_GINT64_MODIFIER "x is used twice", a->zpci_fid.value);
+                drop_zpci_id(chk, a, "fid", "another device has it");
+            }
             if (diag) {
                 dl_diag_note(chk, diag, b->zpci, "it is first used here");
                 break;
