@@ -10,7 +10,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
@@ -335,6 +338,40 @@ read_stream(FILE *fp, GByteArray *buf, char **reason)
     return TRUE;
 }
 
+/*
+ * Open PATH for reading if it is a regular file.  A FIFO, socket or device
+ * would block or never end: it is opened without blocking, looked at, and
+ * refused ("not a regular file").  NULL with *REASON set otherwise.
+ */
+static FILE *
+open_regular(const char *path, char **reason)
+{
+    struct stat st;
+    FILE *fp;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+    if (fd < 0) {
+        int saved = errno;
+        if (saved == ENOENT && g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+            *reason = g_strdup("dangling symbolic link");
+        else
+            *reason = g_strdup_printf("cannot open: %s", g_strerror(saved));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        *reason = g_strdup("not a regular file (a FIFO, socket or device is not read)");
+        close(fd);
+        return NULL;
+    }
+    /* a regular file never blocks; reads go back to normal */
+    fp = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0 ? fdopen(fd, "rb") : NULL;
+    if (!fp) {
+        *reason = g_strdup_printf("cannot open: %s", g_strerror(errno));
+        close(fd);
+    }
+    return fp;
+}
+
 char *
 domlint_read_input(const char *path, gsize *len, char **reason)
 {
@@ -349,15 +386,9 @@ domlint_read_input(const char *path, gsize *len, char **reason)
             *reason = g_strdup("is a directory");
             return NULL;
         }
-        fp = fopen(path, "rb");
-        if (!fp) {
-            int saved = errno;
-            if (saved == ENOENT && g_file_test(path, G_FILE_TEST_IS_SYMLINK))
-                *reason = g_strdup("dangling symbolic link");
-            else
-                *reason = g_strdup_printf("cannot open: %s", g_strerror(saved));
+        fp = open_regular(path, reason);
+        if (!fp)
             return NULL;
-        }
         ok = read_stream(fp, buf, reason);
         fclose(fp);
     }

@@ -23,6 +23,7 @@
 #   unreadable directory           2   "cannot read directory: ... Permission denied"
 #   unreadable file (nobody/000)   2   "cannot open: Permission denied"
 #   dangling symlink               2   "dangling symbolic link"
+#   FIFO (named, or found as *.xml) 2  "not a regular file (a FIFO, socket or device is not read)"
 #   invalid UTF-8                  2   "file is not valid UTF-8"
 #   NUL bytes                      2   "file contains NUL bytes; it is not XML text"
 #   non-domain root <html>         2   "root element is <html>, not <domain>: ..."
@@ -153,6 +154,12 @@ EOF
 mkdir -p "$in/tree/x.xml" "$in/emptydir"
 cp "$in/good.xml" "$in/tree/a.xml"
 cp "$in/good.xml" "$in/tree/x.xml/inner.xml"
+# a FIFO given by name and one found as *.xml in a directory: never opened for
+# a blocking read (nothing ever writes to them)
+mkfifo "$in/fifo.xml"
+mkdir -p "$in/withfifo"
+mkfifo "$in/withfifo/pipe.xml"
+cp "$in/good.xml" "$in/withfifo/a.xml"
 mkdir -p "$in/linked"
 ln -s "$in/emptydir" "$in/linked/y.xml"
 cp "$in/good.xml" "$in/linked/a.xml"
@@ -219,7 +226,7 @@ sleep 1
 n=0
 failed=0
 tests_planned() {
-    local count=32
+    local count=34
     [ "$BIG" != 0 ] || count=$((count - 3))
     echo "$count"
 }
@@ -329,6 +336,8 @@ fails_cleanly "non-domain root element" notdomain not-domain.xml not-domain.xml 
 fails_cleanly "dangling symbolic link" dangling dangling.xml dangling.xml good.xml
 fails_cleanly "symlink named *.xml to a directory, found by expansion" linked linked/y.xml linked good.xml
 fails_cleanly "billion laughs" laughs laughs.xml laughs.xml good.xml
+fails_cleanly "a FIFO named on the command line" fifo fifo.xml fifo.xml good.xml
+fails_cleanly "a FIFO named *.xml, found by expansion" withfifo withfifo/pipe.xml withfifo good.xml
 
 # a directory holding a subdirectory named x.xml: recursed into, not opened
 run tree tree good.xml
