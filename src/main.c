@@ -235,6 +235,9 @@ print_diff(const char *name, const char *old, gsize old_len, const char *new, gs
         return FALSE;
     a = g_build_filename(dir, "a", NULL);
     b = g_build_filename(dir, "b", NULL);
+    /* git's labels: an absolute path loses its leading '/' (a/abs/vm.xml, not a//abs/vm.xml) */
+    while (*name == '/')
+        name++;
     label_a = g_strdup_printf("a/%s", name);
     label_b = g_strdup_printf("b/%s", name);
     ok = g_file_set_contents(a, old, (gssize) old_len, NULL) &&

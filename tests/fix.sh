@@ -65,7 +65,7 @@ fi
 
 ngolden=$(echo "$golden_cases" | grep -c .)
 nall=$(wc -l < "$tmp/all")
-echo "1..$((ngolden + 7 * nall))"
+echo "1..$((ngolden + 7 * nall + 1))"
 n=0
 fail=0
 
@@ -164,6 +164,16 @@ while read -r f; do
     fi
     explained "layout-explained $name" "$f" "$tmp/laid.xml" "$tmp/lreport"
 done < "$tmp/all"
+
+# --diff labels a file by its path as git does: an absolute path loses its
+# leading '/' ("--- a/abs/vm.xml", which patch -p1 applies from /)
+abs=$(readlink -f "$FIX/pc-two-primary-videos.xml")
+"$DOMLINT" --color=never --fix --diff "$abs" 2>/dev/null | head -n 2 > "$tmp/labels"
+if [ "$(cat "$tmp/labels")" = "$(printf -- '--- a%s\n+++ b%s' "$abs" "$abs")" ]; then
+    ok "diff-labels of an absolute path"
+else
+    not_ok "diff-labels of an absolute path" "$(cat "$tmp/labels")"
+fi
 
 [ $fail = 0 ] || echo "# $fail fix tests failed"
 [ $fail = 0 ]
