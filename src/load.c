@@ -249,6 +249,19 @@ index_lines(const char *text, gsize len)
     return starts;
 }
 
+/* A UTF-16 text: its byte-order mark, or '<' as one half of the first unit. */
+static gboolean
+looks_utf16(const char *data, gsize len)
+{
+    const guchar *d = (const guchar *) data;
+
+    if (len < 2)
+        return FALSE;
+    if ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))
+        return TRUE;
+    return (d[0] == '<' && d[1] == 0) || (d[0] == 0 && d[1] == '<');
+}
+
 dl_source *
 dl_source_parse(const char *data, gsize len, char **reason)
 {
@@ -263,6 +276,10 @@ dl_source_parse(const char *data, gsize len, char **reason)
     }
     if (len > DL_MAX_FILE_SIZE) {
         *reason = g_strdup_printf("file is larger than %u MiB", DL_MAX_FILE_SIZE / (1024 * 1024));
+        return NULL;
+    }
+    if (looks_utf16(data, len)) {
+        *reason = g_strdup("UTF-16 is not supported; convert the file to UTF-8 (iconv -f UTF-16 -t UTF-8)");
         return NULL;
     }
     if (memchr(data, '\0', len)) {

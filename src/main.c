@@ -464,6 +464,12 @@ run(cli_options *opt)
         fprintf(stderr, "domlint: choose one of --in-place and --diff\n");
         return EXIT_TROUBLE;
     }
+    for (gsize i = 0; opt->in_place && opt->inputs[i]; i++) {
+        if (strcmp(opt->inputs[i], "-") == 0) {
+            fprintf(stderr, "domlint: --in-place rewrites a file, and '-' is standard input: give a file, or leave out --in-place to get the repaired XML on standard output\n");
+            return EXIT_TROUBLE;
+        }
+    }
     /* one file, as a pre-commit hook or a lint step before virsh define runs it */
     lopts.load_in_parallel = !opt->inputs[1] &&
         (strcmp(opt->inputs[0], "-") == 0 || !g_file_test(opt->inputs[0], G_FILE_TEST_IS_DIR));

@@ -26,6 +26,7 @@
 #   FIFO (named, or found as *.xml) 2  "not a regular file (a FIFO, socket or device is not read)"
 #   invalid UTF-8                  2   "file is not valid UTF-8"
 #   NUL bytes                      2   "file contains NUL bytes; it is not XML text"
+#   UTF-16                         2   "UTF-16 is not supported; convert the file to UTF-8 (...)"
 #   non-domain root <html>         2   "root element is <html>, not <domain>: ..."
 #   entity -> /etc/passwd          2   "document declares or references XML entities ..."
 #   entity -> http URL             2   same; strace: no open of /etc/passwd, no connect()
@@ -110,6 +111,7 @@ GOOD_FINDING="good.xml:6:5: error: disk 'hdc' uses bus='ide'"
 : > "$in/empty.xml"
 printf '<domain type="kvm"><name>\377\376</name></domain>\n' > "$in/bad-utf8.xml"
 printf '<domain type="kvm"><name>a\000b</name></domain>\n' > "$in/nul.xml"
+printf '\377\376<\000d\000o\000m\000a\000i\000n\000/\000>\000' > "$in/utf16.xml"
 printf '<html><body/></html>\n' > "$in/not-domain.xml"
 ln -s "$tmp/nonexistent/x.xml" "$in/dangling.xml"
 
@@ -226,7 +228,7 @@ sleep 1
 n=0
 failed=0
 tests_planned() {
-    local count=34
+    local count=35
     [ "$BIG" != 0 ] || count=$((count - 3))
     echo "$count"
 }
@@ -332,6 +334,7 @@ report() {
 fails_cleanly "empty file" empty empty.xml empty.xml good.xml
 fails_cleanly "invalid UTF-8" utf8 bad-utf8.xml bad-utf8.xml good.xml
 fails_cleanly "NUL bytes" nul nul.xml nul.xml good.xml
+fails_cleanly "UTF-16 with a byte-order mark" utf16 utf16.xml utf16.xml good.xml
 fails_cleanly "non-domain root element" notdomain not-domain.xml not-domain.xml good.xml
 fails_cleanly "dangling symbolic link" dangling dangling.xml dangling.xml good.xml
 fails_cleanly "symlink named *.xml to a directory, found by expansion" linked linked/y.xml linked good.xml

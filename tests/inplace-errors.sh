@@ -19,7 +19,7 @@ chmod 755 "$tmp"
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 src=$top_srcdir/fixtures/fix/q35-duplicates.xml
 
-echo "1..4"
+echo "1..5"
 n=0
 fail=0
 # check NAME FILE ORIGINAL STATUS STDERR
@@ -79,5 +79,17 @@ if $CC -shared -fPIC -o "$tmp/killer.so" "$here/killer.c" -ldl 2>/dev/null; then
     check "changed between read and write" "$tmp/race/guest.xml" "$tmp/race-expected" $rc "$tmp/err"
 else
     n=$((n + 1)); echo "ok $n # SKIP cannot build the LD_PRELOAD shim"
+fi
+
+# 5. standard input: nothing to replace; a usage error that says so, stdin unread
+n=$((n + 1))
+printf 'not read' | "$DOMLINT" --fix --in-place - >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc = 2 ] && [ "$(grep -c . "$tmp/err")" = 1 ] && grep -q -- "--in-place rewrites a file" "$tmp/err"; then
+    echo "ok $n - --in-place with '-': exit 2, '$(cat "$tmp/err")'"
+else
+    echo "not ok $n - --in-place with '-': exit $rc"
+    sed 's/^/# /' "$tmp/err"
+    fail=$((fail + 1))
 fi
 [ $fail = 0 ]

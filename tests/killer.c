@@ -6,8 +6,9 @@
  * just before call number $DOMLINT_KILL_AT, so the test can check that a
  * crash at any step leaves the old file or the new one, never a mixture.
  * With $DOMLINT_TOUCH_FILE set instead, it appends a line to that file
- * when it is first opened through open() (domlint's initial read goes
- * through fopen; the check just before replacing it opens it again), as if someone edited it meanwhile.
+ * when it is opened through open() the second time: domlint opens it once
+ * to read it, and again for the check just before replacing it; the line
+ * goes in between, as if someone edited it meanwhile.
  * Built by the test at run time; not part of domlint.
  */
 #define _GNU_SOURCE
@@ -46,7 +47,7 @@ maybe_touch(const char *path)
     const char *target = getenv("DOMLINT_TOUCH_FILE");
     FILE *fp;
 
-    if (!target || !path || strcmp(path, target) != 0 || ++opens != 1)
+    if (!target || !path || strcmp(path, target) != 0 || ++opens != 2)
         return;
     fp = fopen(target, "a");     /* goes through fopen's own open, not ours */
     if (fp) {
