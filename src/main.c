@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include <libxml/parser.h>
 
@@ -24,6 +25,9 @@ enum {
     EXIT_FINDINGS = 1,
     EXIT_TROUBLE = 2,
 };
+
+/* An int option not given on the command line. */
+#define CLI_UNSET G_MININT
 
 typedef struct {
     char *format;
@@ -48,6 +52,7 @@ typedef struct {
     char **disable;
     char **enable;
     char **inputs;
+    char **args;             /* argv as parsed: -jN split in two (owned) */
 } cli_options;
 
 static const char summary_text[] =
@@ -76,6 +81,52 @@ static const char description_text[] =
     "--version says which target is used and why.\n"
     "\n"
     "Set NO_COLOR to turn colour off.  Rules: domlint --list-rules.";
+
+/* "-j4" as "-j 4", like make: GOption takes a short option's value only as the next word. */
+static void
+split_attached_jobs(int *argc, char ***argv, cli_options *opt)
+{
+    GPtrArray *args = g_ptr_array_new();
+
+    for (int i = 0; i < *argc; i++) {
+        const char *a = (*argv)[i];
+        if (i > 0 && g_str_has_prefix(a, "-j") && g_ascii_isdigit(a[2])) {
+            g_ptr_array_add(args, g_strdup("-j"));
+            g_ptr_array_add(args, g_strdup(a + 2));
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            for (; i < *argc; i++)
+                g_ptr_array_add(args, g_strdup((*argv)[i]));
+            break;
+        }
+        g_ptr_array_add(args, g_strdup(a));
+    }
+    g_ptr_array_add(args, NULL);
+    opt->args = (char **) g_ptr_array_free(args, FALSE);
+    *argc = (int) g_strv_length(opt->args);
+    *argv = opt->args;
+}
+
+/* Values GOption took but domlint refuses: a usage error, exit 2. */
+static gboolean
+check_values(const cli_options *opt, GError **error)
+{
+    if (opt->jobs != CLI_UNSET && opt->jobs < 1) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-j takes a number of jobs from 1 up, not %d", opt->jobs);
+        return FALSE;
+    }
+    if (opt->spare_ports != CLI_UNSET && (opt->spare_ports < 0 || opt->spare_ports > 255)) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--spare-ports takes a number from 0 to 255, not %d", opt->spare_ports);
+        return FALSE;
+    }
+    if (opt->color && strcmp(opt->color, "auto") != 0 && strcmp(opt->color, "always") != 0 &&
+        strcmp(opt->color, "never") != 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--color takes auto, always or never, not '%s'", opt->color);
+        return FALSE;
+    }
+    return TRUE;
+}
 
 static gboolean
 parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
@@ -131,7 +182,10 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
     g_option_context_set_summary(octx, summary_text);
     g_option_context_set_description(octx, description_text);
     g_option_context_add_main_entries(octx, entries, NULL);
-    return g_option_context_parse(octx, argc, argv, error);
+    split_attached_jobs(argc, argv, opt);
+    if (!g_option_context_parse(octx, argc, argv, error))
+        return FALSE;
+    return check_values(opt, error);
 }
 
 static int
@@ -166,21 +220,48 @@ collect_dir(const char *dir, GPtrArray *out, GPtrArray *problems)
     }
 }
 
+/* Colour on the stream FD: 'auto' means FD is a terminal that can show it. */
 static gboolean
-want_color(const char *when)
+want_color(const char *when, int fd)
 {
     if (!when || strcmp(when, "auto") == 0)
-        return isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR");
+        return isatty(fd) && !g_getenv("NO_COLOR") && g_strcmp0(g_getenv("TERM"), "dumb") != 0;
     return strcmp(when, "always") == 0;
 }
 
 static void
-list_rules(void)
+list_rules(const char *format)
 {
+    g_autoptr(JsonBuilder) b = NULL;
+    g_autoptr(JsonGenerator) gen = NULL;
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    if (g_strcmp0(format, "json") != 0) {
+        for (guint i = 0; i < domlint_rule_count(); i++) {
+            const domlint_rule_info *r = domlint_rule_get(i);
+            printf("%-34s %s\n", r->id, r->summary);
+        }
+        return;
+    }
+    b = json_builder_new();
+    json_builder_begin_array(b);
     for (guint i = 0; i < domlint_rule_count(); i++) {
         const domlint_rule_info *r = domlint_rule_get(i);
-        printf("%-34s %s\n", r->id, r->summary);
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "id");
+        json_builder_add_string_value(b, r->id);
+        json_builder_set_member_name(b, "summary");
+        json_builder_add_string_value(b, r->summary);
+        json_builder_end_object(b);
     }
+    json_builder_end_array(b);
+    root = json_builder_get_root(b);
+    gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    text = json_generator_to_data(gen, NULL);
+    printf("%s\n", text);
 }
 
 static int
@@ -220,6 +301,7 @@ cli_options_clear(cli_options *opt)
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);
+    g_strfreev(opt->args);
 }
 
 /* A unified diff of OLD and NEW, by diff(1), on standard output. */
@@ -429,7 +511,7 @@ run(cli_options *opt)
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
-    domlint_text_options topts = { .color = want_color(opt->color) };
+    domlint_text_options topts = { .color = want_color(opt->color, STDOUT_FILENO) };
     gboolean json = opt->format && strcmp(opt->format, "json") == 0;
     gboolean sarif = opt->format && strcmp(opt->format, "sarif") == 0;
     domlint_ctx *ctx;
@@ -456,10 +538,6 @@ run(cli_options *opt)
         fprintf(stderr, "domlint: --layout goes with --fix\n");
         return EXIT_TROUBLE;
     }
-    if (opt->spare_ports < -1 || opt->spare_ports > 255) {
-        fprintf(stderr, "domlint: --spare-ports takes a number from 0 to 255\n");
-        return EXIT_TROUBLE;
-    }
     if (opt->in_place && opt->diff) {
         fprintf(stderr, "domlint: choose one of --in-place and --diff\n");
         return EXIT_TROUBLE;
@@ -480,14 +558,20 @@ run(cli_options *opt)
     }
     for (gsize i = 0; opt->inputs[i]; i++) {
         const char *in = opt->inputs[i];
-        if (strcmp(in, "-") != 0 && g_file_test(in, G_FILE_TEST_IS_DIR))
+        guint before = files->len, problems_before = problems->len;
+
+        if (strcmp(in, "-") != 0 && g_file_test(in, G_FILE_TEST_IS_DIR)) {
             collect_dir(in, files, problems);
-        else
+            if (files->len == before && problems->len == problems_before)
+                fprintf(stderr, "%s: warning: no *.xml files under this directory\n", in);
+        } else {
             g_ptr_array_add(files, g_strdup(in));
+        }
     }
     for (guint i = 0; i < problems->len; i++)
         fprintf(stderr, "%s\n", (char *) g_ptr_array_index(problems, i));
-    if (problems->len)
+    /* nothing to check at all is not a clean result */
+    if (problems->len || files->len == 0)
         status = EXIT_TROUBLE;
 
     if (opt->fix && !opt->in_place && !opt->diff && files->len > 1) {
@@ -498,10 +582,10 @@ run(cli_options *opt)
     /* with --fix the XML or the diff owns standard output, so the report goes to stderr */
     report = opt->fix && !opt->in_place ? stderr : stdout;
     if (report == stderr)
-        topts.color = want_color(opt->color) && isatty(STDERR_FILENO);
+        topts.color = want_color(opt->color, STDERR_FILENO);
 
     /* --fix to stdout or --diff prints as it goes: only checking and --in-place run in parallel */
-    jobs = opt->jobs > 0 ? opt->jobs : (int) g_get_num_processors();
+    jobs = opt->jobs != CLI_UNSET ? opt->jobs : (int) g_get_num_processors();
     if (jobs > 1 && files->len > 1 && (!opt->fix || opt->in_place)) {
         st.opt = opt;
         st.files = files;
@@ -622,7 +706,7 @@ int
 main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "probe") == 0) return dl_probe_main(argc - 1, argv + 1);
-    cli_options opt = { .spare_ports = -1 };
+    cli_options opt = { .spare_ports = CLI_UNSET, .jobs = CLI_UNSET };
     g_autoptr(GError) error = NULL;
     int status;
 
@@ -640,7 +724,7 @@ main(int argc, char **argv)
     } else if (opt.explain) {
         status = explain_rule(opt.explain);
     } else if (opt.list_rules) {
-        list_rules();
+        list_rules(opt.format);
         status = EXIT_CLEAN;
     } else {
         status = run(&opt);

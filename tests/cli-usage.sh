@@ -1,0 +1,65 @@
+#!/bin/bash
+# cli-usage.sh - the command line refuses values it cannot use, and says so.
+#
+# Usage errors exit 2 with one line on stderr naming the option: -j 0 or a
+# negative -j, --color=bogus, --spare-ports=-1.  -jN means -j N (as make).
+# --list-rules --format=json prints JSON with every rule.  A directory with
+# no *.xml below it is a warning, and exit 2 when it was the only input.
+# TERM=dumb turns colour off under --color=auto.  TAP.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
+DOMLINT=$top_builddir/domlint
+GOOD=$top_srcdir/fixtures/machine/q35-desktop.xml
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-usage.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err"; }
+
+echo "1..10"
+
+# usage DESC WORD ARGS...: exit 2, one line on stderr that contains WORD
+usage() {
+    local desc=$1 word=$2
+    shift 2
+    "$DOMLINT" "$@" > "$tmp/out" 2> "$tmp/err"
+    local rc=$?
+    if [ $rc = 2 ] && [ "$(grep -c . "$tmp/err")" = 1 ] && grep -qF -- "$word" "$tmp/err"; then
+        ok "$desc: exit 2, $(cat "$tmp/err")"
+    else
+        not_ok "$desc: exit $rc"
+    fi
+}
+usage "-j 0" "-j takes" -j 0 "$GOOD"
+usage "-j -3" "-j takes" -j -3 "$GOOD"
+usage "--color=bogus" "--color takes" --color=bogus "$GOOD"
+usage "--spare-ports=-1" "--spare-ports takes" --spare-ports=-1 "$GOOD"
+usage "--spare-ports=256" "--spare-ports takes" --spare-ports=256 "$GOOD"
+
+"$DOMLINT" -j2 "$GOOD" "$GOOD" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 0 ]; then ok "-j2 means -j 2"; else not_ok "-j2 means -j 2: exit $rc"; fi
+
+"$DOMLINT" --list-rules --format=json > "$tmp/rules.json" 2> "$tmp/err"
+want=$("$DOMLINT" --list-rules | wc -l)
+got=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len([x for x in r if x["id"] and x["summary"]]))' "$tmp/rules.json" 2>>"$tmp/err")
+if [ "$got" = "$want" ]; then ok "--list-rules --format=json: $got rules"; else not_ok "--list-rules --format=json: $got of $want rules"; fi
+
+mkdir "$tmp/empty"
+"$DOMLINT" "$tmp/empty" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml alone: exit 2, warned"; else not_ok "a directory without *.xml alone: exit $rc"; fi
+"$DOMLINT" "$tmp/empty" "$GOOD" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 0 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml beside a file: warned, exit 0"; else not_ok "a directory without *.xml beside a file: exit $rc"; fi
+
+# colour needs a terminal: script(1) gives one
+if command -v script >/dev/null 2>&1; then
+    TERM=dumb script -qec "$DOMLINT --color=auto $top_srcdir/fixtures/machine/q35-on-aarch64.xml" /dev/null > "$tmp/out" 2> "$tmp/err"
+    if grep -q $'\033\[' "$tmp/out"; then not_ok "TERM=dumb: escape sequences on a terminal"; else ok "TERM=dumb on a terminal: no colour"; fi
+else
+    n=$((n + 1)); echo "ok $n # SKIP script(1) is not installed: no terminal to test colour on"
+fi
+[ $fail = 0 ]
