@@ -202,6 +202,18 @@ dl_data_read(const char *file, GQuark domain, int code, GError **error)
         g_set_error(error, domain, code, "%s: out of memory", file);
         return NULL;
     }
+    /* libxml2 would print its own "I/O error" for these, then find the document empty */
+    if (!g_file_test(file, G_FILE_TEST_IS_REGULAR)) {
+        const char *what = "no such file";
+
+        if (g_file_test(file, G_FILE_TEST_IS_DIR))
+            what = "is a directory";
+        else if (g_file_test(file, G_FILE_TEST_EXISTS))
+            what = "not a regular file";
+        g_set_error(error, domain, code, "%s: %s", file, what);
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
     ctxt->sax->serror = ignore_message;
     doc = xmlCtxtReadFile(ctxt, file, NULL, DL_DATA_PARSE_OPTIONS);
     if (!doc) {

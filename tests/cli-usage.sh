@@ -5,7 +5,8 @@
 # negative -j, --color=bogus, --spare-ports=-1.  -jN means -j N (as make).
 # --list-rules --format=json prints JSON with every rule.  A directory with
 # no *.xml below it is a warning, and exit 2 when it was the only input.
-# TERM=dumb turns colour off under --color=auto.  TAP.
+# TERM=dumb turns colour off under --color=auto.  A data file that is a
+# directory is named in one line.  TAP.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
@@ -18,7 +19,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err"; }
 
-echo "1..10"
+echo "1..11"
 
 # usage DESC WORD ARGS...: exit 2, one line on stderr that contains WORD
 usage() {
@@ -54,6 +55,10 @@ if [ $rc = 2 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directo
 "$DOMLINT" "$tmp/empty" "$GOOD" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 if [ $rc = 0 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml beside a file: warned, exit 0"; else not_ok "a directory without *.xml beside a file: exit $rc"; fi
+
+# a machine-db whose q35.xml is a directory: one line, no libxml2 text
+mkdir -p "$tmp/mdb/q35.xml"
+usage "--machine-db with a directory named q35.xml" "q35.xml: is a directory" --machine-db "$tmp/mdb" "$GOOD"
 
 # colour needs a terminal: script(1) gives one
 if command -v script >/dev/null 2>&1; then
