@@ -52,7 +52,8 @@ typedef struct {
     char **disable;
     char **enable;
     char **inputs;
-    char **args;             /* argv as parsed: -jN split in two (owned) */
+    GPtrArray *args;         /* the words of argv as parsed, -jN split in two (owned) */
+    char **argv;             /* their pointers as handed to GOption, which reorders and drops them */
 } cli_options;
 
 static const char summary_text[] =
@@ -86,7 +87,7 @@ static const char description_text[] =
 static void
 split_attached_jobs(int *argc, char ***argv, cli_options *opt)
 {
-    GPtrArray *args = g_ptr_array_new();
+    GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
 
     for (int i = 0; i < *argc; i++) {
         const char *a = (*argv)[i];
@@ -102,10 +103,12 @@ split_attached_jobs(int *argc, char ***argv, cli_options *opt)
         }
         g_ptr_array_add(args, g_strdup(a));
     }
-    g_ptr_array_add(args, NULL);
-    opt->args = (char **) g_ptr_array_free(args, FALSE);
-    *argc = (int) g_strv_length(opt->args);
-    *argv = opt->args;
+    opt->args = args;
+    opt->argv = g_new0(char *, args->len + 1);
+    for (guint i = 0; i < args->len; i++)
+        opt->argv[i] = g_ptr_array_index(args, i);
+    *argc = (int) args->len;
+    *argv = opt->argv;
 }
 
 /* Values GOption took but domlint refuses: a usage error, exit 2. */
@@ -301,7 +304,9 @@ cli_options_clear(cli_options *opt)
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);
-    g_strfreev(opt->args);
+    if (opt->args)
+        g_ptr_array_unref(opt->args);
+    g_free(opt->argv);
 }
 
 /* A unified diff of OLD and NEW, by diff(1), on standard output. */
