@@ -17,44 +17,11 @@ is_chardev(const dl_device *d)
            d->kind == DL_DEV_CHANNEL;
 }
 
-static gboolean
-arch_is_s390(const dl_check *chk)
-{
-    return g_str_has_prefix(chk->arch, "s390");
-}
-
-static gboolean
-arch_is_ppc64(const dl_check *chk)
-{
-    return dl_str_eq(chk->arch, "ppc64") || dl_str_eq(chk->arch, "ppc64le");
-}
-
-static gboolean
-machine_is(const dl_check *chk, const char *name)
-{
-    g_autofree char *prefix = g_strconcat(name, "-", NULL);
-
-    return dl_str_eq(chk->machine, name) || (chk->machine && g_str_has_prefix(chk->machine, prefix));
-}
-
-/* libvirt's qemuDomainIsPSeries(), qemuDomainIsARMVirt(), qemuDomainIsRISCVVirt() */
-static gboolean
-is_pseries(const dl_check *chk)
-{
-    return arch_is_ppc64(chk) && machine_is(chk, "pseries");
-}
-
-static gboolean
-is_arm_virt(const dl_check *chk)
-{
-    return (dl_str_eq(chk->arch, "aarch64") || dl_str_eq(chk->arch, "armv7l") ||
-            dl_str_eq(chk->arch, "armv6l")) && machine_is(chk, "virt");
-}
-
+/* libvirt's qemuDomainIsRISCVVirt() */
 static gboolean
 is_riscv_virt(const dl_check *chk)
 {
-    return g_str_has_prefix(chk->arch, "riscv") && machine_is(chk, "virt");
+    return g_str_has_prefix(chk->arch ? chk->arch : "", "riscv") && dl_machine_is(chk, "virt");
 }
 
 static const char *
@@ -225,11 +192,11 @@ serial_type(const dl_check *chk, const char *type)
         return type;
     if (dl_arch_is_x86(chk->arch))
         return "isa-serial";
-    if (is_pseries(chk))
+    if (dl_is_pseries(chk))
         return "spapr-vio-serial";
-    if (is_arm_virt(chk) || is_riscv_virt(chk))
+    if (dl_is_arm_virt(chk) || is_riscv_virt(chk))
         return "system-serial";
-    if (arch_is_s390(chk))
+    if (dl_arch_is_s390(chk->arch))
         return "sclp-serial";
     return NULL;
 }
@@ -245,7 +212,7 @@ serial_model(const dl_check *chk, const char *type, const char *model)
 
     if (model)
         return model;
-    if (dl_str_eq(type, "system-serial") && is_arm_virt(chk))
+    if (dl_str_eq(type, "system-serial") && dl_is_arm_virt(chk))
         return "pl011";
     if (dl_str_eq(type, "system-serial") && is_riscv_virt(chk))
         return "16550a";
@@ -260,15 +227,15 @@ serial_model(const dl_check *chk, const char *type, const char *model)
 static const char *
 serial_missing(const dl_check *chk, const char *type, const char *model)
 {
-    if (!is_pseries(chk) && (dl_str_eq(type, "spapr-vio-serial") || dl_str_eq(model, "spapr-vty")))
+    if (!dl_is_pseries(chk) && (dl_str_eq(type, "spapr-vio-serial") || dl_str_eq(model, "spapr-vty")))
         return "spapr-vio serial ports exist on pSeries machines only";
-    if (!arch_is_s390(chk) && (dl_str_eq(type, "sclp-serial") || dl_str_eq(model, "sclpconsole") ||
+    if (!dl_arch_is_s390(chk->arch) && (dl_str_eq(type, "sclp-serial") || dl_str_eq(model, "sclpconsole") ||
                                dl_str_eq(model, "sclplmconsole")))
         return "SCLP consoles exist on s390 only";
     /* system-serial off ARM and RISC-V virt: machine-feature says so */
     if (!dl_str_eq(type, "system-serial") || !dl_str_eq(dl_default_model(chk, "serial", NULL), "system"))
         return NULL;
-    if (dl_str_eq(model, "pl011") && !is_arm_virt(chk))
+    if (dl_str_eq(model, "pl011") && !dl_is_arm_virt(chk))
         return "the pl011 UART is the ARM virt machine's";
     if (dl_str_eq(model, "16550a") && !is_riscv_virt(chk))
         return "the 16550a UART is the RISC-V virt machine's";
@@ -327,7 +294,7 @@ check_chardev_target(dl_check *chk)
 
         if (!is_chardev(d) || d->implicit)
             continue;
-        if (d->kind == DL_DEV_PARALLEL && (arch_is_s390(chk) || is_pseries(chk)))
+        if (d->kind == DL_DEV_PARALLEL && (dl_arch_is_s390(chk->arch) || dl_is_pseries(chk)))
             dl_error(chk, d->node, "the %s machine '%s' has no parallel port: use a serial port or a virtio console",
                      chk->arch, chk->machine ? chk->machine : "");
         else if (d->kind == DL_DEV_SERIAL)

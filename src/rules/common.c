@@ -205,3 +205,42 @@ dl_arch_is_x86(const char *arch)
 {
     return dl_str_eq(arch, "x86_64") || dl_str_eq(arch, "i686");
 }
+
+gboolean
+dl_arch_is_ppc64(const char *arch)
+{
+    return dl_str_eq(arch, "ppc64") || dl_str_eq(arch, "ppc64le");
+}
+
+gboolean
+dl_arch_is_s390(const char *arch)
+{
+    return dl_str_eq(arch, "s390") || dl_str_eq(arch, "s390x");
+}
+
+gboolean
+dl_arch_is_arm(const char *arch)
+{
+    return dl_str_eq(arch, "aarch64") || dl_str_eq(arch, "armv7l") || dl_str_eq(arch, "armv6l");
+}
+
+gboolean
+dl_machine_is(const dl_check *chk, const char *name)
+{
+    gsize n = strlen(name);
+
+    return chk->machine && strncmp(chk->machine, name, n) == 0 &&
+           (chk->machine[n] == '\0' || chk->machine[n] == '-');
+}
+
+gboolean
+dl_is_pseries(const dl_check *chk)
+{
+    return dl_arch_is_ppc64(chk->arch) && dl_machine_is(chk, "pseries");
+}
+
+gboolean
+dl_is_arm_virt(const dl_check *chk)
+{
+    return dl_arch_is_arm(chk->arch) && dl_machine_is(chk, "virt");
+}

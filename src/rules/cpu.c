@@ -49,18 +49,6 @@ family_name(const dl_family *family)
     return paren ? g_strndup(family->title, paren - family->title) : g_strdup(family->title);
 }
 
-static gboolean
-arch_is_ppc64(const char *arch)
-{
-    return dl_str_eq(arch, "ppc64") || dl_str_eq(arch, "ppc64le");
-}
-
-static gboolean
-arch_is_s390(const char *arch)
-{
-    return dl_str_eq(arch, "s390") || dl_str_eq(arch, "s390x");
-}
-
 /* ------------------------------------------------------------- cpu-cache */
 
 /*
@@ -564,7 +552,7 @@ check_numa_cells(dl_check *chk)
     g_autofree guint8 *set = NULL;
     g_autofree guint *owner = NULL;
     numa_cpus nc = { 0 };
-    guint64 align = arch_is_ppc64(chk->arch) ? 256 * 1024 : 1024;
+    guint64 align = dl_arch_is_ppc64(chk->arch) ? 256 * 1024 : 1024;
 
     if (!numa)
         return;
@@ -762,7 +750,7 @@ check_memory_hotplug(dl_check *chk)
             dl_error(chk, dl_first_device(chk, DL_DEV_MEMORY)->node, "a memory device needs memory hotplug, which needs <maxMemory slots='...'>");
         return;
     }
-    if (cells == 0 && !arch_is_ppc64(chk->arch) && !arch_is_s390(chk->arch) &&
+    if (cells == 0 && !dl_arch_is_ppc64(chk->arch) && !dl_arch_is_s390(chk->arch) &&
         dl_releases_behaviour(chk->ctx->releases, "hotplug-needs-numa-cell", chk->ctx->target))
         dl_error(chk, chk->dom->max_memory, "memory hotplug (<maxMemory>) needs at least one guest NUMA cell (<cpu><numa><cell>): QEMU would add one silently");
     if (slots.valid && slot_users > slots.value)

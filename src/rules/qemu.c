@@ -132,8 +132,7 @@ nic_model_is_virtio(const char *model)
 static gboolean
 nic_uses_device(const dl_check *chk, const dl_device *d)
 {
-    if (!dl_str_eq(chk->arch, "aarch64") && !dl_str_eq(chk->arch, "armv7l") &&
-        !dl_str_eq(chk->arch, "armv6l"))
+    if (!dl_arch_is_arm(chk->arch))
         return TRUE;
     return d->addr.type == DL_ADDR_PCI || d->addr.type == DL_ADDR_VIRTIO_MMIO;
 }

@@ -41,8 +41,18 @@ gboolean dl_device_has_pci_address(const dl_device *dev);
 /* The ports of a virtio-serial CONTROLLER (31, libvirt's default, for NULL or none written). */
 guint64 dl_virtio_serial_ports(const dl_device *controller);
 
-/* TRUE for the x86 arches (x86_64, i686), as libvirt's ARCH_IS_X86. */
+/* libvirt's ARCH_IS_X86, ARCH_IS_PPC64, ARCH_IS_S390 and the ARM arches
+ * (aarch64, armv7l, armv6l) of its qemuDomainIsARMVirt(). */
 gboolean dl_arch_is_x86(const char *arch);
+gboolean dl_arch_is_ppc64(const char *arch);
+gboolean dl_arch_is_s390(const char *arch);
+gboolean dl_arch_is_arm(const char *arch);
+
+/* The machine is NAME or a version of it (NAME-...), as libvirt's
+ * qemuDomainIsPSeries() and qemuDomainIsARMVirt() compare names. */
+gboolean dl_machine_is(const dl_check *chk, const char *name);
+gboolean dl_is_pseries(const dl_check *chk);
+gboolean dl_is_arm_virt(const dl_check *chk);
 
 /* The machine name to put in messages: the resolved versioned name. */
 const char *dl_machine_label(const dl_check *chk);

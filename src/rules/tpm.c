@@ -16,18 +16,9 @@ tpm_model(const dl_check *chk, const dl_device *d)
 {
     if (d->model)
         return d->model;
-    if (dl_str_eq(chk->arch, "ppc64") || dl_str_eq(chk->arch, "ppc64le"))
+    if (dl_arch_is_ppc64(chk->arch))
         return "tpm-spapr";
     return "tpm-tis";
-}
-
-static gboolean
-is_arm_virt(const dl_check *chk)
-{
-    if (!dl_str_eq(chk->arch, "aarch64") && !dl_str_eq(chk->arch, "armv7l") &&
-        !dl_str_eq(chk->arch, "armv6l"))
-        return FALSE;
-    return chk->machine && (strcmp(chk->machine, "virt") == 0 || g_str_has_prefix(chk->machine, "virt-"));
 }
 
 static gboolean
@@ -53,7 +44,7 @@ tpm12_refused(const dl_check *chk, const dl_device *d)
         if (!x86)
             return "TPM 1.2 is supported on x86 only";
     }
-    if (is_arm_virt(chk) && releases_have(chk, "tpm12-refused-on-arm-virt"))
+    if (dl_is_arm_virt(chk) && releases_have(chk, "tpm12-refused-on-arm-virt"))
         return "TPM 1.2 is not supported on ARM";
     return NULL;
 }
