@@ -30,23 +30,6 @@ target_type(const dl_device *d)
     return dl_xml_attr(dl_device_child(d, "target"), "type");
 }
 
-/*
- * The <console> libvirt folds into serial port 0, or NULL: the first
- * console, of target type serial (or none), when the domain has a serial
- * port.  It is then either the same device as that port or replaced by an
- * alias of it, so its own source is never used.
- */
-static const dl_device *
-serial_alias_console(const dl_check *chk)
-{
-    const dl_device *console = dl_first_device(chk, DL_DEV_CONSOLE);
-    const char *type = console ? target_type(console) : NULL;
-
-    if (!console || (type && !dl_str_eq(type, "serial")) || !dl_first_device(chk, DL_DEV_SERIAL))
-        return NULL;
-    return console;
-}
-
 /* ---------------------------------------------------------- chardev-source */
 
 /* A <source> of D whose MODE (absent: connect) is WANT and that has ATTR. */
@@ -162,12 +145,11 @@ check_reconnect(dl_check *chk, const dl_device *d)
 static void
 check_chardev_source(dl_check *chk)
 {
-    const dl_device *alias = serial_alias_console(chk);
-
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
 
-        if (!is_chardev(d) || d->implicit || !d->type || d == alias)
+        /* the console standing for serial 0 never uses its own source */
+        if (!is_chardev(d) || d->implicit || !d->type || d->alias_of)
             continue;
         check_source_present(chk, d);
         check_reconnect(chk, d);
