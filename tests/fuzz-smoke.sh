@@ -1,6 +1,8 @@
 #!/bin/sh
 # fuzz-smoke.sh - a bounded libFuzzer run of each harness (fuzz/), with ASan and
-# UBSan, seeded from fixtures/ and tests/data/qmp.  A crash, leak or timeout
+# UBSan, seeded from fixtures/, ../shared/corpus/libvirt-tests (libvirt's own
+# test domains, when ../shared is beside the project: they reach far more of
+# the rules than the fixtures alone) and tests/data/qmp.  A crash, leak or timeout
 # fails the test and leaves the input in the log.  Skipped loudly without clang.
 # FUZZ_SECONDS (default 90) is the time for the domain harness; the QMP one
 # gets a third of it.  TAP for automake's tap-driver.
@@ -32,6 +34,9 @@ if ! sh "$top_srcdir/fuzz/build.sh" "$tmp/bin" > "$tmp/build.log" 2>&1; then
 fi
 mkdir -p "$tmp/domain" "$tmp/qmp" "$tmp/crash"
 find "$top_srcdir/fixtures" -name '*.xml' -exec cp {} "$tmp/domain/" \;
+if [ -d "$top_srcdir/../shared/corpus/libvirt-tests" ]; then
+    find "$top_srcdir/../shared/corpus/libvirt-tests" -name '*.xml' -exec cp {} "$tmp/domain/" \;
+fi
 cp "$top_srcdir"/tests/data/qmp/* "$tmp/qmp/" 2>/dev/null
 echo "1..2"
 n=0
