@@ -272,10 +272,8 @@ list_rules(const char *format)
 static int
 explain_rule(const char *id)
 {
-    g_autofree char *dir = domlint_data_dir("rules");
-    g_autofree char *file = NULL;
-    g_autofree char *path = NULL;
     g_autofree char *text = NULL;
+    g_autofree char *url = NULL;
     g_autoptr(GError) error = NULL;
 
     if (!domlint_rule_find(id)) {
@@ -283,13 +281,13 @@ explain_rule(const char *id)
         fprintf(stderr, "domlint: %s\n", message);
         return EXIT_TROUBLE;
     }
-    file = g_strdup_printf("%s.txt", id);
-    path = g_build_filename(dir, file, NULL);
-    if (!g_file_get_contents(path, &text, NULL, &error)) {
+    text = domlint_rule_explain(id, &error);
+    if (!text) {
         fprintf(stderr, "domlint: no documentation for rule '%s': %s\n", id, error->message);
         return EXIT_TROUBLE;
     }
-    fputs(text, stdout);
+    url = domlint_rule_doc_url(id);
+    printf("%s\nDocumentation\n  %s\n", text, url);
     return EXIT_CLEAN;
 }
 
