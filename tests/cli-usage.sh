@@ -19,7 +19,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err"; }
 
-echo "1..20"
+echo "1..21"
 
 # usage DESC WORD ARGS...: exit 2, one line on stderr that contains WORD
 usage() {
@@ -52,6 +52,7 @@ if [ $rc = 2 ] && grep -qF -- "--frobnicate" "$tmp/err" && ! grep -q "did you me
 else
     not_ok "--frobnicate, near no option: exit $rc"
 fi
+usage "probe --comapre" "unknown option '--comapre' (did you mean '--compare'?)" probe --comapre
 usage "--format=jsno" "--format takes text, json or sarif, not 'jsno' (did you mean 'json'?)" --format=jsno "$GOOD"
 usage "--color=alwyas" "--color takes auto, always or never, not 'alwyas' (did you mean 'always'?)" --color=alwyas "$GOOD"
 
