@@ -192,7 +192,8 @@ const domlint_rule_info *domlint_rule_find(const char *id);
  * Caller frees.
  */
 char *domlint_rule_doc_url(const char *id);
-/* What 'domlint --explain ID' prints (caller frees), or NULL and ERROR when ID has no text. */
+/* What 'domlint --explain ID' prints (caller frees), or NULL and ERROR when ID
+ * is no rule or its text cannot be read. */
 char *domlint_rule_explain(const char *id, GError **error);
 
 /* Formatting (caller must free the string). */

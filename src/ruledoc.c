@@ -35,11 +35,19 @@ domlint_rule_doc_url(const char *id)
 char *
 domlint_rule_explain(const char *id, GError **error)
 {
-    g_autofree char *dir = domlint_data_dir("rules");
-    g_autofree char *file = g_strdup_printf("%s.txt", id);
-    g_autofree char *path = g_build_filename(dir, file, NULL);
+    g_autofree char *dir = NULL;
+    g_autofree char *file = NULL;
+    g_autofree char *path = NULL;
     char *text = NULL;
 
+    /* only a rule's own id names a file: never a path of the caller's choosing */
+    if (!id || !domlint_rule_find(id)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "no rule '%s'", id ? id : "(null)");
+        return NULL;
+    }
+    dir = domlint_data_dir("rules");
+    file = g_strdup_printf("%s.txt", id);
+    path = g_build_filename(dir, file, NULL);
     if (!g_file_get_contents(path, &text, NULL, error))
         return NULL;
     return text;

@@ -248,6 +248,19 @@ Test(sarif, doc_url_from_the_environment)
     sarif_doc_clear(&doc);
 }
 
+/* The texts are read by rule id, never by a path of the caller's. */
+Test(sarif, explain_text_only_of_rules)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = domlint_rule_explain("disk-bus", NULL);
+    g_autofree char *none = domlint_rule_explain("../rules/disk-bus", &error);
+
+    cr_assert_not_null(text);
+    cr_assert(g_str_has_prefix(text, "disk-bus - "));
+    cr_assert_null(none);
+    cr_assert_not_null(error);
+}
+
 Test(sarif, result_location_and_rule)
 {
     sarif_doc doc = { 0 };
