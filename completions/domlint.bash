@@ -4,6 +4,68 @@
 # --disable/--enable from 'domlint --list-rules' (asked of the domlint being
 # completed, so a newer rule set needs no change here), *.xml files and
 # directories as operands.
+#
+# Works with or without the bash-completion package.  With it, this file is
+# loaded on the first 'domlint <TAB>' from its completions directory.
+# Without it, source it from ~/.bashrc:
+#   . /usr/local/share/bash-completion/completions/domlint
+# and the few helpers of the package it uses are replaced by simpler ones
+# (words are split at blanks only: no quoting inside a word).
+
+# bash-completion's _init_completion -s -n ':': words, cword, cur, prev
+# (a word with ':' is one word), and
+# --option=value split into prev=--option cur=value, split=true
+_domlint_init()
+{
+    if declare -F _init_completion > /dev/null; then
+        _init_completion -s -n :
+        return
+    fi
+    # COMP_WORDS is broken at '=' and ':' too: read the line itself
+    local line=${COMP_LINE:0:COMP_POINT}
+    read -r -a words <<< "$line"
+    [[ -z $line || $line == *[[:space:]] ]] && words+=("")
+    cword=$((${#words[@]} - 1))
+    cur=${words[cword]}
+    prev=${words[cword - 1]-}
+    split=false
+    if [[ $cur == --*=* ]]; then
+        prev=${cur%%=*}
+        cur=${cur#*=}
+        split=true
+    fi
+    return 0
+}
+
+# bash-completion's _filedir [xml|-d]: *.xml files and directories, or
+# directories only; added to COMPREPLY
+_domlint_filedir()
+{
+    if declare -F _filedir > /dev/null; then
+        _filedir "$@"
+        return
+    fi
+    local IFS=$'\n'
+    if [[ -z ${1-} ]]; then
+        COMPREPLY+=($(compgen -f -- "$cur"))
+    else
+        COMPREPLY+=($(compgen -d -- "$cur"))
+        [[ $1 != -d ]] && COMPREPLY+=($(compgen -f -X "!*.$1" -- "$cur"))
+    fi
+    compopt -o filenames 2> /dev/null
+    return 0
+}
+
+# readline replaces only what follows the last ':' of the word (':' is in
+# COMP_WORDBREAKS): drop what comes before it from each reply
+_domlint_ltrim_colon()
+{
+    [[ $cur == *:* && $COMP_WORDBREAKS == *:* ]] || return 0
+    local before=${cur%"${cur##*:}"} i
+    for i in "${!COMPREPLY[@]}"; do
+        COMPREPLY[i]=${COMPREPLY[i]#"$before"}
+    done
+}
 
 _domlint_rules()
 {
@@ -24,7 +86,7 @@ _domlint_targets()
 _domlint_qemu()
 {
     if [[ $cur == */* ]]; then
-        _filedir
+        _domlint_filedir
     else
         COMPREPLY=($(compgen -c -- "${cur:-qemu-system-}" | grep '^qemu-system-' | sort -u))
     fi
@@ -42,11 +104,11 @@ _domlint_probe()
             return
             ;;
         -o | --output)
-            _filedir xml
+            _domlint_filedir xml
             return
             ;;
         --machine-db)
-            _filedir -d
+            _domlint_filedir -d
             return
             ;;
         -m | --machine | --timeout | -j | --jobs)
@@ -66,7 +128,7 @@ _domlint_probe()
 _domlint()
 {
     local cur prev words cword split
-    _init_completion -s || return
+    _domlint_init || return
 
     # the probe subcommand has options of its own
     local i
@@ -117,7 +179,7 @@ _domlint()
             return
             ;;
         --schema-dir | --machine-db)
-            _filedir -d
+            _domlint_filedir -d
             return
             ;;
         --qemu)
@@ -126,6 +188,7 @@ _domlint()
             ;;
         --connect)
             COMPREPLY=($(compgen -W 'qemu:///system qemu:///session qemu+ssh://' -- "$cur"))
+            _domlint_ltrim_colon
             compopt -o nospace 2>/dev/null
             return
             ;;
@@ -144,7 +207,7 @@ _domlint()
 
     # operands: domain XML files, directories (expanded by domlint), or -;
     # 'probe' as the first operand is the subcommand
-    _filedir xml
+    _domlint_filedir xml
     if [[ $cword -eq 1 && probe == "$cur"* ]]; then
         COMPREPLY+=(probe)
     fi

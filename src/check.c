@@ -17,6 +17,7 @@
 #include "topology.h"
 #include "rules/rules.h"
 #include "datafile.h"
+#include "suggest.h"
 
 /* The architecture libvirt assumes when <type> has none: the host's. */
 #define DL_DEFAULT_ARCH "x86_64"
@@ -41,8 +42,8 @@ set_rules(domlint_ctx *ctx, const char *const *ids, gboolean on, GError **error)
             }
         }
         if (!found) {
-            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "unknown rule '%s' (see --list-rules)", ids[i]);
+            g_autofree char *message = dl_rule_unknown_message(ids[i]);
+            g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, message);
             return FALSE;
         }
     }

@@ -184,6 +184,17 @@ typedef struct {
 guint domlint_rule_count(void);
 const domlint_rule_info *domlint_rule_get(guint i);
 const domlint_rule_info *domlint_rule_find(const char *id);
+/*
+ * The page documenting rule ID, or with ID NULL the index of every rule:
+ * DOMLINT_DOC_URL when set and not empty, else the base chosen at build
+ * time (configure --with-doc-url; by default the installed pages,
+ * file://$(docdir)/rules/), followed by "ID.html" or "index.html".
+ * Caller frees.
+ */
+char *domlint_rule_doc_url(const char *id);
+/* What 'domlint --explain ID' prints (caller frees), or NULL and ERROR when ID
+ * is no rule or its text cannot be read. */
+char *domlint_rule_explain(const char *id, GError **error);
 
 /* Formatting (caller must free the string). */
 typedef struct {

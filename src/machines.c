@@ -19,6 +19,7 @@
 
 #include "load.h"
 #include "datafile.h"
+#include "suggest.h"
 
 
 
@@ -1271,29 +1272,6 @@ classify(const dl_family *family, const char *arch, const char *machine)
     return DL_MATCH_UNKNOWN_VERSION;
 }
 
-/* Levenshtein distance, two rows. */
-static gsize
-edit_distance(const char *a, gsize la, const char *b)
-{
-    gsize lb = strlen(b);
-    g_autofree gsize *prev = g_new(gsize, lb + 1);
-    g_autofree gsize *cur = g_new(gsize, lb + 1);
-
-    for (gsize j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (gsize i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (gsize j = 1; j <= lb; j++) {
-            gsize cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            gsize best = MIN(prev[j] + 1, cur[j - 1] + 1);
-
-            cur[j] = MIN(best, prev[j - 1] + cost);
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof(gsize));
-    }
-    return prev[lb];
-}
-
 /* Keep in *BEST the relative distance (per mille of the candidate's length)
  * of MACHINE's first LEN bytes to CANDIDATE, if it looks like a typo (at most
  * two edits, or a third of the candidate): a two-letter slip in "pc-q35-"
@@ -1302,10 +1280,10 @@ static void
 consider(const char *machine, gsize len, const char *candidate, gsize *best)
 {
     gsize cand_len = strlen(candidate);
-    gsize distance = edit_distance(machine, len, candidate);
+    gsize distance = dl_edit_distance(machine, len, candidate);
     gsize relative = distance * 1000 / MAX(cand_len, 1);
 
-    if (distance <= MAX(2, cand_len / 3) && relative < *best)
+    if (dl_is_typo(distance, cand_len) && relative < *best)
         *best = relative;
 }
 
@@ -1400,23 +1378,6 @@ dl_machine_db_lookup(const dl_machine_db *db, const char *arch, const char *mach
     return DL_MATCH_NONE;
 }
 
-/* Keep in *BEST the name among NAMES nearest to MACHINE, if it is a plausible typo. */
-static void
-nearest_name(const char *machine, char **names, const char **best, gsize *best_distance)
-{
-    gsize len = strlen(machine);
-
-    for (guint i = 0; names && names[i]; i++) {
-        gsize cand = strlen(names[i]);
-        gsize distance = edit_distance(machine, len, names[i]);
-
-        if (distance <= MAX(2, cand / 3) && distance < *best_distance) {
-            *best = names[i];
-            *best_distance = distance;
-        }
-    }
-}
-
 const char *
 dl_machine_db_suggest(const dl_machine_db *db, const char *arch, const char *machine)
 {
@@ -1430,7 +1391,8 @@ dl_machine_db_suggest(const dl_machine_db *db, const char *arch, const char *mac
 
         if (!dl_family_has_arch(family, arch) || family->unsupported_reason)
             continue;
-        nearest_name(machine, dl_family_machines_for_arch(family, arch), &best, &best_distance);
+        dl_suggest_among(machine, (const char *const *) dl_family_machines_for_arch(family, arch),
+                         &best, &best_distance);
     }
     return best;
 }

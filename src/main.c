@@ -19,6 +19,7 @@
 #include "domlint.h"
 #include "cli.h"
 #include "probe.h"
+#include "suggest.h"
 
 enum {
     EXIT_CLEAN = 0,
@@ -111,6 +112,9 @@ split_attached_jobs(int *argc, char ***argv, cli_options *opt)
     *argv = opt->argv;
 }
 
+static const char *const formats[] = { "text", "json", "sarif", NULL };
+static const char *const colors[] = { "auto", "always", "never", NULL };
+
 /* Values GOption took but domlint refuses: a usage error, exit 2. */
 static gboolean
 check_values(const cli_options *opt, GError **error)
@@ -123,12 +127,8 @@ check_values(const cli_options *opt, GError **error)
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--spare-ports takes a number from 0 to 255, not %d", opt->spare_ports);
         return FALSE;
     }
-    if (opt->color && strcmp(opt->color, "auto") != 0 && strcmp(opt->color, "always") != 0 &&
-        strcmp(opt->color, "never") != 0) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--color takes auto, always or never, not '%s'", opt->color);
-        return FALSE;
-    }
-    return TRUE;
+    return dl_cli_check_choice("--format", opt->format, formats, error) &&
+           dl_cli_check_choice("--color", opt->color, colors, error);
 }
 
 static gboolean
@@ -186,8 +186,10 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
     g_option_context_set_description(octx, description_text);
     g_option_context_add_main_entries(octx, entries, NULL);
     split_attached_jobs(argc, argv, opt);
-    if (!g_option_context_parse(octx, argc, argv, error))
+    if (!g_option_context_parse(octx, argc, argv, error)) {
+        dl_cli_explain_unknown_option(entries, (char **) opt->args->pdata, opt->args->len, *error);
         return FALSE;
+    }
     return check_values(opt, error);
 }
 
@@ -270,23 +272,22 @@ list_rules(const char *format)
 static int
 explain_rule(const char *id)
 {
-    g_autofree char *dir = domlint_data_dir("rules");
-    g_autofree char *file = NULL;
-    g_autofree char *path = NULL;
     g_autofree char *text = NULL;
+    g_autofree char *url = NULL;
     g_autoptr(GError) error = NULL;
 
     if (!domlint_rule_find(id)) {
-        fprintf(stderr, "domlint: unknown rule '%s' (see --list-rules)\n", id);
+        g_autofree char *message = dl_rule_unknown_message(id);
+        fprintf(stderr, "domlint: %s\n", message);
         return EXIT_TROUBLE;
     }
-    file = g_strdup_printf("%s.txt", id);
-    path = g_build_filename(dir, file, NULL);
-    if (!g_file_get_contents(path, &text, NULL, &error)) {
+    text = domlint_rule_explain(id, &error);
+    if (!text) {
         fprintf(stderr, "domlint: no documentation for rule '%s': %s\n", id, error->message);
         return EXIT_TROUBLE;
     }
-    fputs(text, stdout);
+    url = domlint_rule_doc_url(id);
+    printf("%s\nDocumentation\n  %s\n", text, url);
     return EXIT_CLEAN;
 }
 
@@ -527,10 +528,6 @@ run(cli_options *opt)
     pool_state st = { 0 };
     GThreadPool *pool = NULL;
 
-    if (opt->format && !json && !sarif && strcmp(opt->format, "text") != 0) {
-        fprintf(stderr, "domlint: unknown format '%s' (text, json or sarif)\n", opt->format);
-        return EXIT_TROUBLE;
-    }
     if (!opt->inputs || !opt->inputs[0]) {
         fprintf(stderr, "domlint: no input files (try 'domlint --help')\n");
         return EXIT_TROUBLE;

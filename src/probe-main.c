@@ -102,12 +102,17 @@ parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) octx = g_option_context_new(NULL);
+    /* the words as given: GOption drops those it takes from ARGV */
+    gsize n = (gsize) *argc;
+    g_autofree char **words = g_memdup2(*argv, sizeof(char *) * (n + 1));
 
     g_option_context_set_summary(octx, probe_summary);
     g_option_context_set_description(octx, probe_description);
     g_option_context_add_main_entries(octx, entries, NULL);
-    if (!g_option_context_parse(octx, argc, argv, error))
+    if (!g_option_context_parse(octx, argc, argv, error)) {
+        dl_cli_explain_unknown_option(entries, words, n, *error);
         return FALSE;
+    }
     if (*argc > 1) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'", (*argv)[1]);
         return FALSE;

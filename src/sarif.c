@@ -2,9 +2,10 @@
  * sarif.c - findings as SARIF 2.1.0, the format GitHub code scanning reads
  *
  * One run of one tool: tool.driver carries every registered rule (id,
- * summary, help text, default level), results carry a ruleId/ruleIndex, a
- * level, the message and one physical location (a relative URI with line and
- * column when known); a finding's notes become relatedLocations.  Files that
+ * summary, its --explain text as help, its page as helpUri, default level)
+ * and the index of the rule pages as informationUri; results carry a
+ * ruleId/ruleIndex, a level, the message and one physical location (a
+ * relative URI with line and column when known); a finding's notes become relatedLocations.  Files that
  * could not be checked are not results but tool execution notifications of
  * the run's single invocation, which is then not successful.
  *
@@ -105,18 +106,30 @@ add_logical_location(JsonBuilder *b, const char *xpath)
     json_builder_end_array(b);
 }
 
+/* A rule's help: its --explain text, or where there is none its summary and how to turn it off. */
+static char *
+rule_help(const domlint_rule_info *rule)
+{
+    char *text = domlint_rule_explain(rule->id, NULL);
+
+    if (text)
+        return text;
+    return g_strdup_printf("%s.\n\nDefault severity: %s. Turn it off with --disable=%s.",
+                           rule->summary, sarif_level(rule->severity), rule->id);
+}
+
 static void
 build_rule(JsonBuilder *b, const domlint_rule_info *rule)
 {
-    g_autofree char *help = g_strdup_printf(
-        "%s.\n\nDefault severity: %s. Turn it off with --disable=%s.",
-        rule->summary, sarif_level(rule->severity), rule->id);
+    g_autofree char *help = rule_help(rule);
+    g_autofree char *url = domlint_rule_doc_url(rule->id);
 
     json_builder_begin_object(b);
     add_string(b, "id", rule->id);
     add_text_object(b, "shortDescription", rule->summary);
     add_text_object(b, "fullDescription", rule->summary);
     add_text_object(b, "help", help);
+    add_string(b, "helpUri", url);
     json_builder_set_member_name(b, "defaultConfiguration");
     json_builder_begin_object(b);
     add_string(b, "level", sarif_level(rule->severity));
@@ -127,6 +140,8 @@ build_rule(JsonBuilder *b, const domlint_rule_info *rule)
 static void
 build_driver(JsonBuilder *b)
 {
+    g_autofree char *index_url = domlint_rule_doc_url(NULL);
+
     json_builder_set_member_name(b, "tool");
     json_builder_begin_object(b);
     json_builder_set_member_name(b, "driver");
@@ -134,6 +149,7 @@ build_driver(JsonBuilder *b)
     add_string(b, "name", "domlint");
     add_string(b, "version", domlint_version());
     add_string(b, "semanticVersion", domlint_version());
+    add_string(b, "informationUri", index_url);
     json_builder_set_member_name(b, "rules");
     json_builder_begin_array(b);
     for (guint i = 0; i < domlint_rule_count(); i++)

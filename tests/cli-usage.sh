@@ -19,7 +19,7 @@ n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err"; }
 
-echo "1..11"
+echo "1..21"
 
 # usage DESC WORD ARGS...: exit 2, one line on stderr that contains WORD
 usage() {
@@ -38,6 +38,23 @@ usage "-j -3" "-j takes" -j -3 "$GOOD"
 usage "--color=bogus" "--color takes" --color=bogus "$GOOD"
 usage "--spare-ports=-1" "--spare-ports takes" --spare-ports=-1 "$GOOD"
 usage "--spare-ports=256" "--spare-ports takes" --spare-ports=256 "$GOOD"
+
+usage "--disable=pci-adress-conflict" "unknown rule 'pci-adress-conflict' (did you mean 'pci-address-conflict'?)" --disable=pci-adress-conflict "$GOOD"
+usage "--enable in a list" "unknown rule 'disk-bsu' (did you mean 'disk-bus'?)" --disable=all --enable=schema,disk-bsu "$GOOD"
+usage "--explain=pci-adress-conflict" "unknown rule 'pci-adress-conflict' (did you mean 'pci-address-conflict'?)" --explain=pci-adress-conflict
+usage "--disable=nothing-like-it" "unknown rule 'nothing-like-it' (see --list-rules)" --disable=nothing-like-it "$GOOD"
+usage "--fixx" "unknown option '--fixx' (did you mean '--fix'?)" --fixx "$GOOD"
+usage "--taget=debian-12 after an option's value" "unknown option '--taget' (did you mean '--target'?)" -f json --taget=debian-12 "$GOOD"
+"$DOMLINT" --frobnicate "$GOOD" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 2 ] && grep -qF -- "--frobnicate" "$tmp/err" && ! grep -q "did you mean" "$tmp/err"; then
+    ok "--frobnicate, near no option: exit 2, no suggestion"
+else
+    not_ok "--frobnicate, near no option: exit $rc"
+fi
+usage "probe --comapre" "unknown option '--comapre' (did you mean '--compare'?)" probe --comapre
+usage "--format=jsno" "--format takes text, json or sarif, not 'jsno' (did you mean 'json'?)" --format=jsno "$GOOD"
+usage "--color=alwyas" "--color takes auto, always or never, not 'alwyas' (did you mean 'always'?)" --color=alwyas "$GOOD"
 
 "$DOMLINT" -j2 "$GOOD" "$GOOD" > "$tmp/out" 2> "$tmp/err"
 rc=$?

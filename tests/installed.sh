@@ -10,7 +10,11 @@
 #     the installed domlint.pc) runs;
 #   - the manual page names every option of --help and every rule of
 #     --list-rules, and renders without warnings;
-#   - the bash completion parses, and completes rule ids.
+#   - the bash completion parses, and completes rule ids (with the
+#     bash-completion package when it is installed, else without);
+#   - a page per rule and an index are in $(docdir)/rules, valid and
+#     escaped HTML, and what the installed domlint links (--explain's URL,
+#     SARIF's helpUri and informationUri) are those files.
 #
 # Output is TAP.  Environment: top_srcdir, top_builddir (as for golden.sh),
 # MAKE, CC and SANITIZER_CFLAGS (set by 'make check').
@@ -55,7 +59,7 @@ check() {
 }
 skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
-echo "1..8"
+echo "1..10"
 
 # ------------------------------------------------------------ 1: install
 # MAKEFLAGS from the outer 'make check' would carry its -j and jobserver
@@ -79,10 +83,11 @@ machines=$(find_one -path '*/domlint/machines' -type d)
 rng=$(find_one -path '*/domlint/schemas/machines.rng' -type f)
 man=$(find_one -path '*/man1/domlint.1' -type f)
 completion=$(find_one -path '*/bash-completion/completions/domlint' -type f)
+pages=$(find_one -path '*/doc/domlint/rules' -type d)
 
 # ------------------------------------------------------------ 2: layout
 p=""
-for what in bin lib header pc machines rng man completion; do
+for what in bin lib header pc machines rng man completion pages; do
     [ -n "${!what}" ] || p="$p${p:+
 }no installed $what"
 done
@@ -92,7 +97,7 @@ if [ -n "$machines" ]; then
     [ "$count" = "$srccount" ] || p="$p${p:+
 }$count knowledge-base files installed, $srccount in the source tree"
 fi
-check "binary, library, header, domlint.pc, knowledge base, man page, completion installed" "$p"
+check "binary, library, header, domlint.pc, knowledge base, man page, completion, rule pages installed" "$p"
 
 libdir=$(dirname "${lib:-/nonexistent/x}")
 run_installed() {
@@ -221,15 +226,15 @@ bc=""
 for f in /usr/share/bash-completion/bash_completion /etc/bash_completion; do
     [ -f "$f" ] && { bc=$f; break; }
 done
-if [ -z "$bc" ] || [ -z "$completion" ] || [ -z "$bin" ]; then
-    skip "bash completion completes rule ids" "bash-completion is not installed"
+if [ -z "$completion" ] || [ -z "$bin" ]; then
+    skip "bash completion completes rule ids" "no completion or binary installed"
 else
     # a wrapper named domlint that runs the installed binary
     mkdir -p "$tmp/path"
     printf '#!/bin/sh\nLD_LIBRARY_PATH=%s exec %s "$@"\n' "$libdir" "$bin" > "$tmp/path/domlint"
     chmod +x "$tmp/path/domlint"
     got=$(PATH=$tmp/path:$PATH bash -c '
-        . "$1" 2> /dev/null
+        [ -n "$1" ] && . "$1" 2> /dev/null
         . "$2"
         COMP_WORDS=(domlint --disable pci-address-c)
         COMP_CWORD=2
@@ -238,10 +243,81 @@ else
         _domlint domlint pci-address-c --disable 2> /dev/null
         printf "%s\n" "${COMPREPLY[@]}"' _ "$bc" "$completion")
     if [ "$got" = pci-address-conflict ]; then
-        ok "bash completion completes rule ids (--disable pci-address-c -> $got)"
+        ok "bash completion completes rule ids (--disable pci-address-c -> $got; ${bc:-without bash-completion})"
     else
         not_ok "bash completion completes rule ids" "--disable pci-address-c completed to '$got'"
     fi
 fi
+
+# ------------------------------------------------------------ 9: rule pages
+p=""
+if [ -z "$pages" ] || [ -z "$bin" ]; then
+    p="no rule pages or binary"
+else
+    for rule in $(run_installed --list-rules | awk '{ print $1 }'); do
+        if [ ! -f "$pages/$rule.html" ]; then
+            p="$p${p:+
+}rule $rule has no page"
+            continue
+        fi
+        grep -qF "<h1><code>$rule</code></h1>" "$pages/$rule.html" || p="$p${p:+
+}$rule.html does not name the rule"
+        grep -qF "href=\"$rule.html\"" "$pages/index.html" || p="$p${p:+
+}index.html does not link $rule.html"
+    done
+    for target in $(grep -o 'href="[^"]*"' "$pages/index.html" | sed 's/^href="//; s/"$//'); do
+        [ -f "$pages/$target" ] || p="$p${p:+
+}index.html links $target, which is not installed"
+    done
+    if command -v xmllint > /dev/null; then
+        for page in "$pages"/*.html; do
+            out=$(xmllint --html --noout "$page" 2>&1)
+            [ -z "$out" ] || p="$p${p:+
+}$(basename "$page"): $(printf '%s\n' "$out" | head -n 1)"
+        done
+    fi
+    # the example of the text, its markup escaped
+    grep -qF "&lt;sound model='ich9'&gt;" "$pages/pci-address-conflict.html" || p="$p${p:+
+}pci-address-conflict.html: the example is not there, escaped"
+fi
+check "rule pages: one per rule, an index linking them, HTML that parses, escaped" "$p"
+
+# ------------------------------------------------------------ 10: links
+# the configured base (by default file://$(docdir)/rules/) under DESTDIR
+p=""
+installed_file() {
+    case $1 in
+        file://*) [ -f "$dest${1#file://}" ] ;;
+        *) return 1 ;;
+    esac
+}
+if [ -z "$pages" ] || [ -z "$bin" ]; then
+    p="no rule pages or binary"
+else
+    url=$(env -u DOMLINT_DOC_URL LD_LIBRARY_PATH="$libdir" "$bin" --explain=disk-bus | tail -n 1 | sed 's/^ *//')
+    case $url in
+        file://*/disk-bus.html) installed_file "$url" || p="--explain=disk-bus links $url: not an installed file" ;;
+        */disk-bus.html) ;; # configure --with-doc-url: published elsewhere
+        *) p="--explain=disk-bus does not end with its page's URL: '$url'" ;;
+    esac
+    (cd "$top_srcdir/fixtures/pci" &&
+        env -u DOMLINT_DOC_URL LD_LIBRARY_PATH="$libdir" "$bin" --format=sarif --no-schema \
+            --machine-db="$machines" duplicate-address.xml) > "$tmp/sarif.json" 2> /dev/null
+    links=$(grep -oE '"(helpUri|informationUri)" : "[^"]*"' "$tmp/sarif.json" | sed 's/.*: "//; s/"$//')
+    count=$(printf '%s\n' "$links" | grep -c .)
+    rules=$(run_installed --list-rules | grep -c .)
+    [ "$count" = $((rules + 1)) ] || p="$p${p:+
+}SARIF has $count helpUri and informationUri, for $rules rules"
+    for link in $links; do
+        case $url in
+            file://*) installed_file "$link" || p="$p${p:+
+}SARIF links $link: not an installed file" ;;
+        esac
+    done
+    link=$(DOMLINT_DOC_URL=https://docs.example/domlint LD_LIBRARY_PATH="$libdir" "$bin" --explain=disk-bus | tail -n 1 | sed 's/^ *//')
+    [ "$link" = https://docs.example/domlint/disk-bus.html ] || p="$p${p:+
+}with DOMLINT_DOC_URL=https://docs.example/domlint, --explain=disk-bus links '$link'"
+fi
+check "--explain and SARIF link the installed pages; DOMLINT_DOC_URL moves them" "$p"
 
 [ "$failed" = 0 ]

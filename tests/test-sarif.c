@@ -3,7 +3,7 @@
  *
  * Domains are checked in memory, formatted, parsed back with json-glib and
  * looked at member by member: the envelope (version, $schema, one run), the
- * driver and its rules, a result with its rule, level, message and location,
+ * driver and its rules (help text and page of each, DOMLINT_DOC_URL), a result with its rule, level, message and location,
  * notes as related locations, and a file that could not be checked as a
  * tool execution notification.
  */
@@ -178,7 +178,10 @@ Test(sarif, envelope)
     driver = member_object(member_object(doc.run, "tool"), "driver");
     cr_assert_str_eq(member_string(driver, "name"), "domlint");
     cr_assert_str_eq(member_string(driver, "version"), domlint_version());
-    cr_assert_not(json_object_has_member(driver, "informationUri"));
+    /* the index of the rule pages, an absolute URI (SARIF 3.19.17) */
+    cr_assert(g_uri_is_valid(member_string(driver, "informationUri"), G_URI_FLAGS_NONE, NULL),
+              "informationUri '%s' is not an absolute URI", member_string(driver, "informationUri"));
+    cr_assert(g_str_has_suffix(member_string(driver, "informationUri"), "/index.html"));
     cr_assert_eq(json_array_get_length(run_results(&doc)), 0);
     sarif_doc_clear(&doc);
 }
@@ -200,14 +203,62 @@ Test(sarif, every_rule_with_metadata)
         const char *level = info->severity == DOMLINT_SEV_ERROR ? "error"
                             : info->severity == DOMLINT_SEV_WARNING ? "warning" : "note";
 
+        g_autofree char *head = g_strdup_printf("%s - ", info->id);
+        g_autofree char *page = g_strdup_printf("/%s.html", info->id);
+        const char *help = text_of(rule, "help");
+        const char *uri = member_string(rule, "helpUri");
+
         cr_assert_str_eq(member_string(rule, "id"), info->id);
         cr_assert_str_eq(text_of(rule, "shortDescription"), info->summary);
-        test_assert_contains(text_of(rule, "help"), info->summary);
-        cr_assert_not(json_object_has_member(rule, "helpUri"));
+        /* help is the whole --explain text, helpUri the rule's page */
+        cr_assert(g_str_has_prefix(help, head), "help of %s: '%.40s...'", info->id, help);
+        test_assert_contains(help, "\nWhat it checks\n");
+        test_assert_contains(help, "\nWhat --fix does\n");
+        cr_assert(g_uri_is_valid(uri, G_URI_FLAGS_NONE, NULL), "helpUri '%s' is not an absolute URI", uri);
+        cr_assert(g_str_has_suffix(uri, page), "helpUri of %s: '%s'", info->id, uri);
         cr_assert_str_eq(member_string(member_object(rule, "defaultConfiguration"), "level"),
                          level);
     }
     sarif_doc_clear(&doc);
+}
+
+/* DOMLINT_DOC_URL moves every link; a base without a trailing '/' gets one. */
+Test(sarif, doc_url_from_the_environment)
+{
+    sarif_doc doc = { 0 };
+    JsonObject *driver;
+    JsonArray *rules;
+    int disk_bus;
+
+    g_setenv("DOMLINT_DOC_URL", "https://docs.example/domlint/rules", TRUE);
+    sarif_of_one(&doc, "clean.xml", clean);
+    g_unsetenv("DOMLINT_DOC_URL");
+    driver = member_object(member_object(doc.run, "tool"), "driver");
+    cr_assert_str_eq(member_string(driver, "informationUri"),
+                     "https://docs.example/domlint/rules/index.html");
+    rules = json_object_get_array_member(driver, "rules");
+    disk_bus = -1;
+    for (guint i = 0; i < domlint_rule_count(); i++) {
+        if (strcmp(domlint_rule_get(i)->id, "disk-bus") == 0)
+            disk_bus = (int) i;
+    }
+    cr_assert_geq(disk_bus, 0);
+    cr_assert_str_eq(member_string(json_array_get_object_element(rules, (guint) disk_bus), "helpUri"),
+                     "https://docs.example/domlint/rules/disk-bus.html");
+    sarif_doc_clear(&doc);
+}
+
+/* The texts are read by rule id, never by a path of the caller's. */
+Test(sarif, explain_text_only_of_rules)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = domlint_rule_explain("disk-bus", NULL);
+    g_autofree char *none = domlint_rule_explain("../rules/disk-bus", &error);
+
+    cr_assert_not_null(text);
+    cr_assert(g_str_has_prefix(text, "disk-bus - "));
+    cr_assert_null(none);
+    cr_assert_not_null(error);
 }
 
 Test(sarif, result_location_and_rule)
