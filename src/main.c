@@ -143,7 +143,7 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
         { "no-excerpt", 0, 0, G_OPTION_ARG_NONE, &opt->no_excerpt,
           "Text output without source lines: one line per finding (the summary stays)", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt->quiet,
-          "No closing summary (\"3 errors, 1 warning in 2 of 40 files\") on standard error", NULL },
+          "No closing summary on standard error (\"3 errors, 1 warning in 2 of 40 files\"; text format only)", NULL },
         { "statistics", 0, 0, G_OPTION_ARG_NONE, &opt->statistics,
           "At the end, on standard error, count the findings per rule and severity (any format)", NULL },
         { "werror", 0, 0, G_OPTION_ARG_NONE, &opt->werror,
