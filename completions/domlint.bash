@@ -150,7 +150,7 @@ _domlint()
             return
             ;;
         -f | --format)
-            COMPREPLY=($(compgen -W 'text json sarif' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text text-short json sarif' -- "$cur"))
             return
             ;;
         -j | --jobs)
@@ -200,7 +200,8 @@ _domlint()
         COMPREPLY=($(compgen -W '--format= --werror --jobs= --fix --in-place
             --diff --layout --spare-ports= --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
             --machine-db= --qemu= --connect= --target= --list-targets --color= --version --help
-            -f -j -i -t -V -h' -- "$cur"))
+            --no-excerpt --quiet --statistics
+            -f -j -i -t -q -V -h' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi

@@ -285,6 +285,7 @@ domlint_result_free(domlint_result *result)
     g_free(result->failure);
     g_free(result->machine);
     g_free(result->family);
+    g_free(result->text);
     g_ptr_array_unref(result->diags);
     g_free(result);
 }
@@ -389,9 +390,17 @@ run_rules(domlint_ctx *ctx, dl_check *chk)
 static domlint_result *
 check_source(domlint_ctx *ctx, const char *name, dl_source *src, const char *reason)
 {
+    domlint_result *result;
+
     if (!src)
         return dl_result_failed(name, reason);
-    return dl_check_parsed(ctx, name, src, NULL);
+    result = dl_check_parsed(ctx, name, src, NULL);
+    /* the report quotes its lines: the text is handed over, never copied */
+    if (result->status == DOMLINT_FILE_CHECKED && !result->text) {
+        result->text = g_steal_pointer(&src->text);
+        result->text_len = src->len;
+    }
+    return result;
 }
 
 domlint_result *
@@ -421,6 +430,12 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     g_ptr_array_sort(result->diags, diag_order);
 
     result->machine = g_strdup(chk.canonical ? chk.canonical : chk.machine);
+    /* a fixing round goes on editing SRC: its result quotes a copy (fixing is
+     * rare, and its last round's text is what the remaining findings are in) */
+    if (fixes) {
+        result->text = g_memdup2(src->text, src->len + 1);
+        result->text_len = src->len;
+    }
     result->family = chk.family ? g_strdup(chk.family->id) : NULL;
     dl_topology_free(chk.topo);
     dl_domain_free(chk.dom);

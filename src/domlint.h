@@ -53,6 +53,13 @@ typedef struct {
     GPtrArray *diags;         /* of domlint_diag*, in document order */
     char *machine;            /* machine type as resolved, or NULL */
     char *family;             /* knowledge-base family id, or NULL */
+    /* the text that was checked (NUL-terminated, TEXT_LEN bytes; with --fix
+     * the repaired text the remaining findings point into), so that a report
+     * can quote their lines; NULL when the file was not checked.  Owned by
+     * the result: it is the buffer the check read, handed over, not a copy;
+     * a caller done with it may free it early and set it to NULL */
+    char *text;
+    gsize text_len;
 } domlint_result;
 
 void domlint_result_free(domlint_result *result);
@@ -199,9 +206,23 @@ char *domlint_rule_explain(const char *id, GError **error);
 /* Formatting (caller must free the string). */
 typedef struct {
     gboolean color;
+    /* under each error and warning (and each of its notes on another line),
+     * the source line it points at with a caret under the column, like
+     * clang; needs RESULT->text.  Off: one line per finding */
+    gboolean excerpt;
 } domlint_text_options;
 
 char *domlint_format_text(const domlint_result *result, const domlint_text_options *options);
+/*
+ * The closing line of a text report over RESULTS (array of domlint_result*),
+ * "3 errors, 1 warning in 2 of 40 files", with a newline; caller frees.
+ */
+char *domlint_format_summary(GPtrArray *results);
+/*
+ * A table of the findings of RESULTS counted per rule and severity, most
+ * frequent first within errors, then warnings, then notes; caller frees.
+ */
+char *domlint_format_statistics(GPtrArray *results);
 /*
  * One JSON document for all RESULTS (array of domlint_result*), recording
  * the release TARGET they were checked against (may be NULL: unknown).

@@ -53,6 +53,9 @@ typedef struct {
     char **disable;
     char **enable;
     char **inputs;
+    gboolean no_excerpt;     /* text output: one line per finding */
+    gboolean quiet;          /* no closing summary */
+    gboolean statistics;     /* counts per rule at the end */
     GPtrArray *args;         /* the words of argv as parsed, -jN split in two (owned) */
     char **argv;             /* their pointers as handed to GOption, which reorders and drops them */
 } cli_options;
@@ -112,7 +115,7 @@ split_attached_jobs(int *argc, char ***argv, cli_options *opt)
     *argv = opt->argv;
 }
 
-static const char *const formats[] = { "text", "json", "sarif", NULL };
+static const char *const formats[] = { "text", "text-short", "json", "sarif", NULL };
 static const char *const colors[] = { "auto", "always", "never", NULL };
 
 /* Values GOption took but domlint refuses: a usage error, exit 2. */
@@ -136,7 +139,13 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
 {
     GOptionEntry entries[] = {
         { "format", 'f', 0, G_OPTION_ARG_STRING, &opt->format,
-          "Output format: text (default), json, or sarif (SARIF 2.1.0, for code scanning)", "FORMAT" },
+          "Output format: text (default: each error and warning with its source line, then a summary on standard error), text-short (one line per finding and nothing else, for tools), json, or sarif (SARIF 2.1.0, for code scanning)", "FORMAT" },
+        { "no-excerpt", 0, 0, G_OPTION_ARG_NONE, &opt->no_excerpt,
+          "Text output without source lines: one line per finding (the summary stays)", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt->quiet,
+          "No closing summary on standard error (\"3 errors, 1 warning in 2 of 40 files\"; text format only)", NULL },
+        { "statistics", 0, 0, G_OPTION_ARG_NONE, &opt->statistics,
+          "At the end, on standard error, count the findings per rule and severity (any format)", NULL },
         { "werror", 0, 0, G_OPTION_ARG_NONE, &opt->werror,
           "Treat warnings as errors", NULL },
         { "fix", 0, 0, G_OPTION_ARG_NONE, &opt->fix,
@@ -494,6 +503,30 @@ ctx_done(domlint_ctx *ctx, const cli_options *opt)
     left_for_exit = ctx;
 }
 
+/*
+ * --statistics, then the summary (text format, unless --quiet; when there
+ * is more than one file or finding), both on standard error: a report on
+ * standard output stays what tools parse.  The report is flushed first, so
+ * that 2>&1 keeps the order.
+ */
+static void
+print_closing(const cli_options *opt, GPtrArray *results, FILE *report, gboolean text)
+{
+    guint findings = 0;
+
+    for (guint i = 0; i < results->len; i++)
+        findings += ((const domlint_result *) g_ptr_array_index(results, i))->diags->len;
+    fflush(report);
+    if (opt->statistics) {
+        g_autofree char *table = domlint_format_statistics(results);
+        fputs(table, stderr);
+    }
+    if (text && !opt->quiet && (results->len > 1 || findings > 1)) {
+        g_autofree char *line = domlint_format_summary(results);
+        fputs(line, stderr);
+    }
+}
+
 static int
 run(cli_options *opt)
 {
@@ -520,6 +553,7 @@ run(cli_options *opt)
     domlint_text_options topts = { .color = want_color(opt->color, STDOUT_FILENO) };
     gboolean json = opt->format && strcmp(opt->format, "json") == 0;
     gboolean sarif = opt->format && strcmp(opt->format, "sarif") == 0;
+    gboolean text_short = opt->format && strcmp(opt->format, "text-short") == 0;
     domlint_ctx *ctx;
     FILE *report;
     int status = EXIT_CLEAN;
@@ -585,6 +619,7 @@ run(cli_options *opt)
     report = opt->fix && !opt->in_place ? stderr : stdout;
     if (report == stderr)
         topts.color = want_color(opt->color, STDERR_FILENO);
+    topts.excerpt = !opt->no_excerpt && !text_short;
 
     /* --fix to stdout or --diff prints as it goes: only checking and --in-place run in parallel */
     jobs = opt->jobs != CLI_UNSET ? opt->jobs : (int) g_get_num_processors();
@@ -618,6 +653,8 @@ run(cli_options *opt)
             g_autofree char *text = domlint_format_text(r, &topts);
             fputs(text, report);
         }
+        /* quoted if at all: only counts are needed from here on */
+        g_clear_pointer(&r->text, g_free);
         g_ptr_array_add(results, r);
     }
     if (json || sarif) {
@@ -629,6 +666,7 @@ run(cli_options *opt)
         fputs(doc, report);
         fputc('\n', report);
     }
+    print_closing(opt, results, report, !json && !sarif && !text_short);
     if (parallel)
         pool_finish(&st, pool, ctx);
     ctx_done(ctx, opt);

@@ -53,7 +53,7 @@ else
     not_ok "--frobnicate, near no option: exit $rc"
 fi
 usage "probe --comapre" "unknown option '--comapre' (did you mean '--compare'?)" probe --comapre
-usage "--format=jsno" "--format takes text, json or sarif, not 'jsno' (did you mean 'json'?)" --format=jsno "$GOOD"
+usage "--format=jsno" "--format takes text, text-short, json or sarif, not 'jsno' (did you mean 'json'?)" --format=jsno "$GOOD"
 usage "--color=alwyas" "--color takes auto, always or never, not 'alwyas' (did you mean 'always'?)" --color=alwyas "$GOOD"
 
 "$DOMLINT" -j2 "$GOOD" "$GOOD" > "$tmp/out" 2> "$tmp/err"

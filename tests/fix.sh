@@ -1,7 +1,7 @@
 #!/bin/sh
 # fix.sh [-u] — domlint --fix: golden outputs and the properties every fix must have.
 #
-# Golden: for each fixtures/fix/<case>.xml, `domlint --fix <case>.xml` run in
+# Golden: for each fixtures/fix/<case>.xml, `domlint --format=text-short --fix <case>.xml` run in
 # fixtures/fix must print exactly <case>.fixed.xml on stdout, and its report
 # (stderr) followed by "exit: N" must equal <case>.fix-report.  A <case>.args
 # file adds options (--layout, --spare-ports=N) to that run.
@@ -47,7 +47,7 @@ if [ $update = 1 ]; then
         base=${c%.xml}
         args=$(cat "$FIX/$base.args" 2>/dev/null)
         # shellcheck disable=SC2086 # the options are words
-        (cd "$FIX" && "$DOMLINT" --color=never --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
+        (cd "$FIX" && "$DOMLINT" --color=never --format=text-short --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
          echo "exit: $?" >> "$tmp/report")
         cp "$tmp/report" "$FIX/$base.fix-report"
         echo "updated: fixtures/fix/$base.fixed.xml, .fix-report"
@@ -84,7 +84,7 @@ for c in $golden_cases; do
     base=${c%.xml}
     args=$(cat "$FIX/$base.args" 2>/dev/null)
     # shellcheck disable=SC2086 # the options are words
-    (cd "$FIX" && "$DOMLINT" --color=never --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
+    (cd "$FIX" && "$DOMLINT" --color=never --format=text-short --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
      echo "exit: $?" >> "$tmp/report")
     if [ ! -f "$FIX/$base.fixed.xml" ] || [ ! -f "$FIX/$base.fix-report" ]; then
         not_ok "golden fix/$base" "missing $base.fixed.xml or $base.fix-report: tests/fix.sh -u, then review"

@@ -258,7 +258,7 @@ run() {
     local name=$1
     shift
     local start=$SECONDS
-    (cd "$in" && timeout -k 5 "$LIMIT" "${PREFIX[@]}" "$DOMLINT" --color=never "$@") \
+    (cd "$in" && timeout -k 5 "$LIMIT" "${PREFIX[@]}" "$DOMLINT" --color=never --quiet "$@") \
         > "$out/$name.out" 2> "$out/$name.err"
     rc=$?
     elapsed=$((SECONDS - start))

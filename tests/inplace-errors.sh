@@ -37,15 +37,15 @@ check() {
 
 # 1. read-only file
 mkdir "$tmp/ro-file"; cp "$src" "$tmp/ro-file/guest.xml"; chmod 444 "$tmp/ro-file/guest.xml"
-"$DOMLINT" --fix --in-place "$tmp/ro-file/guest.xml" >/dev/null 2>"$tmp/err"
+"$DOMLINT" --quiet --fix --in-place "$tmp/ro-file/guest.xml" >/dev/null 2>"$tmp/err"
 check "read-only file" "$tmp/ro-file/guest.xml" "$src" $? "$tmp/err"
 
 # 2. read-only directory (as an unprivileged user when root: root ignores the mode)
 mkdir "$tmp/ro-dir"; cp "$src" "$tmp/ro-dir/guest.xml"; chmod 666 "$tmp/ro-dir/guest.xml"; chmod 555 "$tmp/ro-dir"
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-    setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" --fix --in-place "$tmp/ro-dir/guest.xml" >/dev/null 2>"$tmp/err"
+    setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" --quiet --fix --in-place "$tmp/ro-dir/guest.xml" >/dev/null 2>"$tmp/err"
 else
-    "$DOMLINT" --fix --in-place "$tmp/ro-dir/guest.xml" >/dev/null 2>"$tmp/err"
+    "$DOMLINT" --quiet --fix --in-place "$tmp/ro-dir/guest.xml" >/dev/null 2>"$tmp/err"
 fi
 check "read-only directory" "$tmp/ro-dir/guest.xml" "$src" $? "$tmp/err"
 
@@ -57,7 +57,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
         mount -t tmpfs -o size=64k tmpfs "$1" || exit 77
         cp "$2" "$1/guest.xml"; chmod 644 "$1/guest.xml"
         dd if=/dev/zero of="$1/filler" bs=1k count=64 2>/dev/null
-        "$3" --fix --in-place "$1/guest.xml" >/dev/null 2>"$4"; echo $? > "$4.rc"
+        "$3" --quiet --fix --in-place "$1/guest.xml" >/dev/null 2>"$4"; echo $? > "$4.rc"
         cp "$1/guest.xml" "$4.after"' sh "$tmp/full" "$src" "$DOMLINT" "$tmp/err"
     if [ -f "$tmp/err.rc" ]; then
         check "disk full" "$tmp/err.after" "$src" "$(cat "$tmp/err.rc")" "$tmp/err"
@@ -73,7 +73,7 @@ if $CC -shared -fPIC -o "$tmp/killer.so" "$here/killer.c" -ldl 2>/dev/null; then
     mkdir "$tmp/race"; cp "$src" "$tmp/race/guest.xml"; chmod 644 "$tmp/race/guest.xml"
     DOMLINT_TOUCH_FILE="$tmp/race/guest.xml" LD_PRELOAD="$tmp/killer.so" \
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0" \
-        "$bin" --fix --in-place "$tmp/race/guest.xml" >/dev/null 2>"$tmp/err"
+        "$bin" --quiet --fix --in-place "$tmp/race/guest.xml" >/dev/null 2>"$tmp/err"
     rc=$?
     { cat "$src"; echo "<!-- edited meanwhile -->"; } > "$tmp/race-expected"
     check "changed between read and write" "$tmp/race/guest.xml" "$tmp/race-expected" $rc "$tmp/err"

@@ -106,14 +106,14 @@ run_installed() {
 
 # ------------------------------------------------------------ 3: golden
 # the installed binary, its library and knowledge base: a fixture's golden
-# output (see golden.sh), with the libvirt schema as installed on the host
+# output (see golden.sh: the one-line form), with the libvirt schema as installed on the host
 fixture=pci/duplicate-address
 p=""
 if [ -z "$bin" ] || [ -z "$machines" ]; then
     p="nothing to run"
 else
     (cd "$top_srcdir/fixtures/$(dirname "$fixture")" &&
-        run_installed --color=never --machine-db="$machines" "$(basename "$fixture").xml"
+        run_installed --color=never --format=text-short --machine-db="$machines" "$(basename "$fixture").xml"
         echo "exit: $?") > "$tmp/golden.out" 2>&1
     if ! diff -u "$top_srcdir/fixtures/$fixture.expected" "$tmp/golden.out" > "$tmp/golden.diff"; then
         p=$(head -n 30 "$tmp/golden.diff")

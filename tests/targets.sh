@@ -51,14 +51,14 @@ for rel in "5.2 debian-11 -" "7.2 debian-12 debian-11" "10.0 debian-13 debian-12
         arch=${fam% *} machine=${fam#* }$v
         f=$tmp/$machine.xml
         domain "$arch" "$machine" > "$f"
-        DOMLINT_HOST=none "$DOMLINT" --no-schema --color=never "$f" > "$tmp/out" 2>&1
+        DOMLINT_HOST=none "$DOMLINT" --no-schema --color=never --format=text-short "$f" > "$tmp/out" 2>&1
         rc=$?
         if [ $rc = 0 ] && ! grep -v -e 'deprecated in QEMU' -e ': note: suggestion: use ' "$tmp/out" | grep -q .; then
             ok "$machine: clean on a bare machine (newest known release)"
         else
             not_ok "$machine: clean on a bare machine (exit $rc)"; sed 's/^/# /' "$tmp/out"
         fi
-        "$DOMLINT" --no-schema --color=never --target="$platform" "$f" > "$tmp/out" 2>&1
+        "$DOMLINT" --no-schema --color=never --format=text-short --target="$platform" "$f" > "$tmp/out" 2>&1
         rc=$?
         if [ $rc = 0 ] && [ ! -s "$tmp/out" ]; then
             ok "$machine: no finding with --target=$platform"
@@ -66,7 +66,7 @@ for rel in "5.2 debian-11 -" "7.2 debian-12 debian-11" "10.0 debian-13 debian-12
             not_ok "$machine: no finding with --target=$platform (exit $rc)"; sed 's/^/# /' "$tmp/out"
         fi
         [ "$before" = - ] && continue
-        "$DOMLINT" --no-schema --color=never --target="$before" "$f" > "$tmp/out" 2>&1
+        "$DOMLINT" --no-schema --color=never --format=text-short --target="$before" "$f" > "$tmp/out" 2>&1
         rc=$?
         if [ $rc = 1 ] && grep -q "\\[machine-type\\]" "$tmp/out" && grep -q "needs QEMU $v or later" "$tmp/out"; then
             ok "$machine: with --target=$before an error that names QEMU $v"
