@@ -74,7 +74,7 @@ cases() {
     expect "$with" "$label" "domlint --disable=schema,pci-address-s" schema,pci-address-syntax
     expect "$with" "$label" "domlint --enable=disk-b" disk-bus
     expect "$with" "$label" "domlint --explain=pci-fix" pci-fixed-address
-    expect "$with" "$label" "domlint --format=" json sarif text
+    expect "$with" "$label" "domlint --format=" json sarif text text-short
     expect "$with" "$label" "domlint -f j" json
     expect "$with" "$label" "domlint --color=" always auto never
     expect "$with" "$label" "domlint --expl" --explain=
