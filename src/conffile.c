@@ -341,7 +341,7 @@ config_load(const char *path, GError **error)
 
 struct dl_configs {
     char *explicit_path;
-    GHashTable *by_dir;      /* absolute directory -> config path, "" for none */
+    GHashTable *by_dir;      /* directory (absolute, or as written) -> config path, "" for none */
     GHashTable *loaded;      /* config path -> dl_config* */
 };
 
@@ -393,11 +393,19 @@ gboolean
 dl_configs_lookup(dl_configs *configs, const char *path, const dl_config **config, GError **error)
 {
     g_autofree char *dir = strcmp(path, "-") == 0 ? g_get_current_dir() : g_path_get_dirname(path);
-    g_autofree char *absolute = g_canonicalize_filename(dir, NULL);
-    const char *file = configs->explicit_path ? configs->explicit_path : find_from(configs, absolute);
+    const char *file = configs->explicit_path;
     dl_config *loaded;
 
     *config = NULL;
+    /* the directory as written is remembered too: most files share theirs */
+    if (!file)
+        file = g_hash_table_lookup(configs->by_dir, dir);
+    if (!file) {
+        g_autofree char *absolute = g_canonicalize_filename(dir, NULL);
+        file = find_from(configs, absolute);
+        g_hash_table_insert(configs->by_dir, g_strdup(dir), g_strdup(file));
+        file = g_hash_table_lookup(configs->by_dir, dir);
+    }
     if (!*file)
         return TRUE;
     loaded = g_hash_table_lookup(configs->loaded, file);
