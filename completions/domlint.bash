@@ -200,7 +200,7 @@ _domlint()
         COMPREPLY=($(compgen -W '--format= --werror --jobs= --fix --in-place
             --diff --layout --spare-ports= --disable= --enable= --list-rules --explain= --no-schema --schema-dir=
             --machine-db= --qemu= --connect= --target= --list-targets --color= --version --help
-            --no-excerpt --quiet --statistics
+            --no-excerpt --quiet --statistics --config= --no-config
             -f -j -i -t -q -V -h' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

@@ -18,6 +18,7 @@
 #include "rules/rules.h"
 #include "datafile.h"
 #include "suggest.h"
+#include "suppress.h"
 
 /* The architecture libvirt assumes when <type> has none: the host's. */
 #define DL_DEFAULT_ARCH "x86_64"
@@ -409,6 +410,7 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     domlint_result *result = result_new(name);
     xmlNode *root;
     dl_check chk = { 0 };
+    g_autoptr(dl_suppressions) suppress = NULL;
 
     root = xmlDocGetRootElement(src->doc);
     if (!root || strcmp((const char *) root->name, "domain") != 0) {
@@ -426,7 +428,11 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     chk.dom = dl_domain_new(src->doc, ctx->devices);
     resolve_machine(&chk);
     chk.topo = dl_topology_build(&chk);
+    suppress = dl_suppressions_scan(src);
+    chk.suppress = suppress;
     run_rules(ctx, &chk);
+    /* here, so that every output format and --fix see the same findings */
+    dl_suppressions_filter(suppress, result->diags, fixes);
     g_ptr_array_sort(result->diags, diag_order);
 
     result->machine = g_strdup(chk.canonical ? chk.canonical : chk.machine);

@@ -56,6 +56,8 @@ dl_cli_check_choice(const char *option, const char *value, const char *const *ch
     return FALSE;
 }
 
+const char *const dl_cli_formats[] = { "text", "text-short", "json", "sarif", NULL };
+
 /* GOption's own: --help and --help-all */
 static const char *const builtin_long[] = { "help", "help-all", NULL };
 

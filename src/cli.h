@@ -25,3 +25,6 @@ gboolean dl_cli_check_choice(const char *option, const char *value, const char *
  * (did you mean '--fix'?)".  Any other error is left as it is.
  */
 void dl_cli_explain_unknown_option(const GOptionEntry *entries, char **args, gsize n, GError *error);
+
+/* The values --format (and a config file's 'format') takes. */
+extern const char *const dl_cli_formats[];

@@ -18,6 +18,7 @@
 
 typedef struct dl_rule dl_rule;
 typedef struct dl_topology dl_topology;
+typedef struct dl_suppressions dl_suppressions;
 
 struct domlint_ctx {
     dl_releases *releases;   /* data/releases/targets.xml */
@@ -57,6 +58,7 @@ struct dl_check {
     const dl_rule *rule;     /* the rule now running; its id goes on each finding */
     GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
     GHashTable *claimed;     /* names and addresses fixes of this round took */
+    const dl_suppressions *suppress; /* the file's domlint-disable comments, or NULL */
 };
 
 /*

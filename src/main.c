@@ -18,6 +18,7 @@
 
 #include "domlint.h"
 #include "cli.h"
+#include "conffile.h"
 #include "probe.h"
 #include "suggest.h"
 
@@ -50,6 +51,8 @@ typedef struct {
     char *connect;
     char *target;
     gboolean list_targets;
+    char *config;
+    gboolean no_config;
     char **disable;
     char **enable;
     char **inputs;
@@ -115,7 +118,6 @@ split_attached_jobs(int *argc, char ***argv, cli_options *opt)
     *argv = opt->argv;
 }
 
-static const char *const formats[] = { "text", "text-short", "json", "sarif", NULL };
 static const char *const colors[] = { "auto", "always", "never", NULL };
 
 /* Values GOption took but domlint refuses: a usage error, exit 2. */
@@ -130,7 +132,7 @@ check_values(const cli_options *opt, GError **error)
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--spare-ports takes a number from 0 to 255, not %d", opt->spare_ports);
         return FALSE;
     }
-    return dl_cli_check_choice("--format", opt->format, formats, error) &&
+    return dl_cli_check_choice("--format", opt->format, dl_cli_formats, error) &&
            dl_cli_check_choice("--color", opt->color, colors, error);
 }
 
@@ -186,6 +188,9 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
           "Colour: auto (default: on a terminal, unless NO_COLOR), always, never", "WHEN" },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &opt->version,
           "Print the version, the releases the knowledge covers, and the target (with --target: that one) and why", NULL },
+        { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt->config,
+          "Take settings from FILE, not from the " DL_CONFIG_NAME " found above each checked file", "FILE" },
+        { "no-config", 0, 0, G_OPTION_ARG_NONE, &opt->no_config, "Read no " DL_CONFIG_NAME, NULL },
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt->inputs, NULL, "FILE|DIR|-..." },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
@@ -311,6 +316,7 @@ cli_options_clear(cli_options *opt)
     g_free(opt->qemu);
     g_free(opt->connect);
     g_free(opt->target);
+    g_free(opt->config);
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);
@@ -405,14 +411,16 @@ process_file(domlint_ctx *ctx, const cli_options *opt, const char *path)
 
 /*
  * -j: files are checked by a thread pool, each thread with a context of its
- * own (a compiled schema is not shared between threads); results are
- * collected by position so that they are printed in input order.
+ * own (a compiled schema is not shared between threads), of the file's
+ * group; results are collected by position so that they are printed in
+ * input order.
  */
 typedef struct {
     const cli_options *opt;
     GPtrArray *files;
+    GPtrArray *groups;          /* of dl_run_group* */
+    const guint *group_of;      /* each file's group */
     domlint_result **results;
-    GAsyncQueue *idle;          /* contexts not in use */
     GMutex lock;
     GCond ready;
 } pool_state;
@@ -422,10 +430,11 @@ pool_work(gpointer data, gpointer user)
 {
     pool_state *st = user;
     guint i = GPOINTER_TO_UINT(data) - 1;
-    domlint_ctx *ctx = g_async_queue_pop(st->idle);
+    dl_run_group *g = g_ptr_array_index(st->groups, st->group_of[i]);
+    domlint_ctx *ctx = g_async_queue_pop(g->idle);
     domlint_result *r = process_file(ctx, st->opt, g_ptr_array_index(st->files, i));
 
-    g_async_queue_push(st->idle, ctx);
+    g_async_queue_push(g->idle, ctx);
     g_mutex_lock(&st->lock);
     st->results[i] = r;
     g_cond_broadcast(&st->ready);
@@ -434,17 +443,21 @@ pool_work(gpointer data, gpointer user)
 
 /* Start checking FILES on JOBS threads; results arrive in ST->results. */
 static GThreadPool *
-pool_start(pool_state *st, const domlint_options *lopts, domlint_ctx *first, int jobs,
-           GError **error)
+pool_start(pool_state *st, int jobs, GError **error)
 {
     GThreadPool *pool;
 
-    g_async_queue_push(st->idle, first);
-    for (int j = 1; j < jobs; j++) {
-        domlint_ctx *ctx = domlint_ctx_new(lopts, error);
-        if (!ctx)
-            return NULL;
-        g_async_queue_push(st->idle, ctx);
+    for (guint k = 0; k < st->groups->len; k++) {
+        dl_run_group *g = g_ptr_array_index(st->groups, k);
+        g->idle = g_async_queue_new();
+        g_async_queue_push(g->idle, g->ctx);
+        /* no more contexts for a group than it has files */
+        for (int j = 1; j < MIN(jobs, (int) g->files); j++) {
+            domlint_ctx *ctx = domlint_ctx_new(&g->lopts, error);
+            if (!ctx)
+                return NULL;
+            g_async_queue_push(g->idle, ctx);
+        }
     }
     pool = g_thread_pool_new(pool_work, st, jobs, TRUE, error);
     if (!pool)
@@ -468,39 +481,60 @@ pool_wait(pool_state *st, guint i)
 }
 
 static void
-pool_finish(pool_state *st, GThreadPool *pool, domlint_ctx *first)
+pool_finish(pool_state *st, GThreadPool *pool)
 {
     domlint_ctx *ctx;
 
     if (pool)
         g_thread_pool_free(pool, FALSE, TRUE);
-    while ((ctx = g_async_queue_try_pop(st->idle)))
-        if (ctx != first)
-            domlint_ctx_free(ctx);
-    g_async_queue_unref(st->idle);
+    for (guint k = 0; k < st->groups->len; k++) {
+        dl_run_group *g = g_ptr_array_index(st->groups, k);
+        while (g->idle && (ctx = g_async_queue_try_pop(g->idle)))
+            if (ctx != g->ctx)
+                domlint_ctx_free(ctx);
+        g_clear_pointer(&g->idle, g_async_queue_unref);
+    }
     g_free(st->results);
     g_mutex_clear(&st->lock);
     g_cond_clear(&st->ready);
 }
 
 /*
- * A run's context is not taken apart at exit: freeing the compiled schema
+ * A run's contexts are not taken apart at exit: freeing the compiled schema
  * alone costs a tenth of a one-file run, and the process is about to give
- * all of it back.  Held here, it stays reachable, so LeakSanitizer does not
- * call it a leak (git's UNLEAK does the same); volatile, or the compiler
+ * all of it back.  Held here, they stay reachable, so LeakSanitizer does not
+ * call them a leak (git's UNLEAK does the same); volatile, or the compiler
  * drops a store nothing reads.  A libvirt connection is still closed
  * properly.
  */
-static domlint_ctx *volatile left_for_exit;
+static GPtrArray *volatile left_for_exit;
 
 static void
-ctx_done(domlint_ctx *ctx, const cli_options *opt)
+group_done(gpointer p)
 {
-    if (opt->connect) {
-        domlint_ctx_free(ctx);
-        return;
+    dl_run_group *g = p;
+
+    if (g->ctx && g->lopts.connect) {
+        domlint_ctx_free(g->ctx);
+    } else if (g->ctx) {
+        if (!left_for_exit)
+            left_for_exit = g_ptr_array_new();
+        g_ptr_array_add(left_for_exit, g->ctx);
     }
-    left_for_exit = ctx;
+    dl_run_group_free(g);
+}
+
+/* What the command line itself sets, in the terms of a config file. */
+static void
+cli_settings(const cli_options *opt, dl_settings *s)
+{
+    s->disable = dl_cli_split_lists(opt->disable);
+    s->enable = dl_cli_split_lists(opt->enable);
+    s->werror = opt->werror ? 1 : -1;
+    s->spare_ports = opt->spare_ports != CLI_UNSET ? opt->spare_ports : -1;
+    s->target = g_strdup(opt->target);
+    s->schema_dir = g_strdup(opt->schema_dir);
+    s->format = g_strdup(opt->format);
 }
 
 /*
@@ -530,31 +564,26 @@ print_closing(const cli_options *opt, GPtrArray *results, FILE *report, gboolean
 static int
 run(cli_options *opt)
 {
-    g_auto(GStrv) disable = dl_cli_split_lists(opt->disable);
-    g_auto(GStrv) enable = dl_cli_split_lists(opt->enable);
     g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : domlint_data_dir("machines");
     domlint_options lopts = {
         .machine_db = db,
-        .schema_dir = opt->schema_dir,
         .no_schema = opt->no_schema,
-        .disable = (const char *const *) disable,
-        .enable = (const char *const *) enable,
         .qemu = opt->qemu,
         .connect = opt->connect,
         .layout = opt->layout,
-        .spare_ports_set = opt->spare_ports >= 0,
-        .spare_ports = (guint) MAX(opt->spare_ports, 0),
-        .target = opt->target,
     };
-    g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(dl_configs) configs = opt->no_config ? NULL : dl_configs_new(opt->config);
+    g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func(group_done);
+    dl_settings cli = { 0 };
+    gboolean assigned;
+    g_autofree guint *group_of = NULL;
     domlint_text_options topts = { .color = want_color(opt->color, STDOUT_FILENO) };
-    gboolean json = opt->format && strcmp(opt->format, "json") == 0;
-    gboolean sarif = opt->format && strcmp(opt->format, "sarif") == 0;
-    gboolean text_short = opt->format && strcmp(opt->format, "text-short") == 0;
-    domlint_ctx *ctx;
+    const char *format;
+    gboolean json, sarif, text_short;
     FILE *report;
     int status = EXIT_CLEAN;
     int jobs;
@@ -578,6 +607,10 @@ run(cli_options *opt)
         fprintf(stderr, "domlint: choose one of --in-place and --diff\n");
         return EXIT_TROUBLE;
     }
+    if (opt->config && opt->no_config) {
+        fprintf(stderr, "domlint: choose one of --config and --no-config\n");
+        return EXIT_TROUBLE;
+    }
     for (gsize i = 0; opt->in_place && opt->inputs[i]; i++) {
         if (strcmp(opt->inputs[i], "-") == 0) {
             fprintf(stderr, "domlint: --in-place rewrites a file, and '-' is standard input: give a file, or leave out --in-place to get the repaired XML on standard output\n");
@@ -587,11 +620,6 @@ run(cli_options *opt)
     /* one file, as a pre-commit hook or a lint step before virsh define runs it */
     lopts.load_in_parallel = !opt->inputs[1] &&
         (strcmp(opt->inputs[0], "-") == 0 || !g_file_test(opt->inputs[0], G_FILE_TEST_IS_DIR));
-    ctx = domlint_ctx_new(&lopts, &error);
-    if (!ctx) {
-        fprintf(stderr, "domlint: %s\n", error->message);
-        return EXIT_TROUBLE;
-    }
     for (gsize i = 0; opt->inputs[i]; i++) {
         const char *in = opt->inputs[i];
         guint before = files->len, problems_before = problems->len;
@@ -612,9 +640,21 @@ run(cli_options *opt)
 
     if (opt->fix && !opt->in_place && !opt->diff && files->len > 1) {
         fprintf(stderr, "domlint: --fix writes the repaired XML to standard output: give one file, or use --in-place or --diff\n");
-        domlint_ctx_free(ctx);
         return EXIT_TROUBLE;
     }
+    /* each file with the settings of its config file, and a context for each config */
+    group_of = g_new0(guint, MAX(files->len, 1));
+    cli_settings(opt, &cli);
+    assigned = dl_run_groups_assign(configs, files, &cli, &lopts, groups, group_of, &error);
+    dl_settings_clear(&cli);
+    format = assigned ? dl_run_groups_format(groups, &error) : NULL;
+    if (!format || !dl_run_groups_start(groups, &error)) {
+        fprintf(stderr, "domlint: %s\n", error->message);
+        return EXIT_TROUBLE;
+    }
+    json = strcmp(format, "json") == 0;
+    sarif = strcmp(format, "sarif") == 0;
+    text_short = strcmp(format, "text-short") == 0;
     /* with --fix the XML or the diff owns standard output, so the report goes to stderr */
     report = opt->fix && !opt->in_place ? stderr : stdout;
     if (report == stderr)
@@ -626,24 +666,25 @@ run(cli_options *opt)
     if (jobs > 1 && files->len > 1 && (!opt->fix || opt->in_place)) {
         st.opt = opt;
         st.files = files;
+        st.groups = groups;
+        st.group_of = group_of;
         st.results = g_new0(domlint_result *, files->len);
-        st.idle = g_async_queue_new();
         g_mutex_init(&st.lock);
         g_cond_init(&st.ready);
-        pool = pool_start(&st, &lopts, ctx, MIN(jobs, (int) files->len), &error);
+        pool = pool_start(&st, MIN(jobs, (int) files->len), &error);
         parallel = TRUE;
         if (!pool) {
             fprintf(stderr, "domlint: %s\n", error->message);
-            pool_finish(&st, NULL, ctx);
-            domlint_ctx_free(ctx);
+            pool_finish(&st, NULL);
             return EXIT_TROUBLE;
         }
     }
 
     for (guint i = 0; i < files->len; i++) {
         const char *path = g_ptr_array_index(files, i);
-        domlint_result *r = parallel ? pool_wait(&st, i) : process_file(ctx, opt, path);
-        int file_status = status_of(r, opt->werror);
+        const dl_run_group *g = g_ptr_array_index(groups, group_of[i]);
+        domlint_result *r = parallel ? pool_wait(&st, i) : process_file(g->ctx, opt, path);
+        int file_status = status_of(r, g->settings.werror > 0);
 
         if (r->status == DOMLINT_FILE_FAILED)
             fprintf(stderr, "%s: fatal: %s\n", r->file, r->failure);
@@ -658,18 +699,19 @@ run(cli_options *opt)
         g_ptr_array_add(results, r);
     }
     if (json || sarif) {
+        /* one document has one target: that of the first file's group */
+        const dl_run_group *first = g_ptr_array_index(groups, group_of[0]);
         domlint_target_info target;
         g_autofree char *doc = NULL;
 
-        domlint_ctx_target(ctx, &target, NULL);
+        domlint_ctx_target(first->ctx, &target, NULL);
         doc = json ? domlint_format_json(results, &target) : domlint_format_sarif(results, &target);
         fputs(doc, report);
         fputc('\n', report);
     }
     print_closing(opt, results, report, !json && !sarif && !text_short);
     if (parallel)
-        pool_finish(&st, pool, ctx);
-    ctx_done(ctx, opt);
+        pool_finish(&st, pool);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "domlint: cannot write output\n");
         return EXIT_TROUBLE;

@@ -1259,3 +1259,96 @@ Test(layout, spare_ports_are_counted_and_added)
     test_assert_contains(strstr(fixed, "index='4' model='pcie-root-port'>"),
                          "slot='0x01' function='0x2'");
 }
+
+/* ------------------------------------------------------------- domlint-disable comments */
+
+/* Two NICs on function 2 of their slots (a pci-multifunction warning each, lines 8 and 11);
+ * BEFORE goes in front of the first. */
+#define TWO_FN2_NICS(before)                                                                 \
+    HEAD("x86_64", "pc-i440fx-7.2")                                                          \
+    before                                                                                   \
+    "    <interface type='user'><model type='e1000'/>\n"                                     \
+    "      <address type='pci' domain='0' bus='0' slot='8' function='2'/>\n"                  \
+    "    </interface>\n"                                                                     \
+    "    <interface type='user'><model type='e1000'/>\n"                                     \
+    "      <address type='pci' domain='0' bus='0' slot='9' function='2'/>\n"                  \
+    "    </interface>\n" TAIL
+
+Test(suppress, next_element_only_and_every_format)
+{
+    static const char xml[] = TWO_FN2_NICS("    <!-- domlint-disable pci-multifunction: on purpose -->\n");
+    g_autoptr(domlint_result) r = check(xml);
+    g_autoptr(GPtrArray) all = g_ptr_array_new();
+    g_autofree char *json = NULL;
+    g_autofree char *sarif = NULL;
+
+    expect_one(r, "pci-multifunction", DOMLINT_SEV_WARNING, 11, "function 2 of slot 00:09");
+    expect_total(r, 1);
+    /* filtered in the library: JSON and SARIF carry what the text has */
+    g_ptr_array_add(all, r);
+    json = domlint_format_json(all, NULL);
+    sarif = domlint_format_sarif(all, NULL);
+    test_assert_contains(json, "slot 00:09");
+    test_assert_contains(sarif, "slot 00:09");
+    cr_assert_null(strstr(json, "slot 00:08"));
+    cr_assert_null(strstr(sarif, "slot 00:08"));
+}
+
+Test(suppress, whole_file_and_all)
+{
+    g_autoptr(domlint_result) file = check(TWO_FN2_NICS("    <!-- domlint-disable-file pci-root,pci-multifunction -->\n"));
+    g_autoptr(domlint_result) every = check(TWO_FN2_NICS("    <!-- domlint-disable all -->\n"));
+
+    expect_total(file, 0);
+    expect_one(every, "pci-multifunction", DOMLINT_SEV_WARNING, 11, "slot 00:09");
+    expect_total(every, 1);
+}
+
+Test(suppress, unknown_rule_is_a_warning_with_the_nearest_id)
+{
+    g_autoptr(domlint_result) r = check(TWO_FN2_NICS("    <!-- domlint-disable pci-multifuncton -->\n"));
+    const domlint_diag *d = expect_one(r, "suppression", DOMLINT_SEV_WARNING, 6,
+                                       "unknown rule 'pci-multifuncton'");
+
+    cr_assert_eq(d->column, 5);
+    test_assert_contains(d->fixit, "did you mean 'pci-multifunction'?");
+    expect_total(r, 3);
+}
+
+Test(suppress, disabling_the_suppression_rule_keeps_the_silencing)
+{
+    const char *off[] = { "suppression", NULL };
+    domlint_options o = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
+                          .disable = off };
+    g_autoptr(domlint_result) r = check_with(&o, TWO_FN2_NICS("    <!-- domlint-disable pci-multifunction, nope -->\n"));
+
+    expect_one(r, "pci-multifunction", DOMLINT_SEV_WARNING, 11, "slot 00:09");
+    expect_total(r, 1);
+}
+
+/* pc with the disk 'vda' and a NIC both at 00:05.0: --fix would move the NIC */
+#define CONFLICT(before)                                                                     \
+    HEAD("x86_64", "pc-i440fx-7.2")                                                          \
+    "    <disk type='file' device='disk'><source file='/d.img'/><target dev='vda' bus='virtio'/>\n" \
+    "      <address type='pci' domain='0' bus='0' slot='5' function='0'/></disk>\n"          \
+    before                                                                                   \
+    "    <interface type='user'><model type='e1000'/>\n"                                     \
+    "      <address type='pci' domain='0' bus='0' slot='5' function='0'/>\n"                  \
+    "    </interface>\n" TAIL
+
+Test(suppress, a_silenced_rule_fixes_nothing_and_the_comment_stays)
+{
+    static const char xml[] = CONFLICT("    <!-- domlint-disable pci-address-conflict -->\n");
+    static const char plain[] = CONFLICT("");
+    domlint_result *r = NULL;
+    g_autofree char *fixed = fix_with(NULL, xml, &r);
+    g_autoptr(domlint_result) silenced = r;
+    g_autofree char *moved = fix_with(NULL, plain, &r);
+    g_autoptr(domlint_result) fixed_result = r;
+
+    cr_assert_str_eq(fixed, xml, "a silenced finding was repaired:\n%s", fixed);
+    expect_total(silenced, 0);
+    /* without the comment, the same file is repaired */
+    cr_assert_str_neq(moved, plain);
+    cr_assert_eq(domlint_result_count(fixed_result, DOMLINT_SEV_NOTE), 1);
+}

@@ -178,3 +178,30 @@ Test(edits, no_edits_give_the_bytes_back)
     cr_assert_eq(len, sizeof(doc) - 1);
     cr_assert(memcmp(out, doc, len) == 0);
 }
+
+Test(edits, removing_an_element_keeps_the_comment_before_it)
+{
+    static const char commented[] =
+        "<domain>\n"
+        "  <devices>\n"
+        "    <!-- domlint-disable pci-address-conflict -->\n"
+        "    <disk/>\n"
+        "    <video/>\n"
+        "  </devices>\n"
+        "</domain>\n";
+    g_autofree char *reason = NULL;
+    g_autoptr(dl_source) src = dl_source_parse(commented, sizeof(commented) - 1, &reason);
+    g_autoptr(dl_edits) edits = NULL;
+    g_autofree char *out = NULL;
+
+    cr_assert_not_null(src, "parse failed: %s", reason);
+    edits = dl_edits_new(src);
+    cr_assert(dl_edit_remove_element(edits, find(xmlDocGetRootElement(src->doc), "disk")));
+    out = apply(edits);
+    cr_assert_str_eq(out, "<domain>\n"
+                          "  <devices>\n"
+                          "    <!-- domlint-disable pci-address-conflict -->\n"
+                          "    <video/>\n"
+                          "  </devices>\n"
+                          "</domain>\n");
+}

@@ -84,6 +84,7 @@ extern const dl_rule dl_rule_memory_size;
 extern const dl_rule dl_rule_cputune;
 extern const dl_rule dl_rule_sysinfo;
 extern const dl_rule dl_rule_seclabel;
+extern const dl_rule dl_rule_suppression;
 
 const dl_rule *const dl_rules[] = {
     &dl_rule_schema,
@@ -161,6 +162,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_sysinfo,
     &dl_rule_seclabel,
     &dl_rule_pci_layout,
+    &dl_rule_suppression,
 };
 
 const guint dl_rule_total = G_N_ELEMENTS(dl_rules);
