@@ -7,6 +7,10 @@
  * content").  The cascade names no new problem, so it is dropped whenever a
  * specific error was reported.
  *
+ * Once libxml2 has rejected a document, the locator (schemaloc.h) looks for
+ * the elements at fault and says what the schema expects of them; libxml2's
+ * own messages are the fallback when it finds none.
+ *
  * What is compiled is the flattened copy of the schema (schemacache.h) when
  * there is one, else the schema itself; errors in the schema are always
  * those of the schema itself.
@@ -19,9 +23,11 @@
 
 #include "schema.h"
 #include "schemacache.h"
+#include "schemaloc.h"
 
 struct dl_schema {
     xmlRelaxNG *rng;
+    dl_schema_locator *locator;   /* finds and words what libxml2 reports vaguely */
 };
 
 typedef struct {
@@ -100,6 +106,7 @@ dl_schema_load(const char *dir, GError **error)
     }
     schema = g_new0(dl_schema, 1);
     schema->rng = rng;
+    schema->locator = dl_schema_locator_new(path);
     return schema;
 }
 
@@ -109,6 +116,7 @@ dl_schema_free(dl_schema *schema)
     if (!schema)
         return;
     xmlRelaxNGFree(schema->rng);
+    dl_schema_locator_free(schema->locator);
     g_free(schema);
 }
 
@@ -155,6 +163,16 @@ dl_schema_validate(dl_schema *schema, xmlDoc *doc)
     xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_valid_errors, &st);
     xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
+    if (st.errors->len > 0) {
+        GPtrArray *located = dl_schema_locate(schema->locator, doc, schema_error_free);
+
+        /* the elements themselves, in words, when they can be found */
+        if (located->len > 0) {
+            g_ptr_array_unref(st.errors);
+            return located;
+        }
+        g_ptr_array_unref(located);
+    }
 
     for (guint i = 0; i < st.errors->len; i++) {
         dl_schema_error *e = g_ptr_array_index(st.errors, i);
