@@ -41,6 +41,7 @@ schema_error_free(gpointer p)
 
     g_free(e->message);
     g_free(e->path);
+    g_free(e->suggestion);
     g_free(e);
 }
 

@@ -19,6 +19,7 @@ typedef struct {
     int line;
     char *message;
     char *path;     /* element path, or NULL */
+    char *suggestion; /* what to write instead, or NULL */
 } dl_schema_error;
 
 /* Validate DOC; returns an array of dl_schema_error* (empty when valid). */

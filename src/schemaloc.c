@@ -28,6 +28,7 @@
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 #define ANY_DEFINE "domlint-any-content"
+#define VALUE_ELEMENT "v"
 /* enough to name what is expected, short enough to read */
 #define MAX_ALTERNATIVES 12
 
@@ -352,7 +353,11 @@ ignore_error(void *user, const xmlError *err)
     (void) err;
 }
 
-/* The one-level grammar of the <element> pattern EL, as a document (caller frees). */
+/*
+ * The one-level grammar of the <element> pattern EL, as a document (caller
+ * frees).  For an <attribute> pattern, the grammar of an element <v> with
+ * just that attribute: it checks a value.
+ */
 static xmlDoc *
 shallow_doc(dl_schema_locator *loc, const xmlNode *el)
 {
@@ -364,8 +369,6 @@ shallow_doc(dl_schema_locator *loc, const xmlNode *el)
     xmlNode *copy;
     g_autoptr(GHashTable) wanted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GQueue todo = G_QUEUE_INIT;
-    char *name;
-
     xmlSetNs(grammar, ns);
     xmlDocSetRootElement(doc, grammar);
     for (const char *const *a = (const char *const[]) { "datatypeLibrary", "ns", NULL }; *a; a++) {
@@ -373,12 +376,16 @@ shallow_doc(dl_schema_locator *loc, const xmlNode *el)
             xmlSetProp(grammar, BAD_CAST *a, BAD_CAST rng_attr(top, *a));
     }
     start = xmlNewChild(grammar, ns, BAD_CAST "start", NULL);
+    if (is_rng(el, "attribute")) {
+        start = xmlNewChild(start, ns, BAD_CAST "element", NULL);
+        xmlSetProp(start, BAD_CAST "name", BAD_CAST VALUE_ELEMENT);
+    }
     copy = xmlDocCopyNode((xmlNode *) el, doc, 1);
     xmlAddChild(start, copy);
     inherit(copy, el, "datatypeLibrary");
     inherit(copy, el, "ns");
     relax_level(copy, wanted, &todo);
-    while ((name = g_queue_pop_head(&todo))) {
+    for (char *name = g_queue_pop_head(&todo); name; name = g_queue_pop_head(&todo)) {
         GPtrArray *defs = g_hash_table_lookup(loc->defines, name);
 
         for (guint i = 0; defs && i < defs->len; i++) {
@@ -500,6 +507,30 @@ level_passes(dl_schema_locator *loc, const xmlNode *el, const xmlNode *node,
     return rc == 0;
 }
 
+/* TRUE when the <attribute> pattern ATTR allows VALUE (or the check cannot be made). */
+static gboolean
+value_allowed(dl_schema_locator *loc, const xmlNode *attr, const char *name, const char *value)
+{
+    xmlRelaxNG *rng = shallow_grammar_of(loc, attr);
+    xmlRelaxNGValidCtxt *vctxt;
+    xmlDoc *doc;
+    xmlNode *root;
+    int rc;
+
+    if (!rng)
+        return TRUE;
+    doc = xmlNewDoc(BAD_CAST "1.0");
+    root = xmlNewDocNode(doc, NULL, BAD_CAST VALUE_ELEMENT, NULL);
+    xmlDocSetRootElement(doc, root);
+    xmlSetProp(root, BAD_CAST name, BAD_CAST value);
+    vctxt = xmlRelaxNGNewValidCtxt(rng);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) ignore_error, NULL);
+    rc = vctxt ? xmlRelaxNGValidateDoc(vctxt, doc) : 0;
+    xmlRelaxNGFreeValidCtxt(vctxt);
+    xmlFreeDoc(doc);
+    return rc == 0;
+}
+
 /* ---- what a level allows */
 
 typedef struct {
@@ -508,6 +539,7 @@ typedef struct {
     GHashTable *children;     /* child element name -> TRUE */
     gboolean any_child;
     const xmlNode *subject;   /* the checked element: choices follow its fixed values */
+    GHashTable *form_children; /* child element names of the forms that fit the subject */
 } level_info;
 
 static void describe_into(dl_schema_locator *loc, const xmlNode *node, GPtrArray *out, int depth);
@@ -521,6 +553,7 @@ level_info_empty(level_info *li, const xmlNode *subject)
     li->any_attr = FALSE;
     li->any_child = FALSE;
     li->subject = subject;
+    li->form_children = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static void
@@ -528,6 +561,7 @@ level_info_release(level_info *li)
 {
     g_hash_table_unref(li->attrs);
     g_hash_table_unref(li->children);
+    g_hash_table_unref(li->form_children);
 }
 
 static void
@@ -595,7 +629,14 @@ gather_choice(dl_schema_locator *loc, const xmlNode *c, level_info *li, GHashTab
 static void
 gather_one(dl_schema_locator *loc, const xmlNode *c, level_info *li, GHashTable *seen)
 {
-    if (!is_rng(c, NULL) || is_rng(c, "element"))
+    if (is_rng(c, "element")) {
+        char *name = pattern_name(c);
+
+        if (name)
+            g_hash_table_replace(li->form_children, name, GINT_TO_POINTER(1));
+        return;
+    }
+    if (!is_rng(c, NULL))
         return;
     if (is_rng(c, "attribute")) {
         g_autofree char *name = pattern_name(c);
@@ -768,6 +809,9 @@ static const struct {
     { "pciFunc", "a PCI function number from 0 to 7" },
     { "cpuset", "a CPU list such as 0-3,8" },
     { "scaledInteger", "a non-negative integer" },
+    { "ccwCssidRange", "a channel subsystem id from 0 to 254 (0x00 to 0xfe)" },
+    { "ccwSsidRange", "a subchannel set id from 0 to 3" },
+    { "ccwDevnoRange", "a device number from 0 to 65535 (0x0000 to 0xffff)" },
     { "unit", "a unit such as 'KiB', 'MiB' or 'GiB' (also 'b', 'bytes', 'KB', 'MB', 'GB', 'k', 'M', 'G', ...)" },
 };
 
@@ -907,43 +951,66 @@ describe_patterns(dl_schema_locator *loc, const GPtrArray *patterns)
 
 /* ---- explaining a culprit */
 
+static const char *closest(const char *name, GHashTable *names);
+
+/* "did you mean 'file'?" when PATTERNS list values and one is close to VALUE (caller frees), or NULL. */
+static char *
+close_value(dl_schema_locator *loc, const GPtrArray *patterns, const char *value)
+{
+    g_autoptr(GPtrArray) alternatives = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const char *best;
+
+    if (!value)
+        return NULL;
+    for (guint i = 0; i < patterns->len; i++)
+        describe_into(loc, g_ptr_array_index(patterns, i), alternatives, 0);
+    for (guint i = 0; i < alternatives->len; i++) {
+        const char *alt = g_ptr_array_index(alternatives, i);
+        gsize len = strlen(alt);
+
+        if (len >= 2 && alt[0] == '\'' && alt[len - 1] == '\'')
+            g_hash_table_add(values, g_strndup(alt + 1, len - 2));
+    }
+    best = closest(value, values);
+    return best ? g_strdup_printf("did you mean '%s'?", best) : NULL;
+}
+
+/* Edits (insert, delete, replace, swap two neighbours) that turn A into B. */
 static gsize
 edit_distance(const char *a, const char *b)
 {
     gsize la = strlen(a);
     gsize lb = strlen(b);
-    g_autofree gsize *row = g_new(gsize, lb + 1);
+    g_autofree gsize *d = g_new(gsize, (la + 1) * (lb + 1));
+    gsize w = lb + 1;
 
+    for (gsize i = 0; i <= la; i++)
+        d[i * w] = i;
     for (gsize j = 0; j <= lb; j++)
-        row[j] = j;
+        d[j] = j;
     for (gsize i = 1; i <= la; i++) {
-        gsize diag = row[0];
-
-        row[0] = i;
         for (gsize j = 1; j <= lb; j++) {
-            gsize up = row[j];
-            gsize best = diag + (a[i - 1] == b[j - 1] ? 0 : 1);
+            gsize best = d[(i - 1) * w + j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
 
-            best = MIN(best, up + 1);
-            best = MIN(best, row[j - 1] + 1);
-            row[j] = best;
-            diag = up;
+            best = MIN(best, d[(i - 1) * w + j] + 1);
+            best = MIN(best, d[i * w + j - 1] + 1);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                best = MIN(best, d[(i - 2) * w + j - 2] + 1);
+            d[i * w + j] = best;
         }
     }
-    return row[lb];
+    return d[la * w + lb];
 }
 
-/*
- * " (did you mean 'x'?)" for the key of NAMES closest to NAME, or "" (caller
- * frees); an ELEMENT name is written <x>.
- */
-static char *
-did_you_mean(const char *name, GHashTable *names, gboolean element)
+/* The key of NAMES closest to NAME (borrowed), or NULL when none is close. */
+static const char *
+closest(const char *name, GHashTable *names)
 {
     GHashTableIter it;
     gpointer key;
     const char *best = NULL;
-    gsize limit = strlen(name) <= 3 ? 1 : 2;
+    gsize limit = strlen(name) < 6 ? 1 : 2;
     gsize best_distance = limit + 1;
 
     g_hash_table_iter_init(&it, names);
@@ -955,11 +1022,7 @@ did_you_mean(const char *name, GHashTable *names, gboolean element)
             best = key;
         }
     }
-    if (!best || best_distance > limit)
-        return g_strdup("");
-    if (element)
-        return g_strdup_printf(" (did you mean <%s>?)", best);
-    return g_strdup_printf(" (did you mean '%s'?)", best);
+    return best;
 }
 
 /* The names of elements whose level allows a child NAME, sorted (borrowed, cached). */
@@ -1035,11 +1098,13 @@ where_allowed(dl_schema_locator *loc, const char *name)
     return g_string_free(s, FALSE);
 }
 
+/* The finding about NODE; takes MESSAGE and SUGGESTION (what to write instead, may be NULL). */
 static dl_schema_error *
-new_error(const xmlNode *node, char *message)
+new_error(const xmlNode *node, char *suggestion, char *message)
 {
     dl_schema_error *e = g_new0(dl_schema_error, 1);
 
+    e->suggestion = suggestion;
     e->line = (int) xmlGetLineNo(node);
     e->path = (char *) xmlGetNodePath(node);
     e->message = message;
@@ -1055,7 +1120,7 @@ explain_unknown_attr(const culprit *c, level_info *li)
     if (li->any_attr)
         return NULL;
     for (const xmlAttr *a = c->node->properties; a; a = a->next) {
-        g_autofree char *hint = NULL;
+        const char *hint;
 
         if (a->ns || g_hash_table_contains(li->attrs, a->name))
             continue;
@@ -1068,9 +1133,11 @@ explain_unknown_attr(const culprit *c, level_info *li)
             while (g_hash_table_iter_next(&it, &key, NULL))
                 g_hash_table_add(names, key);
         }
-        hint = did_you_mean((const char *) a->name, names, FALSE);
-        return new_error(c->node, g_strdup_printf("attribute '%s' is not allowed on <%s>%s",
-                                                  a->name, c->node->name, hint));
+        hint = closest((const char *) a->name, names);
+        return new_error(c->node,
+                         hint ? g_strdup_printf("did you mean '%s'?", hint)
+                              : g_strdup_printf("remove %s='...'", a->name),
+                         g_strdup_printf("attribute '%s' is not allowed on <%s>", a->name, c->node->name));
     }
     return NULL;
 }
@@ -1083,16 +1150,64 @@ explain_unknown_child(dl_schema_locator *loc, const culprit *c, level_info *li)
         return NULL;
     for (const xmlNode *k = c->node->children; k; k = k->next) {
         g_autofree char *where = NULL;
-        g_autofree char *hint = NULL;
+        const char *hint;
 
         if (k->type != XML_ELEMENT_NODE || k->ns || g_hash_table_contains(li->children, k->name))
             continue;
         where = where_allowed(loc, (const char *) k->name);
         if (where)
-            return new_error(k, g_strdup_printf("<%s> is not allowed in <%s>: it belongs in %s",
+            return new_error(k, g_strdup_printf("move <%s> into %s", k->name, where),
+                             g_strdup_printf("<%s> is not allowed in <%s>: it belongs in %s",
                                                 k->name, c->node->name, where));
-        hint = did_you_mean((const char *) k->name, li->children, TRUE);
-        return new_error(k, g_strdup_printf("unknown element <%s> in <%s>%s", k->name, c->node->name, hint));
+        hint = closest((const char *) k->name, li->children);
+        return new_error(k,
+                         hint ? g_strdup_printf("did you mean <%s>?", hint)
+                              : g_strdup_printf("remove <%s>", k->name),
+                         g_strdup_printf("unknown element <%s> in <%s>", k->name, c->node->name));
+    }
+    return NULL;
+}
+
+/* " with type='pci' model='pci-bridge'": the attributes of NODE that pick its form, or "" (caller frees). */
+static char *
+fixed_values_text(dl_schema_locator *loc, const level_info *li, const xmlNode *node)
+{
+    GString *s = g_string_new(NULL);
+
+    for (const xmlAttr *a = node->properties; a; a = a->next) {
+        GPtrArray *patterns = a->ns ? NULL : g_hash_table_lookup(li->attrs, a->name);
+        g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+        g_autofree char *value = NULL;
+        gboolean only_values = TRUE;
+
+        for (guint i = 0; patterns && i < patterns->len; i++)
+            describe_into(loc, g_ptr_array_index(patterns, i), values, 0);
+        for (guint i = 0; i < values->len; i++)
+            only_values = only_values && ((const char *) g_ptr_array_index(values, i))[0] == '\'';
+        if (values->len == 0 || !only_values)
+            continue;
+        value = (char *) xmlGetProp(node, a->name);
+        g_string_append_printf(s, "%s%s='%s'", s->len ? " " : " with ", a->name, value ? value : "");
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* A child element the element allows in other forms, not in the one its attributes pick. */
+static dl_schema_error *
+explain_child_of_other_form(dl_schema_locator *loc, const culprit *c, level_info *li)
+{
+    for (const xmlNode *k = c->node->children; k; k = k->next) {
+        g_autofree char *form = NULL;
+
+        if (k->type != XML_ELEMENT_NODE || k->ns || g_hash_table_contains(li->form_children, k->name))
+            continue;
+        if (!g_hash_table_contains(li->children, k->name))
+            continue;
+        form = fixed_values_text(loc, li, c->node);
+        if (!*form)
+            continue;
+        return new_error(k, g_strdup_printf("remove <%s>, or give <%s> attributes that allow it", k->name, c->node->name),
+                         g_strdup_printf("<%s> is not allowed in a <%s>%s", k->name, c->node->name, form));
     }
     return NULL;
 }
@@ -1109,121 +1224,6 @@ name_after(const char *msg, const char *prefix)
     while (p[n] && !g_ascii_isspace(p[n]) && p[n] != ',')
         n++;
     return n ? g_strndup(p, n) : NULL;
-}
-
-/* The attribute libxml2 called invalid, when its name is allowed: its value is not. */
-static dl_schema_error *
-explain_bad_attr_value(dl_schema_locator *loc, const culprit *c, level_info *li)
-{
-    for (guint i = 0; i < c->messages->len; i++) {
-        g_autofree char *name = name_after(g_ptr_array_index(c->messages, i), "Invalid attribute ");
-        GPtrArray *patterns = name ? g_hash_table_lookup(li->attrs, name) : NULL;
-        g_autofree char *value = NULL;
-        g_autofree char *expected = NULL;
-
-        if (!patterns)
-            continue;
-        value = (char *) xmlGetProp(c->node, BAD_CAST name);
-        expected = describe_patterns(loc, patterns);
-        return new_error(c->node, g_strdup_printf("'%s' is not a valid value for attribute '%s' of <%s>%s%s",
-                                                  value ? value : "", name, c->node->name,
-                                                  expected ? "; expected " : "", expected ? expected : ""));
-    }
-    return NULL;
-}
-
-/*
- * A value libxml2 names in a datatype error ("Type integer doesn't allow
- * value 'abc'"): the attribute of the culprit that has it, or its text.
- */
-static dl_schema_error *
-explain_bad_typed_value(dl_schema_locator *loc, const culprit *c, level_info *li)
-{
-    for (guint i = 0; i < c->messages->len; i++) {
-        const char *msg = g_ptr_array_index(c->messages, i);
-        const char *p = strstr(msg, "allow value '");
-        g_autofree char *value = NULL;
-        const char *end;
-
-        if (!p)
-            continue;
-        p += strlen("allow value '");
-        end = strrchr(p, '\'');
-        if (!end)
-            continue;
-        value = g_strndup(p, (gsize) (end - p));
-        for (const xmlAttr *a = c->node->properties; a; a = a->next) {
-            g_autofree char *have = (char *) xmlGetProp(c->node, a->name);
-            GPtrArray *patterns = g_hash_table_lookup(li->attrs, a->name);
-            g_autofree char *expected = NULL;
-
-            if (a->ns || !patterns || g_strcmp0(have, value) != 0)
-                continue;
-            expected = describe_patterns(loc, patterns);
-            return new_error(c->node, g_strdup_printf("'%s' is not a valid value for attribute '%s' of <%s>%s%s",
-                                                      value, a->name, c->node->name,
-                                                      expected ? "; expected " : "", expected ? expected : ""));
-        }
-    }
-    return NULL;
-}
-
-/* A child element libxml2 says is missing ("Expecting an element target, got nothing"). */
-static dl_schema_error *
-explain_expected_child(const culprit *c)
-{
-    for (guint i = 0; i < c->messages->len; i++) {
-        const char *msg = g_ptr_array_index(c->messages, i);
-        g_autofree char *name = name_after(msg, "Expecting an element ");
-
-        if (name && g_str_has_suffix(msg, "got nothing"))
-            return new_error(c->node, g_strdup_printf("<%s> needs a <%s> child element", c->node->name, name));
-    }
-    return NULL;
-}
-
-/* The child element NAME of the culprit that libxml2's message is about. */
-static const xmlNode *
-message_child(const culprit *c, guint i, const char *name)
-{
-    const xmlNode *at = g_ptr_array_index(c->nodes, i);
-
-    if (at && at != c->node && at->parent == c->node)
-        return at;
-    for (const xmlNode *k = c->node->children; k; k = k->next) {
-        if (k->type == XML_ELEMENT_NODE && strcmp((const char *) k->name, name) == 0)
-            at = k;
-    }
-    return at && at->parent == c->node ? at : NULL;
-}
-
-/* A child whose name is allowed, but not where it is: out of order, or once too often. */
-static dl_schema_error *
-explain_misplaced_child(const culprit *c)
-{
-    g_autofree char *extra = g_strdup_printf("Element %s has extra content: ", c->node->name);
-    const char *prefixes[] = { "Extra element ", "Did not expect element ", extra };
-
-    for (guint i = 0; i < c->messages->len; i++) {
-        const char *msg = g_ptr_array_index(c->messages, i);
-
-        for (gsize p = 0; p < G_N_ELEMENTS(prefixes); p++) {
-            g_autofree char *name = name_after(msg, prefixes[p]);
-            const xmlNode *k = name ? message_child(c, i, name) : NULL;
-            const xmlNode *twin = k ? k->prev : NULL;
-
-            if (!k)
-                continue;
-            while (twin && !(twin->type == XML_ELEMENT_NODE && xmlStrEqual(twin->name, k->name)))
-                twin = twin->prev;
-            if (twin)
-                return new_error(k, g_strdup_printf("a second <%s> in <%s>, which allows only one here (the first is on line %ld)",
-                                                    k->name, c->node->name, xmlGetLineNo(twin)));
-            return new_error(k, g_strdup_printf("<%s> is not allowed at this point in <%s>: the schema wants its children in another order or combination",
-                                                k->name, c->node->name));
-        }
-    }
-    return NULL;
 }
 
 static gint
@@ -1268,10 +1268,210 @@ missing_names(const xmlNode *node, GHashTable *required, gboolean attrs)
     return g_string_free(s, FALSE);
 }
 
+static gboolean
+any_allows(dl_schema_locator *loc, const GPtrArray *patterns, const char *name, const char *value)
+{
+    for (guint i = 0; i < patterns->len; i++) {
+        if (value_allowed(loc, g_ptr_array_index(patterns, i), name, value))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/*
+ * The attribute NAME is allowed and its value too, yet libxml2 refused it:
+ * the attributes it goes with (those its enclosing optional group requires,
+ * cssid with ssid and devno) are missing.
+ */
+static dl_schema_error *
+explain_companions(dl_schema_locator *loc, const culprit *c, const GPtrArray *patterns, const char *name)
+{
+    for (guint i = 0; i < patterns->len; i++) {
+        const xmlNode *group = ((const xmlNode *) g_ptr_array_index(patterns, i))->parent;
+        g_autoptr(GHashTable) required = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        g_autofree char *missing = NULL;
+
+        while (is_rng(group, "group") || is_rng(group, "interleave"))
+            group = group->parent;
+        if (!is_rng(group, "optional") && !is_rng(group, "zeroOrMore") && !is_rng(group, "oneOrMore"))
+            continue;
+        required_names(loc, group, TRUE, required, 0);
+        missing = missing_names(c->node, required, TRUE);
+        if (missing)
+            return new_error(c->node, g_strdup_printf("add %s, or remove '%s'", missing, name),
+                             g_strdup_printf("attribute '%s' of <%s> goes together with %s, which %s missing",
+                                                      name, c->node->name, missing,
+                                                      strchr(missing, ',') ? "are" : "is"));
+    }
+    return NULL;
+}
+
+static dl_schema_error *
+bad_value_error(dl_schema_locator *loc, const culprit *c, const GPtrArray *patterns,
+                const char *name, const char *value)
+{
+    g_autofree char *expected = describe_patterns(loc, patterns);
+    g_autofree char *suggestion = close_value(loc, patterns, value);
+
+    if (!suggestion && expected)
+        suggestion = g_strdup_printf("use %s", expected);
+    return new_error(c->node, g_steal_pointer(&suggestion),
+                     g_strdup_printf("'%s' is not a valid value for attribute '%s' of <%s>%s%s",
+                                              value ? value : "", name, c->node->name,
+                                              expected ? "; expected " : "", expected ? expected : ""));
+}
+
+/* Any attribute of the culprit whose value no pattern of its name allows. */
+static dl_schema_error *
+explain_any_bad_value(dl_schema_locator *loc, const culprit *c, level_info *li)
+{
+    for (const xmlAttr *a = c->node->properties; a; a = a->next) {
+        GPtrArray *patterns = a->ns ? NULL : g_hash_table_lookup(li->attrs, a->name);
+        g_autofree char *value = NULL;
+
+        if (!patterns)
+            continue;
+        value = (char *) xmlGetProp(c->node, a->name);
+        if (value && !any_allows(loc, patterns, (const char *) a->name, value))
+            return bad_value_error(loc, c, patterns, (const char *) a->name, value);
+    }
+    return NULL;
+}
+
+/*
+ * The attribute libxml2 called invalid ("Invalid attribute ssid"): its
+ * value, or when that is allowed, an attribute it goes with (missing, or
+ * with a bad value of its own: libxml2 names the first of a group).
+ */
+static dl_schema_error *
+explain_bad_attr_value(dl_schema_locator *loc, const culprit *c, level_info *li)
+{
+    for (guint i = 0; i < c->messages->len; i++) {
+        g_autofree char *name = name_after(g_ptr_array_index(c->messages, i), "Invalid attribute ");
+        GPtrArray *patterns = name ? g_hash_table_lookup(li->attrs, name) : NULL;
+        g_autofree char *value = NULL;
+        dl_schema_error *e;
+
+        if (!patterns)
+            continue;
+        value = (char *) xmlGetProp(c->node, BAD_CAST name);
+        if (!value || !any_allows(loc, patterns, name, value))
+            return bad_value_error(loc, c, patterns, name, value);
+        e = explain_companions(loc, c, patterns, name);
+        if (!e)
+            e = explain_any_bad_value(loc, c, li);
+        if (e)
+            return e;
+    }
+    return NULL;
+}
+
+/*
+ * A value libxml2 names in a datatype error ("Type integer doesn't allow
+ * value 'abc'"): the attribute of the culprit that has it, or its text.
+ */
+static dl_schema_error *
+explain_bad_typed_value(dl_schema_locator *loc, const culprit *c, level_info *li)
+{
+    for (guint i = 0; i < c->messages->len; i++) {
+        const char *msg = g_ptr_array_index(c->messages, i);
+        const char *p = strstr(msg, "allow value '");
+        g_autofree char *value = NULL;
+        const char *end;
+
+        if (!p)
+            continue;
+        p += strlen("allow value '");
+        end = strrchr(p, '\'');
+        if (!end)
+            continue;
+        value = g_strndup(p, (gsize) (end - p));
+        for (const xmlAttr *a = c->node->properties; a; a = a->next) {
+            g_autofree char *have = (char *) xmlGetProp(c->node, a->name);
+            GPtrArray *patterns = g_hash_table_lookup(li->attrs, a->name);
+            g_autofree char *expected = NULL;
+
+            if (a->ns || !patterns || g_strcmp0(have, value) != 0)
+                continue;
+            expected = describe_patterns(loc, patterns);
+            return new_error(c->node, expected ? g_strdup_printf("use %s", expected) : NULL,
+                             g_strdup_printf("'%s' is not a valid value for attribute '%s' of <%s>%s%s",
+                                                      value, a->name, c->node->name,
+                                                      expected ? "; expected " : "", expected ? expected : ""));
+        }
+    }
+    return NULL;
+}
+
+/* A child element libxml2 says is missing ("Expecting an element target, got nothing"). */
+static dl_schema_error *
+explain_expected_child(const culprit *c)
+{
+    for (guint i = 0; i < c->messages->len; i++) {
+        const char *msg = g_ptr_array_index(c->messages, i);
+        g_autofree char *name = name_after(msg, "Expecting an element ");
+
+        if (name && g_str_has_suffix(msg, "got nothing"))
+            return new_error(c->node, g_strdup_printf("add a <%s> element to <%s>", name, c->node->name),
+                             g_strdup_printf("<%s> needs a <%s> child element", c->node->name, name));
+    }
+    return NULL;
+}
+
+/* The child element NAME of the culprit that libxml2's message is about. */
+static const xmlNode *
+message_child(const culprit *c, guint i, const char *name)
+{
+    const xmlNode *at = g_ptr_array_index(c->nodes, i);
+
+    if (at && at != c->node && at->parent == c->node)
+        return at;
+    for (const xmlNode *k = c->node->children; k; k = k->next) {
+        if (k->type == XML_ELEMENT_NODE && strcmp((const char *) k->name, name) == 0)
+            at = k;
+    }
+    return at && at->parent == c->node ? at : NULL;
+}
+
+/* A child whose name is allowed, but not where it is: out of order, or once too often. */
+static dl_schema_error *
+explain_misplaced_child(const culprit *c)
+{
+    g_autofree char *extra = g_strdup_printf("Element %s has extra content: ", c->node->name);
+    const char *prefixes[] = { "Extra element ", "Did not expect element ", extra };
+
+    for (guint i = 0; i < c->messages->len; i++) {
+        const char *msg = g_ptr_array_index(c->messages, i);
+
+        for (gsize p = 0; p < G_N_ELEMENTS(prefixes); p++) {
+            g_autofree char *name = name_after(msg, prefixes[p]);
+            const xmlNode *k = name ? message_child(c, i, name) : NULL;
+            const xmlNode *twin = k ? k->prev : NULL;
+
+            if (!k)
+                continue;
+            while (twin && !(twin->type == XML_ELEMENT_NODE && xmlStrEqual(twin->name, k->name)))
+                twin = twin->prev;
+            if (twin)
+                return new_error(k, g_strdup_printf("remove one of the two <%s> elements", k->name),
+                                 g_strdup_printf("a second <%s> in <%s>, which allows only one here (the first is on line %ld)",
+                                                    k->name, c->node->name, xmlGetLineNo(twin)));
+            return new_error(k, g_strdup_printf("move <%s> to where the schema allows it in <%s>, or remove it", k->name, c->node->name),
+                             g_strdup_printf("<%s> is not allowed at this point in <%s>: the schema wants its children in another order or combination",
+                                                k->name, c->node->name));
+        }
+    }
+    return NULL;
+}
+
 /* Attributes or child elements every candidate requires and the culprit lacks. */
 static dl_schema_error *
-explain_missing(dl_schema_locator *loc, const culprit *c, gboolean attrs)
+explain_missing(dl_schema_locator *loc, const culprit *c, level_info *li, gboolean attrs)
 {
+    GPtrArray *patterns;
+    g_autofree char *expected = NULL;
+    g_autofree char *bare = NULL;
+
     g_autofree char *fewest = NULL;
 
     for (guint i = 0; i < c->cands->len; i++) {
@@ -1290,9 +1490,20 @@ explain_missing(dl_schema_locator *loc, const culprit *c, gboolean attrs)
     }
     if (!fewest)
         return NULL;
+    /* one attribute missing ("'type'"): say what its value may be */
+    if (attrs && !strchr(fewest, ','))
+        bare = g_strndup(fewest + 1, strlen(fewest) - 2);
+    patterns = bare ? g_hash_table_lookup(li->attrs, bare) : NULL;
+    if (patterns)
+        expected = describe_patterns(loc, patterns);
+    if (expected)
+        return new_error(c->node, g_strdup_printf("add %s='...' to <%s>: %s", bare, c->node->name, expected),
+                         g_strdup_printf("<%s> needs attribute %s", c->node->name, fewest));
     if (attrs)
-        return new_error(c->node, g_strdup_printf("<%s> needs attribute %s", c->node->name, fewest));
-    return new_error(c->node, g_strdup_printf("<%s> needs a %s child element", c->node->name, fewest));
+        return new_error(c->node, g_strdup_printf("add %s to <%s>", fewest, c->node->name),
+                         g_strdup_printf("<%s> needs attribute %s", c->node->name, fewest));
+    return new_error(c->node, g_strdup_printf("add %s to <%s>", fewest, c->node->name),
+                     g_strdup_printf("<%s> needs a %s child element", c->node->name, fewest));
 }
 
 /* Text content no candidate allows. */
@@ -1310,7 +1521,8 @@ explain_bad_text(dl_schema_locator *loc, const culprit *c)
     if (!text || !*g_strstrip(text))
         return NULL;
     expected = describe_patterns(loc, c->cands);
-    return new_error(c->node, g_strdup_printf("'%s' is not a valid value for <%s>%s%s", text, c->node->name,
+    return new_error(c->node, expected ? g_strdup_printf("use %s", expected) : NULL,
+                     g_strdup_printf("'%s' is not a valid value for <%s>%s%s", text, c->node->name,
                                               expected ? "; expected " : "", expected ? expected : ""));
 }
 
@@ -1352,21 +1564,23 @@ explain(dl_schema_locator *loc, const culprit *whole)
     if (!e)
         e = explain_unknown_child(loc, c, &li);
     if (!e)
+        e = explain_child_of_other_form(loc, c, &li);
+    if (!e)
         e = explain_bad_attr_value(loc, c, &li);
     if (!e)
         e = explain_bad_typed_value(loc, c, &li);
     if (!e)
-        e = explain_missing(loc, c, TRUE);
+        e = explain_missing(loc, c, &li, TRUE);
     if (!e)
         e = explain_misplaced_child(c);
     if (!e)
         e = explain_expected_child(c);
     if (!e)
-        e = explain_missing(loc, c, FALSE);
+        e = explain_missing(loc, c, &li, FALSE);
     if (!e)
         e = explain_bad_text(loc, c);
     if (!e)
-        e = new_error(c->node, g_strdup_printf("<%s> does not match any form the schema allows for it%s%s",
+        e = new_error(c->node, NULL, g_strdup_printf("<%s> does not match any form the schema allows for it%s%s",
                                                c->node->name, c->messages->len ? ": " : "",
                                                c->messages->len ? (const char *) g_ptr_array_index(c->messages, 0) : ""));
     level_info_release(&li);
