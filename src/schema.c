@@ -34,8 +34,8 @@ typedef struct {
     GPtrArray *errors;
 } collect_state;
 
-static void
-schema_error_free(gpointer p)
+void
+dl_schema_error_free(gpointer p)
 {
     dl_schema_error *e = p;
 
@@ -157,15 +157,15 @@ collect_valid_errors(void *user, const xmlError *err)
 GPtrArray *
 dl_schema_validate(dl_schema *schema, xmlDoc *doc)
 {
-    collect_state st = { g_ptr_array_new_with_free_func(schema_error_free) };
-    g_autoptr(GPtrArray) specific = g_ptr_array_new_with_free_func(schema_error_free);
+    collect_state st = { g_ptr_array_new_with_free_func(dl_schema_error_free) };
+    g_autoptr(GPtrArray) specific = g_ptr_array_new_with_free_func(dl_schema_error_free);
     xmlRelaxNGValidCtxt *vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
 
     xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_valid_errors, &st);
     xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     if (st.errors->len > 0) {
-        GPtrArray *located = dl_schema_locate(schema->locator, doc, schema_error_free);
+        GPtrArray *located = dl_schema_locate(schema->locator, doc);
 
         /* the elements themselves, in words, when they can be found */
         if (located->len > 0) {

@@ -22,5 +22,7 @@ typedef struct {
     char *suggestion; /* what to write instead, or NULL */
 } dl_schema_error;
 
+void dl_schema_error_free(gpointer error);
+
 /* Validate DOC; returns an array of dl_schema_error* (empty when valid). */
 GPtrArray *dl_schema_validate(dl_schema *schema, xmlDoc *doc);

@@ -540,6 +540,8 @@ typedef struct {
     gboolean any_child;
     const xmlNode *subject;   /* the checked element: choices follow its fixed values */
     GHashTable *form_children; /* child element names of the forms that fit the subject */
+    GPtrArray *form_elements; /* and their <element> patterns */
+    gboolean unfit;           /* a choice none of whose branches fits the subject */
 } level_info;
 
 static void describe_into(dl_schema_locator *loc, const xmlNode *node, GPtrArray *out, int depth);
@@ -554,6 +556,8 @@ level_info_empty(level_info *li, const xmlNode *subject)
     li->any_child = FALSE;
     li->subject = subject;
     li->form_children = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    li->form_elements = g_ptr_array_new();
+    li->unfit = FALSE;
 }
 
 static void
@@ -562,6 +566,7 @@ level_info_release(level_info *li)
     g_hash_table_unref(li->attrs);
     g_hash_table_unref(li->children);
     g_hash_table_unref(li->form_children);
+    g_ptr_array_unref(li->form_elements);
 }
 
 static void
@@ -579,6 +584,9 @@ gather_attrs(dl_schema_locator *loc, const xmlNode *node, level_info *li, GHashT
 static gboolean
 values_fit(dl_schema_locator *loc, const level_info *li, const xmlNode *subject)
 {
+    /* an attribute of any name might be the one that matches */
+    if (li->any_attr)
+        return TRUE;
     for (const xmlAttr *a = subject->properties; a; a = a->next) {
         GPtrArray *patterns = a->ns ? NULL : g_hash_table_lookup(li->attrs, a->name);
         g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
@@ -600,6 +608,21 @@ values_fit(dl_schema_locator *loc, const level_info *li, const xmlNode *subject)
     return TRUE;
 }
 
+/* FALSE when the fixed values of the pattern B (a branch of a <choice>) rule out SUBJECT. */
+static gboolean
+branch_fits(dl_schema_locator *loc, const xmlNode *b, const xmlNode *subject)
+{
+    level_info branch;
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    gboolean fits;
+
+    level_info_empty(&branch, NULL);
+    gather_one(loc, b, &branch, seen);
+    fits = values_fit(loc, &branch, subject);
+    level_info_release(&branch);
+    return fits;
+}
+
 /* The branches of the <choice> C that fit LI's subject, or all of them when none does. */
 static void
 gather_choice(dl_schema_locator *loc, const xmlNode *c, level_info *li, GHashTable *seen)
@@ -607,21 +630,15 @@ gather_choice(dl_schema_locator *loc, const xmlNode *c, level_info *li, GHashTab
     gboolean any = FALSE;
 
     for (const xmlNode *b = c->children; b && li->subject; b = b->next) {
-        level_info branch;
-        g_autoptr(GHashTable) branch_seen = g_hash_table_new(g_str_hash, g_str_equal);
-        gboolean fits;
-
         if (!is_rng(b, NULL))
             continue;
-        level_info_empty(&branch, NULL);
-        gather_one(loc, b, &branch, branch_seen);
-        fits = values_fit(loc, &branch, li->subject);
-        level_info_release(&branch);
-        if (fits) {
+        if (branch_fits(loc, b, li->subject)) {
             any = TRUE;
             gather_one(loc, b, li, seen);
         }
     }
+    if (!any && li->subject)
+        li->unfit = TRUE;
     if (!any)
         gather_attrs(loc, c, li, seen);
 }
@@ -634,6 +651,7 @@ gather_one(dl_schema_locator *loc, const xmlNode *c, level_info *li, GHashTable 
 
         if (name)
             g_hash_table_replace(li->form_children, name, GINT_TO_POINTER(1));
+        g_ptr_array_add(li->form_elements, (gpointer) c);
         return;
     }
     if (!is_rng(c, NULL))
@@ -695,7 +713,7 @@ level_info_init(level_info *li, dl_schema_locator *loc, GPtrArray *cands, const 
  * pattern requires, into OUT: a choice requires what all its branches do.
  */
 static void
-required_names(dl_schema_locator *loc, const xmlNode *node, gboolean attrs, GHashTable *out, int depth);
+required_names(dl_schema_locator *loc, const xmlNode *node, gboolean attrs, GHashTable *out, int depth, const xmlNode *subject);
 
 /* TRUE when the defines DEFS (of one name) combine as a choice. */
 static gboolean
@@ -709,7 +727,7 @@ combined_by_choice(const GPtrArray *defs)
 }
 
 static void
-required_of_pattern(dl_schema_locator *loc, const xmlNode *c, gboolean attrs, GHashTable *out, int depth)
+required_of_pattern(dl_schema_locator *loc, const xmlNode *c, gboolean attrs, GHashTable *out, int depth, const xmlNode *subject)
 {
     if (is_rng(c, "attribute") || is_rng(c, "element")) {
         g_autofree char *name = NULL;
@@ -725,15 +743,19 @@ required_of_pattern(dl_schema_locator *loc, const xmlNode *c, gboolean attrs, GH
         return;
     } else if (is_rng(c, "choice")) {
         g_autoptr(GHashTable) common = NULL;
+        gboolean any_fits = FALSE;
 
+        /* the branches the subject's fixed values pick, when some do */
+        for (const xmlNode *b = c->children; b && subject && !any_fits; b = b->next)
+            any_fits = is_rng(b, NULL) && branch_fits(loc, b, subject);
         for (const xmlNode *b = c->children; b; b = b->next) {
             g_autoptr(GHashTable) branch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
             GHashTableIter it;
             gpointer key;
 
-            if (!is_rng(b, NULL))
+            if (!is_rng(b, NULL) || (any_fits && !branch_fits(loc, b, subject)))
                 continue;
-            required_of_pattern(loc, b, attrs, branch, depth + 1);
+            required_of_pattern(loc, b, attrs, branch, depth + 1, subject);
             if (!common) {
                 common = g_steal_pointer(&branch);
                 continue;
@@ -762,20 +784,20 @@ required_of_pattern(dl_schema_locator *loc, const xmlNode *c, gboolean attrs, GH
         if (combined_by_choice(defs))
             return;
         for (guint i = 0; i < defs->len; i++)
-            required_names(loc, g_ptr_array_index(defs, i), attrs, out, depth + 1);
+            required_names(loc, g_ptr_array_index(defs, i), attrs, out, depth + 1, subject);
     } else {
-        required_names(loc, c, attrs, out, depth + 1);
+        required_names(loc, c, attrs, out, depth + 1, subject);
     }
 }
 
 static void
-required_names(dl_schema_locator *loc, const xmlNode *node, gboolean attrs, GHashTable *out, int depth)
+required_names(dl_schema_locator *loc, const xmlNode *node, gboolean attrs, GHashTable *out, int depth, const xmlNode *subject)
 {
     const xmlNode *nc = is_rng(node, "element") || is_rng(node, "attribute") ? name_class(node) : NULL;
 
     for (const xmlNode *c = node->children; c; c = c->next) {
         if (is_rng(c, NULL) && c != nc)
-            required_of_pattern(loc, c, attrs, out, depth);
+            required_of_pattern(loc, c, attrs, out, depth, subject);
     }
 }
 
@@ -835,6 +857,9 @@ param_of(const xmlNode *data, const char *name)
     return NULL;
 }
 
+/* libvirt's spelling of "0x optional, up to N hex digits": (0x)?[0-9a-fA-F]{1,N} */
+#define HEX_PATTERN "(0x)?[0-9a-fA-F]{1,"
+
 /* A <data> pattern in words (caller frees). */
 static char *
 data_words(const xmlNode *data)
@@ -864,6 +889,9 @@ data_words(const xmlNode *data)
         return g_strdup("a number");
     if (strcmp(type, "anyURI") == 0)
         return g_strdup("a URI");
+    if (pattern && g_str_has_prefix(pattern, HEX_PATTERN) && g_str_has_suffix(pattern, "}"))
+        return g_strdup_printf("a hexadecimal number of up to %.*s digits, 0x optional",
+                               (int) (strlen(pattern) - strlen(HEX_PATTERN) - 1), pattern + strlen(HEX_PATTERN));
     if (pattern)
         return g_strdup_printf("text matching '%s'", pattern);
     if (strcmp(type, "string") == 0 || strcmp(type, "token") == 0)
@@ -1112,8 +1140,24 @@ new_error(const xmlNode *node, char *suggestion, char *message)
 }
 
 /* An attribute no candidate allows by name. */
+static dl_schema_error *explain_missing(dl_schema_locator *loc, const culprit *c, level_info *li, gboolean attrs);
+
+/* "remove x='...'", and what the element needs instead when it lacks a required attribute (caller frees). */
+static char *
+remove_attr_suggestion(dl_schema_locator *loc, const culprit *c, level_info *li, const char *name)
+{
+    dl_schema_error *missing = explain_missing(loc, c, li, TRUE);
+    char *s;
+
+    if (!missing)
+        return g_strdup_printf("remove %s='...'", name);
+    s = g_strdup_printf("remove %s='...'; %s", name, missing->suggestion ? missing->suggestion : missing->message);
+    dl_schema_error_free(missing);
+    return s;
+}
+
 static dl_schema_error *
-explain_unknown_attr(const culprit *c, level_info *li)
+explain_unknown_attr(dl_schema_locator *loc, const culprit *c, level_info *li)
 {
     g_autoptr(GHashTable) names = NULL;
 
@@ -1136,7 +1180,7 @@ explain_unknown_attr(const culprit *c, level_info *li)
         hint = closest((const char *) a->name, names);
         return new_error(c->node,
                          hint ? g_strdup_printf("did you mean '%s'?", hint)
-                              : g_strdup_printf("remove %s='...'", a->name),
+                              : remove_attr_suggestion(loc, c, li, (const char *) a->name),
                          g_strdup_printf("attribute '%s' is not allowed on <%s>", a->name, c->node->name));
     }
     return NULL;
@@ -1295,7 +1339,7 @@ explain_companions(dl_schema_locator *loc, const culprit *c, const GPtrArray *pa
             group = group->parent;
         if (!is_rng(group, "optional") && !is_rng(group, "zeroOrMore") && !is_rng(group, "oneOrMore"))
             continue;
-        required_names(loc, group, TRUE, required, 0);
+        required_names(loc, group, TRUE, required, 0, c->node);
         missing = missing_names(c->node, required, TRUE);
         if (missing)
             return new_error(c->node, g_strdup_printf("add %s, or remove '%s'", missing, name),
@@ -1338,6 +1382,69 @@ explain_any_bad_value(dl_schema_locator *loc, const culprit *c, level_info *li)
     return NULL;
 }
 
+/* A copy of NODE's attributes A and B only (caller frees), to ask which forms take both. */
+static xmlNode *
+with_two_attrs(const xmlNode *node, const char *a, const char *b)
+{
+    xmlNode *copy = xmlNewNode(NULL, node->name);
+    const char *names[] = { a, b };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *value = names[i] ? (char *) xmlGetProp(node, BAD_CAST names[i]) : NULL;
+
+        if (value)
+            xmlSetProp(copy, BAD_CAST names[i], BAD_CAST value);
+    }
+    return copy;
+}
+
+/*
+ * The attribute NAME has a value some form allows, but no form together
+ * with the value of another attribute (device='lun' with type='file').
+ */
+static dl_schema_error *
+explain_value_combination(dl_schema_locator *loc, const culprit *c, const char *name)
+{
+    for (const xmlAttr *a = c->node->properties; a; a = a->next) {
+        const char *other = (const char *) a->name;
+        xmlNode *both;
+        xmlNode *alone;
+        level_info li;
+        level_info li_other;
+        gboolean unfit;
+        GPtrArray *patterns;
+        g_autofree char *expected = NULL;
+        g_autofree char *value = NULL;
+        g_autofree char *other_value = NULL;
+
+        if (a->ns || strcmp(other, name) == 0)
+            continue;
+        both = with_two_attrs(c->node, name, other);
+        level_info_init(&li, loc, c->cands, both);
+        unfit = li.unfit;
+        level_info_release(&li);
+        xmlFreeNode(both);
+        if (!unfit)
+            continue;
+        /* what NAME may be with OTHER as it is */
+        alone = with_two_attrs(c->node, other, NULL);
+        level_info_init(&li_other, loc, c->cands, alone);
+        patterns = li_other.unfit ? NULL : g_hash_table_lookup(li_other.attrs, name);
+        if (patterns)
+            expected = describe_patterns(loc, patterns);
+        level_info_release(&li_other);
+        xmlFreeNode(alone);
+        value = (char *) xmlGetProp(c->node, BAD_CAST name);
+        other_value = (char *) xmlGetProp(c->node, a->name);
+        return new_error(c->node,
+                         expected ? g_strdup_printf("with %s='%s', %s must be %s", other, other_value, name, expected)
+                                  : g_strdup_printf("change %s= or %s=", name, other),
+                         g_strdup_printf("%s='%s' cannot be combined with %s='%s' on <%s>",
+                                         name, value, other, other_value, c->node->name));
+    }
+    return NULL;
+}
+
 /*
  * The attribute libxml2 called invalid ("Invalid attribute ssid"): its
  * value, or when that is allowed, an attribute it goes with (missing, or
@@ -1360,6 +1467,8 @@ explain_bad_attr_value(dl_schema_locator *loc, const culprit *c, level_info *li)
         e = explain_companions(loc, c, patterns, name);
         if (!e)
             e = explain_any_bad_value(loc, c, li);
+        if (!e)
+            e = explain_value_combination(loc, c, name);
         if (e)
             return e;
     }
@@ -1478,7 +1587,7 @@ explain_missing(dl_schema_locator *loc, const culprit *c, level_info *li, gboole
         g_autoptr(GHashTable) required = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         g_autofree char *missing = NULL;
 
-        required_names(loc, g_ptr_array_index(c->cands, i), attrs, required, 0);
+        required_names(loc, g_ptr_array_index(c->cands, i), attrs, required, 0, c->node);
         missing = missing_names(c->node, required, attrs);
         /* one candidate needs nothing more: the culprit is wrong in another way */
         if (!missing)
@@ -1560,7 +1669,7 @@ explain(dl_schema_locator *loc, const culprit *whole)
         c = &narrowed;
     }
     level_info_init(&li, loc, c->cands, c->node);
-    e = explain_unknown_attr(c, &li);
+    e = explain_unknown_attr(loc, c, &li);
     if (!e)
         e = explain_unknown_child(loc, c, &li);
     if (!e)
@@ -1627,8 +1736,16 @@ walk(dl_schema_locator *loc, const xmlNode *node, GPtrArray *cands, GPtrArray *f
         g_ptr_array_add(found, explain(loc, &c));
         return;
     }
-    for (guint i = 0; i < accepted->len; i++)
-        g_ptr_array_extend(next, nested_elements(loc, g_ptr_array_index(accepted, i)), NULL, NULL);
+    /* the children's candidates: those of the forms the element's fixed values pick */
+    for (guint i = 0; i < accepted->len; i++) {
+        g_autoptr(GPtrArray) one = g_ptr_array_new();
+        level_info li;
+
+        g_ptr_array_add(one, g_ptr_array_index(accepted, i));
+        level_info_init(&li, loc, one, node);
+        g_ptr_array_extend(next, li.form_elements, NULL, NULL);
+        level_info_release(&li);
+    }
     for (const xmlNode *k = node->children; k; k = k->next) {
         g_autoptr(GPtrArray) kc = NULL;
 
@@ -1640,9 +1757,9 @@ walk(dl_schema_locator *loc, const xmlNode *node, GPtrArray *cands, GPtrArray *f
 }
 
 GPtrArray *
-dl_schema_locate(dl_schema_locator *loc, xmlDoc *doc, GDestroyNotify free_func)
+dl_schema_locate(dl_schema_locator *loc, xmlDoc *doc)
 {
-    GPtrArray *found = g_ptr_array_new_with_free_func(free_func);
+    GPtrArray *found = g_ptr_array_new_with_free_func(dl_schema_error_free);
     xmlNode *root = xmlDocGetRootElement(doc);
 
     g_mutex_lock(&loc->lock);

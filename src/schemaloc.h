@@ -35,9 +35,8 @@ void dl_schema_locator_free(dl_schema_locator *loc);
 
 /*
  * The elements of DOC the schema rejects one level deep, in document
- * order, as dl_schema_error* (schema.h) with schema_error_free as the
- * array's free function given by the caller in FREE_FUNC; an empty array
- * when none is found or the schema cannot be read.  Safe to call from
- * several threads at once (they take turns).
+ * order, as dl_schema_error* (schema.h; the array frees them); an empty
+ * array when none is found or the schema cannot be read.  Safe to call
+ * from several threads at once (they take turns).
  */
-GPtrArray *dl_schema_locate(dl_schema_locator *loc, xmlDoc *doc, GDestroyNotify free_func);
+GPtrArray *dl_schema_locate(dl_schema_locator *loc, xmlDoc *doc);
