@@ -15,6 +15,15 @@
  * accepts is explained from what the candidates allow (attribute and
  * child names, required ones, value patterns) and from what libxml2 said
  * about the one-level check, and its subtree is not walked.
+ *
+ * A definition is often a choice of forms told apart by fixed values
+ * (<address type='pci'> or type='drive', <disk type='file'> or 'network'):
+ * a branch of a <choice> with an attribute whose values are all listed and
+ * do not include the element's is not its form.  The children's
+ * candidates, the attributes and children an element needs, and what a
+ * value may be are taken from the forms that remain (all of them when none
+ * does).  Pruning by a value the element has never rules out the form a
+ * valid element matches, so the walk stays sound.
  */
 #include "config.h"
 
