@@ -154,25 +154,36 @@ collect_valid_errors(void *user, const xmlError *err)
     g_ptr_array_add(st->errors, e);
 }
 
+/*
+ * For DOC, which libxml2 rejected: the elements at fault, in words
+ * (schemaloc.h), or NULL when the locator finds none.
+ */
+static GPtrArray *
+located_errors(dl_schema *schema, xmlDoc *doc)
+{
+    GPtrArray *located = dl_schema_locate(schema->locator, doc);
+
+    if (located->len > 0)
+        return located;
+    g_ptr_array_unref(located);
+    return NULL;
+}
+
 GPtrArray *
 dl_schema_validate(dl_schema *schema, xmlDoc *doc)
 {
     collect_state st = { g_ptr_array_new_with_free_func(dl_schema_error_free) };
     g_autoptr(GPtrArray) specific = g_ptr_array_new_with_free_func(dl_schema_error_free);
     xmlRelaxNGValidCtxt *vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
+    GPtrArray *located;
 
     xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_valid_errors, &st);
     xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
-    if (st.errors->len > 0) {
-        GPtrArray *located = dl_schema_locate(schema->locator, doc);
-
-        /* the elements themselves, in words, when they can be found */
-        if (located->len > 0) {
-            g_ptr_array_unref(st.errors);
-            return located;
-        }
-        g_ptr_array_unref(located);
+    located = st.errors->len > 0 ? located_errors(schema, doc) : NULL;
+    if (located) {
+        g_ptr_array_unref(st.errors);
+        return located;
     }
 
     for (guint i = 0; i < st.errors->len; i++) {
