@@ -7,6 +7,10 @@
  * content").  The cascade names no new problem, so it is dropped whenever a
  * specific error was reported.
  *
+ * Once libxml2 has rejected a document, the locator (schemaloc.h) looks for
+ * the elements at fault and says what the schema expects of them; libxml2's
+ * own messages are the fallback when it finds none.
+ *
  * What is compiled is the flattened copy of the schema (schemacache.h) when
  * there is one, else the schema itself; errors in the schema are always
  * those of the schema itself.
@@ -19,22 +23,25 @@
 
 #include "schema.h"
 #include "schemacache.h"
+#include "schemaloc.h"
 
 struct dl_schema {
     xmlRelaxNG *rng;
+    dl_schema_locator *locator;   /* finds and words what libxml2 reports vaguely */
 };
 
 typedef struct {
     GPtrArray *errors;
 } collect_state;
 
-static void
-schema_error_free(gpointer p)
+void
+dl_schema_error_free(gpointer p)
 {
     dl_schema_error *e = p;
 
     g_free(e->message);
     g_free(e->path);
+    g_free(e->suggestion);
     g_free(e);
 }
 
@@ -100,6 +107,7 @@ dl_schema_load(const char *dir, GError **error)
     }
     schema = g_new0(dl_schema, 1);
     schema->rng = rng;
+    schema->locator = dl_schema_locator_new(path);
     return schema;
 }
 
@@ -109,6 +117,7 @@ dl_schema_free(dl_schema *schema)
     if (!schema)
         return;
     xmlRelaxNGFree(schema->rng);
+    dl_schema_locator_free(schema->locator);
     g_free(schema);
 }
 
@@ -145,16 +154,37 @@ collect_valid_errors(void *user, const xmlError *err)
     g_ptr_array_add(st->errors, e);
 }
 
+/*
+ * For DOC, which libxml2 rejected: the elements at fault, in words
+ * (schemaloc.h), or NULL when the locator finds none.
+ */
+static GPtrArray *
+located_errors(dl_schema *schema, xmlDoc *doc)
+{
+    GPtrArray *located = dl_schema_locate(schema->locator, doc);
+
+    if (located->len > 0)
+        return located;
+    g_ptr_array_unref(located);
+    return NULL;
+}
+
 GPtrArray *
 dl_schema_validate(dl_schema *schema, xmlDoc *doc)
 {
-    collect_state st = { g_ptr_array_new_with_free_func(schema_error_free) };
-    g_autoptr(GPtrArray) specific = g_ptr_array_new_with_free_func(schema_error_free);
+    collect_state st = { g_ptr_array_new_with_free_func(dl_schema_error_free) };
+    g_autoptr(GPtrArray) specific = g_ptr_array_new_with_free_func(dl_schema_error_free);
     xmlRelaxNGValidCtxt *vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
+    GPtrArray *located;
 
     xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_valid_errors, &st);
     xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
+    located = st.errors->len > 0 ? located_errors(schema, doc) : NULL;
+    if (located) {
+        g_ptr_array_unref(st.errors);
+        return located;
+    }
 
     for (guint i = 0; i < st.errors->len; i++) {
         dl_schema_error *e = g_ptr_array_index(st.errors, i);

@@ -19,7 +19,10 @@ typedef struct {
     int line;
     char *message;
     char *path;     /* element path, or NULL */
+    char *suggestion; /* what to write instead, or NULL */
 } dl_schema_error;
+
+void dl_schema_error_free(gpointer error);
 
 /* Validate DOC; returns an array of dl_schema_error* (empty when valid). */
 GPtrArray *dl_schema_validate(dl_schema *schema, xmlDoc *doc);

@@ -12,7 +12,8 @@
 #
 # Cases: a good q35 domain passes; an old machine type, a Xen disk bus on
 # x86, a missing emulator, 4096 vCPUs and bhyve's video model are
-# host-capabilities errors; a bad URI is one line and exit 2.  Skipped,
+# host-capabilities errors; an IDE disk on q35 is one disk-bus error with
+# host-capabilities' word as its note; a bad URI is one line and exit 2.  Skipped,
 # saying why, without root, virsh's QEMU driver, unshare or
 # qemu-system-x86_64, and when DOMLINT_SKIP_SLOW is set (make distcheck).
 # Speaks TAP.
@@ -87,7 +88,7 @@ domain() {
     <disk type='file' device='disk'>
       <driver name='qemu' type='raw'/>
       <source file='/var/lib/libvirt/images/$1.img'/>
-      <target dev='$( [ "$5" = xen ] && echo xvda || echo vda )' bus='$5'/>
+      <target dev='$(case $5 in xen) echo xvda ;; ide) echo hda ;; *) echo vda ;; esac)' bus='$5'/>
     </disk>
     <video><model type='virtio'/></video>
   </devices>
@@ -101,6 +102,7 @@ domain oldmachine pc-q35-2.3 "$QEMU" 2 virtio
 domain xenbus q35 "$QEMU" 2 xen
 domain noemulator q35 /usr/bin/qemu-system-nonexistent 2 virtio
 domain manyvcpus q35 "$QEMU" 4096 virtio
+domain idebus q35 "$QEMU" 2 ide
 # a model libvirt knows (bhyve's) that its QEMU driver does not offer
 sed "s/type='virtio'\/>/type='gop'\/>/" "$tmp/good.xml" > "$tmp/videogop.xml"
 
@@ -110,10 +112,11 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; sed 's/^/# /' "$tmp/out"; }
 
 # expect_error CASE PATTERN DESCRIPTION: exit 1, a host-capabilities error
-# matching PATTERN that names the URI
+# matching PATTERN that names the URI (a note when another rule reported the
+# same element first)
 expect_error() {
     run_domlint --connect="$URI" "$tmp/$1.xml"
-    if [ "$rc" = 1 ] && grep -q "error: .*$2.*\[host-capabilities\]" "$tmp/out" &&
+    if [ "$rc" = 1 ] && grep -q "\(error\|note\): .*$2.*\[host-capabilities\]" "$tmp/out" &&
         grep "\[host-capabilities\]" "$tmp/out" | grep -qF "$URI"; then
         ok "$1: $3"
     else
@@ -133,6 +136,17 @@ expect_error xenbus "disk bus 'xen' is not offered" "disk bus xen on x86_64"
 expect_error noemulator "cannot run emulator '/usr/bin/qemu-system-nonexistent'" "missing emulator binary"
 expect_error manyvcpus "4096 vCPUs are more than" "4096 vCPUs"
 expect_error videogop "video model 'gop' is not offered" "video model gop (bhyve's) under QEMU"
+
+# an IDE disk on q35: disk-bus explains it, and what libvirt at the URI says
+# about the same disk is a note on that finding, not a second error
+run_domlint --connect="$URI" "$tmp/idebus.xml"
+if [ "$rc" = 1 ] && [ "$(grep -c ': error: ' "$tmp/out")" = 1 ] &&
+    grep -q ': error: .*\[disk-bus\]' "$tmp/out" &&
+    grep -q ": note: disk bus 'ide' is not offered .*\[host-capabilities\]" "$tmp/out"; then
+    ok "idebus: one error (disk-bus), host-capabilities as its note"
+else
+    not_ok "idebus: exit $rc, wanted 1, one disk-bus error and a host-capabilities note"
+fi
 
 # every file of one run asks the same libvirt: both results in one go, and
 # the same with two threads (one connection per thread)

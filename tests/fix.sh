@@ -47,7 +47,7 @@ if [ $update = 1 ]; then
         base=${c%.xml}
         args=$(cat "$FIX/$base.args" 2>/dev/null)
         # shellcheck disable=SC2086 # the options are words
-        (cd "$FIX" && "$DOMLINT" --color=never --format=text-short --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
+        (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
          echo "exit: $?" >> "$tmp/report")
         cp "$tmp/report" "$FIX/$base.fix-report"
         echo "updated: fixtures/fix/$base.fixed.xml, .fix-report"
@@ -84,7 +84,7 @@ for c in $golden_cases; do
     base=${c%.xml}
     args=$(cat "$FIX/$base.args" 2>/dev/null)
     # shellcheck disable=SC2086 # the options are words
-    (cd "$FIX" && "$DOMLINT" --color=never --format=text-short --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
+    (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
      echo "exit: $?" >> "$tmp/report")
     if [ ! -f "$FIX/$base.fixed.xml" ] || [ ! -f "$FIX/$base.fix-report" ]; then
         not_ok "golden fix/$base" "missing $base.fixed.xml or $base.fix-report: tests/fix.sh -u, then review"

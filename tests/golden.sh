@@ -69,7 +69,7 @@ run_case() {
         excerpt/*) form=--format=text ;;
         *) form=--format=text-short ;;
     esac
-    (cd "$dir" && "$DOMLINT" --color=never "$form" "$base" > "$2.out" 2> "$2.err"
+    (cd "$dir" && "$DOMLINT" --color=never --no-config "$form" "$base" > "$2.out" 2> "$2.err"
      echo "exit: $?" > "$2.rc")
     cat "$2.out" "$2.err" "$2.rc" > "$2"
     rm -f "$2.out" "$2.err" "$2.rc"

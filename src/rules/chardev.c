@@ -73,8 +73,9 @@ check_source_present(dl_check *chk, const dl_device *d)
             what = "<source mode='connect' service>";
     }
     if (what)
-        dl_error(chk, d->node, "a %s of type '%s' needs %s, and this one has none",
-                 dl_dev_kind_name(d->kind), d->type, what);
+        dl_diag_fixit(dl_error(chk, d->node, "a %s of type '%s' needs %s, and this one has none",
+                               dl_dev_kind_name(d->kind), d->type, what),
+                      "add %s to the <%s>", what, dl_dev_kind_name(d->kind));
 }
 
 /*
@@ -128,14 +129,17 @@ check_reconnect(dl_check *chk, const dl_device *d)
     if (!enabled || !(dl_str_eq(d->type, "tcp") || dl_str_eq(d->type, "unix")))
         return;
     if (dl_str_eq(enabled, "yes") && timeout.valid && timeout.value == 0)
-        dl_error(chk, reconnect, "a reconnect timeout of 0 seconds would retry at once, forever: give the seconds to wait between attempts (timeout='10')");
+        dl_diag_fixit(dl_error(chk, reconnect, "a reconnect timeout of 0 seconds would retry at once, forever: give the seconds to wait between attempts (timeout='10')"),
+                      "give timeout= the seconds to wait between attempts, such as timeout='10'");
     /* libvirt tests the tristate as a boolean: enabled='no' counts as well */
     if (listens(chk, d, source)) {
         if (dl_str_eq(d->type, "unix") && !dl_str_eq(dl_xml_attr(source, "mode"), "bind"))
-            dl_error(chk, reconnect, "this virtio channel's socket is made by libvirt (no path, or a path of the form libvirt generates, .../domain-NAME/%s), so it listens, and only a connecting socket can reconnect: remove <reconnect> or give a path of your own",
-                     dl_xml_attr(dl_device_child(d, "target"), "name") ? dl_xml_attr(dl_device_child(d, "target"), "name") : "NAME");
+            dl_diag_fixit(dl_error(chk, reconnect, "this virtio channel's socket is made by libvirt (no path, or a path of the form libvirt generates, .../domain-NAME/%s), so it listens, and only a connecting socket can reconnect: remove <reconnect> or give a path of your own",
+                                   dl_xml_attr(dl_device_child(d, "target"), "name") ? dl_xml_attr(dl_device_child(d, "target"), "name") : "NAME"),
+                          "remove <reconnect>, or give <source> a path of your own");
         else
-            dl_error(chk, reconnect, "a socket in mode='bind' listens, and only a connecting socket (mode='connect') can reconnect: remove <reconnect>");
+            dl_diag_fixit(dl_error(chk, reconnect, "a socket in mode='bind' listens, and only a connecting socket (mode='connect') can reconnect: remove <reconnect>"),
+                          "remove <reconnect>, or use mode='connect'");
         /* a listening socket never reconnects: the setting has no effect */
         dl_fix_remove(dl_fix_new(chk, reconnect, "removed <reconnect> from a listening socket, which has nothing to reconnect to"),
                       reconnect);
@@ -251,8 +255,9 @@ check_serial_target(dl_check *chk, const dl_device *d)
 
     if (!why)
         return;
-    dl_error(chk, d->node, "a serial port with target type '%s' and model '%s' does not fit the %s machine '%s': %s",
-             type ? type : "", model ? model : "", chk->arch, chk->machine ? chk->machine : "", why);
+    dl_diag_fixit(dl_error(chk, d->node, "a serial port with target type '%s' and model '%s' does not fit the %s machine '%s': %s",
+                           type ? type : "", model ? model : "", chk->arch, chk->machine ? chk->machine : "", why),
+                  "remove the <target> type and model, and libvirt picks the ones of the machine");
     if (!serial_missing(chk, serial_type(chk, NULL), serial_model(chk, serial_type(chk, NULL), NULL)))
         fix_serial_target(chk, d, why);
 }
@@ -277,15 +282,17 @@ check_chardev_target(dl_check *chk)
         if (!is_chardev(d) || d->implicit)
             continue;
         if (d->kind == DL_DEV_PARALLEL && (dl_arch_is_s390(chk->arch) || dl_is_pseries(chk)))
-            dl_error(chk, d->node, "the %s machine '%s' has no parallel port: use a serial port or a virtio console",
-                     chk->arch, chk->machine ? chk->machine : "");
+            dl_diag_fixit(dl_error(chk, d->node, "the %s machine '%s' has no parallel port: use a serial port or a virtio console",
+                                   chk->arch, chk->machine ? chk->machine : ""),
+                          "use a <serial> port or a <console type='pty'><target type='virtio'/></console>");
         else if (d->kind == DL_DEV_SERIAL)
             check_serial_target(chk, d);
         else if (is_virtio_serial_port(d) && d->addr.type != DL_ADDR_NONE &&
                  d->addr.type != DL_ADDR_VIRTIO_SERIAL && port_address_passed)
         {
-            dl_error(chk, d->addr.node, "a virtio %s is a port of a virtio-serial controller and takes a 'virtio-serial' address, not '%s': QEMU refuses it at start",
-                     dl_dev_kind_name(d->kind), d->addr.type_name);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "a virtio %s is a port of a virtio-serial controller and takes a 'virtio-serial' address, not '%s': QEMU refuses it at start",
+                                   dl_dev_kind_name(d->kind), d->addr.type_name),
+                          "remove the <address>, or make it type='virtio-serial'");
             dl_fix_drop_address(chk, d, "virtio-serial ports take virtio-serial addresses");
         }
     }

@@ -83,10 +83,11 @@ check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
         if (!chk->family || !dl_pci_model_is_root(c->model))
             return;
         if (dl_family_refuses(chk->family, "pci-controllers")) {
-            dl_error(chk, c->node,
-                     "the %s machine '%s' has no PCI bus, and libvirt %s refuses PCI controllers there (\"Machine type '%s' does not support PCI\")",
-                     chk->family->title, dl_machine_label(chk), chk->ctx->target->libvirt,
-                     dl_machine_label(chk));
+            dl_diag_fixit(dl_error(chk, c->node,
+                                   "the %s machine '%s' has no PCI bus, and libvirt %s refuses PCI controllers there (\"Machine type '%s' does not support PCI\")",
+                                   chk->family->title, dl_machine_label(chk), chk->ctx->target->libvirt,
+                                   dl_machine_label(chk)),
+                          "remove the PCI controllers, or use a machine type with PCI");
             /* QEMU never created it: nothing the guest had goes */
             dl_fix_remove(dl_fix_new(chk, c->node, "removed the %s, which the %s machine '%s' cannot have",
                                      c->model, chk->family->title, dl_machine_label(chk)),
@@ -126,8 +127,9 @@ check_pci_root(dl_check *chk)
             check_root_index(chk, c);
             if (c->addr.type != DL_ADDR_NONE)
             {
-                dl_error(chk, dl_addr_node(c), "%s is the root bus and cannot have an <address>",
-                         c->model);
+                dl_diag_fixit(dl_error(chk, dl_addr_node(c), "%s is the root bus and cannot have an <address>",
+                                       c->model),
+                              "remove the <address> of the %s", c->model);
                 dl_fix_drop_address(chk, c, "a root bus has no address");
             }
         }
@@ -179,19 +181,22 @@ check_controller_index(dl_check *chk)
         if (c->kind != DL_DEV_CONTROLLER)
             continue;
         if (c->index.present && !c->index.valid) {
-            dl_error(chk, c->node, "controller index '%s' is not a non-negative number", c->index.text);
+            dl_diag_fixit(dl_error(chk, c->node, "controller index '%s' is not a non-negative number", c->index.text),
+                          "use a whole number from 0 up, or remove index= (libvirt numbers the controller)");
             renumber(chk, c, "is not a number libvirt takes");
             continue;
         }
         if (c->index.valid && c->index.value > G_MAXINT) {
-            dl_error(chk, c->node, "controller index '%s' is out of range: libvirt reads it as an int, at most %d",
-                     c->index.text, G_MAXINT);
+            dl_diag_fixit(dl_error(chk, c->node, "controller index '%s' is out of range: libvirt reads it as an int, at most %d",
+                                   c->index.text, G_MAXINT),
+                          "use an index from 0 to %d, or remove index= (libvirt numbers the controller)", G_MAXINT);
             renumber(chk, c, "is out of range");
             continue;
         }
         if (is_pci_controller(c) && c->auto_index > 255) {
-            dl_error(chk, c->node, "PCI controller index %d is too high: the maximum is 255",
-                     c->auto_index);
+            dl_diag_fixit(dl_error(chk, c->node, "PCI controller index %d is too high: the maximum is 255",
+                                   c->auto_index),
+                          "use an index from 0 to 255, or remove index= (libvirt numbers the controller)");
             renumber(chk, c, "is above 255");
             continue;
         }
@@ -204,6 +209,7 @@ check_controller_index(dl_check *chk)
             if (dl_str_eq(c->type, "usb") && !usb_index_clash(chk, o, c))
                 continue;
             d = dl_error(chk, c->node, "two '%s' controllers have index %d", c->type, c->auto_index);
+            dl_diag_fixit(d, "give one of them another index, or remove index= from it (libvirt numbers it)");
             dl_diag_note(chk, d, o->node, "the other %s controller with index %d is here",
                          c->type, c->auto_index);
             /* devices naming the index stay with the first controller that has it */
@@ -263,8 +269,9 @@ report_unavailable(dl_check *chk, const dl_device *c)
             dl_diag_fixit(d, "use model='pci-bridge', or a PCI Express machine type such as q35");
         return;
     }
-    dl_error(chk, c->node, "%s controllers do not exist on the %s machine '%s'", c->model, f->title,
-             machine);
+    dl_diag_fixit(dl_error(chk, c->node, "%s controllers do not exist on the %s machine '%s'", c->model, f->title,
+                           machine),
+                  "remove the %s controller, or use a machine type that has one", c->model);
 }
 
 /* The model a controller the machine lacks becomes, or NULL. */
@@ -312,12 +319,14 @@ check_pci_controller_machine(dl_check *chk)
         if (!is_pci_controller(c) || !c->model || dl_pci_model_is_root(c->model))
             continue;
         if (!dl_pci_model_known(chk, c->model)) {
-            dl_error(chk, c->node, "unknown PCI controller model '%s'", c->model);
+            dl_diag_fixit(dl_error(chk, c->node, "unknown PCI controller model '%s'", c->model),
+                          "use a PCI controller model libvirt knows, such as pci-bridge, pcie-root-port or pcie-to-pci-bridge");
             continue;
         }
         if (chk->family->root == DL_ROOT_NONE) {
-            dl_error(chk, c->node, "the %s machine '%s' has no PCI bus, so a %s cannot exist",
-                     chk->family->title, dl_machine_label(chk), c->model);
+            dl_diag_fixit(dl_error(chk, c->node, "the %s machine '%s' has no PCI bus, so a %s cannot exist",
+                                   chk->family->title, dl_machine_label(chk), c->model),
+                          "remove the %s, or use a machine type with PCI", c->model);
             continue;
         }
         if (!dl_family_allows_controller(chk->family, c->model)) {
@@ -351,11 +360,13 @@ check_model_name(dl_check *chk)
         if (dl_pci_model_is_root(c->model)) {
             required = chk->family ? chk->family->root_model_name : NULL;
             if (required && dl_str_eq(c->model, "pci-root") && !dl_str_eq(c->model_name, required))
-                dl_error(chk, c->node, "the %s of machine '%s' is a '%s', not '%s'", c->model,
-                         dl_machine_label(chk), required, c->model_name);
+                dl_diag_fixit(dl_error(chk, c->node, "the %s of machine '%s' is a '%s', not '%s'", c->model,
+                                       dl_machine_label(chk), required, c->model_name),
+                              "use <model name='%s'/>, or remove <model name> (libvirt fills it)", required);
             else if (!required && chk->family)
-                dl_error(chk, c->node, "%s takes no <model name> on machine '%s' (found '%s')",
-                         c->model, dl_machine_label(chk), c->model_name);
+                dl_diag_fixit(dl_error(chk, c->node, "%s takes no <model name> on machine '%s' (found '%s')",
+                                       c->model, dl_machine_label(chk), c->model_name),
+                              "remove <model name='%s'>", c->model_name);
             else
                 continue;
             /* the root's model name is libvirt's to fill in (or leave out) */
@@ -408,10 +419,11 @@ check_range(dl_check *chk, const dl_device *c, const char *option, const char *a
 {
     if (!n->present || (n->valid && n->value >= min && n->value <= max))
         return;
-    dl_error(chk, c->target_node ? c->target_node : c->node,
-             "%s '%s' of %s controller %d is out of range: it must be %" G_GUINT64_FORMAT
-             "-%" G_GUINT64_FORMAT, option, n->text ? n->text : "?", c->model, c->auto_index,
-             min, max);
+    dl_diag_fixit(dl_error(chk, c->target_node ? c->target_node : c->node,
+                           "%s '%s' of %s controller %d is out of range: it must be %" G_GUINT64_FORMAT
+                           "-%" G_GUINT64_FORMAT, option, n->text ? n->text : "?", c->model, c->auto_index,
+                           min, max),
+                  "use a %s from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ", or remove %s= (libvirt picks one)", option, min, max, attr);
     dl_fix_unset(dl_fix_new(chk, c->target_node, "removed %s='%s' from %s controller %d; libvirt picks a valid one",
                             attr, n->text ? n->text : "", c->model, c->auto_index),
                  c->target_node, attr);
@@ -441,8 +453,9 @@ check_target_index(dl_check *chk, const dl_device *c)
     if (!c->target_index.present)
         return;
     if (!phb) {
-        dl_error(chk, c->target_node, "option 'targetIndex' (<target index>) is only valid for pSeries PHBs, not for a %s controller (index %d)",
-                 c->model, c->auto_index);
+        dl_diag_fixit(dl_error(chk, c->target_node, "option 'targetIndex' (<target index>) is only valid for pSeries PHBs, not for a %s controller (index %d)",
+                               c->model, c->auto_index),
+                      "remove <target index> from the %s controller", c->model);
         dl_fix_unset(dl_fix_new(chk, c->target_node, "removed <target index> from %s controller %d",
                                 c->model, c->auto_index), c->target_node, "index");
         return;
@@ -450,9 +463,10 @@ check_target_index(dl_check *chk, const dl_device *c)
     check_range(chk, c, "target index", "index", &c->target_index, 0, 30);
     if (c->target_index.valid && ((c->target_index.value == 0) != (c->auto_index == 0)))
     {
-        dl_error(chk, c->target_node,
-                 "only the PCI controller with index 0 can have target index 0, and it must have it (controller %d has target index %" G_GUINT64_FORMAT ")",
-                 c->auto_index, c->target_index.value);
+        dl_diag_fixit(dl_error(chk, c->target_node,
+                               "only the PCI controller with index 0 can have target index 0, and it must have it (controller %d has target index %" G_GUINT64_FORMAT ")",
+                               c->auto_index, c->target_index.value),
+                      c->auto_index == 0 ? "give the PCI controller with index 0 target index='0'" : "give this controller a target index other than 0");
         if (c->auto_index == 0)
             dl_fix_set(dl_fix_new(chk, c->target_node, "set target index 0 on the default PHB"),
                        c->target_node, "index", "0");
@@ -485,23 +499,27 @@ check_numa_node(dl_check *chk, const dl_device *c)
     if (!c->numa_node.present)
         return;
     if (c->auto_index == 0) {
-        dl_error(chk, c->target_node, "the PCI controller with index 0 cannot be tied to a NUMA node");
+        dl_diag_fixit(dl_error(chk, c->target_node, "the PCI controller with index 0 cannot be tied to a NUMA node"),
+                      "remove <node> from the <target> of PCI controller 0");
         drop_numa_node(chk, c, "index 0 cannot have one");
         return;
     }
     if (!takes_node) {
-        dl_error(chk, c->target_node, "a %s controller cannot be tied to a NUMA node", c->model);
+        dl_diag_fixit(dl_error(chk, c->target_node, "a %s controller cannot be tied to a NUMA node", c->model),
+                      "remove <node> from the <target>: only expander buses (pci-expander-bus, pcie-expander-bus) take one");
         drop_numa_node(chk, c, "this model cannot have one");
         return;
     }
     if (!c->numa_node.valid)
-        dl_error(chk, c->target_node, "the NUMA node of %s %d is not a number", c->model,
-                 c->auto_index);
+        dl_diag_fixit(dl_error(chk, c->target_node, "the NUMA node of %s %d is not a number", c->model,
+                               c->auto_index),
+                      "give <node> the number of a guest NUMA cell, such as 0");
     else if (c->numa_node.value >= chk->dom->numa_cells)
-        dl_error(chk, c->target_node,
-                 "%s %d is tied to NUMA node %" G_GUINT64_FORMAT ", but <cpu><numa> defines %u cell%s",
-                 c->model, c->auto_index, c->numa_node.value, chk->dom->numa_cells,
-                 chk->dom->numa_cells == 1 ? "" : "s");
+        dl_diag_fixit(dl_error(chk, c->target_node,
+                               "%s %d is tied to NUMA node %" G_GUINT64_FORMAT ", but <cpu><numa> defines %u cell%s",
+                               c->model, c->auto_index, c->numa_node.value, chk->dom->numa_cells,
+                               chk->dom->numa_cells == 1 ? "" : "s"),
+                      chk->dom->numa_cells ? "use a <node> from 0 to the last cell of <cpu><numa>" : "define guest NUMA cells in <cpu><numa>, or remove <node>");
     else
         return;
     drop_numa_node(chk, c, "no such NUMA cell");
@@ -520,8 +538,9 @@ check_pcihole64(dl_check *chk, const dl_device *c)
     if (!chk->family && dl_pci_model_is_root(c->model))
         return;
     where = dl_families_with(chk, dl_family_has_feature, "pcihole64");
-    dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of %s machines, not on a %s controller of machine '%s'",
-             where, c->model, dl_machine_label(chk));
+    dl_diag_fixit(dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of %s machines, not on a %s controller of machine '%s'",
+                           where, c->model, dl_machine_label(chk)),
+                  "remove <pcihole64> from the %s controller", c->model);
     dl_fix_remove(dl_fix_new(chk, c->pcihole64, "removed <pcihole64> from %s controller %d",
                              c->model, c->auto_index), c->pcihole64);
 }
@@ -645,6 +664,7 @@ check_unique_bus_nr(dl_check *chk, const dl_device *c, guint i)
         d = dl_error(chk, c->target_node,
                      "%s %d uses busNr %" G_GUINT64_FORMAT " like %s %d: QEMU refuses two expander buses with one bus number",
                      c->model, c->auto_index, c->bus_nr.value, o->model, o->auto_index);
+        dl_diag_fixit(d, "remove busNr= from one of them (libvirt picks a free bus number), or give it another");
         dl_diag_note(chk, d, o->target_node, "busNr %" G_GUINT64_FORMAT " is first used here", c->bus_nr.value);
         dl_fix_unset(dl_fix_new(chk, c->target_node, "removed busNr %" G_GUINT64_FORMAT " from %s %d; libvirt picks a free bus number",
                                 c->bus_nr.value, c->model, c->auto_index),

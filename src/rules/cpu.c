@@ -68,28 +68,32 @@ check_cpu_cache(dl_check *chk)
     if (!cache)
         return;
     if (!dl_arch_is_x86(chk->arch)) {
-        dl_error(chk, cache, "a CPU <cache> is supported on x86 only, not on '%s': libvirt refuses it",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, cache, "a CPU <cache> is supported on x86 only, not on '%s': libvirt refuses it",
+                               chk->arch),
+                      "remove the <cache> from <cpu>");
         return;
     }
     mode = dl_xml_attr(cache, "mode");
     level = dl_num_attr(cache, "level", 10);
     cpu_mode = dl_xml_attr(chk->dom->cpu, "mode");
     if (dl_str_eq(mode, "emulate") && !(level.valid && level.value == 3)) {
-        dl_error(chk, cache, "CPU cache mode 'emulate' can only be used with level='3', not %s%s%s",
-                 level.present ? "level='" : "no level", level.present ? level.text : "",
-                 level.present ? "'" : "");
+        dl_diag_fixit(dl_error(chk, cache, "CPU cache mode 'emulate' can only be used with level='3', not %s%s%s",
+                               level.present ? "level='" : "no level", level.present ? level.text : "",
+                               level.present ? "'" : ""),
+                      "use level='3' with mode='emulate', or mode='passthrough' or 'disable' without a level");
         return;
     }
     if (dl_str_eq(mode, "passthrough") &&
         !dl_str_eq(cpu_mode, "host-passthrough") && !dl_str_eq(cpu_mode, "maximum")) {
-        dl_error(chk, cache, "CPU cache mode 'passthrough' can only be used with a 'host-passthrough' or 'maximum' CPU, not mode '%s'",
-                 cpu_mode ? cpu_mode : "custom");
+        dl_diag_fixit(dl_error(chk, cache, "CPU cache mode 'passthrough' can only be used with a 'host-passthrough' or 'maximum' CPU, not mode '%s'",
+                               cpu_mode ? cpu_mode : "custom"),
+                      "use mode='emulate' with level='3', or a <cpu mode='host-passthrough'>");
         return;
     }
     if ((dl_str_eq(mode, "passthrough") || dl_str_eq(mode, "disable")) && level.present)
-        dl_error(chk, cache, "CPU cache mode '%s' takes no level (it applies to every level), remove level='%s'",
-                 mode, level.text);
+        dl_diag_fixit(dl_error(chk, cache, "CPU cache mode '%s' takes no level (it applies to every level), remove level='%s'",
+                               mode, level.text),
+                      "remove level='%s'", level.text);
 }
 
 const dl_rule dl_rule_cpu_cache = {
@@ -116,20 +120,23 @@ check_cpu_maxphysaddr(dl_check *chk)
     if (!addr)
         return;
     if (!dl_arch_is_x86(chk->arch)) {
-        dl_error(chk, addr, "a CPU <maxphysaddr> is supported on x86 only, not on '%s': libvirt refuses it",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, addr, "a CPU <maxphysaddr> is supported on x86 only, not on '%s': libvirt refuses it",
+                               chk->arch),
+                      "remove the <maxphysaddr> from <cpu>");
         return;
     }
     mode = dl_xml_attr(addr, "mode");
     bits = dl_num_attr(addr, "bits", 10);
     if (dl_str_eq(mode, "passthrough") && bits.present) {
-        dl_error(chk, addr, "CPU maximum physical address mode 'passthrough' takes the host's bits, so bits='%s' cannot be given; remove it or use mode='emulate'",
-                 bits.text);
+        dl_diag_fixit(dl_error(chk, addr, "CPU maximum physical address mode 'passthrough' takes the host's bits, so bits='%s' cannot be given; remove it or use mode='emulate'",
+                               bits.text),
+                      "remove bits='%s', or use mode='emulate'", bits.text);
         return;
     }
     if (dl_str_eq(mode, "emulate") && !bits.present &&
         dl_releases_behaviour(chk->ctx->releases, "maxphysaddr-emulate-needs-bits", chk->ctx->target))
-        dl_error(chk, addr, "CPU maximum physical address mode 'emulate' needs bits= (the number of address bits the guest sees)");
+        dl_diag_fixit(dl_error(chk, addr, "CPU maximum physical address mode 'emulate' needs bits= (the number of address bits the guest sees)"),
+                      "add bits='N' with the number of physical address bits the guest sees, such as bits='42'");
 }
 
 const dl_rule dl_rule_cpu_maxphysaddr = {
@@ -166,8 +173,9 @@ check_cpu_sve(dl_check *chk)
         return;
     policy = dl_xml_attr(sve, "policy");
     if (dl_str_eq(policy, "disable") || dl_str_eq(policy, "forbid"))
-        dl_error(chk, length, "SVE vector length '%s' is given, but SVE itself is %s (policy='%s'): remove the vector lengths or enable 'sve'",
-                 dl_xml_attr(length, "name"), dl_str_eq(policy, "disable") ? "disabled" : "forbidden", policy);
+        dl_diag_fixit(dl_error(chk, length, "SVE vector length '%s' is given, but SVE itself is %s (policy='%s'): remove the vector lengths or enable 'sve'",
+                               dl_xml_attr(length, "name"), dl_str_eq(policy, "disable") ? "disabled" : "forbidden", policy),
+                      "remove the <feature name='sve...'> vector lengths, or set <feature policy='require' name='sve'/>");
 }
 
 const dl_rule dl_rule_cpu_sve = {
@@ -245,26 +253,30 @@ check_vcpu_topology(dl_check *chk)
     guint64 cpus = topology_cpus(topology, &threads);
 
     if (current == 0) {
-        dl_error(chk, where, "the domain has 0 vCPUs (current='0'): it needs at least 1");
+        dl_diag_fixit(dl_error(chk, where, "the domain has 0 vCPUs (current='0'): it needs at least 1"),
+                      "set current= to 1 or more, or remove it");
         return;
     }
     if (current > max) {
-        dl_error(chk, where, "current='%" G_GUINT64_FORMAT "' vCPUs are more than the maximum of %" G_GUINT64_FORMAT ": the maximum (the <vcpu> count) cannot be less",
-                 current, max);
+        dl_diag_fixit(dl_error(chk, where, "current='%" G_GUINT64_FORMAT "' vCPUs are more than the maximum of %" G_GUINT64_FORMAT ": the maximum (the <vcpu> count) cannot be less",
+                               current, max),
+                      "lower current= to at most %" G_GUINT64_FORMAT ", or raise <vcpu> to %" G_GUINT64_FORMAT, max, current);
         return;
     }
     if (cpus == 0)
         return;
     if (cpus != max) {
-        dl_error(chk, topology, "the CPU topology gives %" G_GUINT64_FORMAT " vCPUs (sockets * dies * cores * threads), but <vcpu> allows %" G_GUINT64_FORMAT ": they must match",
-                 cpus, max);
+        dl_diag_fixit(dl_error(chk, topology, "the CPU topology gives %" G_GUINT64_FORMAT " vCPUs (sockets * dies * cores * threads), but <vcpu> allows %" G_GUINT64_FORMAT ": they must match",
+                               cpus, max),
+                      "make sockets * dies * cores * threads equal %" G_GUINT64_FORMAT ", or set <vcpu> to %" G_GUINT64_FORMAT, max, cpus);
         return;
     }
     if (chk->family && dl_family_has_feature(chk->family, "vcpu-core-hotplug") && current % threads != 0) {
         g_autofree char *name = family_name(chk->family);
 
-        dl_error(chk, where, "%" G_GUINT64_FORMAT " current vCPUs are not a multiple of the %" G_GUINT64_FORMAT " threads per core: %s hotplugs vCPUs a whole core at a time",
-                 current, threads, name);
+        dl_diag_fixit(dl_error(chk, where, "%" G_GUINT64_FORMAT " current vCPUs are not a multiple of the %" G_GUINT64_FORMAT " threads per core: %s hotplugs vCPUs a whole core at a time",
+                               current, threads, name),
+                      "set current= to a multiple of %" G_GUINT64_FORMAT, threads);
     }
 }
 
@@ -328,16 +340,19 @@ check_vcpu_max(dl_check *chk)
     name = family_name(chk->family);
     if (dl_arch_is_x86(chk->arch) && max > X86_MAX_VCPUS_WITHOUT_EIM) {
         if (!dl_family_has_feature(chk->family, "many-vcpus"))
-            dl_error(chk, chk->dom->vcpu, "more than %d vCPUs (%" G_GUINT64_FORMAT ") are only supported on q35 machines, not on %s",
-                     X86_MAX_VCPUS_WITHOUT_EIM, max, name);
+            dl_diag_fixit(dl_error(chk, chk->dom->vcpu, "more than %d vCPUs (%" G_GUINT64_FORMAT ") are only supported on q35 machines, not on %s",
+                                   X86_MAX_VCPUS_WITHOUT_EIM, max, name),
+                          "use a q35 machine type, or at most %d vCPUs", X86_MAX_VCPUS_WITHOUT_EIM);
         else if (!iommu_eim(chk))
-            dl_error(chk, chk->dom->vcpu, "more than %d vCPUs (%" G_GUINT64_FORMAT ") need an <iommu> with extended interrupt mode: <driver eim='on'/>",
-                     X86_MAX_VCPUS_WITHOUT_EIM, max);
+            dl_diag_fixit(dl_error(chk, chk->dom->vcpu, "more than %d vCPUs (%" G_GUINT64_FORMAT ") need an <iommu> with extended interrupt mode: <driver eim='on'/>",
+                                   X86_MAX_VCPUS_WITHOUT_EIM, max),
+                          "add <iommu model='intel'><driver intremap='on' eim='on'/></iommu> and <ioapic driver='qemu'/> in <features>, or use at most %d vCPUs", X86_MAX_VCPUS_WITHOUT_EIM);
         return;
     }
     if (dl_family_has_feature(chk->family, "gic") && dl_str_eq(gic_version(chk), "2") && max > GICV2_MAX_CPUS)
-        dl_error(chk, chk->dom->vcpu, "%" G_GUINT64_FORMAT " vCPUs, but %s with GICv2 takes at most %d: QEMU refuses it at start; use <gic version='3'/> or fewer vCPUs",
-                 max, name, GICV2_MAX_CPUS);
+        dl_diag_fixit(dl_error(chk, chk->dom->vcpu, "%" G_GUINT64_FORMAT " vCPUs, but %s with GICv2 takes at most %d: QEMU refuses it at start; use <gic version='3'/> or fewer vCPUs",
+                               max, name, GICV2_MAX_CPUS),
+                      "use <gic version='3'/> in <features>, or at most %d vCPUs", GICV2_MAX_CPUS);
 }
 
 const dl_rule dl_rule_vcpu_max = {
@@ -428,7 +443,8 @@ static void
 check_set_not_empty(dl_check *chk, xmlNode *node, const char *attr, const char *what)
 {
     if (set_empty(node, attr))
-        dl_error(chk, node, "%s='%s' names no %s: give at least one", attr, dl_xml_attr(node, attr), what);
+        dl_diag_fixit(dl_error(chk, node, "%s='%s' names no %s: give at least one", attr, dl_xml_attr(node, attr), what),
+                      "list at least one %s in %s=, such as %s='0'", what, attr, attr);
 }
 
 /* ------------------------------------------------------------- numa-cells */
@@ -497,8 +513,9 @@ numa_cell_cpus(dl_check *chk, xmlNode *c, guint64 cell, numa_cpus *nc)
         if (!nc->set[b])
             continue;
         if (nc->owner[b]) {
-            dl_error(chk, c, "NUMA cell %" G_GUINT64_FORMAT " has vCPU %u, which cell %u has too: a vCPU belongs to one cell",
-                     cell, b, nc->owner[b] - 1u);
+            dl_diag_fixit(dl_error(chk, c, "NUMA cell %" G_GUINT64_FORMAT " has vCPU %u, which cell %u has too: a vCPU belongs to one cell",
+                                   cell, b, nc->owner[b] - 1u),
+                          "give vCPU %u to one <cell> only", b);
             return;
         }
         nc->owner[b] = (guint) cell + 1;
@@ -515,8 +532,9 @@ numa_cell_siblings(dl_check *chk, xmlNode *c, guint64 cell, guint n)
         dl_num id = dl_num_attr(s, "id", 10);
 
         if (id.valid && id.value >= n)
-            dl_error(chk, s, "the distance of NUMA cell %" G_GUINT64_FORMAT " to sibling %" G_GUINT64_FORMAT " names no cell: the cells are 0 to %u",
-                     cell, id.value, n - 1);
+            dl_diag_fixit(dl_error(chk, s, "the distance of NUMA cell %" G_GUINT64_FORMAT " to sibling %" G_GUINT64_FORMAT " names no cell: the cells are 0 to %u",
+                                   cell, id.value, n - 1),
+                          "use a sibling id from 0 to %u", n - 1);
     }
 }
 
@@ -528,11 +546,13 @@ numa_cpus_fit(dl_check *chk, xmlNode *numa, const numa_cpus *nc)
     guint64 max = vcpus_max(chk->dom, &current);
 
     if (nc->count > max)
-        dl_error(chk, numa, "the NUMA cells have %" G_GUINT64_FORMAT " vCPUs, more than the %" G_GUINT64_FORMAT " of <vcpu>",
-                 nc->count, max);
+        dl_diag_fixit(dl_error(chk, numa, "the NUMA cells have %" G_GUINT64_FORMAT " vCPUs, more than the %" G_GUINT64_FORMAT " of <vcpu>",
+                               nc->count, max),
+                      "give the cells at most %" G_GUINT64_FORMAT " vCPUs, or raise <vcpu>", max);
     else if (nc->top > max)
-        dl_error(chk, numa, "the NUMA cells name vCPU %" G_GUINT64_FORMAT ", but <vcpu> has vCPUs 0 to %" G_GUINT64_FORMAT,
-                 nc->top - 1, max - 1);
+        dl_diag_fixit(dl_error(chk, numa, "the NUMA cells name vCPU %" G_GUINT64_FORMAT ", but <vcpu> has vCPUs 0 to %" G_GUINT64_FORMAT,
+                               nc->top - 1, max - 1),
+                      "use vCPU numbers from 0 to %" G_GUINT64_FORMAT " in cpus=, or raise <vcpu>", max - 1);
 }
 
 /*
@@ -559,7 +579,8 @@ check_numa_cells(dl_check *chk)
     for (xmlNode *c = dl_xml_first(numa, "cell"); c; c = dl_xml_next(c))
         n++;
     if (n == 0) {
-        dl_error(chk, numa, "<numa> has no <cell>: a guest NUMA topology needs at least one cell");
+        dl_diag_fixit(dl_error(chk, numa, "<numa> has no <cell>: a guest NUMA topology needs at least one cell"),
+                      "add a <cell id='0' cpus='...' memory='...'/>, or remove <numa>");
         return;
     }
     seen = g_new0(xmlNode *, n);
@@ -575,13 +596,15 @@ check_numa_cells(dl_check *chk)
         if (id.present && !id.valid)
             continue;
         if (cell >= n) {
-            dl_error(chk, c, "NUMA cell id %" G_GUINT64_FORMAT " is out of range: the %u cells must be numbered 0 to %u, one <cell> each",
-                     cell, n, n - 1);
+            dl_diag_fixit(dl_error(chk, c, "NUMA cell id %" G_GUINT64_FORMAT " is out of range: the %u cells must be numbered 0 to %u, one <cell> each",
+                                   cell, n, n - 1),
+                          "number the cells 0 to %u, one id each", n - 1);
             continue;
         }
         if (seen[cell]) {
             domlint_diag *diag = dl_error(chk, c, "NUMA cell id %" G_GUINT64_FORMAT " is given twice: each cell has one <cell>",
                                           cell);
+            dl_diag_fixit(diag, "merge the two <cell id='%" G_GUINT64_FORMAT "'> elements, or give one the next free id", cell);
             dl_diag_note(chk, diag, seen[cell], "it is first given here");
             continue;
         }
@@ -589,8 +612,9 @@ check_numa_cells(dl_check *chk)
         numa_cell_cpus(chk, c, cell, &nc);
         numa_cell_siblings(chk, c, cell, n);
         if (memory_kib(c, "memory", "unit", &kib) && kib > MAX_MEMORY_KIB - (MAX_MEMORY_KIB % align))
-            dl_error(chk, c, "the memory of NUMA cell %" G_GUINT64_FORMAT " overflows libvirt's largest size (%" G_GUINT64_FORMAT " KiB) once rounded up to %" G_GUINT64_FORMAT " KiB: libvirt refuses it at start",
-                     cell, MAX_MEMORY_KIB, align);
+            dl_diag_fixit(dl_error(chk, c, "the memory of NUMA cell %" G_GUINT64_FORMAT " overflows libvirt's largest size (%" G_GUINT64_FORMAT " KiB) once rounded up to %" G_GUINT64_FORMAT " KiB: libvirt refuses it at start",
+                                   cell, MAX_MEMORY_KIB, align),
+                          "give cell %" G_GUINT64_FORMAT " a smaller memory=", cell);
     }
     numa_cpus_fit(chk, numa, &nc);
 }
@@ -622,8 +646,9 @@ check_numatune_memory(dl_check *chk, xmlNode *memory)
         return;
     is_static = dl_str_eq(placement, "static") || (!placement && !dl_str_eq(vcpu_placement, "auto"));
     if (is_static)
-        dl_error(chk, memory, "NUMA memory tuning with %s placement needs a nodeset=: give the host nodes, or use placement='auto'",
-                 placement ? "'static'" : "the default (static)");
+        dl_diag_fixit(dl_error(chk, memory, "NUMA memory tuning with %s placement needs a nodeset=: give the host nodes, or use placement='auto'",
+                               placement ? "'static'" : "the default (static)"),
+                      "add nodeset='...' with the host NUMA nodes, or set placement='auto'");
 }
 
 /* 'restrictive' in <memory> and in a <memnode>, or in neither (the second since libvirt 11.3). */
@@ -634,10 +659,12 @@ check_memnode_mode(dl_check *chk, xmlNode *memory, xmlNode *memnode)
     gboolean node_restrictive = dl_str_eq(dl_xml_attr(memnode, "mode"), "restrictive");
 
     if (memory_restrictive && !node_restrictive)
-        dl_error(chk, memnode, "<memory mode='restrictive'> needs mode='restrictive' in every <memnode> too");
+        dl_diag_fixit(dl_error(chk, memnode, "<memory mode='restrictive'> needs mode='restrictive' in every <memnode> too"),
+                      "add mode='restrictive' to every <memnode>, or use another mode in <memory>");
     else if (node_restrictive && !memory_restrictive &&
              dl_releases_behaviour(chk->ctx->releases, "numatune-restrictive-both", chk->ctx->target))
-        dl_error(chk, memnode, "<memnode mode='restrictive'> needs <memory mode='restrictive'> in <numatune> too");
+        dl_diag_fixit(dl_error(chk, memnode, "<memnode mode='restrictive'> needs <memory mode='restrictive'> in <numatune> too"),
+                      "set mode='restrictive' on the <memory> of <numatune> too, or use another mode in <memnode>");
 }
 
 static void
@@ -652,11 +679,13 @@ check_numatune(dl_check *chk)
     if (!dl_xml_child(chk->dom->numatune, "memnode"))
         return;
     if (dl_str_eq(dl_xml_attr(memory, "placement"), "auto")) {
-        dl_error(chk, dl_xml_child(chk->dom->numatune, "memnode"), "<memnode> binds guest cells to host nodes, which automatic placement (placement='auto') does not allow");
+        dl_diag_fixit(dl_error(chk, dl_xml_child(chk->dom->numatune, "memnode"), "<memnode> binds guest cells to host nodes, which automatic placement (placement='auto') does not allow"),
+                      "remove the <memnode> elements, or use placement='static' with a nodeset=");
         return;
     }
     if (cells == 0) {
-        dl_error(chk, dl_xml_child(chk->dom->numatune, "memnode"), "<memnode> applies to guest NUMA cells, but the domain has none (<cpu><numa><cell>)");
+        dl_diag_fixit(dl_error(chk, dl_xml_child(chk->dom->numatune, "memnode"), "<memnode> applies to guest NUMA cells, but the domain has none (<cpu><numa><cell>)"),
+                      "add guest NUMA cells in <cpu><numa>, or remove the <memnode> elements");
         return;
     }
     seen = g_new0(xmlNode *, cells);
@@ -668,13 +697,15 @@ check_numatune(dl_check *chk)
         if (!id.valid)
             continue;
         if (id.value >= cells) {
-            dl_error(chk, m, "<memnode cellid='%" G_GUINT64_FORMAT "'> names no guest NUMA cell: the domain has cells 0 to %u",
-                     id.value, cells - 1);
+            dl_diag_fixit(dl_error(chk, m, "<memnode cellid='%" G_GUINT64_FORMAT "'> names no guest NUMA cell: the domain has cells 0 to %u",
+                                   id.value, cells - 1),
+                          "use a cellid from 0 to %u", cells - 1);
             continue;
         }
         if (seen[id.value]) {
             domlint_diag *diag = dl_error(chk, m, "guest NUMA cell %" G_GUINT64_FORMAT " has a second <memnode>",
                                           id.value);
+            dl_diag_fixit(diag, "merge the two <memnode cellid='%" G_GUINT64_FORMAT "'> elements into one", id.value);
             dl_diag_note(chk, diag, seen[id.value], "the first is here");
             continue;
         }
@@ -739,23 +770,28 @@ check_memory_hotplug(dl_check *chk)
         if (!target.valid || target.value < cells)
             continue;
         if (cells == 0)
-            dl_error(chk, node, "the memory device is for guest NUMA node %" G_GUINT64_FORMAT ", but the guest has no NUMA cells",
-                     target.value);
+            dl_diag_fixit(dl_error(chk, node, "the memory device is for guest NUMA node %" G_GUINT64_FORMAT ", but the guest has no NUMA cells",
+                                   target.value),
+                          "add a guest NUMA cell in <cpu><numa>, or remove <node> from the memory device's <target>");
         else
-            dl_error(chk, node, "the memory device is for guest NUMA node %" G_GUINT64_FORMAT ", but the guest has only %u (0 to %u)",
-                     target.value, cells, cells - 1);
+            dl_diag_fixit(dl_error(chk, node, "the memory device is for guest NUMA node %" G_GUINT64_FORMAT ", but the guest has only %u (0 to %u)",
+                                   target.value, cells, cells - 1),
+                          "use a <node> from 0 to %u", cells - 1);
     }
     if (!chk->dom->max_memory) {
         if (devices > 0)
-            dl_error(chk, dl_first_device(chk, DL_DEV_MEMORY)->node, "a memory device needs memory hotplug, which needs <maxMemory slots='...'>");
+            dl_diag_fixit(dl_error(chk, dl_first_device(chk, DL_DEV_MEMORY)->node, "a memory device needs memory hotplug, which needs <maxMemory slots='...'>"),
+                          "add <maxMemory slots='16' unit='KiB'>...</maxMemory> larger than <memory>, or remove the memory device");
         return;
     }
     if (cells == 0 && !dl_arch_is_ppc64(chk->arch) && !dl_arch_is_s390(chk->arch) &&
         dl_releases_behaviour(chk->ctx->releases, "hotplug-needs-numa-cell", chk->ctx->target))
-        dl_error(chk, chk->dom->max_memory, "memory hotplug (<maxMemory>) needs at least one guest NUMA cell (<cpu><numa><cell>): QEMU would add one silently");
+        dl_diag_fixit(dl_error(chk, chk->dom->max_memory, "memory hotplug (<maxMemory>) needs at least one guest NUMA cell (<cpu><numa><cell>): QEMU would add one silently"),
+                      "add a guest NUMA cell: <cpu><numa><cell id='0' cpus='0-N' memory='...'/></numa></cpu>");
     if (slots.valid && slot_users > slots.value)
-        dl_error(chk, chk->dom->max_memory, "%u memory devices need a slot each, but <maxMemory> has %" G_GUINT64_FORMAT " slots",
-                 slot_users, slots.value);
+        dl_diag_fixit(dl_error(chk, chk->dom->max_memory, "%u memory devices need a slot each, but <maxMemory> has %" G_GUINT64_FORMAT " slots",
+                               slot_users, slots.value),
+                      "raise slots= of <maxMemory> to %u or more", slot_users);
 }
 
 const dl_rule dl_rule_memory_hotplug = {
@@ -823,19 +859,22 @@ check_memory_size(dl_check *chk)
         if (chk->dom->memory && !memory_kib(chk->dom->memory, NULL, "unit", &total))
             return;
         if (total == 0) {
-            dl_error(chk, chk->dom->memory ? chk->dom->memory : chk->dom->root,
-                     "the domain has no memory: give its size with <memory unit='KiB'>, or in its guest NUMA cells");
+            dl_diag_fixit(dl_error(chk, chk->dom->memory ? chk->dom->memory : chk->dom->root,
+                                   "the domain has no memory: give its size with <memory unit='KiB'>, or in its guest NUMA cells"),
+                          "give <memory unit='KiB'> a size larger than 0");
             return;
         }
         if (hotplug > total) {
-            dl_error(chk, chk->dom->memory, "the memory devices have %" G_GUINT64_FORMAT " KiB, more than the %" G_GUINT64_FORMAT " KiB of <memory>, which includes them",
-                     hotplug, total);
+            dl_diag_fixit(dl_error(chk, chk->dom->memory, "the memory devices have %" G_GUINT64_FORMAT " KiB, more than the %" G_GUINT64_FORMAT " KiB of <memory>, which includes them",
+                                   hotplug, total),
+                          "raise <memory> to at least %" G_GUINT64_FORMAT " KiB plus the boot memory", hotplug);
             return;
         }
     }
     if (chk->dom->max_memory && memory_kib(chk->dom->max_memory, NULL, "unit", &max) && max > 0 && max < total)
-        dl_error(chk, chk->dom->max_memory, "<maxMemory> (%" G_GUINT64_FORMAT " KiB) is less than the memory of the domain (%" G_GUINT64_FORMAT " KiB%s): it must be at least as large",
-                 max, total, chk->dom->numa_cells > 0 ? ", its NUMA cells and memory devices" : "");
+        dl_diag_fixit(dl_error(chk, chk->dom->max_memory, "<maxMemory> (%" G_GUINT64_FORMAT " KiB) is less than the memory of the domain (%" G_GUINT64_FORMAT " KiB%s): it must be at least as large",
+                               max, total, chk->dom->numa_cells > 0 ? ", its NUMA cells and memory devices" : ""),
+                      "raise <maxMemory> to %" G_GUINT64_FORMAT " KiB or more", total);
 }
 
 const dl_rule dl_rule_memory_size = {
@@ -889,8 +928,9 @@ check_pins(dl_check *chk, const char *name, const char *attr, const guint8 *have
         if (!id.valid || id.value >= CPUMASK_LEN || (have && id.value == 0) || (!have && id.value >= limit))
             continue;
         if (have && !have[id.value]) {
-            dl_error(chk, p, "<%s> pins %s %" G_GUINT64_FORMAT ", which the domain does not have (<iothreads>, <iothreadids>)",
-                     name, what, id.value);
+            dl_diag_fixit(dl_error(chk, p, "<%s> pins %s %" G_GUINT64_FORMAT ", which the domain does not have (<iothreads>, <iothreadids>)",
+                                   name, what, id.value),
+                          "pin only %ss the domain has, or add it to <iothreadids>", what);
             continue;
         }
         if (!first[id.value]) {
@@ -899,6 +939,7 @@ check_pins(dl_check *chk, const char *name, const char *attr, const guint8 *have
         }
         diag = dl_error(chk, p, "a second <%s> for %s %" G_GUINT64_FORMAT ": each is pinned once",
                         name, what, id.value);
+        dl_diag_fixit(diag, "merge the two <%s> elements for %s %" G_GUINT64_FORMAT " into one", name, what, id.value);
         dl_diag_note(chk, diag, first[id.value], "the first is here");
     }
 }
@@ -921,13 +962,15 @@ check_scheds(dl_check *chk, const char *name, const char *attr, const guint8 *ha
             if (!set[id])
                 continue;
             if (have ? !have[id] : id >= total) {
-                dl_error(chk, s, "<%s %s='%s'> names %s %u, which the domain does not have (%s)",
-                         name, attr, text, what, id, have ? "<iothreads>, <iothreadids>" : "<vcpu>");
+                dl_diag_fixit(dl_error(chk, s, "<%s %s='%s'> names %s %u, which the domain does not have (%s)",
+                                       name, attr, text, what, id, have ? "<iothreads>, <iothreadids>" : "<vcpu>"),
+                              "name only %ss the domain has in %s=", what, attr);
                 break;
             }
             if (taken[id]) {
-                dl_error(chk, s, "<%s %s='%s'> names %s %u, which an earlier <%s> already schedules: the sets must not overlap",
-                         name, attr, text, what, id, name);
+                dl_diag_fixit(dl_error(chk, s, "<%s %s='%s'> names %s %u, which an earlier <%s> already schedules: the sets must not overlap",
+                                       name, attr, text, what, id, name),
+                              "take %s %u out of one of the two sets", what, id);
                 break;
             }
             taken[id] = 1;
@@ -960,7 +1003,8 @@ check_cputune(dl_check *chk)
             check_set_not_empty(chk, c, "cpuset", "host CPU");
     }
     if (emulatorpin && dl_xml_next(emulatorpin))
-        dl_error(chk, dl_xml_next(emulatorpin), "a second <emulatorpin>: the emulator threads have one pinning");
+        dl_diag_fixit(dl_error(chk, dl_xml_next(emulatorpin), "a second <emulatorpin>: the emulator threads have one pinning"),
+                      "merge the two <emulatorpin> elements into one cpuset");
     if (dl_xml_child(cputune, "vcpupin"))
         check_pins(chk, "vcpupin", "vcpu", NULL, max, "vCPU");
     if (dl_xml_child(cputune, "vcpusched"))

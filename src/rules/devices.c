@@ -17,16 +17,20 @@ check_shmem(dl_check *chk, const dl_device *d)
     xmlNode *size = dl_device_child(d, "size");
 
     if (msi && !server) {
-        dl_error(chk, msi, "shmem '%s' has <msi>, but interrupts come from an ivshmem server, and it has no <server>: add <server path=...> or remove <msi>",
-                 dl_xml_attr(d->node, "name") ? dl_xml_attr(d->node, "name") : "");
+        dl_diag_fixit(dl_error(chk, msi, "shmem '%s' has <msi>, but interrupts come from an ivshmem server, and it has no <server>: add <server path=...> or remove <msi>",
+                               dl_xml_attr(d->node, "name") ? dl_xml_attr(d->node, "name") : ""),
+                      "add <server path='/var/lib/libvirt/shmem-NAME-sock'/>, or remove <msi>");
         return;
     }
     if (dl_str_eq(d->model, "ivshmem-doorbell") && !server)
-        dl_error(chk, d->node, "shmem model 'ivshmem-doorbell' gets its memory from an ivshmem server, and this one has no <server>: add one, or use model 'ivshmem-plain'");
+        dl_diag_fixit(dl_error(chk, d->node, "shmem model 'ivshmem-doorbell' gets its memory from an ivshmem server, and this one has no <server>: add one, or use model 'ivshmem-plain'"),
+                      "add a <server path=...>, or use model 'ivshmem-plain'");
     else if (dl_str_eq(d->model, "ivshmem-plain") && server)
-        dl_error(chk, server, "shmem model 'ivshmem-plain' has no server connection: remove <server>, or use model 'ivshmem-doorbell'");
+        dl_diag_fixit(dl_error(chk, server, "shmem model 'ivshmem-plain' has no server connection: remove <server>, or use model 'ivshmem-doorbell'"),
+                      "remove <server>, or use model 'ivshmem-doorbell'");
     else if (dl_str_eq(d->model, "ivshmem-doorbell") && size)
-        dl_error(chk, size, "shmem model 'ivshmem-doorbell' takes the size of the server's memory and cannot set one: remove <size>");
+        dl_diag_fixit(dl_error(chk, size, "shmem model 'ivshmem-doorbell' takes the size of the server's memory and cannot set one: remove <size>"),
+                      "remove <size>");
 }
 
 static void
@@ -64,7 +68,8 @@ check_virtiofs_readonly(dl_check *chk)
             continue;
         readonly = dl_device_child(d, "readonly");
         if (readonly)
-            dl_error(chk, readonly, "the virtiofsd that libvirt starts cannot export a directory read-only (before libvirt 11.3): remove <readonly/>, or run virtiofsd yourself and give <source socket>");
+            dl_diag_fixit(dl_error(chk, readonly, "the virtiofsd that libvirt starts cannot export a directory read-only (before libvirt 11.3): remove <readonly/>, or run virtiofsd yourself and give <source socket>"),
+                          "remove <readonly/>, or run virtiofsd yourself and give <source socket='...'>");
     }
 }
 

@@ -47,12 +47,14 @@ check_egl_headless_pair(dl_check *chk, const dl_device *d, const dl_device *egl)
     if (!dl_str_eq(d->type, "vnc") && !dl_str_eq(d->type, "spice")) {
         diag = dl_error(chk, d->node, "graphics type '%s' cannot be used with an 'egl-headless' display: libvirt pairs egl-headless only with 'vnc' or 'spice' graphics",
                         d->type);
+        dl_diag_fixit(diag, "use vnc or spice graphics with egl-headless, or remove the egl-headless display");
         dl_diag_note(chk, diag, egl->node, "the egl-headless display is here");
         return;
     }
     /* '-spice gl=on' and '-display egl-headless' are mutually exclusive */
     if (dl_str_eq(d->type, "spice") && dl_str_eq(dl_xml_attr(dl_device_child(d, "gl"), "enable"), "yes")) {
         diag = dl_error(chk, dl_device_child(d, "gl"), "spice graphics with OpenGL (<gl enable='yes'/>) cannot be used with an 'egl-headless' display: QEMU supports one OpenGL display only; drop one of them");
+        dl_diag_fixit(diag, "set <gl enable='no'/> in the spice graphics, or remove the egl-headless display");
         dl_diag_note(chk, diag, egl->node, "the egl-headless display is here");
     }
 }
@@ -75,8 +77,9 @@ check_graphics(dl_check *chk)
         /* libvirt checks this when the guest starts (qemu_process.c) */
         listens = count_children(d->node, "listen");
         if (listens > 1)
-            dl_error(chk, d->node, "%s graphics has %u <listen> elements: QEMU supports one listen per graphics device, so the guest does not start; keep one",
-                     d->type, listens);
+            dl_diag_fixit(dl_error(chk, d->node, "%s graphics has %u <listen> elements: QEMU supports one listen per graphics device, so the guest does not start; keep one",
+                                   d->type, listens),
+                          "keep one <listen> in the <graphics>");
     }
 }
 
@@ -111,6 +114,7 @@ check_video(dl_check *chk)
             continue;
         if (primary) {
             domlint_diag *diag = dl_error(chk, model, "a second video device is marked primary='yes': libvirt supports one primary video device; drop primary='yes' from all but one");
+            dl_diag_fixit(diag, "remove primary='yes' from all video models but one");
 
             dl_diag_note(chk, diag, dl_device_child(primary, "model"), "the first primary video device is here");
             /* the first stays primary: it is the one libvirt's parser meets first */
@@ -121,8 +125,9 @@ check_video(dl_check *chk)
         primary = d;
     }
     if (none && videos > 1)
-        dl_error(chk, none->node, "a video device of model 'none' must be the only video device of the domain, but there are %u: drop it, or the others",
-                 videos);
+        dl_diag_fixit(dl_error(chk, none->node, "a video device of model 'none' must be the only video device of the domain, but there are %u: drop it, or the others",
+                               videos),
+                      "remove the video of model 'none', or the other video devices");
 }
 
 const dl_rule dl_rule_video = {

@@ -272,8 +272,9 @@ check_disk_bus(dl_check *chk)
             continue;
         if (dl_str_eq(d->bus, "fdc") || dl_str_eq(d->device, "floppy")) {
             if (!chk->family->has_floppy && !chk->family->has_fdc && !chk->family->fdc_explicit)
-                dl_error(chk, d->node, "the %s machine '%s' cannot attach floppy drives",
-                         chk->family->title, dl_machine_label(chk));
+                dl_diag_fixit(dl_error(chk, d->node, "the %s machine '%s' cannot attach floppy drives",
+                                       chk->family->title, dl_machine_label(chk)),
+                              "remove the floppy, or attach its image as a cdrom or disk on a bus the machine has, such as bus='%s'", dl_family_has_disk_bus(chk->family, "scsi") ? "scsi" : "virtio");
             continue;
         }
         if (dl_family_has_disk_bus(chk->family, d->bus))
@@ -285,12 +286,15 @@ check_disk_bus(dl_check *chk)
                 dl_diag_fixit(diag, "use bus='sata' (AHCI) and an sdX target name");
             else if (dl_family_has_disk_bus(chk->family, "scsi"))
                 dl_diag_fixit(diag, "use bus='scsi' or bus='virtio'");
+            else
+                dl_diag_fixit(diag, "use a machine type with an IDE controller, such as 'pc' (i440FX)");
             if (fallback_bus(chk, d))
                 move_disk(chk, d, fallback_bus(chk, d), "the machine has no IDE");
             continue;
         }
-        dl_error(chk, d->node, "disk '%s' uses bus='%s', which the %s machine '%s' does not have",
-                 disk_name(d), d->bus, chk->family->title, dl_machine_label(chk));
+        dl_diag_fixit(dl_error(chk, d->node, "disk '%s' uses bus='%s', which the %s machine '%s' does not have",
+                               disk_name(d), d->bus, chk->family->title, dl_machine_label(chk)),
+                      "use bus='%s', a bus the machine has (and a target name for it)", fallback_bus(chk, d) ? fallback_bus(chk, d) : "virtio");
     }
 }
 
@@ -311,16 +315,19 @@ check_disk_address_type(dl_check *chk)
         if (d->kind != DL_DEV_DISK || d->addr.type == DL_ADDR_NONE || !d->bus)
             continue;
         if (uses_drive_bus(d) && d->addr.type != DL_ADDR_DRIVE) {
-            dl_error(chk, d->addr.node, "disk '%s' on bus '%s' needs a 'drive' address, not '%s'",
-                     disk_name(d), d->bus, d->addr.type_name);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "disk '%s' on bus '%s' needs a 'drive' address, not '%s'",
+                                   disk_name(d), d->bus, d->addr.type_name),
+                          "remove the <address> (libvirt gives the disk a drive address from its target name), or make it type='drive'");
             dl_fix_drop_address(chk, d, "wrong address type for its bus");
         } else if (dl_str_eq(d->bus, "virtio") && d->addr.type == DL_ADDR_DRIVE) {
-            dl_error(chk, d->addr.node, "virtio disk '%s' is a device of its own and cannot have a 'drive' address",
-                     disk_name(d));
+            dl_diag_fixit(dl_error(chk, d->addr.node, "virtio disk '%s' is a device of its own and cannot have a 'drive' address",
+                                   disk_name(d)),
+                          "remove the <address>: libvirt gives a virtio disk a %s address of its own", dl_arch_is_s390(chk->dom->arch) ? "ccw" : "PCI");
             dl_fix_drop_address(chk, d, "virtio disks take no drive address");
         } else if (dl_str_eq(d->bus, "usb") && d->addr.type != DL_ADDR_USB) {
-            dl_error(chk, d->addr.node, "usb disk '%s' needs a 'usb' address, not '%s'",
-                     disk_name(d), d->addr.type_name);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "usb disk '%s' needs a 'usb' address, not '%s'",
+                                   disk_name(d), d->addr.type_name),
+                          "remove the <address> (libvirt gives a USB disk a USB port), or make it type='usb'");
             dl_fix_drop_address(chk, d, "usb disks take a usb address");
         }
     }
@@ -356,15 +363,17 @@ limit(dl_check *chk, const dl_device *d, gboolean bad, const char *what)
     a = drive_address(d);
     where = drive_str(&a);
     if (a.derived) {
-        dl_error(chk, d->node, "disk '%s' gets drive address %s from its name, but %s",
-                 disk_name(d), where, what);
+        dl_diag_fixit(dl_error(chk, d->node, "disk '%s' gets drive address %s from its name, but %s",
+                               disk_name(d), where, what),
+                      "give the disk another target name or an <address type='drive'> with a unit the controller has, or put it on another bus");
         /* more drives than the bus holds: the rest go to another bus */
         if (chk->family && dl_str_eq(d->bus, "ide") && dl_family_has_disk_bus(chk->family, "sata"))
             move_disk(chk, d, "sata", "the IDE buses are full");
         else
             place_disk(chk, d, "its name gave a drive the controller lacks");
     } else {
-        dl_error(chk, d->addr.node, "disk '%s' has drive address %s, but %s", disk_name(d), where, what);
+        dl_diag_fixit(dl_error(chk, d->addr.node, "disk '%s' has drive address %s, but %s", disk_name(d), where, what),
+                      "remove the <address> (libvirt then takes the next free unit), or give it a controller, bus and unit that exist");
         place_disk(chk, d, "the old one is outside what the controller has");
     }
 }
@@ -415,8 +424,9 @@ drive_numbers_valid(dl_check *chk, const dl_device *d)
         const dl_num *n = fields[i].num;
         if (!n->present || (n->valid && n->value <= G_MAXUINT32))
             continue;
-        dl_error(chk, d->addr.node, "drive address %s='%s' of disk '%s' is not a decimal number from 0 to 4294967295",
-                 fields[i].name, n->text, disk_name(d));
+        dl_diag_fixit(dl_error(chk, d->addr.node, "drive address %s='%s' of disk '%s' is not a decimal number from 0 to 4294967295",
+                               fields[i].name, n->text, disk_name(d)),
+                      "write %s= as a decimal number from 0 to 4294967295, or remove the <address>", fields[i].name);
         place_disk(chk, d, "the old one was not a valid address");
         return FALSE;
     }
@@ -479,6 +489,7 @@ check_drive_conflicts(dl_check *chk)
             diag = dl_error(chk, dl_addr_node(d), "disk '%s' and disk '%s' both use %s drive address %s%s",
                             disk_name(d), disk_name(o), d->bus, where,
                             a.derived || b.derived ? " (addresses without <address> come from the target name)" : "");
+            dl_diag_fixit(diag, "give disk '%s' another target name or <address>, or remove its <address> (libvirt assigns a free unit)", disk_name(d));
             dl_diag_note(chk, diag, dl_addr_node(o), "disk '%s' is here", disk_name(o));
             place_disk(chk, d, "another disk had its address");
             break;
@@ -536,11 +547,13 @@ check_target_name(dl_check *chk, const dl_device *d)
         name += strlen("ioemu:");     /* libvirt drops this old Xen prefix */
     part = disk_partition(name);
     if (part < 0)
-        dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands: a prefix fd, hd, vd, sd, xvd or ubd, lower-case letters, then at most a partition number",
-                 name);
+        dl_diag_fixit(dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands: a prefix fd, hd, vd, sd, xvd or ubd, lower-case letters, then at most a partition number",
+                               name),
+                      "use a name libvirt knows for the bus: vda (virtio), sda (scsi, sata, usb), hda (ide) or fda (fdc)");
     else if (part > 0)
-        dl_error(chk, d->node, "disk target '%s' names partition %ld of a disk, but partitions cannot be disk targets: use the whole disk's name",
-                 name, part);
+        dl_diag_fixit(dl_error(chk, d->node, "disk target '%s' names partition %ld of a disk, but partitions cannot be disk targets: use the whole disk's name",
+                               name, part),
+                      "use the whole disk's name, without the partition number %ld", part);
     if (part != 0 && d->bus)
         move_disk(chk, d, d->bus, "libvirt refuses its old name");
 }
@@ -556,8 +569,9 @@ check_disk_targets(dl_check *chk)
             continue;
         if (uses_drive_bus(d) && d->addr.type == DL_ADDR_NONE && disk_index(d->target_dev) < 0)
         {
-            dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands (like sda or hdb), and the disk has no <address> to say where it goes",
-                     d->target_dev);
+            dl_diag_fixit(dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands (like sda or hdb), and the disk has no <address> to say where it goes",
+                                   d->target_dev),
+                          "use a name such as sda or hda, whose letters give the unit, or add an <address type='drive'>");
             move_disk(chk, d, d->bus, "libvirt cannot place its old name");
         } else {
             check_target_name(chk, d);
@@ -568,6 +582,7 @@ check_disk_targets(dl_check *chk)
             if (o->kind != DL_DEV_DISK || !dl_str_eq(o->target_dev, d->target_dev))
                 continue;
             diag = dl_error(chk, d->node, "two disks use target '%s'", d->target_dev);
+            dl_diag_fixit(diag, "give one of the disks another target name, such as the next free letter");
             dl_diag_note(chk, diag, o->node, "the first disk with target '%s' is here", d->target_dev);
             if (d->bus)
                 move_disk(chk, d, d->bus, "another disk has its name");
@@ -595,14 +610,16 @@ check_disk_media(dl_check *chk)
         if ((dl_str_eq(d->device, "cdrom") || dl_str_eq(d->device, "floppy")) &&
             (dl_str_eq(d->bus, "virtio") || dl_str_eq(d->bus, "sd") || dl_str_eq(d->bus, "xen")))
         {
-            dl_error(chk, d->node, "%s '%s' is on bus '%s', which has no removable media",
-                     d->device, disk_name(d), d->bus);
+            dl_diag_fixit(dl_error(chk, d->node, "%s '%s' is on bus '%s', which has no removable media",
+                                   d->device, disk_name(d), d->bus),
+                          "use bus='%s', which has removable media", fallback_bus(chk, d) ? fallback_bus(chk, d) : "scsi");
             if (chk->family && fallback_bus(chk, d))
                 move_disk(chk, d, fallback_bus(chk, d), "its bus has no removable media");
         }
         else if (dl_str_eq(d->device, "floppy") && d->bus && !dl_str_eq(d->bus, "fdc"))
         {
-            dl_error(chk, d->node, "floppy '%s' must use bus='fdc', not '%s'", disk_name(d), d->bus);
+            dl_diag_fixit(dl_error(chk, d->node, "floppy '%s' must use bus='fdc', not '%s'", disk_name(d), d->bus),
+                          "use bus='fdc'");
             move_disk(chk, d, "fdc", "floppies sit on the floppy controller");
         }
     }
@@ -665,6 +682,7 @@ check_scsi_hostdev(dl_check *chk)
                 diag = dl_error(chk, d->addr.node, "SCSI host device uses drive address %s, which another SCSI host device already uses",
                                 where);
             dl_diag_note(chk, diag, dl_addr_node(o), "it is used here");
+            dl_diag_fixit(diag, "give the host device another unit, or remove its <address> (libvirt assigns a free one)");
             dl_fix_drop_address(chk, d, "another SCSI device has it");
             break;
         }
@@ -729,8 +747,9 @@ check_format_chain(dl_check *chk, const dl_device *d)
         const char *format = written_format(layer, backing);
         const char *why = refused_format(format);
         if (why)
-            dl_error(chk, layer, "%s '%s' uses storage format '%s', which libvirt's QEMU driver refuses: %s",
-                     backing ? "a backing image of disk" : "disk", disk_name(d), format, why);
+            dl_diag_fixit(dl_error(chk, layer, "%s '%s' uses storage format '%s', which libvirt's QEMU driver refuses: %s",
+                                   backing ? "a backing image of disk" : "disk", disk_name(d), format, why),
+                          dl_str_eq(format, "iso") ? "use type='raw': an ISO image is raw data" : "convert the image with 'qemu-img convert -O qcow2' and set <driver type='qcow2'>");
         /* an ISO image is raw data: the format libvirt names is the same bytes */
         if (why && dl_str_eq(format, "iso"))
             dl_fix_set(dl_fix_new(chk, layer, "gave %s '%s' format 'raw': an ISO image is read as raw data", backing ? "a backing image of disk" : "disk", disk_name(d)),
@@ -754,8 +773,9 @@ check_disk_formats(dl_check *chk)
         /* cdroms are always read-only to libvirt */
         if (dl_device_child(d, "shareable") && !dl_device_child(d, "readonly") &&
             !dl_str_eq(d->device, "cdrom") && format && !dl_str_eq(format, "raw"))
-            dl_error(chk, d->node, "disk '%s' is <shareable/> with format '%s', but only raw images can be written by two guests at once: use type='raw' or add <readonly/>",
-                     disk_name(d), format);
+            dl_diag_fixit(dl_error(chk, d->node, "disk '%s' is <shareable/> with format '%s', but only raw images can be written by two guests at once: use type='raw' or add <readonly/>",
+                                   disk_name(d), format),
+                          "use a raw image with <driver type='raw'>, or add <readonly/>");
     }
 }
 
@@ -793,6 +813,7 @@ check_given_once(dl_check *chk, const dl_device *d, const xmlNode *source, const
         return;
     diag = dl_error(chk, outer, "disk '%s' has an <%s> in <disk> and another in its <source>, and libvirt takes only one: keep the one in <source>",
                     disk_name(d), what);
+    dl_diag_fixit(diag, "remove the <%s> from <disk> and keep the one in <source>", what);
     dl_diag_note(chk, diag, inner, "the one in <source> is here");
 }
 
@@ -812,8 +833,9 @@ check_auth_secret(dl_check *chk, const dl_device *d, const xmlNode *source)
     if (!type)
         return;
     if (!known_secret_type(type)) {
-        dl_error(chk, auth, "disk '%s' authenticates with a secret of type '%s', which libvirt does not know: use 'iscsi' or 'ceph'",
-                 disk_name(d), type);
+        dl_diag_fixit(dl_error(chk, auth, "disk '%s' authenticates with a secret of type '%s', which libvirt does not know: use 'iscsi' or 'ceph'",
+                               disk_name(d), type),
+                      "use <secret type='iscsi'> for iSCSI or <secret type='ceph'> for RBD");
         return;
     }
     if (dl_str_eq(protocol, "iscsi"))
@@ -821,8 +843,9 @@ check_auth_secret(dl_check *chk, const dl_device *d, const xmlNode *source)
     else if (dl_str_eq(protocol, "rbd"))
         want = "ceph";
     if (want && !dl_str_eq(type, want))
-        dl_error(chk, auth, "disk '%s' uses protocol '%s', whose login secret has type '%s', not '%s'",
-                 disk_name(d), protocol, want, type);
+        dl_diag_fixit(dl_error(chk, auth, "disk '%s' uses protocol '%s', whose login secret has type '%s', not '%s'",
+                               disk_name(d), protocol, want, type),
+                      "use <secret type='%s'>", want);
 }
 
 /*
@@ -845,12 +868,14 @@ check_encryption(dl_check *chk, const dl_device *d, const xmlNode *source)
         return;
     format = dl_xml_attr(enc, "format");
     if (dl_str_eq(format, "luks2"))
-        dl_error(chk, enc, "disk '%s' uses LUKS2 encryption, which the QEMU encryption engine does not support: use format='luks'",
-                 disk_name(d));
+        dl_diag_fixit(dl_error(chk, enc, "disk '%s' uses LUKS2 encryption, which the QEMU encryption engine does not support: use format='luks'",
+                               disk_name(d)),
+                      "use format='luks'");
     else if ((dl_str_eq(format, "luks") || dl_str_eq(format, "qcow")) && image &&
              !dl_str_eq(image, "raw") && !dl_str_eq(image, "qcow2"))
-        dl_error(chk, enc, "disk '%s' is encrypted, but QEMU decrypts only raw and qcow2 images, not format '%s'",
-                 disk_name(d), image);
+        dl_diag_fixit(dl_error(chk, enc, "disk '%s' is encrypted, but QEMU decrypts only raw and qcow2 images, not format '%s'",
+                               disk_name(d), image),
+                      "use a raw or qcow2 image (qemu-img convert), or remove the <encryption>");
 }
 
 static void
@@ -896,11 +921,13 @@ check_disk_vpd(dl_check *chk)
         product = dl_device_child(d, "product");
         ata = dl_str_eq(d->bus, "ide") || dl_str_eq(d->bus, "sata");
         if (vendor)
-            dl_error(chk, vendor, "disk '%s' is on bus '%s', but only SCSI disks report a vendor: remove <vendor> or use bus='scsi'",
-                     disk_name(d), d->bus);
+            dl_diag_fixit(dl_error(chk, vendor, "disk '%s' is on bus '%s', but only SCSI disks report a vendor: remove <vendor> or use bus='scsi'",
+                                   disk_name(d), d->bus),
+                          "remove <vendor>, or use bus='scsi'");
         if (product && !(ata && ata_product))
-            dl_error(chk, product, "disk '%s' is on bus '%s', but only %s disks report a product: remove <product> or use bus='scsi'",
-                     disk_name(d), d->bus, ata_product ? "IDE, SATA and SCSI" : "SCSI");
+            dl_diag_fixit(dl_error(chk, product, "disk '%s' is on bus '%s', but only %s disks report a product: remove <product> or use bus='scsi'",
+                                   disk_name(d), d->bus, ata_product ? "IDE, SATA and SCSI" : "SCSI"),
+                          "remove <product>, or use bus='scsi'");
     }
 }
 

@@ -95,10 +95,12 @@ check_os_type(dl_check *chk)
         return;
     /* libvirt takes a <bootloader> without <os><type> for a Xen paravirtualized guest */
     if (dl_xml_child(chk->dom->root, "bootloader")) {
-        dl_error(chk, where, "the domain has a <bootloader> but no <os><type>: libvirt takes it for a Xen paravirtualized guest, which QEMU does not run; add <os><type>hvm</type></os> and drop the <bootloader>");
+        dl_diag_fixit(dl_error(chk, where, "the domain has a <bootloader> but no <os><type>: libvirt takes it for a Xen paravirtualized guest, which QEMU does not run; add <os><type>hvm</type></os> and drop the <bootloader>"),
+                      "add <os><type>hvm</type></os> and remove the <bootloader>");
         return;
     }
-    dl_error(chk, where, "the domain has no <os><type>: libvirt refuses it (\"an os <type> must be specified\"); add <os><type arch='x86_64' machine='q35'>hvm</type></os> or the arch and machine the guest needs");
+    dl_diag_fixit(dl_error(chk, where, "the domain has no <os><type>: libvirt refuses it (\"an os <type> must be specified\"); add <os><type arch='x86_64' machine='q35'>hvm</type></os> or the arch and machine the guest needs"),
+                  "add <os><type arch='x86_64' machine='q35'>hvm</type></os>, with the arch and machine the guest needs");
 }
 
 const dl_rule dl_rule_os_type = {
@@ -120,10 +122,12 @@ check_autoselect_nvram(dl_check *chk, const fw_info *fw)
     enrolled = fw_feature(fw, "enrolled-keys", &node);
     secure = fw_feature(fw, "secure-boot", NULL);
     if (dl_str_eq(enrolled, "yes") && dl_str_eq(secure, "no"))
-        dl_error(chk, node, "firmware feature 'enrolled-keys' is enabled while 'secure-boot' is disabled: the enrolled keys are the Secure Boot keys, so libvirt refuses it; enable 'secure-boot' or disable 'enrolled-keys'");
+        dl_diag_fixit(dl_error(chk, node, "firmware feature 'enrolled-keys' is enabled while 'secure-boot' is disabled: the enrolled keys are the Secure Boot keys, so libvirt refuses it; enable 'secure-boot' or disable 'enrolled-keys'"),
+                      "set 'secure-boot' enabled='yes', or 'enrolled-keys' enabled='no'");
     if (fw->has_nvram && !dl_str_eq(fw->firmware, "efi"))
-        dl_error(chk, fw->nvram, "firmware '%s' has no NVRAM, but an <nvram> is given: only firmware='efi' keeps its variables in one; drop the <nvram> or use firmware='efi'",
-                 fw->firmware);
+        dl_diag_fixit(dl_error(chk, fw->nvram, "firmware '%s' has no NVRAM, but an <nvram> is given: only firmware='efi' keeps its variables in one; drop the <nvram> or use firmware='efi'",
+                               fw->firmware),
+                      "remove the <nvram>, or set firmware='efi' on <os>");
 }
 
 /* Manual firmware (no <os firmware>): the loader is named by its path. */
@@ -131,11 +135,14 @@ static void
 check_manual(dl_check *chk, const fw_info *fw, gboolean nvram_checks)
 {
     if (fw->features && nvram_checks)
-        dl_error(chk, fw->features, "firmware features choose a firmware only when libvirt selects it: <os> has no firmware='efi' (or 'bios'); add it and drop the <loader> path, or drop the <firmware> features");
+        dl_diag_fixit(dl_error(chk, fw->features, "firmware features choose a firmware only when libvirt selects it: <os> has no firmware='efi' (or 'bios'); add it and drop the <loader> path, or drop the <firmware> features"),
+                      "add firmware='efi' to <os> and remove the <loader> path, or remove <firmware>");
     if (fw->loader && !fw->has_path)
-        dl_error(chk, fw->loader, "the <loader> has no path and firmware autoselection is off (no <os firmware>): libvirt does not know which firmware to load; give the firmware image's path or set firmware='efi' on <os>");
+        dl_diag_fixit(dl_error(chk, fw->loader, "the <loader> has no path and firmware autoselection is off (no <os firmware>): libvirt does not know which firmware to load; give the firmware image's path or set firmware='efi' on <os>"),
+                      "give the <loader> the path of the firmware image, or set firmware='efi' on <os>");
     else if (!fw->loader && fw->nvram && nvram_checks)
-        dl_error(chk, fw->nvram, "an <nvram> without a <loader> path and without firmware autoselection (no <os firmware>) leaves libvirt no firmware to load: add the <loader> with its path, or set firmware='efi' on <os>");
+        dl_diag_fixit(dl_error(chk, fw->nvram, "an <nvram> without a <loader> path and without firmware autoselection (no <os firmware>) leaves libvirt no firmware to load: add the <loader> with its path, or set firmware='efi' on <os>"),
+                      "add a <loader> with its path, or set firmware='efi' on <os>");
 }
 
 /* <loader stateless>: with or without an NVRAM image. */
@@ -146,16 +153,20 @@ check_stateless(dl_check *chk, const fw_info *fw)
 
     if (dl_str_eq(stateless, "yes")) {
         if (dl_xml_attr(fw->nvram, "template"))
-            dl_error(chk, fw->nvram, "a stateless loader keeps no variables, but the <nvram> names a template: drop the template or stateless='yes'");
+            dl_diag_fixit(dl_error(chk, fw->nvram, "a stateless loader keeps no variables, but the <nvram> names a template: drop the template or stateless='yes'"),
+                          "remove template= from <nvram>, or stateless='yes' from <loader>");
         if (fw->has_nvram)
-            dl_error(chk, fw->nvram, "a stateless loader keeps no variables, but an <nvram> image is given: drop the <nvram> or stateless='yes'");
+            dl_diag_fixit(dl_error(chk, fw->nvram, "a stateless loader keeps no variables, but an <nvram> image is given: drop the <nvram> or stateless='yes'"),
+                          "remove the <nvram>, or stateless='yes' from <loader>");
     } else if (dl_str_eq(stateless, "no") &&
                dl_releases_behaviour(chk->ctx->releases, "loader-stateless-no-checked", chk->ctx->target)) {
         if (!fw->firmware && !dl_str_eq(dl_xml_attr(fw->loader, "type"), "pflash"))
-            dl_error(chk, fw->loader, "stateless='no' asks for NVRAM, which only a pflash loader has: set type='pflash' on the <loader> or drop stateless='no'");
+            dl_diag_fixit(dl_error(chk, fw->loader, "stateless='no' asks for NVRAM, which only a pflash loader has: set type='pflash' on the <loader> or drop stateless='no'"),
+                          "set type='pflash' on the <loader>, or remove stateless='no'");
         else if (fw->firmware && !dl_str_eq(fw->firmware, "efi"))
-            dl_error(chk, fw->loader, "stateless='no' asks for NVRAM, which only EFI firmware has, not firmware '%s': use firmware='efi' or drop stateless='no'",
-                     fw->firmware);
+            dl_diag_fixit(dl_error(chk, fw->loader, "stateless='no' asks for NVRAM, which only EFI firmware has, not firmware '%s': use firmware='efi' or drop stateless='no'",
+                                   fw->firmware),
+                          "use firmware='efi', or remove stateless='no'");
     }
 }
 
@@ -179,7 +190,8 @@ check_os_firmware(dl_check *chk)
         check_stateless(chk, &fw);
     shim = dl_xml_child(fw.os, "shim");
     if (shim && !dl_xml_child(fw.os, "kernel"))
-        dl_error(chk, shim, "a <shim> is loaded only with a direct kernel boot, but <os> has no <kernel>: add the <kernel> or drop the <shim>");
+        dl_diag_fixit(dl_error(chk, shim, "a <shim> is loaded only with a direct kernel boot, but <os> has no <kernel>: add the <kernel> or drop the <shim>"),
+                      "add a <kernel> to <os>, or remove the <shim>");
 }
 
 const dl_rule dl_rule_os_firmware = {
@@ -202,19 +214,23 @@ check_firmware_autoselect(dl_check *chk)
         return;
     for (gsize i = 0; i < G_N_ELEMENTS(attrs); i++) {
         if (dl_xml_attr(fw.loader, attrs[i]))
-            dl_error(chk, fw.loader, "loader attribute '%s' cannot be given when libvirt selects the firmware (firmware='%s'): drop it, or drop firmware= and name the loader by hand",
-                     attrs[i], fw.firmware);
+            dl_diag_fixit(dl_error(chk, fw.loader, "loader attribute '%s' cannot be given when libvirt selects the firmware (firmware='%s'): drop it, or drop firmware= and name the loader by hand",
+                                   attrs[i], fw.firmware),
+                          "remove %s= from the <loader>, or remove firmware= from <os>", attrs[i]);
     }
     if (fw.has_path)
-        dl_error(chk, fw.loader, "a loader path cannot be given when libvirt selects the firmware (firmware='%s'): drop the path, or drop firmware= and keep the path",
-                 fw.firmware);
+        dl_diag_fixit(dl_error(chk, fw.loader, "a loader path cannot be given when libvirt selects the firmware (firmware='%s'): drop the path, or drop firmware= and keep the path",
+                               fw.firmware),
+                      "remove the path from the <loader>, or remove firmware= from <os>");
     if (dl_xml_attr(fw.nvram, "template"))
-        dl_error(chk, fw.nvram, "an NVRAM template cannot be given when libvirt selects the firmware (firmware='%s'): drop template=, or drop firmware= and name the loader by hand",
-                 fw.firmware);
+        dl_diag_fixit(dl_error(chk, fw.nvram, "an NVRAM template cannot be given when libvirt selects the firmware (firmware='%s'): drop template=, or drop firmware= and name the loader by hand",
+                               fw.firmware),
+                      "remove template= from <nvram>, or remove firmware= from <os>");
     /* secure='yes' is how the first autoselection asked for Secure Boot: still accepted */
     if (dl_str_eq(dl_xml_attr(fw.loader, "secure"), "no"))
-        dl_error(chk, fw.loader, "loader attribute 'secure' cannot be given when libvirt selects the firmware (firmware='%s'): use <firmware><feature name='secure-boot' enabled='no'/></firmware> instead",
-                 fw.firmware);
+        dl_diag_fixit(dl_error(chk, fw.loader, "loader attribute 'secure' cannot be given when libvirt selects the firmware (firmware='%s'): use <firmware><feature name='secure-boot' enabled='no'/></firmware> instead",
+                               fw.firmware),
+                      "use <firmware><feature enabled='no' name='secure-boot'/></firmware> in <os> instead of secure='no'");
 }
 
 const dl_rule dl_rule_firmware_autoselect = {
@@ -255,8 +271,9 @@ check_firmware_acpi(dl_check *chk)
         return;
     where = fw.loader ? fw.loader : chk->dom->os_type;
     if (fw_is_uefi(&fw) && dl_arch_is_x86(chk->arch) && !acpi) {
-        dl_error(chk, where, "UEFI firmware on %s needs ACPI, but <features> has no <acpi/>: add <acpi/> to <features>",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, where, "UEFI firmware on %s needs ACPI, but <features> has no <acpi/>: add <acpi/> to <features>",
+                               chk->arch),
+                      "add <acpi/> to <features>");
         fix_add_acpi(chk, "UEFI on x86 needs it");
         return;
     }
@@ -267,7 +284,8 @@ check_firmware_acpi(dl_check *chk)
     if (fw.has_path && !dl_xml_attr(fw.loader, "type") &&
         dl_releases_behaviour(chk->ctx->releases, "firmware-selected-at-define", chk->ctx->target))
         return;
-    dl_error(chk, dl_xml_child(chk->dom->features, "acpi"), "ACPI on aarch64 needs UEFI firmware, but the domain boots without it: set firmware='efi' on <os> (or a type='pflash' <loader>), or drop <acpi/>");
+    dl_diag_fixit(dl_error(chk, dl_xml_child(chk->dom->features, "acpi"), "ACPI on aarch64 needs UEFI firmware, but the domain boots without it: set firmware='efi' on <os> (or a type='pflash' <loader>), or drop <acpi/>"),
+                  "set firmware='efi' on <os>, or remove <acpi/> from <features>");
 }
 
 const dl_rule dl_rule_firmware_acpi = {
@@ -341,6 +359,7 @@ check_boot_order(dl_check *chk)
             continue;
         if (os_boot && !reported) {
             domlint_diag *diag = dl_error(chk, boot, "per-device <boot order> cannot be used together with <os><boot dev>: libvirt refuses the mix; keep one of them (drop the <boot dev> elements of <os>, or the devices' <boot order>)");
+            dl_diag_fixit(diag, "remove the <boot dev> elements of <os>, or the devices' <boot order>");
             dl_diag_note(chk, diag, os_boot, "the <os><boot> is here");
             reported = TRUE;
         }
@@ -350,8 +369,9 @@ check_boot_order(dl_check *chk)
         if (!seen)
             seen = g_hash_table_new(g_direct_hash, g_direct_equal);
         if (!g_hash_table_add(seen, GUINT_TO_POINTER((guint) order.value)))
-            dl_error(chk, boot, "boot order %" G_GUINT64_FORMAT " is used for more than one device: give each device its own order",
-                     order.value);
+            dl_diag_fixit(dl_error(chk, boot, "boot order %" G_GUINT64_FORMAT " is used for more than one device: give each device its own order",
+                                   order.value),
+                          "give each device its own boot order, counting 1, 2, 3...");
     }
 }
 
@@ -376,7 +396,8 @@ check_iommu(dl_check *chk)
             continue;
         /* the guest finds a virtio IOMMU through its ACPI VIOT table */
         if (!acpi) {
-            dl_error(chk, d->node, "the virtio IOMMU is described to the guest in ACPI, but <features> has no <acpi/>: add <acpi/> or use another IOMMU model");
+            dl_diag_fixit(dl_error(chk, d->node, "the virtio IOMMU is described to the guest in ACPI, but <features> has no <acpi/>: add <acpi/> or use another IOMMU model"),
+                          "add <acpi/> to <features>, or use <iommu model='intel'> (x86) or 'smmuv3' (Arm)");
             fix_add_acpi(chk, "the virtio IOMMU is described in ACPI");
         }
     }

@@ -20,6 +20,54 @@
 #include "rules/rules.h"
 #include "connect.h"
 
+/*
+ * The error another rule has already reported about NODE (the same element,
+ * or one of its ancestors or descendants on the same line), or NULL.  Rules
+ * run in registry order and this one comes last, so what libvirt at the URI
+ * refuses for a reason another rule explained is said once, as a note.
+ */
+static domlint_diag *
+earlier_error(const dl_check *chk, const xmlNode *node)
+{
+    g_autofree char *xpath = node ? (char *) xmlGetNodePath(node) : NULL;
+    int line = node ? dl_source_line(chk->src, node) : 0;
+
+    if (!xpath)
+        return NULL;
+    for (guint i = 0; i < chk->diags->len; i++) {
+        domlint_diag *d = g_ptr_array_index(chk->diags, i);
+
+        if (d->severity != DOMLINT_SEV_ERROR || !d->xpath || dl_str_eq(d->rule, chk->rule->id))
+            continue;
+        if (strcmp(d->xpath, xpath) == 0)
+            return d;
+        if (d->line == line && (g_str_has_prefix(d->xpath, xpath) || g_str_has_prefix(xpath, d->xpath)))
+            return d;
+    }
+    return NULL;
+}
+
+/*
+ * Report an error about NODE with the suggestion FIXIT, or, when another
+ * rule already reported NODE, add it to that finding as a note.
+ */
+static void G_GNUC_PRINTF(4, 5)
+host_error(dl_check *chk, const xmlNode *node, const char *fixit, const char *fmt, ...)
+{
+    domlint_diag *earlier = earlier_error(chk, node);
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (earlier) {
+        dl_diag_note(chk, earlier, node, "%s [%s]", msg, chk->rule->id);
+        return;
+    }
+    dl_diag_fixit(dl_error(chk, node, "%s", msg), "%s", fixit);
+}
+
 /* <enum name='NAME'> below NODE of the capabilities, or NULL when not reported. */
 static xmlNode *
 caps_enum(const xmlNode *node, const char *name)
@@ -139,6 +187,7 @@ check_device_enum(dl_check *chk, const host_caps *hc, const dl_device *dev,
     const char *mode = dl_xml_attr(dev->node, "mode");
     const char *value;
     g_autofree char *have = NULL;
+    g_autofree char *fixit = NULL;
 
     if (!values || !caps_supported(el))
         return;
@@ -150,9 +199,10 @@ check_device_enum(dl_check *chk, const host_caps *hc, const dl_device *dev,
     if (!value || caps_has_value(values, value))
         return;
     have = caps_values(values);
-    dl_error(chk, dev->node,
-             "%s '%s' is not offered by libvirt at '%s' for '%s' machine '%s' (it offers: %s)",
-             ec->what, value, hc->uri, hc->emulator, hc->machine, have);
+    fixit = g_strdup_printf("use one of the values it offers: %s", have);
+    host_error(chk, dev->node, fixit,
+               "%s '%s' is not offered by libvirt at '%s' for '%s' machine '%s' (it offers: %s)",
+               ec->what, value, hc->uri, hc->emulator, hc->machine, have);
 }
 
 /*
@@ -170,7 +220,7 @@ check_pci_backend(dl_check *chk, const host_caps *hc, const dl_device *dev)
         return;
     if (!values || caps_has_value(values, "vfio") || caps_has_value(values, "default"))
         return;
-    dl_error(chk, dev->node,
+    host_error(chk, dev->node, "load the vfio-pci module and turn the IOMMU on in the host's kernel (intel_iommu=on or amd_iommu=on), or remove the <hostdev>",
              "PCI passthrough is not available from libvirt at '%s': it offers no PCI hostdev backend (VFIO needs the vfio-pci module and an IOMMU on the host)",
              hc->uri);
 }
@@ -185,7 +235,7 @@ check_device_supported(dl_check *chk, const host_caps *hc, const dl_device *dev)
 
     if (!el || caps_supported(el))
         return;
-    dl_error(chk, dev->node,
+    host_error(chk, dev->node, "remove the device, or define the domain on a host whose libvirt and QEMU support it",
              "<%s> devices are not supported by libvirt at '%s' for '%s' machine '%s'",
              name, hc->uri, hc->emulator, hc->machine);
 }
@@ -204,10 +254,12 @@ check_vcpus(dl_check *chk, const host_caps *hc)
     g_autofree char *text = vcpu ? (char *) xmlNodeGetContent(vcpu) : NULL;
     dl_num want = dl_num_parse(text ? g_strstrip(text) : NULL, 10);
     dl_num max = dl_num_attr(dl_xml_child(hc->root, "vcpu"), "max", 10);
+    g_autofree char *fixit = NULL;
 
     if (!want.valid || !max.valid || want.value <= max.value)
         return;
-    dl_error(chk, vcpu,
+    fixit = g_strdup_printf("lower <vcpu> to %" G_GUINT64_FORMAT " or fewer", max.value);
+    host_error(chk, vcpu, fixit,
              "%" G_GUINT64_FORMAT " vCPUs are more than libvirt at '%s' allows for '%s' machine '%s': at most %" G_GUINT64_FORMAT,
              want.value, hc->uri, hc->emulator, hc->machine, max.value);
 }
@@ -235,7 +287,7 @@ check_firmware(dl_check *chk, const host_caps *hc)
         xmlNode *values = caps_enum(caps_os, "firmware");
         if (!caps_supported(caps_os) || (values && !caps_has_value(values, firmware))) {
             g_autofree char *have = values ? caps_values(values) : g_strdup("none");
-            dl_error(chk, os,
+            host_error(chk, os, "remove the firmware attribute from <os>, or install the firmware package on the host",
                      "firmware '%s' is not offered by libvirt at '%s' for '%s' machine '%s' (it offers: %s): install the firmware package or remove the firmware attribute",
                      firmware, hc->uri, hc->emulator, hc->machine, have);
         }
@@ -243,7 +295,7 @@ check_firmware(dl_check *chk, const host_caps *hc)
     if (!loader || !caps_loader)
         return;
     if (!caps_supported(caps_loader)) {
-        dl_error(chk, loader, "a <loader> is not supported by libvirt at '%s' for '%s' machine '%s'",
+        host_error(chk, loader, "remove the <loader>", "a <loader> is not supported by libvirt at '%s' for '%s' machine '%s'",
                  hc->uri, hc->emulator, hc->machine);
         return;
     }
@@ -251,11 +303,13 @@ check_firmware(dl_check *chk, const host_caps *hc)
         const char *value = dl_xml_attr(loader, loader_attrs[i][0]);
         xmlNode *values = caps_enum(caps_loader, loader_attrs[i][0]);
         g_autofree char *have = NULL;
+        g_autofree char *fixit = NULL;
 
         if (!value || !values || caps_has_value(values, value))
             continue;
         have = caps_values(values);
-        dl_error(chk, loader, "%s '%s' is not offered by libvirt at '%s' for '%s' machine '%s' (it offers: %s)",
+        fixit = g_strdup_printf("use one of the values it offers: %s", have);
+        host_error(chk, loader, fixit, "%s '%s' is not offered by libvirt at '%s' for '%s' machine '%s' (it offers: %s)",
                  loader_attrs[i][1], value, hc->uri, hc->emulator, hc->machine, have);
     }
 }
@@ -271,10 +325,10 @@ check_features(dl_check *chk, const host_caps *hc)
     xmlNode *caps_sev = dl_xml_child(caps_features, "sev");
 
     if (gic && caps_gic && !caps_supported(caps_gic))
-        dl_error(chk, gic, "the GIC feature is not supported by libvirt at '%s' for '%s' machine '%s'",
+        host_error(chk, gic, "remove <gic> from <features>", "the GIC feature is not supported by libvirt at '%s' for '%s' machine '%s'",
                  hc->uri, hc->emulator, hc->machine);
     if (sec && dl_str_eq(dl_xml_attr(sec, "type"), "sev") && caps_sev && !caps_supported(caps_sev))
-        dl_error(chk, sec, "AMD SEV is not supported by libvirt at '%s' for '%s' machine '%s'",
+        host_error(chk, sec, "remove <launchSecurity>, or define the domain on a host with AMD SEV turned on", "AMD SEV is not supported by libvirt at '%s' for '%s' machine '%s'",
                  hc->uri, hc->emulator, hc->machine);
 }
 
@@ -306,18 +360,21 @@ ask_libvirt(dl_check *chk, dl_connection *conn)
 
     if (caps->refusal) {
         if (dom->emulator)
-            dl_error(chk, emu ? emu->node : dom->os_type,
-                     "libvirt at '%s' cannot run emulator '%s'%s%s: %s", uri, dom->emulator,
+            host_error(chk, emu ? emu->node : dom->os_type,
+                       "set <emulator> to a QEMU binary installed on the host (/usr/bin/qemu-system-ARCH), or remove <emulator> to let libvirt pick one for the arch",
+                       "libvirt at '%s' cannot run emulator '%s'%s%s: %s", uri, dom->emulator,
                      dom->arch ? " for arch " : "", dom->arch ? dom->arch : "", caps->refusal);
         else
-            dl_error(chk, dom->os_type, "libvirt at '%s' has no emulator for arch '%s': %s", uri,
+            host_error(chk, dom->os_type, "install QEMU for that arch on the host (the qemu-system-ARCH binary), or use an arch it has",
+                       "libvirt at '%s' has no emulator for arch '%s': %s", uri,
                      dom->arch ? dom->arch : "(host default)", caps->refusal);
         return NULL;
     }
     if (dom->machine) {
         caps = dl_connection_domcaps(conn, dom->emulator, dom->arch, dom->machine, NULL);
         if (caps->refusal) {
-            dl_error(chk, dom->os_type, "machine type '%s' is not offered by libvirt at '%s': %s",
+            host_error(chk, dom->os_type, "use a machine type this QEMU offers ('virsh domcapabilities' lists them), such as the unversioned name of the family ('q35', 'pc', 'virt')",
+                       "machine type '%s' is not offered by libvirt at '%s': %s",
                      dom->machine, uri, caps->refusal);
             return NULL;
         }
@@ -325,7 +382,8 @@ ask_libvirt(dl_check *chk, dl_connection *conn)
     if (dom->domain_type) {
         caps = dl_connection_domcaps(conn, dom->emulator, dom->arch, dom->machine, dom->domain_type);
         if (caps->refusal) {
-            dl_error(chk, dom->root, "domain type '%s' is not available from libvirt at '%s': %s",
+            host_error(chk, dom->root, dl_str_eq(dom->domain_type, "kvm") ? "use type='qemu' (emulation, no KVM), or run on a host with KVM (/dev/kvm)" : "use type='kvm' or type='qemu'",
+                       "domain type '%s' is not available from libvirt at '%s': %s",
                      dom->domain_type, uri, caps->refusal);
             return NULL;
         }

@@ -26,7 +26,8 @@ static void
 check_mdev_display(dl_check *chk, const dl_device *d, gboolean graphics)
 {
     if (is_mdev(d, "vfio-pci") && dl_str_eq(dl_xml_attr(d->node, "display"), "on") && !graphics)
-        dl_error(chk, d->node, "the mediated device has display='on', but the guest has no <graphics> to show it on: add one, or set display='off'");
+        dl_diag_fixit(dl_error(chk, d->node, "the mediated device has display='on', but the guest has no <graphics> to show it on: add one, or set display='off'"),
+                      "add a <graphics> device, or set display='off'");
 }
 
 static void
@@ -35,8 +36,9 @@ check_mdev_address(dl_check *chk, const dl_device *d)
     if (d->addr.type == DL_ADDR_NONE || !is_mdev(d, "vfio-pci") || d->addr.type == DL_ADDR_PCI)
         return;
     /* vfio-ccw's 'ccw' comes from the device catalogue (device-address) */
-    dl_error(chk, d->addr.node, "a mediated device of model 'vfio-pci' is a PCI device and takes a 'pci' address, not '%s'",
-             d->addr.type_name);
+    dl_diag_fixit(dl_error(chk, d->addr.node, "a mediated device of model 'vfio-pci' is a PCI device and takes a 'pci' address, not '%s'",
+                           d->addr.type_name),
+                  "remove the <address>, or make it type='pci'");
     dl_fix_drop_address(chk, d, "vfio-pci takes a pci address");
 }
 
@@ -59,6 +61,7 @@ check_mdev(dl_check *chk)
             continue;
         if (ramfb) {
             diag = dl_error(chk, d->node, "a second mediated device has ramfb='on', but only one vGPU can have the ramfb boot display");
+            dl_diag_fixit(diag, "set ramfb='off' on all mediated devices but one");
             dl_diag_note(chk, diag, ramfb->node, "the first one is here");
         }
         ramfb = d;
@@ -101,8 +104,9 @@ check_hostdev_boot(dl_check *chk)
         what = boot ? unbootable(d) : NULL;
         if (!what)
             continue;
-        dl_error(chk, boot, "the guest cannot boot from %s: remove <boot order> here and boot from a disk or NIC",
-                 what);
+        dl_diag_fixit(dl_error(chk, boot, "the guest cannot boot from %s: remove <boot order> here and boot from a disk or NIC",
+                               what),
+                      "remove <boot order> from it, and boot from a disk or NIC");
         dl_fix_remove(dl_fix_new(chk, boot, "removed the boot order of a host device nothing boots from (%s)", what),
                       boot);
     }
@@ -130,7 +134,8 @@ check_hostdev_managed(dl_check *chk)
         source = dl_device_child(d, "source");
         if (dl_str_eq(dl_xml_attr(source, "protocol"), "iscsi"))
             continue;     /* libvirt prepares nothing on the host for iSCSI */
-        dl_error(chk, d->node, "a SCSI host device cannot be managed='yes': libvirt does not detach a SCSI device from its host driver, and refuses to start the guest; remove managed='yes'");
+        dl_diag_fixit(dl_error(chk, d->node, "a SCSI host device cannot be managed='yes': libvirt does not detach a SCSI device from its host driver, and refuses to start the guest; remove managed='yes'"),
+                      "remove managed='yes'");
         dl_fix_unset(dl_fix_new(chk, d->node, "removed managed='yes' from a SCSI host device, which has no managed mode"),
                      d->node, "managed");
     }

@@ -108,20 +108,24 @@ report_not_in_target(dl_check *chk, const dl_family *family, const char *machine
         d = dl_error(chk, chk->dom->os_type,
                      "machine type '%s' is upstream QEMU's; %s offers only its own machine types",
                      machine, where);
+        dl_diag_fixit(d, "use a machine type of %s, or --target for the platform that has this one", where);
     } else if (type->removed && dl_version_compare(type->vendor ? t->vendor_version : t->qemu,
                                                    type->removed) >= 0) {
         g_autofree char *when = in_release(line_of(chk, type), type->removed_text);
 
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' was removed %s; the target is %s",
                      machine, when, where);
+        dl_diag_fixit(d, "use a newer machine type of the family, or --target for a release that still has it");
     } else if (type->added_text && strstr(type->added_text, "..")) {
         g_autofree char *when = in_release(line_of(chk, type), type->added_text);
 
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' came %s; the target is %s",
                      machine, when, where);
+        dl_diag_fixit(d, "use a machine type the target has, or --target for a release that has this one");
     } else {
         d = dl_error(chk, chk->dom->os_type, "machine type '%s' needs %s %s or later; the target is %s",
                      machine, line_of(chk, type), type->added ? type->added : "?", where);
+        dl_diag_fixit(d, "use a machine type the target has, or --target for %s %s or later", line_of(chk, type), type->added ? type->added : "?");
     }
     suggest_newest(chk, d, family);
 }
@@ -142,8 +146,9 @@ report_future(dl_check *chk, const dl_family *family, const char *machine)
                    machine, t->qemu_newest, family->title, t->qemu_newest);
         return;
     }
-    dl_error(chk, chk->dom->os_type, "machine type '%s' needs QEMU %s or later; the target is %s",
-             machine, version, where);
+    dl_diag_fixit(dl_error(chk, chk->dom->os_type, "machine type '%s' needs QEMU %s or later; the target is %s",
+                           machine, version, where),
+                  "use a machine type of QEMU %s or older, or a --target with QEMU %s or later", chk->ctx->target->qemu, version);
 }
 
 static void
@@ -200,8 +205,9 @@ report_unknown(dl_check *chk, const char *machine)
 
     /* a real board of a release domlint does not cover is never this close to a known name */
     if (complete && suggestion) {
-        dl_error(chk, chk->dom->os_type, "%s has no machine type '%s' for arch '%s'%s",
-                 where, machine, chk->arch, hint);
+        dl_diag_fixit(dl_error(chk, chk->dom->os_type, "%s has no machine type '%s' for arch '%s'%s",
+                               where, machine, chk->arch, hint),
+                      "did you mean '%s'?", suggestion);
         return;
     }
     if (chk->closest)
@@ -240,9 +246,10 @@ check_machine_type(dl_check *chk)
             dl_note(chk, chk->dom->os_type, "machine type '%s' is one of the %s: %s; machine rules skipped",
                     machine, chk->named->title, chk->named->no_facts);
         else if (chk->named->unsupported_reason)
-            dl_error(chk, chk->dom->os_type, "machine type '%s' (%s) cannot be used with libvirt %s: %s",
-                     machine, chk->named->title, chk->ctx->target->libvirt,
-                     chk->named->unsupported_reason);
+            dl_diag_fixit(dl_error(chk, chk->dom->os_type, "machine type '%s' (%s) cannot be used with libvirt %s: %s",
+                                   machine, chk->named->title, chk->ctx->target->libvirt,
+                                   chk->named->unsupported_reason),
+                          "use another machine type for this arch");
         else
             report_deprecated(chk, chk->named, chk->machine);
         return;
@@ -266,18 +273,20 @@ check_machine_type(dl_check *chk)
             /* a board's name, but of another arch's binary in every release */
             g_autofree char *where = dl_target_label(chk->ctx->target, "qemu");
 
-            dl_error(chk, chk->dom->os_type,
-                     "%s has no machine type '%s' for arch '%s': it is one of the %s, but no release has it for this arch",
-                     where, machine, arch, family->title);
+            dl_diag_fixit(dl_error(chk, chk->dom->os_type,
+                                   "%s has no machine type '%s' for arch '%s': it is one of the %s, but no release has it for this arch",
+                                   where, machine, arch, family->title),
+                          "use a machine type of arch '%s' ('qemu-system-%s -machine help' lists them)", arch, arch);
             return;
         }
         report_unknown_version(chk, family, machine);
         return;
     case DL_MATCH_REMOVED:
         dl_machine_db_lookup(chk->ctx->db, arch, machine, &family, &closest);
-        dl_error(chk, chk->dom->os_type, "machine type '%s' was removed from QEMU%s%s", machine,
-                 family->removed_reason ? ": " : "",
-                 family->removed_reason ? family->removed_reason : "");
+        dl_diag_fixit(dl_error(chk, chk->dom->os_type, "machine type '%s' was removed from QEMU%s%s", machine,
+                               family->removed_reason ? ": " : "",
+                               family->removed_reason ? family->removed_reason : ""),
+                      "use a machine type QEMU still has, such as the unversioned name of the family ('pc', 'q35', 'virt', 'pseries')");
         return;
     case DL_MATCH_NONE:
         report_unknown(chk, machine);
@@ -310,8 +319,9 @@ check_emulator_arch(dl_check *chk)
     if (!e || g_strv_contains((const char *const *) e->arches, chk->arch) ||
         g_strv_contains((const char *const *) e->also, chk->arch))
         return;
-    dl_error(chk, chk->dom->os_type, "emulator '%s' cannot run arch '%s' (it emulates %s)",
-             chk->dom->emulator, chk->arch, e->arches[0]);
+    dl_diag_fixit(dl_error(chk, chk->dom->os_type, "emulator '%s' cannot run arch '%s' (it emulates %s)",
+                           chk->dom->emulator, chk->arch, e->arches[0]),
+                  "set <emulator> to the QEMU binary of arch '%s', such as /usr/bin/qemu-system-%s", chk->arch, chk->arch);
 }
 
 const dl_rule dl_rule_emulator_arch = {

@@ -31,7 +31,8 @@ check_address_type(dl_check *chk)
         g_autofree char *what = NULL;
 
         if (d->addr.type == DL_ADDR_VIRTIO_S390) {
-            dl_error(chk, d->addr.node, "'virtio-s390' addresses are no longer supported; use 'ccw'");
+            dl_diag_fixit(dl_error(chk, d->addr.node, "'virtio-s390' addresses are no longer supported; use 'ccw'"),
+                          "use <address type='ccw'>, or remove the <address>");
             dl_fix_drop_address(chk, d, "virtio-s390 addresses no longer exist");
             continue;
         }
@@ -40,15 +41,17 @@ check_address_type(dl_check *chk)
                 dl_family_has_address_type(chk->family, machine_addr_types[t].name))
                 continue;
             what = dl_device_describe(d);
-            dl_error(chk, d->addr.node, "%s has a '%s' address, but the %s machine '%s' has no %s bus",
-                     what, machine_addr_types[t].name, chk->family->title, dl_machine_label(chk),
-                     machine_addr_types[t].name);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "%s has a '%s' address, but the %s machine '%s' has no %s bus",
+                                   what, machine_addr_types[t].name, chk->family->title, dl_machine_label(chk),
+                                   machine_addr_types[t].name),
+                          "remove the <address> (libvirt gives the device one of the machine's buses)");
             dl_fix_drop_address(chk, d, "the machine has no such bus");
         }
         if (d->addr.zpci && !dl_family_has_address_type(chk->family, "ccw"))
         {
-            dl_error(chk, d->addr.zpci, "zPCI (<zpci>) exists only on s390 machines, not on '%s'",
-                     dl_machine_label(chk));
+            dl_diag_fixit(dl_error(chk, d->addr.zpci, "zPCI (<zpci>) exists only on s390 machines, not on '%s'",
+                                   dl_machine_label(chk)),
+                          "remove the <zpci> from the <address>");
             dl_fix_remove(dl_fix_new(chk, d->addr.zpci, "removed the <zpci> part of an address on a machine without zPCI"),
                           d->addr.zpci);
         }
@@ -79,14 +82,16 @@ check_ccw(dl_check *chk)
         if (!a->cssid.present && !a->ssid.present && !a->devno.present)
             continue;
         if (!a->cssid.present || !a->ssid.present || !a->devno.present) {
-            dl_error(chk, a->node, "a CCW address needs all of cssid, ssid and devno, or none of them");
+            dl_diag_fixit(dl_error(chk, a->node, "a CCW address needs all of cssid, ssid and devno, or none of them"),
+                          "give all of cssid, ssid and devno, or remove the <address>");
             dl_fix_drop_address(chk, d, "incomplete");
             continue;
         }
         if (!a->cssid.valid || !a->ssid.valid || !a->devno.valid || a->cssid.value > 0xfe ||
             a->ssid.value > 3 || a->devno.value > 0xffff) {
-            dl_error(chk, a->node, "CCW address %s.%s.%s is out of range (cssid <= 0xfe, ssid <= 3, devno <= 0xffff)",
-                     a->cssid.text, a->ssid.text, a->devno.text);
+            dl_diag_fixit(dl_error(chk, a->node, "CCW address %s.%s.%s is out of range (cssid <= 0xfe, ssid <= 3, devno <= 0xffff)",
+                                   a->cssid.text, a->ssid.text, a->devno.text),
+                          "use cssid 0 to 0xfe, ssid 0 to 3 and devno 0 to 0xffff, or remove the <address>");
             dl_fix_drop_address(chk, d, "out of range");
             continue;
         }
@@ -97,6 +102,7 @@ check_ccw(dl_check *chk)
                 continue;
             diag = dl_error(chk, a->node, "CCW devno %" G_GINT64_MODIFIER "x.%" G_GINT64_MODIFIER "x.%04" G_GINT64_MODIFIER "x is used twice",
                             a->cssid.value, a->ssid.value, a->devno.value);
+            dl_diag_fixit(diag, "give one of the devices another devno, or remove its <address>");
             dl_diag_note(chk, diag, b->node, "it is first used here");
             dl_fix_drop_address(chk, d, "another device has that devno");
             break;
@@ -126,7 +132,8 @@ check_spapr_vio(dl_check *chk)
         if (a->type != DL_ADDR_SPAPR_VIO || !a->reg.present || d->alias_of)
             continue;
         if (!a->reg.valid || a->reg.value > 0xffffffffULL) {
-            dl_error(chk, a->node, "spapr-vio reg '%s' is out of range: the maximum is 0xffffffff", a->reg.text);
+            dl_diag_fixit(dl_error(chk, a->node, "spapr-vio reg '%s' is out of range: the maximum is 0xffffffff", a->reg.text),
+                          "use a reg from 0 to 0xffffffff, or remove the <address>");
             dl_fix_drop_address(chk, d, "out of range");
             continue;
         }
@@ -135,6 +142,7 @@ check_spapr_vio(dl_check *chk)
             if (b->type != DL_ADDR_SPAPR_VIO || !b->reg.valid || b->reg.value != a->reg.value)
                 continue;
             diag = dl_error(chk, a->node, "spapr-vio address 0x%" G_GINT64_MODIFIER "x is used twice", a->reg.value);
+            dl_diag_fixit(diag, "give one of the devices another reg, or remove its <address>");
             dl_diag_note(chk, diag, b->node, "it is first used here");
             dl_fix_drop_address(chk, d, "another device has it");
             break;
@@ -171,11 +179,13 @@ check_zpci(dl_check *chk)
         if (!a->zpci)
             continue;
         if (a->zpci_uid.present && (!a->zpci_uid.valid || a->zpci_uid.value == 0 || a->zpci_uid.value > 0xffff)) {
-            dl_error(chk, a->zpci, "zPCI uid '%s' is out of range: it must be 0x0001-0xffff", a->zpci_uid.text);
+            dl_diag_fixit(dl_error(chk, a->zpci, "zPCI uid '%s' is out of range: it must be 0x0001-0xffff", a->zpci_uid.text),
+                          "use a uid from 0x0001 to 0xffff, or remove uid=");
             drop_zpci_id(chk, a, "uid", "out of range");
         }
         if (a->zpci_fid.present && (!a->zpci_fid.valid || a->zpci_fid.value > 0xffffffffULL)) {
-            dl_error(chk, a->zpci, "zPCI fid '%s' is out of range: the maximum is 0xffffffff", a->zpci_fid.text);
+            dl_diag_fixit(dl_error(chk, a->zpci, "zPCI fid '%s' is out of range: the maximum is 0xffffffff", a->zpci_fid.text),
+                          "use a fid from 0 to 0xffffffff, or remove fid=");
             drop_zpci_id(chk, a, "fid", "out of range");
         }
         for (guint j = 0; j < i; j++) {
@@ -185,9 +195,11 @@ check_zpci(dl_check *chk)
                 continue;
             if (a->zpci_uid.valid && b->zpci_uid.valid && a->zpci_uid.value == b->zpci_uid.value) {
                 diag = dl_error(chk, a->zpci, "zPCI uid 0x%04" G_GINT64_MODIFIER "x is used twice", a->zpci_uid.value);
+                dl_diag_fixit(diag, "give one of the devices another uid, or remove uid= (libvirt assigns one)");
                 drop_zpci_id(chk, a, "uid", "another device has it");
             } else if (a->zpci_fid.valid && b->zpci_fid.valid && a->zpci_fid.value == b->zpci_fid.value) {
                 diag = dl_error(chk, a->zpci, "zPCI fid 0x%" G_GINT64_MODIFIER "x is used twice", a->zpci_fid.value);
+                dl_diag_fixit(diag, "give one of the devices another fid, or remove fid= (libvirt assigns one)");
                 drop_zpci_id(chk, a, "fid", "another device has it");
             }
             if (diag) {
@@ -281,6 +293,7 @@ check_hostdev_source(dl_check *chk)
             if (!okey || strcmp(key, okey) != 0)
                 continue;
             diag = dl_error(chk, d->node, "the same %s host device is assigned twice", d->subsys ? d->subsys : "");
+            dl_diag_fixit(diag, "remove one of the two <hostdev> elements");
             dl_diag_note(chk, diag, o->node, "it is first assigned here");
             break;
         }
@@ -311,14 +324,16 @@ check_device_address(dl_check *chk)
         if (!m || !m->address)
             continue;
         if (strcmp(m->address, "none") == 0) {
-            dl_error(chk, d->addr.node, "the %s %s device is on no bus and takes no address",
-                     model, dl_dev_kind_name(d->kind));
+            dl_diag_fixit(dl_error(chk, d->addr.node, "the %s %s device is on no bus and takes no address",
+                                   model, dl_dev_kind_name(d->kind)),
+                          "remove the <address>");
             dl_fix_drop_address(chk, d, "it is on no bus");
         } else if (!dl_str_eq(d->addr.type_name, m->address)) {
             g_autofree char *why = g_strdup_printf("it needs a '%s' address", m->address);
 
-            dl_error(chk, d->addr.node, "the %s %s device needs a '%s' address, not '%s'",
-                     model, dl_dev_kind_name(d->kind), m->address, d->addr.type_name);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "the %s %s device needs a '%s' address, not '%s'",
+                                   model, dl_dev_kind_name(d->kind), m->address, d->addr.type_name),
+                          "use a '%s' address, or remove the <address>", m->address);
             dl_fix_drop_address(chk, d, why);
         }
     }
@@ -388,9 +403,10 @@ check_tseg_size(dl_check *chk)
     if (!scaled_bytes(text, dl_xml_attr(tseg, "unit"), 1024 * 1024, &bytes))
         return;
     if (bytes % (1024 * 1024) != 0)
-        dl_error(chk, tseg, "the SMM TSEG size '%s %s' is not a whole number of MiB: QEMU sets it in MiB, so libvirt refuses it; round it to MiB (e.g. %" G_GUINT64_FORMAT " MiB)",
-                 text, dl_xml_attr(tseg, "unit") ? dl_xml_attr(tseg, "unit") : "MiB",
-                 (bytes + 1024 * 1024 - 1) / (1024 * 1024));
+        dl_diag_fixit(dl_error(chk, tseg, "the SMM TSEG size '%s %s' is not a whole number of MiB: QEMU sets it in MiB, so libvirt refuses it; round it to MiB (e.g. %" G_GUINT64_FORMAT " MiB)",
+                               text, dl_xml_attr(tseg, "unit") ? dl_xml_attr(tseg, "unit") : "MiB",
+                               (bytes + 1024 * 1024 - 1) / (1024 * 1024)),
+                      "use <tseg unit='MiB'>%" G_GUINT64_FORMAT "</tseg>", (bytes + 1024 * 1024 - 1) / (1024 * 1024));
 }
 
 /* <features> elements only pSeries machines have (qemuValidateDomainDefPSeriesFeature). */
@@ -408,8 +424,9 @@ check_pseries_features(dl_check *chk)
 
         if (!f)
             continue;
-        dl_error(chk, f, "the '%s' feature exists only on pSeries machines, not on the %s machine '%s' (arch %s): libvirt refuses it; drop <%s>",
-                 pseries_features[i], chk->family->title, dl_machine_label(chk), chk->arch, pseries_features[i]);
+        dl_diag_fixit(dl_error(chk, f, "the '%s' feature exists only on pSeries machines, not on the %s machine '%s' (arch %s): libvirt refuses it; drop <%s>",
+                               pseries_features[i], chk->family->title, dl_machine_label(chk), chk->arch, pseries_features[i]),
+                      "remove <%s> from <features>", pseries_features[i]);
         dl_fix_remove(dl_fix_new(chk, f, "removed the <%s> feature, which only pSeries machines have", pseries_features[i]), f);
     }
 }
@@ -426,33 +443,40 @@ check_arch_features(dl_check *chk)
     /* <ioapic> without driver= leaves libvirt's choice, which is no setting */
     f = dl_xml_child(features, "ioapic");
     if (f && dl_xml_attr(f, "driver") && !x86)
-        dl_error(chk, f, "the 'ioapic' feature (the x86 I/O APIC driver) exists only on x86, not on arch %s: libvirt refuses it; drop <ioapic>",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, f, "the 'ioapic' feature (the x86 I/O APIC driver) exists only on x86, not on arch %s: libvirt refuses it; drop <ioapic>",
+                               chk->arch),
+                      "remove <ioapic> from <features>");
     f = dl_xml_child(features, "pvspinlock");
     if (f && !x86)
-        dl_error(chk, f, "the 'pvspinlock' feature (KVM paravirtual spinlocks) exists only on x86, not on arch %s: libvirt refuses it; drop <pvspinlock>",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, f, "the 'pvspinlock' feature (KVM paravirtual spinlocks) exists only on x86, not on arch %s: libvirt refuses it; drop <pvspinlock>",
+                               chk->arch),
+                      "remove <pvspinlock> from <features>");
     f = dl_xml_child(features, "apic");
     if (f && dl_xml_attr(f, "eoi") && !x86)
-        dl_error(chk, f, "the 'eoi' attribute of <apic> (KVM paravirtual EOI) exists only on x86, not on arch %s: libvirt refuses it; drop eoi=",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, f, "the 'eoi' attribute of <apic> (KVM paravirtual EOI) exists only on x86, not on arch %s: libvirt refuses it; drop eoi=",
+                               chk->arch),
+                      "remove eoi= from <apic>");
     f = dl_xml_child(features, "hyperv");
     if (f && !x86 && !arm_virt)
-        dl_error(chk, f, "Hyper-V enlightenments exist only on x86 and ARM virt machines, not on the %s machine '%s' (arch %s): libvirt refuses them; drop <hyperv>",
-                 chk->family->title, dl_machine_label(chk), chk->arch);
+        dl_diag_fixit(dl_error(chk, f, "Hyper-V enlightenments exist only on x86 and ARM virt machines, not on the %s machine '%s' (arch %s): libvirt refuses them; drop <hyperv>",
+                               chk->family->title, dl_machine_label(chk), chk->arch),
+                      "remove <hyperv> from <features>");
     f = dl_xml_child(features, "gic");
     if (f && !arm_virt)
-        dl_error(chk, f, "the 'gic' feature (the ARM interrupt controller version) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <gic>",
-                 chk->family->title, dl_machine_label(chk));
+        dl_diag_fixit(dl_error(chk, f, "the 'gic' feature (the ARM interrupt controller version) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <gic>",
+                               chk->family->title, dl_machine_label(chk)),
+                      "remove <gic> from <features>");
     /* <ras> is in the schema from 10.x; where it is, libvirt checks the machine */
     f = dl_xml_child(features, "ras");
     if (f && !arm_virt)
-        dl_error(chk, f, "the 'ras' feature (ARM RAS error reporting) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <ras>",
-                 chk->family->title, dl_machine_label(chk));
+        dl_diag_fixit(dl_error(chk, f, "the 'ras' feature (ARM RAS error reporting) exists only on ARM virt machines, not on the %s machine '%s': libvirt refuses it; drop <ras>",
+                               chk->family->title, dl_machine_label(chk)),
+                      "remove <ras> from <features>");
     f = dl_xml_child(features, "pmu");
     if (f && dl_str_eq(dl_xml_attr(f, "state"), "off") && g_str_has_prefix(chk->arch, "ppc64"))
-        dl_error(chk, f, "the PMU cannot be turned off on %s, where it is always on: libvirt refuses <pmu state='off'>; drop it",
-                 chk->arch);
+        dl_diag_fixit(dl_error(chk, f, "the PMU cannot be turned off on %s, where it is always on: libvirt refuses <pmu state='off'>; drop it",
+                               chk->arch),
+                      "remove <pmu state='off'/> from <features>");
 }
 
 static void
@@ -466,8 +490,9 @@ check_machine_features(dl_check *chk)
     {
         g_autofree char *where = dl_families_with(chk, dl_family_has_feature, "smm-tseg");
 
-        dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on %s machines, not on the %s machine '%s'",
-                 where, chk->family->title, dl_machine_label(chk));
+        dl_diag_fixit(dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on %s machines, not on the %s machine '%s'",
+                               where, chk->family->title, dl_machine_label(chk)),
+                      "remove the <tseg> from <smm>");
         dl_fix_remove(dl_fix_new(chk, chk->dom->smm_tseg, "removed the SMM TSEG size, which only %s machines take", where),
                       chk->dom->smm_tseg);
     } else {
@@ -481,14 +506,16 @@ check_machine_features(dl_check *chk)
         if (m && m->feature && !d->implicit && !dl_family_has_feature(chk->family, m->feature)) {
             g_autofree char *where = dl_families_with(chk, dl_family_has_feature, m->feature);
 
-            dl_error(chk, d->node, "%s model '%s' exists only on %s machines, not on the %s machine '%s'",
-                     dl_dev_kind_name(d->kind), d->model, where, chk->family->title, dl_machine_label(chk));
+            dl_diag_fixit(dl_error(chk, d->node, "%s model '%s' exists only on %s machines, not on the %s machine '%s'",
+                                   dl_dev_kind_name(d->kind), d->model, where, chk->family->title, dl_machine_label(chk)),
+                          "use another %s model, or a machine type of the %s families", dl_dev_kind_name(d->kind), where);
         }
         if ((d->kind == DL_DEV_SERIAL || d->kind == DL_DEV_CONSOLE) &&
             dl_str_eq(d->bus, "system-serial") &&
             !dl_str_eq(dl_default_model(chk, "serial", NULL), "system"))
-            dl_error(chk, d->node, "a system-serial port exists only on machines whose serial port is built into the board (ARM, RISC-V virt), not on the %s machine '%s'",
-                     chk->family->title, dl_machine_label(chk));
+            dl_diag_fixit(dl_error(chk, d->node, "a system-serial port exists only on machines whose serial port is built into the board (ARM, RISC-V virt), not on the %s machine '%s'",
+                                   chk->family->title, dl_machine_label(chk)),
+                          "remove type='system-serial' from <target>: libvirt then picks the machine's own serial port type");
     }
 }
 

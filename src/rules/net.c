@@ -30,16 +30,18 @@ check_queue_size(dl_check *chk, const dl_device *d, xmlNode *driver, const char 
     if (!size.valid || size.value == 0)
         return;
     if ((size.value & (size.value - 1)) != 0) {
-        dl_error(chk, driver, "%s='%s' of a %s interface is not a power of two, which libvirt requires: use one of 256, 512 or 1024",
-                 attr, size.text, d->model);
+        dl_diag_fixit(dl_error(chk, driver, "%s='%s' of a %s interface is not a power of two, which libvirt requires: use one of 256, 512 or 1024",
+                               attr, size.text, d->model),
+                      "use %s='256', '512' or '1024'", attr);
         return;
     }
     /* a hostdev interface is no virtio-net device of QEMU's */
     if (dl_str_eq(d->type, "hostdev"))
         return;
     if (size.value < QUEUE_MIN || size.value > QUEUE_MAX)
-        dl_error(chk, driver, "%s='%s' of a %s interface is out of QEMU's range: QEMU refuses it at start unless it is 256, 512 or 1024",
-                 attr, size.text, d->model);
+        dl_diag_fixit(dl_error(chk, driver, "%s='%s' of a %s interface is out of QEMU's range: QEMU refuses it at start unless it is 256, 512 or 1024",
+                               attr, size.text, d->model),
+                      "use %s='256', '512' or '1024'", attr);
 }
 
 static void

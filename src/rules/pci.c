@@ -33,13 +33,16 @@ check_field(dl_check *chk, const dl_device *d, const char *name, const dl_num *n
     if (!n->present)
         return;
     if (n->overflow)
-        dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
-                 name, n->text, max);
+        dl_diag_fixit(dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
+                               name, n->text, max),
+                      "use %s= from 0 to 0x%" G_GINT64_MODIFIER "x, or remove the <address> (libvirt assigns one)", name, max);
     else if (!n->valid)
-        dl_error(chk, d->addr.node, "PCI address %s='%s' is not a number", name, n->text);
+        dl_diag_fixit(dl_error(chk, d->addr.node, "PCI address %s='%s' is not a number", name, n->text),
+                      "write %s= as a hexadecimal (0x...) or decimal number, or remove the <address>", name);
     else if (n->value > max)
-        dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
-                 name, n->text, max);
+        dl_diag_fixit(dl_error(chk, d->addr.node, "PCI address %s='%s' is out of range: the maximum is 0x%" G_GINT64_MODIFIER "x",
+                               name, n->text, max),
+                      "use %s= from 0 to 0x%" G_GINT64_MODIFIER "x, or remove the <address> (libvirt assigns one)", name, max);
     else
         return;
     dl_fix_drop_address(chk, d, "not a valid PCI address");
@@ -59,9 +62,10 @@ check_address_syntax(dl_check *chk)
         if (d->addr.domain.valid && d->addr.domain.value != 0 && d->addr.domain.value <= 0xffff &&
             !d->addr.zpci) {
             g_autofree char *s = dl_pci_addr_str(&d->addr);
-            dl_error(chk, d->addr.node,
-                     "PCI address %s is in domain %" G_GUINT64_FORMAT ", but QEMU guests have only PCI domain 0",
-                     s, d->addr.domain.value);
+            dl_diag_fixit(dl_error(chk, d->addr.node,
+                                   "PCI address %s is in domain %" G_GUINT64_FORMAT ", but QEMU guests have only PCI domain 0",
+                                   s, d->addr.domain.value),
+                          "use domain='0x0000', or remove the <address>");
             dl_fix_drop_address(chk, d, "QEMU has only PCI domain 0");
         }
     }
@@ -210,13 +214,15 @@ check_slot_range(dl_check *chk)
             continue;
         addr = dl_pci_addr_str(&d->addr);
         if (bus->min_slot == bus->max_slot)
-            dl_error(chk, d->addr.node,
-                     "PCI address %s is impossible: bus %d is a %s, which has a single slot (0)",
-                     addr, bus->index, bus->model);
+            dl_diag_fixit(dl_error(chk, d->addr.node,
+                                   "PCI address %s is impossible: bus %d is a %s, which has a single slot (0)",
+                                   addr, bus->index, bus->model),
+                          "use slot='0x00', or remove the <address> (libvirt assigns one)");
         else
-            dl_error(chk, d->addr.node,
-                     "PCI address %s is impossible: slots on bus %d (%s) run from %u to %u",
-                     addr, bus->index, bus->model, bus->min_slot, bus->max_slot);
+            dl_diag_fixit(dl_error(chk, d->addr.node,
+                                   "PCI address %s is impossible: slots on bus %d (%s) run from %u to %u",
+                                   addr, bus->index, bus->model, bus->min_slot, bus->max_slot),
+                          "use a slot from 0x%02x to 0x%02x on bus %d, or remove the <address> (libvirt assigns one)", bus->min_slot, bus->max_slot, bus->index);
         move_device(chk, d, "no such slot on that bus");
     }
 }
@@ -275,8 +281,9 @@ check_connect(dl_check *chk)
         if ((dev & DL_CONN_INTEGRATED) && d->addr.bus.value != 0 && chk->topo->has_pci) {
             addr = dl_pci_addr_str(&d->addr);
             what = dl_device_describe(d);
-            dl_error(chk, d->addr.node,
-                     "%s at %s is an integrated device and must sit on bus 0", what, addr);
+            dl_diag_fixit(dl_error(chk, d->addr.node,
+                                   "%s at %s is an integrated device and must sit on bus 0", what, addr),
+                          "remove the <address>, or put it on bus 0");
             dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
             continue;
         }
@@ -294,9 +301,10 @@ check_connect(dl_check *chk)
             dev |= DL_CONN_PCI_DEVICE;
         if (dev & accepts & DL_CONN_TYPES)
             continue;
-        dl_error(chk, d->addr.node,
-                 "%s at %s cannot plug into bus %d (%s): it needs a bus that accepts a %s",
-                 what, addr, bus->index, bus->model, dl_conn_name(dev));
+        dl_diag_fixit(dl_error(chk, d->addr.node,
+                               "%s at %s cannot plug into bus %d (%s): it needs a bus that accepts a %s",
+                               what, addr, bus->index, bus->model, dl_conn_name(dev)),
+                      "remove the <address> (libvirt picks a bus that takes a %s), or use the index of such a bus", dl_conn_name(dev));
         {
             g_autofree char *why = g_strdup_printf("bus %d cannot take it", bus->index);
             move_device(chk, d, why);

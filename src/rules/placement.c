@@ -214,17 +214,20 @@ check_layout(dl_check *chk)
         g_autofree char *what = layout->error_dev ? dl_device_describe(layout->error_dev) : NULL;
 
         if (layout->bridge_below_bus && layout->error_dev) {
-            dl_error(chk, where, "libvirt puts the %s, which has no address, on the first bus that takes a bridge, and that bus does not have a lower index: it stops with \"%s\"; on a PCI Express root a pci-bridge needs a %s with a lower index",
-                     what, layout->error,
-                     dl_family_allows_controller(chk->family, "pcie-to-pci-bridge") ? "pcie-root-port and pcie-to-pci-bridge" : "dmi-to-pci-bridge");
+            dl_diag_fixit(dl_error(chk, where, "libvirt puts the %s, which has no address, on the first bus that takes a bridge, and that bus does not have a lower index: it stops with \"%s\"; on a PCI Express root a pci-bridge needs a %s with a lower index",
+                                   what, layout->error,
+                                   dl_family_allows_controller(chk->family, "pcie-to-pci-bridge") ? "pcie-root-port and pcie-to-pci-bridge" : "dmi-to-pci-bridge"),
+                          "give the pci-bridge a higher index than the %s it plugs into", dl_family_allows_controller(chk->family, "pcie-to-pci-bridge") ? "pcie-root-port and pcie-to-pci-bridge" : "dmi-to-pci-bridge");
             if (chk->fixes && chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root"))
                 insert_bridge_upstream(chk, layout->error_dev);
         } else if (what)
-            dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it stops with \"%s\"; it adds pcie-root-ports, pci-bridges and PHBs by itself, never a controller that needs a slot on pcie-root or a switch (free slots there, pack root ports eight to a slot, or add a pcie-expander-bus)",
-                     what, layout->error);
+            dl_diag_fixit(dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it stops with \"%s\"; it adds pcie-root-ports, pci-bridges and PHBs by itself, never a controller that needs a slot on pcie-root or a switch (free slots there, pack root ports eight to a slot, or add a pcie-expander-bus)",
+                                   what, layout->error),
+                          "free slots on pcie-root or the switch, pack root ports eight to a slot (multifunction), or add a pcie-expander-bus");
         else
-            dl_error(chk, where, "libvirt cannot give every PCI device an address: it stops with \"%s\"; free slots on the root bus, pack root ports eight to a slot, or add a pcie-expander-bus",
-                     layout->error);
+            dl_diag_fixit(dl_error(chk, where, "libvirt cannot give every PCI device an address: it stops with \"%s\"; free slots on the root bus, pack root ports eight to a slot, or add a pcie-expander-bus",
+                                   layout->error),
+                          "free slots on the root bus, pack root ports eight to a slot (multifunction), or add a pcie-expander-bus");
         return;
     }
     if (spares >= 0 && layout->spares < (guint) spares && dl_family_allows_controller(chk->family, "pcie-root-port")) {

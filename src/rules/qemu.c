@@ -67,9 +67,10 @@ check_qemu_binary(dl_check *chk)
             continue;
         device = missing_device(chk, probed, c);
         if (device)
-            dl_error(chk, c->node,
-                     "'%s' is not available in this QEMU ('%s' %s): a controller of model '%s' cannot be created",
-                     device, probed->qemu, probed->version ? probed->version : "", c->model);
+            dl_diag_fixit(dl_error(chk, c->node,
+                                   "'%s' is not available in this QEMU ('%s' %s): a controller of model '%s' cannot be created",
+                                   device, probed->qemu, probed->version ? probed->version : "", c->model),
+                          "use another controller model, or a QEMU that has '%s'", device);
     }
 }
 
@@ -153,8 +154,9 @@ check_nic_model(dl_check *chk, const dl_device *d)
     if (dl_devices_nic_present(chk->ctx->devices, d->model, chk->arch) != DL_PRESENT_NO)
         return;
     where = dl_target_label(chk->ctx->target, "qemu");
-    dl_error(chk, dl_device_child(d, "model"), "interface model '%s' is not a network device of %s for %s: libvirt asks QEMU for a device of that name, which QEMU refuses at start; use a NIC model QEMU has, such as 'virtio' or 'e1000e'",
-             d->model, where, chk->arch);
+    dl_diag_fixit(dl_error(chk, dl_device_child(d, "model"), "interface model '%s' is not a network device of %s for %s: libvirt asks QEMU for a device of that name, which QEMU refuses at start; use a NIC model QEMU has, such as 'virtio' or 'e1000e'",
+                           d->model, where, chk->arch),
+                  "use a NIC model QEMU has, such as 'virtio' or 'e1000e'");
 }
 
 static void
@@ -179,9 +181,10 @@ check_device_models(dl_check *chk)
         q = g_ptr_array_index(devices, 0);
         why = dl_qemu_device_absence(q, chk->arch);
         where = dl_target_label(chk->ctx->target, "qemu");
-        dl_error(chk, d->node, "%s model '%s'%s needs QEMU's '%s' device, which %s does not have for %s (%s)",
-                 dl_dev_kind_name(d->kind), model, d->model ? "" : " (libvirt's default here)",
-                 q->device, where, chk->arch, why);
+        dl_diag_fixit(dl_error(chk, d->node, "%s model '%s'%s needs QEMU's '%s' device, which %s does not have for %s (%s)",
+                               dl_dev_kind_name(d->kind), model, d->model ? "" : " (libvirt's default here)",
+                               q->device, where, chk->arch, why),
+                      "use another %s model, or a QEMU with the '%s' device", dl_dev_kind_name(d->kind), q->device);
     }
 }
 

@@ -59,6 +59,8 @@ check_schema(dl_check *chk)
         }
         d = dl_diag_new(chk->file, e->line, 0, severity, chk->rule->id, msg);
         d->xpath = g_strdup(e->path);
+        if (e->suggestion)
+            dl_diag_fixit(d, "%s", e->suggestion);
         g_ptr_array_add(chk->diags, d);
     }
 }

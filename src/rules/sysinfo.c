@@ -94,15 +94,17 @@ check_sysinfo_uuid(dl_check *chk, const xmlNode *system)
     if (!text)
         return;
     if (!uuid_parse(text, uuid)) {
-        dl_error(chk, where, "the <sysinfo> system uuid '%s' is not a UUID", text);
+        dl_diag_fixit(dl_error(chk, where, "the <sysinfo> system uuid '%s' is not a UUID", text),
+                      "use a UUID such as 4dea22b3-1d52-d8f3-2516-782e98ab3fa0, or remove the uuid entry");
         return;
     }
     if (!chk->dom->uuid)
         return;
     dom_text = (char *) xmlNodeGetContent(chk->dom->uuid);
     if (dom_text && uuid_parse(dom_text, dom_uuid) && memcmp(uuid, dom_uuid, sizeof(uuid)) != 0)
-        dl_error(chk, where, "the <sysinfo> system uuid '%s' differs from the domain's <uuid> '%s': they must be the same (or leave one out)",
-                 text, dom_text);
+        dl_diag_fixit(dl_error(chk, where, "the <sysinfo> system uuid '%s' differs from the domain's <uuid> '%s': they must be the same (or leave one out)",
+                               text, dom_text),
+                      "use '%s', the domain's <uuid>, or remove the uuid entry", dom_text);
 }
 
 static void
@@ -116,7 +118,8 @@ check_sysinfo(dl_check *chk)
             continue;
         date = entry_text(dl_xml_child(s, "bios"), "date", &where);
         if (date && !bios_date_valid(date))
-            dl_error(chk, where, "the BIOS date '%s' is not mm/dd/yy or mm/dd/yyyy (a year from 1900 on)", date);
+            dl_diag_fixit(dl_error(chk, where, "the BIOS date '%s' is not mm/dd/yy or mm/dd/yyyy (a year from 1900 on)", date),
+                          "write the date as mm/dd/yyyy, such as 01/31/2023");
         check_sysinfo_uuid(chk, dl_xml_child(s, "system"));
     }
 }
@@ -152,6 +155,7 @@ check_label_models(dl_check *chk, const xmlNode *node, gboolean device)
             else
                 diag = dl_error(chk, l, "a second <seclabel> without a model: with several labels each names its model");
             dl_diag_note(chk, diag, o, "the first is here");
+            dl_diag_fixit(diag, "merge the two <seclabel> elements, or give each its own model=");
             break;
         }
     }
@@ -169,7 +173,8 @@ check_label_missing_model(dl_check *chk)
         return;
     for (xmlNode *l = dl_xml_first(chk->dom->root, "seclabel"); l; l = dl_xml_next(l)) {
         if (!dl_xml_attr(l, "model")) {
-            dl_error(chk, l, "this <seclabel> has no model=, which every label needs when the domain has several (%u)", n);
+            dl_diag_fixit(dl_error(chk, l, "this <seclabel> has no model=, which every label needs when the domain has several (%u)", n),
+                          "add model='selinux', 'apparmor' or 'dac' to each <seclabel>");
             return;
         }
     }

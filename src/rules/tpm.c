@@ -60,8 +60,9 @@ check_tpm_version(dl_check *chk, const dl_device *d)
         return;
     why = tpm12_refused(chk, d);
     if (why)
-        dl_error(chk, backend, "TPM version '1.2' is not supported for a %s TPM on %s '%s': %s; use version='2.0'",
-                 tpm_model(chk, d), chk->arch, chk->machine ? chk->machine : "", why);
+        dl_diag_fixit(dl_error(chk, backend, "TPM version '1.2' is not supported for a %s TPM on %s '%s': %s; use version='2.0'",
+                               tpm_model(chk, d), chk->arch, chk->machine ? chk->machine : "", why),
+                      "use version='2.0'");
 }
 
 static void
@@ -86,6 +87,7 @@ check_tpm(dl_check *chk)
             else
                 diag = dl_error(chk, d->node, "a second TPM device: libvirt supports a single TPM device (besides one spapr-tpm-proxy); drop one");
             dl_diag_note(chk, diag, (*first)->node, "the first one is here");
+            dl_diag_fixit(diag, "remove one of the two <tpm> elements");
             continue;
         }
         *first = d;

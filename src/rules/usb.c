@@ -120,10 +120,12 @@ check_usb_disabled(dl_check *chk)
             continue;
         if (is_usb_controller(d)) {
             diag = dl_error(chk, d->node, "USB is disabled by a controller with model='none', so no other USB controller can exist");
+            dl_diag_fixit(diag, "remove this controller, or the model='none' controller");
         } else if (is_usb_device(d)) {
             what = dl_device_describe(d);
             diag = dl_error(chk, d->node, "%s needs USB, but USB is disabled by a controller with model='none'",
                             what);
+            dl_diag_fixit(diag, "remove the model='none' USB controller, or remove the %s", what);
         } else {
             continue;
         }
@@ -166,24 +168,27 @@ check_usb_controllers(dl_check *chk)
         if (d->ports.present) {
             if (!entry || !entry->max_ports)
             {
-                dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
-                         model ? model : "the default model");
+                dl_diag_fixit(dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
+                                       model ? model : "the default model"),
+                              "remove ports=, or use model='qemu-xhci'");
                 dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller, which has a fixed number of ports",
                                         d->ports.text, model ? model : "default"),
                              d->node, "ports");
             }
             else if (!d->ports.valid || d->ports.value > entry->max_ports || d->ports.value == 0)
             {
-                dl_error(chk, d->node, "'%s' controllers have 1 to %u ports, not '%s'", model,
-                         entry->max_ports, d->ports.text);
+                dl_diag_fixit(dl_error(chk, d->node, "'%s' controllers have 1 to %u ports, not '%s'", model,
+                                       entry->max_ports, d->ports.text),
+                              "use ports= from 1 to %u, or remove it", entry->max_ports);
                 dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller; it gets its default",
                                         d->ports.text, model),
                              d->node, "ports");
             }
         }
         if (dl_usb_is_companion(chk, d->model) && !has_master(chk, d))
-            dl_error(chk, d->node, "%s is a USB1 companion but USB controller %d has no ich9-ehci1 master",
-                     d->model, d->auto_index);
+            dl_diag_fixit(dl_error(chk, d->node, "%s is a USB1 companion but USB controller %d has no ich9-ehci1 master",
+                                   d->model, d->auto_index),
+                          "add <controller type='usb' index='%d' model='ich9-ehci1'/>, or remove the companion", d->auto_index);
     }
 }
 
@@ -243,9 +248,10 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
     guint n = g_strv_length(parts);
 
     if (n > DL_USB_MAX_PORT_DEPTH) {
-        dl_error(chk, d->addr.node,
-                 "USB port path %s is %u levels deep; libvirt allows at most %d (a root port and %d hubs)",
-                 d->addr.usb_port, n, DL_USB_MAX_PORT_DEPTH, DL_USB_MAX_PORT_DEPTH - 1);
+        dl_diag_fixit(dl_error(chk, d->addr.node,
+                               "USB port path %s is %u levels deep; libvirt allows at most %d (a root port and %d hubs)",
+                               d->addr.usb_port, n, DL_USB_MAX_PORT_DEPTH, DL_USB_MAX_PORT_DEPTH - 1),
+                      "use a port path of at most %d levels, or remove the <address>", DL_USB_MAX_PORT_DEPTH);
         dl_fix_drop_address(chk, d, "port path too deep");
         return;
     }
@@ -254,14 +260,16 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
         dl_num p = dl_num_parse(parts[i], 10);
         int max = i == 0 ? ports : 8;
         if (!p.valid || p.value == 0 || p.value > (guint64) max) {
-            dl_error(chk, d->addr.node, "USB port %s does not exist on bus %" G_GUINT64_FORMAT ": %s has ports 1-%d",
-                     d->addr.usb_port, bus, i == 0 ? "the controller" : "a hub", max);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "USB port %s does not exist on bus %" G_GUINT64_FORMAT ": %s has ports 1-%d",
+                                   d->addr.usb_port, bus, i == 0 ? "the controller" : "a hub", max),
+                          "use a port from 1 to %d, or remove the <address>", max);
             dl_fix_drop_address(chk, d, "no such USB port");
             return;
         }
         if (i > 0 && !hub_at(chk, bus, prefix->str)) {
-            dl_error(chk, d->addr.node, "USB port %s needs a hub at port %s of bus %" G_GUINT64_FORMAT ", and there is none",
-                     d->addr.usb_port, prefix->str, bus);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "USB port %s needs a hub at port %s of bus %" G_GUINT64_FORMAT ", and there is none",
+                                   d->addr.usb_port, prefix->str, bus),
+                          "add a <hub type='usb'> at port %s, or remove the <address>", prefix->str);
             dl_fix_drop_address(chk, d, "no hub there");
             return;
         }
@@ -283,8 +291,9 @@ check_usb_addresses(dl_check *chk)
             continue;
         ports = bus_ports(chk, d->addr.bus.value);
         if (ports < 0) {
-            dl_error(chk, d->addr.node, "USB address names bus %" G_GUINT64_FORMAT ", but no USB controller has that index",
-                     d->addr.bus.value);
+            dl_diag_fixit(dl_error(chk, d->addr.node, "USB address names bus %" G_GUINT64_FORMAT ", but no USB controller has that index",
+                                   d->addr.bus.value),
+                          "use the index of a USB controller, or remove the <address>");
             dl_fix_drop_address(chk, d, "no such USB bus");
             continue;
         }
@@ -299,6 +308,7 @@ check_usb_addresses(dl_check *chk)
                 continue;
             diag = dl_error(chk, d->addr.node, "USB bus %" G_GUINT64_FORMAT " port %s is used twice",
                             d->addr.bus.value, d->addr.usb_port);
+            dl_diag_fixit(diag, "give one of the devices another port, or remove its <address> (libvirt assigns a free one)");
             dl_diag_note(chk, diag, o->addr.node, "port %s is first used here", d->addr.usb_port);
             dl_fix_drop_address(chk, d, "another device has that port");
             break;

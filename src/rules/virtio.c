@@ -150,14 +150,16 @@ check_iommu_legacy(dl_check *chk, const dl_device *d)
         return;
     what = dl_device_describe(d);
     if (flavour == VIRTIO_TRANSITIONAL) {
-        dl_error(chk, driver, "%s is transitional (it keeps the legacy virtio interface), so it cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on legacy virtio at start; use model 'virtio-non-transitional' or drop iommu='on'",
-                 what);
+        dl_diag_fixit(dl_error(chk, driver, "%s is transitional (it keeps the legacy virtio interface), so it cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on legacy virtio at start; use model 'virtio-non-transitional' or drop iommu='on'",
+                               what),
+                      "use model 'virtio-non-transitional', or remove iommu='on'");
         return;
     }
     if (!plain_virtio_is_transitional(chk, d, &bus_model))
         return;
-    dl_error(chk, driver, "%s on a '%s' bus is transitional (QEMU keeps the legacy virtio interface except below a PCI Express port), so it cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on legacy virtio at start; use model 'virtio-non-transitional', a PCI Express root port, or drop iommu='on'",
-             what, bus_model);
+    dl_diag_fixit(dl_error(chk, driver, "%s on a '%s' bus is transitional (QEMU keeps the legacy virtio interface except below a PCI Express port), so it cannot take iommu='on': QEMU refuses VIRTIO_F_IOMMU_PLATFORM on legacy virtio at start; use model 'virtio-non-transitional', a PCI Express root port, or drop iommu='on'",
+                           what, bus_model),
+                  "use model 'virtio-non-transitional', plug it below a pcie-root-port, or remove iommu='on'");
 }
 
 static void
@@ -210,8 +212,9 @@ check_virtio_transitional(dl_check *chk)
         model = dl_xml_attr(d->node, "model");
         if (!model_is_transitional_flavour(model) || input_takes_transitional(chk, d))
             continue;
-        dl_error(chk, d->node, "input type '%s' cannot have model '%s': virtio input devices are modern only, so libvirt does not support (non-)transitional models for them; use model 'virtio' or leave it out",
-                 d->type ? d->type : "", model);
+        dl_diag_fixit(dl_error(chk, d->node, "input type '%s' cannot have model '%s': virtio input devices are modern only, so libvirt does not support (non-)transitional models for them; use model 'virtio' or leave it out",
+                               d->type ? d->type : "", model),
+                      "use model 'virtio', or remove model=");
     }
 }
 
