@@ -421,19 +421,43 @@ is_usb2_set_member(const dl_devices *devices, const dl_device *dev)
     return m && (m->master || m->companion);
 }
 
-static gboolean
-index_used(const dl_domain *dom, const char *type, int idx, const char *model)
+/* The controllers of TYPE by (auto) index, made when first asked for. */
+static GHashTable *
+controllers_of(dl_domain *dom, const char *type)
 {
-    for (guint i = 0; i < dom->devices->len; i++) {
-        const dl_device *c = g_ptr_array_index(dom->devices, i);
-        if (c->kind != DL_DEV_CONTROLLER || !dl_str_eq(c->type, type))
-            continue;
-        if (c->auto_index != idx)
-            continue;
-        if (!model || dl_str_eq(c->model, model))
-            return TRUE;
+    GHashTable *by_index = g_hash_table_lookup(dom->controllers, type);
+
+    if (!by_index) {
+        by_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_hash_table_insert(dom->controllers, (gpointer) type, by_index);
     }
-    return FALSE;
+    return by_index;
+}
+
+/* Record C under its index, unless a controller before it has that index. */
+static void
+index_controller(dl_domain *dom, dl_device *c)
+{
+    GHashTable *by_index = controllers_of(dom, c->type);
+
+    if (!g_hash_table_contains(by_index, GINT_TO_POINTER(c->auto_index)))
+        g_hash_table_insert(by_index, GINT_TO_POINTER(c->auto_index), c);
+}
+
+/* The USB controllers' index/model pairs, so that a companion sees whether its index has its model. */
+static void
+note_usb_model(GHashTable *usb_models, const dl_device *c)
+{
+    if (dl_str_eq(c->type, "usb") && c->model)
+        g_hash_table_add(usb_models, g_strdup_printf("%d/%s", c->auto_index, c->model));
+}
+
+static gboolean
+usb_model_taken(GHashTable *usb_models, int idx, const char *model)
+{
+    g_autofree char *key = g_strdup_printf("%d/%s", idx, model ? model : "");
+
+    return g_hash_table_contains(usb_models, key);
 }
 
 /*
@@ -441,32 +465,45 @@ index_used(const dl_domain *dom, const char *type, int idx, const char *model)
  * not yet taken, in document order; a USB2 controller (ich9-ehci1 or a
  * uhci companion) written right after another USB2 controller joins that
  * controller's index instead, unless the index already has one of its model.
+ * Indexes are only ever taken, so the search for the lowest free one goes
+ * on from where the last one for that type stopped.
  */
 static void
 assign_controller_indexes(dl_domain *dom, const dl_devices *devices)
 {
     const dl_device *prev = NULL;
+    g_autoptr(GHashTable) lowest = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) usb_models = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (guint i = 0; i < dom->devices->len; i++) {
         dl_device *c = g_ptr_array_index(dom->devices, i);
-        if (c->kind == DL_DEV_CONTROLLER && c->index.valid && c->index.value <= G_MAXINT)
-            c->auto_index = (int) c->index.value;
+        if (c->kind != DL_DEV_CONTROLLER || !c->index.valid || c->index.value > G_MAXINT)
+            continue;
+        c->auto_index = (int) c->index.value;
+        if (c->type) {
+            index_controller(dom, c);
+            note_usb_model(usb_models, c);
+        }
     }
     for (guint i = 0; i < dom->devices->len; i++) {
         dl_device *c = g_ptr_array_index(dom->devices, i);
-        if (c->kind != DL_DEV_CONTROLLER)
+        if (c->kind != DL_DEV_CONTROLLER || !c->type)
             continue;
-        if (!c->index.present && c->type) {
+        if (!c->index.present) {
             if (prev && dl_str_eq(c->type, "usb") &&
                 is_usb2_set_member(devices, c) && is_usb2_set_member(devices, prev) &&
-                !index_used(dom, "usb", prev->auto_index, c->model)) {
+                !usb_model_taken(usb_models, prev->auto_index, c->model)) {
                 c->auto_index = prev->auto_index;
             } else {
-                int idx = 0;
-                while (index_used(dom, c->type, idx, NULL))
+                GHashTable *by_index = controllers_of(dom, c->type);
+                int idx = GPOINTER_TO_INT(g_hash_table_lookup(lowest, c->type));
+                while (g_hash_table_contains(by_index, GINT_TO_POINTER(idx)))
                     idx++;
                 c->auto_index = idx;
+                g_hash_table_insert(lowest, (gpointer) c->type, GINT_TO_POINTER(idx + 1));
             }
+            index_controller(dom, c);
+            note_usb_model(usb_models, c);
         }
         /* libvirt keeps controllers grouped by type: "the one before" is the previous USB one */
         if (dl_str_eq(c->type, "usb"))
@@ -529,6 +566,7 @@ dl_domain_new(xmlDoc *doc, const dl_devices *devices)
     int ordinal = 0;
 
     dom->devices = g_ptr_array_new_with_free_func(device_free);
+    dom->controllers = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
     dom->root = root;
     if (!root)
         return dom;
@@ -581,6 +619,7 @@ dl_domain_free(dl_domain *dom)
     if (!dom)
         return;
     g_ptr_array_unref(dom->devices);
+    g_hash_table_unref(dom->controllers);
     g_free(dom->emulator);
     g_free(dom);
 }
@@ -588,12 +627,9 @@ dl_domain_free(dl_domain *dom)
 dl_device *
 dl_domain_controller(const dl_domain *dom, const char *type, int idx)
 {
-    for (guint i = 0; i < dom->devices->len; i++) {
-        dl_device *c = g_ptr_array_index(dom->devices, i);
-        if (c->kind == DL_DEV_CONTROLLER && dl_str_eq(c->type, type) && c->auto_index == idx)
-            return c;
-    }
-    return NULL;
+    GHashTable *by_index = type ? g_hash_table_lookup(dom->controllers, type) : NULL;
+
+    return by_index ? g_hash_table_lookup(by_index, GINT_TO_POINTER(idx)) : NULL;
 }
 
 char *

@@ -142,6 +142,9 @@ typedef struct {
     xmlNode *os_type;        /* <os><type>, for locations */
     xmlNode *devices_node;
     GPtrArray *devices;      /* of dl_device*, owned, document order */
+    /* controller type -> (auto) index -> the first such controller in
+     * document order: dl_domain_controller() in constant time */
+    GHashTable *controllers;
     guint numa_cells;        /* number of <cpu><numa><cell> */
     xmlNode *features;
     xmlNode *smm_tseg;       /* <features><smm><tseg> */

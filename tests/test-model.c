@@ -691,6 +691,39 @@ Test(model, controller_auto_index_lowest_free)
     model_release(&f);
 }
 
+Test(model, controller_lookup_first_in_document_order)
+{
+    model_fixture f = model_of(
+        "<controller type='pci' index='0' model='pcie-root'/>\n"
+        "<controller type='pci' index='1' model='pcie-root-port'/>\n"
+        "<controller type='pci' index='1' model='pcie-to-pci-bridge'/>\n"
+        "<controller type='pci' model='pcie-root-port'/>");
+
+    cr_assert_eq(dl_domain_controller(f.dom, "pci", 1), device_at(&f, 1), "a duplicate index finds the first");
+    cr_assert_eq(dl_domain_controller(f.dom, "pci", 2), device_at(&f, 3));
+    cr_assert_null(dl_domain_controller(f.dom, "pci", 3));
+    cr_assert_null(dl_domain_controller(f.dom, "usb", 0));
+    cr_assert_null(dl_domain_controller(f.dom, NULL, 0));
+    model_release(&f);
+}
+
+/* Hundreds of controllers without an index (a fuzzer found them quadratic): each the next free one. */
+Test(model, many_unindexed_controllers)
+{
+    g_autoptr(GString) xml = g_string_new("<controller type='pci' index='5' model='pcie-root-port'/>\n");
+    model_fixture f;
+
+    for (int i = 0; i < 400; i++)
+        g_string_append(xml, "<controller type='pci' model='pcie-root-port'/>\n");
+    f = model_of(xml->str);
+    for (int i = 1; i <= 400; i++) {
+        int want = i <= 5 ? i - 1 : i;
+        cr_assert_eq(device_at(&f, (guint) i)->auto_index, want, "controller %d", i);
+        cr_assert_eq(dl_domain_controller(f.dom, "pci", want), device_at(&f, (guint) i));
+    }
+    model_release(&f);
+}
+
 Test(model, controller_auto_index_per_type)
 {
     model_fixture f = model_of(
