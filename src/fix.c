@@ -39,8 +39,35 @@ dl_fix_free(dl_fix *fix)
     g_free(fix);
 }
 
+const char *
+domlint_fix_class_name(domlint_fix_class fix_class)
+{
+    switch (fix_class) {
+    case DOMLINT_FIX_SAFE:
+        return "safe";
+    case DOMLINT_FIX_GUEST_VISIBLE:
+        return "guest-visible";
+    case DOMLINT_FIX_NONE:
+    case DOMLINT_FIX_LAST:
+        break;
+    }
+    return NULL;
+}
+
+/* The rule's last finding so far: the one a fix made now repairs. */
+static domlint_diag *
+last_finding(const dl_check *chk, const char *rule)
+{
+    domlint_diag *d;
+
+    if (!chk->diags || chk->diags->len == 0)
+        return NULL;
+    d = g_ptr_array_index(chk->diags, chk->diags->len - 1);
+    return dl_str_eq(d->rule, rule) && d->severity != DOMLINT_SEV_NOTE ? d : NULL;
+}
+
 dl_fix *
-dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...)
+dl_fix_new(dl_check *chk, domlint_fix_class fix_class, const xmlNode *where, const char *fmt, ...)
 {
     dl_fix *fix;
     va_list ap;
@@ -49,6 +76,8 @@ dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...)
         return NULL;
     fix = g_new0(dl_fix, 1);
     fix->rule = chk->rule ? chk->rule->id : "internal";
+    fix->fix_class = fix_class == DOMLINT_FIX_SAFE ? DOMLINT_FIX_SAFE : DOMLINT_FIX_GUEST_VISIBLE;
+    fix->finding = last_finding(chk, fix->rule);
     fix->where = where;
     fix->steps = g_array_new(FALSE, TRUE, sizeof(dl_step));
     g_array_set_clear_func(fix->steps, step_clear);
@@ -177,14 +206,43 @@ apply_fix(dl_edits *edits, const dl_fix *fix)
 static domlint_diag *
 applied_note(const char *file, const dl_source *src, const dl_fix *fix)
 {
-    g_autofree char *msg = g_strdup_printf("fixed: %s", fix->message);
+    g_autofree char *msg = g_strdup_printf("fixed (%s): %s", domlint_fix_class_name(fix->fix_class),
+                                           fix->message);
     domlint_diag *d = dl_diag_new(file, dl_source_line(src, fix->where),
                                   dl_source_column(src, fix->where), DOMLINT_SEV_NOTE,
                                   fix->rule, msg);
 
+    d->fix_class = fix->fix_class;
     if (fix->where)
         d->xpath = (char *) xmlGetNodePath(fix->where);
     return d;
+}
+
+/*
+ * --fix=safe left FIX out: its finding (in RESULT) says so and what the
+ * repair would have been, or, when the finding is not known, a note does.
+ */
+static void
+mark_skipped(domlint_result *result, const char *file, const dl_source *src, const dl_fix *fix)
+{
+    g_autofree char *msg = g_strdup_printf("not fixed under --fix=safe, as the guest would see it: %s",
+                                           fix->message);
+    domlint_diag *note = dl_diag_new(file, dl_source_line(src, fix->where),
+                                     dl_source_column(src, fix->where), DOMLINT_SEV_NOTE,
+                                     fix->rule, msg);
+    domlint_diag *finding = fix->finding;
+
+    note->fix_class = fix->fix_class;
+    if (!finding || !g_ptr_array_find(result->diags, finding, NULL)) {
+        if (fix->where)
+            note->xpath = (char *) xmlGetNodePath(fix->where);
+        g_ptr_array_add(result->diags, note);
+        return;
+    }
+    finding->fix_class = fix->fix_class;
+    if (!finding->notes)
+        finding->notes = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_diag_free);
+    g_ptr_array_add(finding->notes, note);
 }
 
 /*
@@ -210,7 +268,9 @@ fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, GPtrA
     edits = dl_edits_new(src);
     for (guint i = 0; i < fixes->len; i++) {
         const dl_fix *fix = g_ptr_array_index(fixes, i);
-        if (apply_fix(edits, fix))
+        if (ctx->fix_safe_only && fix->fix_class != DOMLINT_FIX_SAFE)
+            mark_skipped(result, name, src, fix);
+        else if (apply_fix(edits, fix))
             g_ptr_array_add(notes, applied_note(name, src, fix));
     }
     if (dl_edits_count(edits) > 0)
@@ -301,7 +361,7 @@ dl_fix_set_pci_address(dl_fix *fix, const xmlNode *address, guint bus, guint slo
 }
 
 void
-dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why)
+dl_fix_drop_address(dl_check *chk, domlint_fix_class fix_class, const dl_device *dev, const char *why)
 {
     g_autofree char *what = NULL;
     g_autofree char *where = NULL;
@@ -314,7 +374,7 @@ dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why)
         where = dl_pci_addr_str(&dev->addr);
     else
         where = g_strdup_printf("%s address", dev->addr.type_name ? dev->addr.type_name : "");
-    fix = dl_fix_new(chk, dev->addr.node, "removed %s of the %s (%s); libvirt assigns a free one",
+    fix = dl_fix_new(chk, fix_class, dev->addr.node, "removed %s of the %s (%s); libvirt assigns a free one",
                      where, what, why);
     dl_fix_remove(fix, dev->addr.node);
 }

@@ -104,7 +104,7 @@ hunks() {
 explained() {
     diff -u "$2" "$3" > "$tmp/diff"
     changes=$(hunks "$tmp/diff")
-    notes=$(grep -c ': note: fixed: ' "$4" || true)
+    notes=$(grep -c ': note: fixed[^:]*: ' "$4" || true)
     if [ "$changes" -gt "$notes" ]; then
         not_ok "$1" "$changes changed places but $notes reported repairs"
     else

@@ -37,7 +37,7 @@ check_mdev_address(dl_check *chk, const dl_device *d)
     /* vfio-ccw's 'ccw' comes from the device catalogue (device-address) */
     dl_error(chk, d->addr.node, "a mediated device of model 'vfio-pci' is a PCI device and takes a 'pci' address, not '%s'",
              d->addr.type_name);
-    dl_fix_drop_address(chk, d, "vfio-pci takes a pci address");
+    dl_fix_drop_address(chk, DL_VISIBLE, d, "vfio-pci takes a pci address");
 }
 
 static void
@@ -103,7 +103,7 @@ check_hostdev_boot(dl_check *chk)
             continue;
         dl_error(chk, boot, "the guest cannot boot from %s: remove <boot order> here and boot from a disk or NIC",
                  what);
-        dl_fix_remove(dl_fix_new(chk, boot, "removed the boot order of a host device nothing boots from (%s)", what),
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, boot, "removed the boot order of a host device nothing boots from (%s)", what),
                       boot);
     }
 }
@@ -131,7 +131,7 @@ check_hostdev_managed(dl_check *chk)
         if (dl_str_eq(dl_xml_attr(source, "protocol"), "iscsi"))
             continue;     /* libvirt prepares nothing on the host for iSCSI */
         dl_error(chk, d->node, "a SCSI host device cannot be managed='yes': libvirt does not detach a SCSI device from its host driver, and refuses to start the guest; remove managed='yes'");
-        dl_fix_unset(dl_fix_new(chk, d->node, "removed managed='yes' from a SCSI host device, which has no managed mode"),
+        dl_fix_unset(dl_fix_new(chk, DL_SAFE, d->node, "removed managed='yes' from a SCSI host device, which has no managed mode"),
                      d->node, "managed");
     }
 }

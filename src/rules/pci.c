@@ -42,7 +42,7 @@ check_field(dl_check *chk, const dl_device *d, const char *name, const dl_num *n
                  name, n->text, max);
     else
         return;
-    dl_fix_drop_address(chk, d, "not a valid PCI address");
+    dl_fix_drop_address(chk, DL_VISIBLE, d, "not a valid PCI address");
 }
 
 static void
@@ -62,7 +62,7 @@ check_address_syntax(dl_check *chk)
             dl_error(chk, d->addr.node,
                      "PCI address %s is in domain %" G_GUINT64_FORMAT ", but QEMU guests have only PCI domain 0",
                      s, d->addr.domain.value);
-            dl_fix_drop_address(chk, d, "QEMU has only PCI domain 0");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "QEMU has only PCI domain 0");
         }
     }
 }
@@ -98,7 +98,7 @@ check_implicit_pci(dl_check *chk)
         what = g_strdup_printf("the %s memory balloon libvirt adds when <memballoon> is absent",
                                balloon->model);
         report_no_pci(chk, chk->dom->devices_node, what);
-        dl_fix_append(dl_fix_new(chk, chk->dom->devices_node,
+        dl_fix_append(dl_fix_new(chk, DL_SAFE, chk->dom->devices_node,
                                  "added <memballoon model='none'/>: the balloon libvirt would add needs PCI"),
                       chk->dom->devices_node, "<memballoon model='none'/>");
     }
@@ -107,7 +107,7 @@ check_implicit_pci(dl_check *chk)
         g_free(what);
         what = g_strdup_printf("the %s USB controller libvirt adds", usb->model);
         report_no_pci(chk, chk->dom->devices_node, what);
-        dl_fix_append(dl_fix_new(chk, chk->dom->devices_node,
+        dl_fix_append(dl_fix_new(chk, DL_SAFE, chk->dom->devices_node,
                                  "added <controller type='usb' model='none'/>: the USB controller libvirt would add needs PCI"),
                       chk->dom->devices_node, "<controller type='usb' model='none'/>");
     }
@@ -277,7 +277,7 @@ check_connect(dl_check *chk)
             what = dl_device_describe(d);
             dl_error(chk, d->addr.node,
                      "%s at %s is an integrated device and must sit on bus 0", what, addr);
-            dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "integrated devices sit on bus 0");
             continue;
         }
         if (!bus || !dev || !dl_pci_model_known(chk, bus->model) || controller_reported_elsewhere(chk, d))
@@ -498,7 +498,7 @@ grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
         return FALSE;
     what = dl_device_describe(d);
     from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
                      idx, what, from, why);
     xml = g_strdup_printf("<controller type='pci' index='%d' model='pcie-root-port'/>", idx);
     dl_fix_append(fix, chk->dom->devices_node, xml);
@@ -524,16 +524,16 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
     flags = dl_device_pci_connect(chk, d);
     if (flags && !layout_slot(chk, d, &bus, &slot) && !find_slot(chk, d, flags, &bus, &slot)) {
         if (!grow_root_port(chk, d, flags, why) && libvirt_can_place(chk, d))
-            dl_fix_drop_address(chk, d, why);
+            dl_fix_drop_address(chk, DL_VISIBLE, d, why);
         return;
     }
     if (!flags) {
-        dl_fix_drop_address(chk, d, why);
+        dl_fix_drop_address(chk, DL_VISIBLE, d, why);
         return;
     }
     what = dl_device_describe(d);
     from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
                      what, from, why, bus, slot);
     dl_fix_set_pci_address(fix, d->addr.node, bus, slot, 0, FALSE);
 }
@@ -635,7 +635,7 @@ check_fixed_addresses(dl_check *chk)
                         bi->controller_type, bi->controller_index, dl_machine_label(chk), bi->device,
                         bi->slot, bi->function, addr);
         dl_diag_fixit(diag, "use address 0000:00:%02x.%x or remove the <address>", bi->slot, bi->function);
-        dl_fix_drop_address(chk, c, "the chipset fixes where it is");
+        dl_fix_drop_address(chk, DL_SAFE, c, "the chipset fixes where it is");
     }
 }
 
@@ -674,7 +674,7 @@ check_slot_functions(dl_check *chk, const slot_use *use, guint64 bus, guint64 sl
                      what, bus, slot);
         dl_diag_note(chk, d, other->addr.node, "another function of the slot is used here");
         dl_diag_fixit(d, "set multifunction='on' on function 0");
-        dl_fix_set(dl_fix_new(chk, fn0->addr.node, "set multifunction='on' on function 0 of slot %02"
+        dl_fix_set(dl_fix_new(chk, DL_VISIBLE, fn0->addr.node, "set multifunction='on' on function 0 of slot %02"
                               G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x, whose other functions are in use",
                               bus, slot),
                    fn0->addr.node, "multifunction", "on");

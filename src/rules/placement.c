@@ -75,10 +75,10 @@ write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const d
     if (opts && !d->target_node)
         target = g_strdup_printf("<target%s/>", opts);
     if (p)
-        fix = dl_fix_new(chk, d->node, "gave the %s PCI address 0000:%02x:%02x.%x, where libvirt would place it%s%s",
+        fix = dl_fix_new(chk, DL_SAFE, d->node, "gave the %s PCI address 0000:%02x:%02x.%x, where libvirt would place it%s%s",
                          what, p->bus, p->slot, p->function, opts ? ", and" : "", opts ? opts : "");
     else
-        fix = dl_fix_new(chk, d->node, "set%s on the <target> of the %s, as libvirt fills them in", opts, what);
+        fix = dl_fix_new(chk, DL_SAFE, d->node, "set%s on the <target> of the %s, as libvirt fills them in", opts, what);
     if (opts && d->target_node) {
         for (guint i = 0; i < layout->options->len; i++) {
             const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
@@ -144,7 +144,9 @@ write_controllers(dl_check *chk, const dl_layout *layout)
     }
     if (!n)
         return;
-    fix = dl_fix_new(chk, chk->dom->devices_node, "added %s: the controller%s libvirt would add for the devices%s",
+    /* what libvirt adds by itself the guest gets anyway; spares beyond that are new ports */
+    fix = dl_fix_new(chk, spares ? DL_VISIBLE : DL_SAFE, chk->dom->devices_node,
+                     "added %s: the controller%s libvirt would add for the devices%s",
                      list->str, n > 1 ? "s" : "",
                      spares ? " and the hotplug spares asked for" : "");
     dl_fix_append(fix, chk->dom->devices_node, xml->str);
@@ -170,7 +172,7 @@ insert_bridge_upstream(dl_check *chk, const dl_device *bridge)
 
     if (from < 1 || !dl_fix_claim(chk, "pci-bridge-upstream"))
         return;
-    fix = dl_fix_new(chk, bridge->node, "inserted %s%s%s (index %d%s) for pci-bridge %d to sit behind, and moved the PCI controllers from index %d up, with the addresses on their buses, %u higher: the bridge is now index %d",
+    fix = dl_fix_new(chk, DL_VISIBLE, bridge->node, "inserted %s%s%s (index %d%s) for pci-bridge %d to sit behind, and moved the PCI controllers from index %d up, with the addresses on their buses, %u higher: the bridge is now index %d",
                      chain[0], k > 1 ? " and " : "", k > 1 ? chain[1] : "",
                      from, k > 1 ? " and up" : "", from, from, k, from + (int) k);
     for (guint i = 0; i < chk->dom->devices->len; i++) {

@@ -26,7 +26,7 @@ check_virtio_serial(dl_check *chk)
         {
             dl_error(chk, a->node, "virtio-serial controllers have bus 0 only, not bus %" G_GUINT64_FORMAT ": QEMU refuses it at start",
                      a->bus.value);
-            dl_fix_drop_address(chk, d, "virtio-serial has bus 0 only");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "virtio-serial has bus 0 only");
             continue;
         }
         if (!a->port.valid)
@@ -34,7 +34,7 @@ check_virtio_serial(dl_check *chk)
         if (a->port.value >= dl_virtio_serial_ports(c)) {
             dl_error(chk, a->node, "virtio-serial controller %" G_GUINT64_FORMAT " has ports 0-%" G_GUINT64_FORMAT ", not port %" G_GUINT64_FORMAT,
                      a->controller.value, dl_virtio_serial_ports(c) - 1, a->port.value);
-            dl_fix_drop_address(chk, d, "no such port");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no such port");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -45,7 +45,7 @@ check_virtio_serial(dl_check *chk)
             diag = dl_error(chk, a->node, "virtio-serial port %" G_GUINT64_FORMAT " on controller %" G_GUINT64_FORMAT " is used twice",
                             a->port.value, a->controller.value);
             dl_diag_note(chk, diag, o->addr.node, "it is first used here");
-            dl_fix_drop_address(chk, d, "another port user has it");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another port user has it");
             break;
         }
     }

@@ -168,7 +168,7 @@ check_usb_controllers(dl_check *chk)
             {
                 dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
                          model ? model : "the default model");
-                dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller, which has a fixed number of ports",
+                dl_fix_unset(dl_fix_new(chk, DL_SAFE, d->node, "removed ports='%s' from the %s controller, which has a fixed number of ports",
                                         d->ports.text, model ? model : "default"),
                              d->node, "ports");
             }
@@ -176,7 +176,7 @@ check_usb_controllers(dl_check *chk)
             {
                 dl_error(chk, d->node, "'%s' controllers have 1 to %u ports, not '%s'", model,
                          entry->max_ports, d->ports.text);
-                dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller; it gets its default",
+                dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, d->node, "removed ports='%s' from the %s controller; it gets its default",
                                         d->ports.text, model),
                              d->node, "ports");
             }
@@ -246,7 +246,7 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
         dl_error(chk, d->addr.node,
                  "USB port path %s is %u levels deep; libvirt allows at most %d (a root port and %d hubs)",
                  d->addr.usb_port, n, DL_USB_MAX_PORT_DEPTH, DL_USB_MAX_PORT_DEPTH - 1);
-        dl_fix_drop_address(chk, d, "port path too deep");
+        dl_fix_drop_address(chk, DL_VISIBLE, d, "port path too deep");
         return;
     }
 
@@ -256,13 +256,13 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
         if (!p.valid || p.value == 0 || p.value > (guint64) max) {
             dl_error(chk, d->addr.node, "USB port %s does not exist on bus %" G_GUINT64_FORMAT ": %s has ports 1-%d",
                      d->addr.usb_port, bus, i == 0 ? "the controller" : "a hub", max);
-            dl_fix_drop_address(chk, d, "no such USB port");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no such USB port");
             return;
         }
         if (i > 0 && !hub_at(chk, bus, prefix->str)) {
             dl_error(chk, d->addr.node, "USB port %s needs a hub at port %s of bus %" G_GUINT64_FORMAT ", and there is none",
                      d->addr.usb_port, prefix->str, bus);
-            dl_fix_drop_address(chk, d, "no hub there");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no hub there");
             return;
         }
         if (i > 0)
@@ -285,7 +285,7 @@ check_usb_addresses(dl_check *chk)
         if (ports < 0) {
             dl_error(chk, d->addr.node, "USB address names bus %" G_GUINT64_FORMAT ", but no USB controller has that index",
                      d->addr.bus.value);
-            dl_fix_drop_address(chk, d, "no such USB bus");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no such USB bus");
             continue;
         }
         if (!d->addr.usb_port)
@@ -300,7 +300,7 @@ check_usb_addresses(dl_check *chk)
             diag = dl_error(chk, d->addr.node, "USB bus %" G_GUINT64_FORMAT " port %s is used twice",
                             d->addr.bus.value, d->addr.usb_port);
             dl_diag_note(chk, diag, o->addr.node, "port %s is first used here", d->addr.usb_port);
-            dl_fix_drop_address(chk, d, "another device has that port");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another device has that port");
             break;
         }
     }
