@@ -65,7 +65,9 @@ fi
 
 ngolden=$(echo "$golden_cases" | grep -c .)
 nall=$(wc -l < "$tmp/all")
-echo "1..$((ngolden + 7 * nall + 1))"
+crlf_cases=$(cd "$FIX" && ls crlf-*.xml 2>/dev/null | grep -v '\.fixed\.xml$')
+ncrlf=$(echo "$crlf_cases" | grep -c .)
+echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 3))"
 n=0
 fail=0
 
@@ -173,6 +175,50 @@ if [ "$(cat "$tmp/labels")" = "$(printf -- '--- a%s\n+++ b%s' "$abs" "$abs")" ];
     ok "diff-labels of an absolute path"
 else
     not_ok "diff-labels of an absolute path" "$(cat "$tmp/labels")"
+fi
+
+# CRLF files: every line --fix writes ends in CRLF, none in a lone LF
+cr=$(printf '\r')
+for c in $crlf_cases; do
+    base=${c%.xml}
+    args=$(cat "$FIX/$base.args" 2>/dev/null)
+    for layout in "" --layout; do
+        # shellcheck disable=SC2086 # the options are words
+        "$DOMLINT" --color=never --fix $args $layout "$FIX/$c" > "$tmp/crlf.xml" 2> /dev/null
+        lines=$(tr -cd '\n' < "$tmp/crlf.xml" | wc -c)
+        crlf=$(grep -c "$cr\$" "$tmp/crlf.xml")
+        if [ "$lines" -gt 0 ] && [ "$lines" = "$crlf" ] && ! cmp -s "$FIX/$c" "$tmp/crlf.xml"; then
+            ok "crlf $base ${layout:-(no --layout)}: $lines lines, all CRLF"
+        else
+            not_ok "crlf $base ${layout:-(no --layout)}" "$lines lines, $crlf end in CRLF (or nothing was repaired): $(grep -vn "$cr\$" "$tmp/crlf.xml" | head -n 5)"
+        fi
+    done
+done
+
+# --fix=safe: only safe repairs, and the JSON report, which says the class of each, follows its schema
+"$DOMLINT" --color=never --fix=safe "$FIX/q35-converted-from-i440fx.xml" > "$tmp/safe.xml" 2> "$tmp/safe-report"
+if grep -q "fixed (safe)" "$tmp/safe-report" && ! grep -q "fixed (guest-visible)" "$tmp/safe-report" &&
+    grep -q "not fixed under --fix=safe" "$tmp/safe-report" && grep -q "bus='ide'" "$tmp/safe.xml"; then
+    ok "--fix=safe applies the safe repairs only"
+else
+    not_ok "--fix=safe applies the safe repairs only" "$(cat "$tmp/safe-report")"
+fi
+"$DOMLINT" --no-schema --fix=safe --format=json "$FIX/q35-converted-from-i440fx.xml" 2> "$tmp/report.json" > /dev/null
+if ! grep -q '"fixClass" : "safe"' "$tmp/report.json" || ! grep -q '"fixClass" : "guest-visible"' "$tmp/report.json"; then
+    not_ok "--fix=safe --format=json: fixClass" "$(head -n 20 "$tmp/report.json")"
+elif /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema, report = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(report, schema)
+PY
+    then
+        ok "--fix=safe --format=json: fixClass, and the report follows its schema"
+    else
+        not_ok "--fix=safe --format=json follows its schema" "$(tail -n 5 "$tmp/out")"
+    fi
+else
+    ok "--fix=safe --format=json: fixClass (python3-jsonschema is missing: schema not checked)"
 fi
 
 [ $fail = 0 ] || echo "# $fail fix tests failed"
