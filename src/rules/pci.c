@@ -362,6 +362,30 @@ builtin_written(const dl_check *chk, const dl_builtin *b)
     return c && dl_pci_addr_wanted(&c->addr);
 }
 
+/* The chipset function DEV itself is (the PIIX3 IDE for ide controller 0), or NULL. */
+static const dl_builtin *
+builtin_of(const dl_check *chk, const dl_device *dev)
+{
+    if (!chk->family || !chk->family->builtins)
+        return NULL;
+    for (guint i = 0; i < chk->family->builtins->len; i++) {
+        const dl_builtin *b = g_ptr_array_index(chk->family->builtins, i);
+        if (is_builtin_itself(dev, b) && builtin_present(chk, b))
+            return b;
+    }
+    return NULL;
+}
+
+/* Is DEV a chipset function written at the address the chipset gives it? */
+static gboolean
+at_chipset_place(const dl_check *chk, const dl_device *dev)
+{
+    const dl_builtin *b = builtin_of(chk, dev);
+
+    return b && dev->addr.bus.value == 0 && dev->addr.slot.value == b->slot &&
+           dev->addr.function.value == b->function;
+}
+
 /* ------------------------------------------------------ moving a device */
 
 /* Is SLOT of BUS free of devices (SELF aside), present builtins and this round's claims? */
@@ -542,6 +566,7 @@ static void
 check_builtin_clash(dl_check *chk, const dl_device *d)
 {
     const dl_builtin *b;
+    const dl_builtin *own;
     g_autofree char *addr = NULL;
     g_autofree char *what = NULL;
     domlint_diag *diag;
@@ -557,10 +582,54 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
     diag = dl_error(chk, d->addr.node,
                     "%s is at %s, which the %s machine '%s' reserves for its builtin %s",
                     what, addr, chk->family->title, dl_machine_label(chk), b->device);
-    dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
-    {
+    own = builtin_of(chk, d);
+    if (own)
+        dl_diag_fixit(diag, "remove the <address>: the chipset has the %s at 0000:00:%02x.%x", what, own->slot,
+                      own->function);
+    else
+        dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
+    /* a chipset function elsewhere goes back to its place (pci-fixed-address), not to a free slot */
+    if (!own) {
         g_autofree char *why = g_strdup_printf("reserved for the builtin %s", b->device);
         move_device(chk, d, why);
+    }
+}
+
+/*
+ * D and FIRST share a PCI address.  The finding is on the one that is out
+ * of place: D, unless D is a chipset function at its own address and FIRST
+ * is not (an IDE controller written at the PIIX3 USB function).
+ */
+static void
+report_conflict(dl_check *chk, const dl_device *d, const dl_device *first)
+{
+    gboolean swap = at_chipset_place(chk, d) && !at_chipset_place(chk, first);
+    const dl_device *culprit = swap ? first : d;
+    const dl_device *holder = swap ? d : first;
+    const dl_builtin *own = builtin_of(chk, culprit);
+    g_autofree char *addr = dl_pci_addr_str(&culprit->addr);
+    g_autofree char *what = dl_device_describe(culprit);
+    g_autofree char *other = dl_device_describe(holder);
+    domlint_diag *diag;
+
+    if (swap)
+        diag = dl_error(chk, culprit->addr.node, "%s uses PCI address %s, the chipset's place for the %s",
+                        what, addr, other);
+    else
+        diag = dl_error(chk, culprit->addr.node, "%s uses PCI address %s, which the %s already uses",
+                        what, addr, other);
+    dl_diag_note(chk, diag, dl_addr_node(holder), "%s is %s at %s", other, swap ? "in its place" : "already",
+                 addr);
+    if (own) {
+        /* pci-fixed-address puts it back where the chipset has it */
+        dl_diag_fixit(diag, "remove this <address>: the chipset has the %s at 0000:00:%02x.%x", what,
+                      own->slot, own->function);
+        return;
+    }
+    dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
+    {
+        g_autofree char *why = g_strdup_printf("the %s uses it too", other);
+        move_device(chk, culprit, why);
     }
 }
 
@@ -572,10 +641,6 @@ check_conflicts(dl_check *chk)
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         const dl_device *first;
-        g_autofree char *addr = NULL;
-        g_autofree char *what = NULL;
-        g_autofree char *other = NULL;
-        domlint_diag *diag;
         guint key;
 
         if (!dl_device_has_pci_address(d) || d->addr.zpci)
@@ -587,17 +652,10 @@ check_conflicts(dl_check *chk)
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
             continue;
         }
-        addr = dl_pci_addr_str(&d->addr);
-        what = dl_device_describe(d);
-        other = dl_device_describe(first);
-        diag = dl_error(chk, d->addr.node, "%s uses PCI address %s, which the %s already uses",
-                        what, addr, other);
-        dl_diag_note(chk, diag, dl_addr_node(first), "%s is already at %s", other, addr);
-        dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
-        {
-            g_autofree char *why = g_strdup_printf("the %s uses it too", other);
-            move_device(chk, d, why);
-        }
+        report_conflict(chk, d, first);
+        /* later devices there clash with the one in its place */
+        if (at_chipset_place(chk, d))
+            g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
     }
 }
 
@@ -635,7 +693,12 @@ check_fixed_addresses(dl_check *chk)
                         bi->controller_type, bi->controller_index, dl_machine_label(chk), bi->device,
                         bi->slot, bi->function, addr);
         dl_diag_fixit(diag, "use address 0000:00:%02x.%x or remove the <address>", bi->slot, bi->function);
-        dl_fix_drop_address(chk, DL_SAFE, c, "the chipset fixes where it is");
+        /* libvirt puts it back where the chipset has it: the guest sees it there either way */
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, c->addr.node,
+                                 "removed %s of %s controller %d: the chipset has its %s at 0000:00:%02x.%x, where libvirt puts it",
+                                 addr, bi->controller_type, bi->controller_index, bi->device, bi->slot,
+                                 bi->function),
+                      c->addr.node);
     }
 }
 
