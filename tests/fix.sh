@@ -67,7 +67,7 @@ ngolden=$(echo "$golden_cases" | grep -c .)
 nall=$(wc -l < "$tmp/all")
 crlf_cases=$(cd "$FIX" && ls crlf-*.xml 2>/dev/null | grep -v '\.fixed\.xml$')
 ncrlf=$(echo "$crlf_cases" | grep -c .)
-echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 3))"
+echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 4))"
 n=0
 fail=0
 
@@ -219,6 +219,19 @@ PY
     fi
 else
     ok "--fix=safe --format=json: fixClass (python3-jsonschema is missing: schema not checked)"
+fi
+
+# --spare-ports=N with more than fit: as many as fit are added, and the count
+# the warning gives is the one a check of the output finds
+"$DOMLINT" --color=never --fix --spare-ports=250 "$FIX/layout-q35-no-addresses.xml" > "$tmp/spares.xml" 2> "$tmp/spares-report"
+ports=$(grep -c "model='pcie-root-port'" "$tmp/spares.xml")
+said=$(sed -n 's/.*warning: \([0-9]*\) empty pcie-root-ports will be left.*/\1/p' "$tmp/spares-report")
+"$DOMLINT" --color=never --fix --spare-ports=250 "$tmp/spares.xml" > /dev/null 2> "$tmp/spares-again"
+again=$(sed -n 's/.*warning: \([0-9]*\) empty pcie-root-ports will be left.*/\1/p' "$tmp/spares-again")
+if [ "$ports" -gt 200 ] && [ -n "$said" ] && [ "$said" = "$again" ] && [ "$said" -lt 250 ]; then
+    ok "--spare-ports=250 on q35: $ports root ports written, $said left empty, as the warning says"
+else
+    not_ok "--spare-ports=250 on q35" "$ports root ports written; the warning said '$said', a check of the output '$again'"
 fi
 
 [ $fail = 0 ] || echo "# $fail fix tests failed"
