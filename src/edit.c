@@ -557,23 +557,77 @@ edit_order(gconstpointer a, gconstpointer b)
     return 0;
 }
 
+/*
+ * Which input line each output line comes from: a line takes the line of
+ * its first byte, copied (that byte's line) or inserted (the line it was
+ * inserted on); a line break decides nothing before that byte is known.
+ */
+typedef struct {
+    GArray *map;        /* of int, or NULL: not wanted */
+    int in_line;        /* the input line at the current input position */
+    gboolean pending;   /* the last output line has no byte yet */
+} line_track;
+
+static void
+track_bytes(line_track *lt, const char *text, gsize from, gsize to, gboolean input)
+{
+    if (!lt->map || from >= to)
+        return;
+    if (lt->pending) {
+        g_array_index(lt->map, int, lt->map->len - 1) = lt->in_line;
+        lt->pending = FALSE;
+    }
+    for (gsize i = from; i < to; i++) {
+        if (text[i] != '\n')
+            continue;
+        if (input)
+            lt->in_line++;
+        g_array_append_val(lt->map, lt->in_line);
+        lt->pending = i + 1 == to;
+    }
+}
+
+/* Input bytes [FROM, TO) left out of the output. */
+static void
+track_skip(line_track *lt, const char *text, gsize from, gsize to)
+{
+    for (gsize i = from; lt->map && i < to; i++)
+        lt->in_line += text[i] == '\n';
+}
+
 char *
-dl_edits_apply(const dl_edits *edits, gsize *len)
+dl_edits_apply_lines(const dl_edits *edits, gsize *len, GArray **lines)
 {
     g_autoptr(GArray) sorted = g_array_copy(edits->list);
     GString *out = g_string_sized_new(edits->src->len + 256);
+    const char *in = edits->src->text;
+    line_track lt = { lines ? g_array_new(FALSE, FALSE, sizeof(int)) : NULL, 1, TRUE };
     gsize at = 0;
 
+    if (lt.map)
+        g_array_append_val(lt.map, lt.in_line);
     g_array_set_clear_func(sorted, NULL);
     g_array_sort(sorted, edit_order);
     for (guint i = 0; i < sorted->len; i++) {
         const edit *e = &g_array_index(sorted, edit, i);
-        g_string_append_len(out, edits->src->text + at, (gssize) (e->begin - at));
+        g_string_append_len(out, in + at, (gssize) (e->begin - at));
+        track_bytes(&lt, in, at, e->begin, TRUE);
         g_string_append(out, e->text);
+        track_bytes(&lt, e->text, 0, strlen(e->text), FALSE);
+        track_skip(&lt, in, e->begin, e->end);
         at = e->end;
     }
-    g_string_append_len(out, edits->src->text + at, (gssize) (edits->src->len - at));
+    g_string_append_len(out, in + at, (gssize) (edits->src->len - at));
+    track_bytes(&lt, in, at, edits->src->len, TRUE);
     if (len)
         *len = out->len;
+    if (lines)
+        *lines = lt.map;
     return g_string_free(out, FALSE);
+}
+
+char *
+dl_edits_apply(const dl_edits *edits, gsize *len)
+{
+    return dl_edits_apply_lines(edits, len, NULL);
 }

@@ -52,3 +52,8 @@ gboolean dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char
 
 /* The edited text (caller frees). */
 char *dl_edits_apply(const dl_edits *edits, gsize *len);
+
+/* The same, and *LINES (caller frees): for each line of the edited text the
+ * line of the original it comes from, or, for an inserted line, the line
+ * it was inserted on (an array of int, index 0 for line 1). */
+char *dl_edits_apply_lines(const dl_edits *edits, gsize *len, GArray **lines);

@@ -234,3 +234,24 @@ Test(edits, parent_without_element_children_gets_its_first)
     cr_assert_str_eq(open, "<domain>\n  <devices>\n    <a/>\n  </devices>\n</domain>\n");
     cr_assert_str_eq(tight, "<domain>\n  <devices>\n    <a/>\n  </devices>\n</domain>\n");
 }
+
+Test(edits, each_output_line_knows_its_input_line)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autoptr(GArray) lines = NULL;
+    g_autofree char *out = NULL;
+    xmlNode *root = xmlDocGetRootElement(src->doc);
+
+    /* the <address> (line 8) goes, a two-line block comes after </video> (line 10) */
+    cr_assert(dl_edit_remove_element(edits, find(root, "address")));
+    cr_assert(dl_edit_append_child(edits, find(root, "devices"), "<a>\n</a>"));
+    out = dl_edits_apply_lines(edits, NULL, &lines);
+    cr_assert_eq(lines->len, 14, "%u lines (the last one empty) in:\n%s", lines->len, out);
+    cr_assert_eq(g_array_index(lines, int, 6), 7);   /* <target> */
+    cr_assert_eq(g_array_index(lines, int, 7), 9);   /* </disk>, after the removed line 8 */
+    cr_assert_eq(g_array_index(lines, int, 8), 10);  /* <video> */
+    cr_assert_eq(g_array_index(lines, int, 9), 10);  /* <a>, inserted on line 10 */
+    cr_assert_eq(g_array_index(lines, int, 10), 10); /* </a> */
+    cr_assert_eq(g_array_index(lines, int, 11), 11); /* </devices> */
+}
