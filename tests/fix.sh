@@ -67,7 +67,7 @@ ngolden=$(echo "$golden_cases" | grep -c .)
 nall=$(wc -l < "$tmp/all")
 crlf_cases=$(cd "$FIX" && ls crlf-*.xml 2>/dev/null | grep -v '\.fixed\.xml$')
 ncrlf=$(echo "$crlf_cases" | grep -c .)
-echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 4))"
+echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 5))"
 n=0
 fail=0
 
@@ -219,6 +219,15 @@ PY
     fi
 else
     ok "--fix=safe --format=json: fixClass (python3-jsonschema is missing: schema not checked)"
+fi
+
+# --fix=VALUE other than safe or all: a usage error, one line, exit 2
+"$DOMLINT" --fix=bogus "$FIX/q35-clean.xml" > /dev/null 2> "$tmp/usage"
+status=$?
+if [ $status = 2 ] && [ "$(wc -l < "$tmp/usage")" = 1 ] && grep -q "'bogus'" "$tmp/usage"; then
+    ok "--fix=bogus: usage error"
+else
+    not_ok "--fix=bogus: usage error" "exit $status: $(cat "$tmp/usage")"
 fi
 
 # --spare-ports=N with more than fit: as many as fit are added, and the count
