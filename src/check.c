@@ -139,6 +139,7 @@ ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
         return FALSE;
     ctx->layout = options->layout || options->spare_ports_set;
     ctx->spare_ports = options->spare_ports_set ? (int) MIN(options->spare_ports, 255) : -1;
+    ctx->fix_safe_only = options->fix_safe_only;
     if (options->connect)
         ctx->conn = dl_connection_open(options->connect, error);
     if (options->connect && !ctx->conn)

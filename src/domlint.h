@@ -20,6 +20,24 @@ typedef enum {
     DOMLINT_SEV_LAST
 } domlint_severity;
 
+/*
+ * What a repair changes for the guest.  A safe one changes nothing the
+ * guest can see (an address dropped that libvirt assigns identically, an
+ * option filled in as libvirt fills it, something libvirt ignores removed);
+ * a guest-visible one moves or replaces hardware (a PCI address, a bus, a
+ * disk's target name, a controller's model), and the guest's names follow:
+ * NIC names derive from PCI addresses, an IDE disk moved to SATA is renamed.
+ */
+typedef enum {
+    DOMLINT_FIX_NONE,          /* not about a repair */
+    DOMLINT_FIX_SAFE,
+    DOMLINT_FIX_GUEST_VISIBLE,
+    DOMLINT_FIX_LAST
+} domlint_fix_class;
+
+/* "safe", "guest-visible", or NULL for DOMLINT_FIX_NONE. */
+const char *domlint_fix_class_name(domlint_fix_class fix_class);
+
 /* One finding.  Everything is owned by the diagnostic. */
 typedef struct domlint_diag domlint_diag;
 struct domlint_diag {
@@ -32,6 +50,9 @@ struct domlint_diag {
     char *xpath;              /* element the finding is about, or NULL */
     char *fixit;              /* what --fix would do, or NULL */
     GPtrArray *notes;         /* of domlint_diag*: secondary locations, severity note */
+    /* the class of the repair a "fixed:" note reports, or of the repair
+     * --fix=safe left out of a finding; DOMLINT_FIX_NONE otherwise */
+    domlint_fix_class fix_class;
 };
 
 void domlint_diag_free(domlint_diag *diag);
@@ -88,6 +109,8 @@ typedef struct {
      * its locks for the rest of the process, which costs some 4% over
      * thousands of files; for a caller that checks one file or a few */
     gboolean load_in_parallel;
+    /* --fix=safe: apply only repairs of class DOMLINT_FIX_SAFE */
+    gboolean fix_safe_only;
 } domlint_options;
 
 typedef struct domlint_ctx domlint_ctx;

@@ -288,14 +288,82 @@ indent_of(const dl_source *src, const xmlNode *node)
     return g_strndup(src->text + b, span.begin - b);
 }
 
-/* XML with every line after the first indented by INDENT. */
+/* The line ending of the file: CRLF when its first line ends so, else LF. */
+static const char *
+eol_of(const dl_source *src)
+{
+    const char *nl = memchr(src->text, '\n', src->len);
+
+    return nl && nl > src->text && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
+/* The quote most attributes of the file use ('\'' on a tie). */
+static char
+quote_of(const dl_source *src)
+{
+    gsize single = 0, dbl = 0;
+
+    for (const char *p = memchr(src->text, '=', src->len); p; ) {
+        gsize at = (gsize) (p - src->text) + 1;
+        if (at < src->len && src->text[at] == '\'')
+            single++;
+        else if (at < src->len && src->text[at] == '"')
+            dbl++;
+        p = at < src->len ? memchr(src->text + at, '=', src->len - at) : NULL;
+    }
+    return dbl > single ? '"' : '\'';
+}
+
+/* XML as the rules write it (attributes in '...') with attributes in QUOTE. */
 static char *
-indent_lines(const char *xml, const char *indent)
+requote(const char *xml, char quote)
+{
+    GString *out = g_string_new(NULL);
+    gboolean in_tag = FALSE, in_value = FALSE;
+
+    if (quote == '\'')
+        return g_strdup(xml);
+    for (const char *p = xml; *p; p++) {
+        if (in_value && *p == '\'') {
+            in_value = FALSE;
+            g_string_append_c(out, quote);
+        } else if (in_value && *p == quote) {
+            g_string_append(out, "&quot;");
+        } else if (in_tag && !in_value && *p == '\'') {
+            in_value = TRUE;
+            g_string_append_c(out, quote);
+        } else {
+            if (!in_value && *p == '<')
+                in_tag = TRUE;
+            else if (!in_value && *p == '>')
+                in_tag = FALSE;
+            g_string_append_c(out, *p);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+/*
+ * XML with every line after the first on EOL, indented by INDENT and with
+ * the rules' two-space steps at its start as UNIT.
+ */
+static char *
+indent_lines(const char *xml, const char *indent, const char *unit, const char *eol)
 {
     g_auto(GStrv) lines = g_strsplit(xml, "\n", -1);
-    g_autofree char *sep = g_strconcat("\n", indent, NULL);
+    GString *out = g_string_new(NULL);
 
-    return g_strjoinv(sep, lines);
+    for (guint i = 0; lines[i]; i++) {
+        const char *l = lines[i];
+        if (i > 0) {
+            g_string_append(out, eol);
+            g_string_append(out, indent);
+            for (; l[0] == ' ' && l[1] == ' '; l += 2)
+                g_string_append(out, unit);
+        }
+        g_string_append(out, l);
+    }
+    return g_string_free(out, FALSE);
 }
 
 /* One level of indentation below ELEMENT: what its line adds to its parent's, or two spaces. */
@@ -311,48 +379,168 @@ indent_unit(const dl_source *src, const xmlNode *element)
     return g_strdup("  ");
 }
 
+/* The indentation step of the children of PARENT (LAST is its last element child, or NULL). */
+static char *
+child_unit(const dl_source *src, const xmlNode *parent, const xmlNode *last)
+{
+    if (last) {
+        g_autofree char *mine = indent_of(src, last);
+        g_autofree char *up = indent_of(src, parent);
+        if (mine && up && strlen(mine) > strlen(up) && g_str_has_prefix(mine, up))
+            return g_strdup(mine + strlen(up));
+    }
+    return indent_unit(src, parent);
+}
+
+/* Only white space and comments between AT and the end of its line?  *EOL_AT: where the line ends. */
+static gboolean
+rest_of_line_is_blank(const dl_source *src, gsize at, gsize *eol_at)
+{
+    const char *t = src->text;
+    gsize i = at;
+
+    while (i < src->len && t[i] != '\n' && t[i] != '\r') {
+        if (t[i] == '<' && strncmp(t + i, "<!--", 4) == 0) {
+            const char *end = strstr(t + i + 4, "-->");
+            const char *nl = memchr(t + i, '\n', src->len - i);
+            if (!end || (nl && nl < end))
+                return FALSE;    /* a comment that goes on over lines */
+            i = (gsize) (end - t) + 3;
+        } else if (t[i] == ' ' || t[i] == '\t') {
+            i++;
+        } else {
+            return FALSE;
+        }
+    }
+    *eol_at = i;
+    return TRUE;
+}
+
+/* The '<' of PARENT's end tag. */
+static gboolean
+end_tag_of(const dl_source *src, const xmlNode *parent, gsize *at)
+{
+    dl_span span;
+    gsize i;
+
+    if (!dl_source_span(src, parent, &span) || span.end < 2 || src->text[span.end - 2] == '/')
+        return FALSE;
+    for (i = span.end; i > span.begin && src->text[i - 1] != '<'; i--)
+        ;
+    if (i <= span.begin)
+        return FALSE;
+    *at = i - 1;
+    return TRUE;
+}
+
+/* Is all of ELEMENT on one line? */
+static gboolean
+on_one_line(const dl_source *src, const xmlNode *element)
+{
+    dl_span span;
+
+    return dl_source_span(src, element, &span) && !memchr(src->text + span.begin, '\n', span.end - span.begin);
+}
+
+/* After LAST, the last element child of PARENT: on a line of its own, like LAST. */
+static gboolean
+append_after(dl_edits *edits, const xmlNode *parent, const xmlNode *last, const char *xml,
+             const char *eol, const char *unit)
+{
+    const dl_source *src = edits->src;
+    g_autofree char *indent = indent_of(src, last);
+    g_autofree char *up = indent_of(src, parent);
+    g_autofree char *body = NULL;
+    g_autofree char *text = NULL;
+    dl_span span;
+    gsize at, ws;
+
+    if (!dl_source_span(src, last, &span))
+        return FALSE;
+    /* <video><model/><address/></video>: a one-line element stays one line */
+    if (!indent && !strchr(xml, '\n') && on_one_line(src, parent))
+        return add(edits, span.end, span.end, xml);
+    if (!indent)    /* children on the line of something else: one level below PARENT */
+        indent = g_strconcat(up ? up : "", unit, NULL);
+    body = indent_lines(xml, indent, unit, eol);
+    /* after what follows LAST on its line (a comment), so nothing of it moves */
+    if (rest_of_line_is_blank(src, span.end, &at)) {
+        text = g_strconcat(eol, indent, body, NULL);
+        return add(edits, at, at, text);
+    }
+    /* the end tag of PARENT follows on the line: it goes on a line of its own */
+    for (ws = span.end; ws < src->len && (src->text[ws] == ' ' || src->text[ws] == '\t'); ws++)
+        ;
+    text = g_strconcat(eol, indent, body, eol, up ? up : "", NULL);
+    return add(edits, span.end, ws, text);
+}
+
+/* Into PARENT that has an end tag but no element child (only space, text or comments). */
+static gboolean
+append_into_empty(dl_edits *edits, const xmlNode *parent, const char *xml, const char *eol,
+                  const char *unit)
+{
+    const dl_source *src = edits->src;
+    g_autofree char *up = indent_of(src, parent);
+    g_autofree char *inner = NULL;
+    g_autofree char *body = NULL;
+    g_autofree char *text = NULL;
+    gsize close, b;
+
+    if (!end_tag_of(src, parent, &close))
+        return FALSE;
+    for (b = close; b > 0 && (src->text[b - 1] == ' ' || src->text[b - 1] == '\t'); b--)
+        ;
+    inner = g_strconcat(up ? up : "", unit, NULL);
+    body = indent_lines(xml, inner, unit, eol);
+    if (b > 0 && src->text[b - 1] == '\n') {
+        /* the end tag has its own line: the child goes on the line before */
+        text = g_strconcat(inner, body, eol, NULL);
+        return add(edits, b, b, text);
+    }
+    text = g_strconcat(eol, inner, body, eol, up ? up : "", NULL);
+    return add(edits, b, close, text);
+}
+
 gboolean
 dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char *xml)
 {
+    const dl_source *src = edits->src;
     const xmlNode *last = NULL;
+    const char *eol = eol_of(src);
+    g_autofree char *quoted = requote(xml, quote_of(src));
+    g_autofree char *unit = NULL;
     g_autofree char *indent = NULL;
     g_autofree char *text = NULL;
     g_autofree char *body = NULL;
-    dl_span span;
     tag_pos tag;
 
     for (const xmlNode *c = parent->children; c; c = c->next) {
         if (c->type == XML_ELEMENT_NODE)
             last = c;
     }
-    if (last) {
-        if (!dl_source_span(edits->src, last, &span))
-            return FALSE;
-        indent = indent_of(edits->src, last);
-        if (!indent)    /* children written on one line: stay on it */
-            return add(edits, span.end, span.end, xml);
-        body = indent_lines(xml, indent);
-        text = g_strdup_printf("\n%s%s", indent, body);
-        return add(edits, span.end, span.end, text);
-    }
+    unit = child_unit(src, parent, last);
+    if (last)
+        return append_after(edits, parent, last, quoted, eol, unit);
+    if (!scan_tag(src, parent, &tag))
+        return FALSE;
+    if (!tag.empty)
+        return append_into_empty(edits, parent, quoted, eol, unit);
     /* <parent .../> becomes <parent ...> child </parent> */
-    if (parent->children || !scan_tag(edits->src, parent, &tag) || !tag.empty)
-        return FALSE;
-    indent = indent_of(edits->src, parent);
+    indent = indent_of(src, parent);
     if (!indent)
-        return FALSE;
+        indent = g_strdup("");
     {
-        g_autofree char *unit = indent_unit(edits->src, parent);
         g_autofree char *inner = g_strconcat(indent, unit, NULL);
         g_autofree char *name = parent->ns && parent->ns->prefix
                                 ? g_strdup_printf("%s:%s", parent->ns->prefix, parent->name)
                                 : g_strdup((const char *) parent->name);
         gsize at = tag.close;
 
-        while (at > tag.begin && g_ascii_isspace(edits->src->text[at - 1]))
+        while (at > tag.begin && g_ascii_isspace(src->text[at - 1]))
             at--;
-        body = indent_lines(xml, inner);
-        text = g_strdup_printf(">\n%s%s\n%s</%s>", inner, body, indent, name);
+        body = indent_lines(quoted, inner, unit, eol);
+        text = g_strdup_printf(">%s%s%s%s%s</%s>", eol, inner, body, eol, indent, name);
         return add(edits, at, tag.close + 2, text);
     }
 }
@@ -369,23 +557,77 @@ edit_order(gconstpointer a, gconstpointer b)
     return 0;
 }
 
+/*
+ * Which input line each output line comes from: a line takes the line of
+ * its first byte, copied (that byte's line) or inserted (the line it was
+ * inserted on); a line break decides nothing before that byte is known.
+ */
+typedef struct {
+    GArray *map;        /* of int, or NULL: not wanted */
+    int in_line;        /* the input line at the current input position */
+    gboolean pending;   /* the last output line has no byte yet */
+} line_track;
+
+static void
+track_bytes(line_track *lt, const char *text, gsize from, gsize to, gboolean input)
+{
+    if (!lt->map || from >= to)
+        return;
+    if (lt->pending) {
+        g_array_index(lt->map, int, lt->map->len - 1) = lt->in_line;
+        lt->pending = FALSE;
+    }
+    for (gsize i = from; i < to; i++) {
+        if (text[i] != '\n')
+            continue;
+        if (input)
+            lt->in_line++;
+        g_array_append_val(lt->map, lt->in_line);
+        lt->pending = i + 1 == to;
+    }
+}
+
+/* Input bytes [FROM, TO) left out of the output. */
+static void
+track_skip(line_track *lt, const char *text, gsize from, gsize to)
+{
+    for (gsize i = from; lt->map && i < to; i++)
+        lt->in_line += text[i] == '\n';
+}
+
 char *
-dl_edits_apply(const dl_edits *edits, gsize *len)
+dl_edits_apply_lines(const dl_edits *edits, gsize *len, GArray **lines)
 {
     g_autoptr(GArray) sorted = g_array_copy(edits->list);
     GString *out = g_string_sized_new(edits->src->len + 256);
+    const char *in = edits->src->text;
+    line_track lt = { lines ? g_array_new(FALSE, FALSE, sizeof(int)) : NULL, 1, TRUE };
     gsize at = 0;
 
+    if (lt.map)
+        g_array_append_val(lt.map, lt.in_line);
     g_array_set_clear_func(sorted, NULL);
     g_array_sort(sorted, edit_order);
     for (guint i = 0; i < sorted->len; i++) {
         const edit *e = &g_array_index(sorted, edit, i);
-        g_string_append_len(out, edits->src->text + at, (gssize) (e->begin - at));
+        g_string_append_len(out, in + at, (gssize) (e->begin - at));
+        track_bytes(&lt, in, at, e->begin, TRUE);
         g_string_append(out, e->text);
+        track_bytes(&lt, e->text, 0, strlen(e->text), FALSE);
+        track_skip(&lt, in, e->begin, e->end);
         at = e->end;
     }
-    g_string_append_len(out, edits->src->text + at, (gssize) (edits->src->len - at));
+    g_string_append_len(out, in + at, (gssize) (edits->src->len - at));
+    track_bytes(&lt, in, at, edits->src->len, TRUE);
     if (len)
         *len = out->len;
+    if (lines)
+        *lines = lt.map;
     return g_string_free(out, FALSE);
+}
+
+char *
+dl_edits_apply(const dl_edits *edits, gsize *len)
+{
+    return dl_edits_apply_lines(edits, len, NULL);
 }

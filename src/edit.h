@@ -41,10 +41,19 @@ gboolean dl_edit_set_attr(dl_edits *edits, const xmlNode *element, const char *n
 /* Remove attribute NAME of ELEMENT (TRUE when it was not there either). */
 gboolean dl_edit_remove_attr(dl_edits *edits, const xmlNode *element, const char *name);
 
-/* Insert XML (elements, no trailing newline) as the last child of PARENT,
- * each line indented like PARENT's other children; an empty <parent/> is
- * opened up, its child one level deeper than it. */
+/* Insert XML (elements, attributes in '...', lines split by LF, no trailing
+ * newline) as the last child of PARENT, on a line of its own after a comment
+ * that ends the last child's line, each line indented like PARENT's other
+ * children (the XML's two-space steps as the file's), in the file's line
+ * ending and quote; an empty <parent/> or <parent></parent> is opened up,
+ * its child one level deeper than it.  Into a parent written on one line a
+ * one-line XML goes on that line. */
 gboolean dl_edit_append_child(dl_edits *edits, const xmlNode *parent, const char *xml);
 
 /* The edited text (caller frees). */
 char *dl_edits_apply(const dl_edits *edits, gsize *len);
+
+/* The same, and *LINES (caller frees): for each line of the edited text the
+ * line of the original it comes from, or, for an inserted line, the line
+ * it was inserted on (an array of int, index 0 for line 1). */
+char *dl_edits_apply_lines(const dl_edits *edits, gsize *len, GArray **lines);

@@ -566,6 +566,7 @@ build_diag(JsonBuilder *b, const domlint_diag *d)
     add_string_or_null(b, "message", d->message);
     add_string_or_null(b, "xpath", d->xpath);
     add_string_or_null(b, "fixit", d->fixit);
+    add_string_or_null(b, "fixClass", domlint_fix_class_name(d->fix_class));
     json_builder_set_member_name(b, "notes");
     json_builder_begin_array(b);
     for (guint n = 0; d->notes && n < d->notes->len; n++)

@@ -39,8 +39,35 @@ dl_fix_free(dl_fix *fix)
     g_free(fix);
 }
 
+const char *
+domlint_fix_class_name(domlint_fix_class fix_class)
+{
+    switch (fix_class) {
+    case DOMLINT_FIX_SAFE:
+        return "safe";
+    case DOMLINT_FIX_GUEST_VISIBLE:
+        return "guest-visible";
+    case DOMLINT_FIX_NONE:
+    case DOMLINT_FIX_LAST:
+        break;
+    }
+    return NULL;
+}
+
+/* The rule's last finding so far: the one a fix made now repairs. */
+static domlint_diag *
+last_finding(const dl_check *chk, const char *rule)
+{
+    domlint_diag *d;
+
+    if (!chk->diags || chk->diags->len == 0)
+        return NULL;
+    d = g_ptr_array_index(chk->diags, chk->diags->len - 1);
+    return dl_str_eq(d->rule, rule) && d->severity != DOMLINT_SEV_NOTE ? d : NULL;
+}
+
 dl_fix *
-dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...)
+dl_fix_new(dl_check *chk, domlint_fix_class fix_class, const xmlNode *where, const char *fmt, ...)
 {
     dl_fix *fix;
     va_list ap;
@@ -49,6 +76,8 @@ dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...)
         return NULL;
     fix = g_new0(dl_fix, 1);
     fix->rule = chk->rule ? chk->rule->id : "internal";
+    fix->fix_class = fix_class == DOMLINT_FIX_SAFE ? DOMLINT_FIX_SAFE : DOMLINT_FIX_GUEST_VISIBLE;
+    fix->finding = last_finding(chk, fix->rule);
     fix->where = where;
     fix->steps = g_array_new(FALSE, TRUE, sizeof(dl_step));
     g_array_set_clear_func(fix->steps, step_clear);
@@ -174,34 +203,145 @@ apply_fix(dl_edits *edits, const dl_fix *fix)
     return TRUE;
 }
 
-static domlint_diag *
-applied_note(const char *file, const dl_source *src, const dl_fix *fix)
-{
-    g_autofree char *msg = g_strdup_printf("fixed: %s", fix->message);
-    domlint_diag *d = dl_diag_new(file, dl_source_line(src, fix->where),
-                                  dl_source_column(src, fix->where), DOMLINT_SEV_NOTE,
-                                  fix->rule, msg);
+/*
+ * The notes of one run.  Each round checks the text the round before
+ * made, so its lines are mapped back to the input's (ORIGIN), and the
+ * notes of one element from several rounds become one net note: from its
+ * state in the input to its state in the output, with nothing about the
+ * text in between.
+ */
+typedef struct {
+    domlint_diag *diag;  /* owned */
+    int round;
+    char *name;          /* the element the repair is about */
+    char *before;        /* that element before the repair */
+    gboolean adds_only;  /* children appended to it, the element itself unchanged */
+} fix_note;
 
+static void
+fix_note_clear(gpointer p)
+{
+    fix_note *n = p;
+
+    domlint_diag_free(n->diag);
+    g_free(n->name);
+    g_free(n->before);
+}
+
+/* Line LINE of the text a round checked, as a line of the input (ORIGIN NULL: the input itself). */
+static int
+input_line(const GArray *origin, int line)
+{
+    if (!origin || line <= 0 || (guint) line > origin->len)
+        return line;
+    return g_array_index(origin, int, line - 1);
+}
+
+/* NODE's text, white space runs as one space; only its start tag when long. */
+static char *
+element_text(const dl_source *src, const xmlNode *node)
+{
+    GString *out = g_string_new(NULL);
+    dl_span span;
+    char quote = 0;
+
+    if (!node || !dl_source_span(src, node, &span))
+        return g_string_free(out, TRUE);
+    for (gsize i = span.begin; i < span.end; i++) {
+        char c = src->text[i];
+        if (g_ascii_isspace(c)) {
+            if (out->len && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '>')
+                g_string_append_c(out, ' ');
+            continue;
+        }
+        if (c == '<' && out->len && out->str[out->len - 1] == ' ')
+            g_string_truncate(out, out->len - 1);
+        g_string_append_c(out, c);
+    }
+    if (out->len <= 240)
+        return g_string_free(out, FALSE);
+    /* the start tag: up to the first '>' outside quotes */
+    for (gsize i = 0; i < out->len; i++) {
+        char c = out->str[i];
+        if (quote && c == quote)
+            quote = 0;
+        else if (!quote && (c == '\'' || c == '"'))
+            quote = c;
+        else if (!quote && c == '>') {
+            g_string_truncate(out, i + 1);
+            break;
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
+static void
+applied_note(GArray *notes, const char *file, const dl_source *src, const GArray *origin, int round,
+             const dl_fix *fix)
+{
+    g_autofree char *msg = g_strdup_printf("fixed (%s): %s", domlint_fix_class_name(fix->fix_class),
+                                           fix->message);
+    fix_note n = { 0 };
+
+    n.diag = dl_diag_new(file, input_line(origin, dl_source_line(src, fix->where)),
+                         dl_source_column(src, fix->where), DOMLINT_SEV_NOTE, fix->rule, msg);
+    n.diag->fix_class = fix->fix_class;
     if (fix->where)
-        d->xpath = (char *) xmlGetNodePath(fix->where);
-    return d;
+        n.diag->xpath = (char *) xmlGetNodePath(fix->where);
+    n.round = round;
+    n.name = g_strdup(fix->where ? (const char *) fix->where->name : "");
+    n.before = element_text(src, fix->where);
+    n.adds_only = TRUE;
+    for (guint i = 0; i < fix->steps->len; i++)
+        n.adds_only &= g_array_index(fix->steps, dl_step, i).kind == DL_STEP_APPEND_CHILD;
+    g_array_append_val(notes, n);
+}
+
+/*
+ * --fix=safe left FIX out: its finding (in RESULT) says so and what the
+ * repair would have been, or, when the finding is not known, a note does.
+ */
+static void
+mark_skipped(domlint_result *result, const char *file, const dl_source *src, const dl_fix *fix)
+{
+    g_autofree char *msg = g_strdup_printf("not fixed under --fix=safe, as the guest would see it: %s",
+                                           fix->message);
+    domlint_diag *note = dl_diag_new(file, dl_source_line(src, fix->where),
+                                     dl_source_column(src, fix->where), DOMLINT_SEV_NOTE,
+                                     fix->rule, msg);
+    domlint_diag *finding = fix->finding;
+
+    note->fix_class = fix->fix_class;
+    if (!finding || !g_ptr_array_find(result->diags, finding, NULL)) {
+        if (fix->where)
+            note->xpath = (char *) xmlGetNodePath(fix->where);
+        g_ptr_array_add(result->diags, note);
+        return;
+    }
+    finding->fix_class = fix->fix_class;
+    if (!finding->notes)
+        finding->notes = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_diag_free);
+    g_ptr_array_add(finding->notes, note);
 }
 
 /*
  * One round: check TEXT, apply what can be fixed.  Returns the check result
- * and sets *NEXT to the edited text (NULL when nothing was applied).
+ * and sets *NEXT to the edited text (NULL when nothing was applied) and
+ * *NEXT_ORIGIN to the input line of each of its lines.
  */
 static domlint_result *
-fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, GPtrArray *notes,
-          char **next, gsize *next_len)
+fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, const GArray *origin,
+          int round, GArray *notes, char **next, gsize *next_len, GArray **next_origin)
 {
     g_autofree char *reason = NULL;
     g_autoptr(dl_source) src = dl_source_parse(text, len, &reason);
     g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func((GDestroyNotify) dl_fix_free);
     g_autoptr(dl_edits) edits = NULL;
+    g_autoptr(GArray) lines = NULL;
     domlint_result *result;
 
     *next = NULL;
+    *next_origin = NULL;
     if (!src)
         return dl_result_failed(name, reason);
     result = dl_check_parsed(ctx, name, src, fixes);
@@ -210,11 +350,19 @@ fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, GPtrA
     edits = dl_edits_new(src);
     for (guint i = 0; i < fixes->len; i++) {
         const dl_fix *fix = g_ptr_array_index(fixes, i);
-        if (apply_fix(edits, fix))
-            g_ptr_array_add(notes, applied_note(name, src, fix));
+        if (ctx->fix_safe_only && fix->fix_class != DOMLINT_FIX_SAFE)
+            mark_skipped(result, name, src, fix);
+        else if (apply_fix(edits, fix))
+            applied_note(notes, name, src, origin, round, fix);
     }
-    if (dl_edits_count(edits) > 0)
-        *next = dl_edits_apply(edits, next_len);
+    if (dl_edits_count(edits) == 0)
+        return result;
+    *next = dl_edits_apply_lines(edits, next_len, &lines);
+    *next_origin = g_array_sized_new(FALSE, FALSE, sizeof(int), lines->len);
+    for (guint i = 0; i < lines->len; i++) {
+        int l = input_line(origin, g_array_index(lines, int, i));
+        g_array_append_val(*next_origin, l);
+    }
     return result;
 }
 
@@ -226,41 +374,176 @@ is_seen(GHashTable *seen, const char *text, gsize len)
     return g_hash_table_contains(seen, sum);
 }
 
+/* The element named NAME of FINAL whose start is on input line LINE, or NULL. */
+static const xmlNode *
+find_by_origin(const dl_source *final, const GArray *origin, xmlNode *node, const char *name, int line)
+{
+    for (xmlNode *c = node; c; c = c->next) {
+        const xmlNode *hit;
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (dl_str_eq((const char *) c->name, name) && input_line(origin, dl_source_line(final, c)) == line)
+            return c;
+        hit = find_by_origin(final, origin, c->children, name, line);
+        if (hit)
+            return hit;
+    }
+    return NULL;
+}
+
+/* The rule ids of the N notes MEMBERS, once each: "a, b and c". */
+static char *
+rule_list(const GArray *notes, const guint *members, guint n)
+{
+    g_autoptr(GPtrArray) ids = g_ptr_array_new();
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < n; i++) {
+        const char *id = g_array_index(notes, fix_note, members[i]).diag->rule;
+        if (!g_ptr_array_find_with_equal_func(ids, id, g_str_equal, NULL))
+            g_ptr_array_add(ids, (gpointer) id);
+    }
+    for (guint i = 0; i < ids->len; i++) {
+        if (i)
+            g_string_append(out, i + 1 == ids->len ? " and " : ", ");
+        g_string_append(out, g_ptr_array_index(ids, i));
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* One note for the repairs of MEMBERS (one element, several rounds): input state to output state. */
+static domlint_diag *
+net_note(GArray *notes, const guint *members, guint n, const dl_source *final, const GArray *origin)
+{
+    fix_note *first = &g_array_index(notes, fix_note, members[0]);
+    domlint_fix_class fix_class = DOMLINT_FIX_SAFE;
+    const xmlNode *now = final ? find_by_origin(final, origin, xmlDocGetRootElement(final->doc),
+                                                first->name, first->diag->line) : NULL;
+    g_autofree char *after = now ? element_text(final, now) : NULL;
+    g_autofree char *rules = rule_list(notes, members, n);
+    domlint_diag *d = g_steal_pointer(&first->diag);
+
+    for (guint i = 0; i < n; i++) {
+        const fix_note *m = &g_array_index(notes, fix_note, members[i]);
+        if (m->diag && m->diag->fix_class == DOMLINT_FIX_GUEST_VISIBLE)
+            fix_class = DOMLINT_FIX_GUEST_VISIBLE;
+    }
+    if (d->fix_class == DOMLINT_FIX_GUEST_VISIBLE)
+        fix_class = DOMLINT_FIX_GUEST_VISIBLE;
+    g_free(d->message);
+    if (after)
+        d->message = g_strdup_printf("fixed (%s): %s is now %s (repairs of %s, one after the other)",
+                                     domlint_fix_class_name(fix_class), first->before, after, rules);
+    else
+        d->message = g_strdup_printf("fixed (%s): removed %s (repairs of %s, one after the other)",
+                                     domlint_fix_class_name(fix_class), first->before, rules);
+    d->fix_class = fix_class;
+    return d;
+}
+
+/* The group of note I (N): its element, by input line and name; what only adds children is alone. */
+static char *
+group_key(const fix_note *n, guint i)
+{
+    if (n->adds_only)
+        return g_strdup_printf("#%u", i);
+    return g_strdup_printf("%d:%s", n->diag->line, n->name);
+}
+
+/*
+ * The notes of the run, in the order made, one per element: an element
+ * repaired in more than one round gets one net note instead of one each.
+ */
+static void
+take_notes(GArray *notes, const char *final_text, gsize final_len, const GArray *origin, GPtrArray *out)
+{
+    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) g_array_unref);
+    g_autoptr(dl_source) final = NULL;
+
+    for (guint i = 0; i < notes->len; i++) {
+        const fix_note *n = &g_array_index(notes, fix_note, i);
+        char *key = group_key(n, i);
+        GArray *members = g_hash_table_lookup(groups, key);
+        if (!members) {
+            members = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(groups, key, members);
+        } else {
+            g_free(key);
+        }
+        g_array_append_val(members, i);
+    }
+    for (guint i = 0; i < notes->len; i++) {
+        fix_note *n = &g_array_index(notes, fix_note, i);
+        g_autofree char *key = NULL;
+        GArray *members;
+        const fix_note *last;
+
+        if (!n->diag)
+            continue;   /* merged into an earlier one */
+        key = group_key(n, i);
+        members = g_hash_table_lookup(groups, key);
+        last = &g_array_index(notes, fix_note, g_array_index(members, guint, members->len - 1));
+        if (last->round == n->round) {
+            g_ptr_array_add(out, g_steal_pointer(&n->diag));
+            continue;
+        }
+        if (!final) {
+            g_autofree char *reason = NULL;
+            final = dl_source_parse(final_text, final_len, &reason);
+        }
+        g_ptr_array_add(out, net_note(notes, (const guint *) members->data, members->len, final, origin));
+        for (guint m = 1; m < members->len; m++) {
+            fix_note *other = &g_array_index(notes, fix_note, g_array_index(members, guint, m));
+            g_clear_pointer(&other->diag, domlint_diag_free);
+        }
+    }
+}
+
 domlint_result *
 domlint_fix_memory(domlint_ctx *ctx, const char *name, const char *data, gsize len,
                    char **fixed, gsize *fixed_len)
 {
-    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_diag_free);
+    g_autoptr(GArray) notes = g_array_new(FALSE, TRUE, sizeof(fix_note));
+    g_autoptr(GPtrArray) net = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_diag_free);
+    g_autoptr(GArray) origin = NULL;
     g_autofree char *text = g_strndup(data, len);
     gsize text_len = len;
     domlint_result *result = NULL;
 
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
+    g_array_set_clear_func(notes, fix_note_clear);
     for (int round = 0; round < DL_FIX_MAX_ROUNDS; round++) {
         char *next = NULL;
         gsize next_len = 0;
+        GArray *next_origin = NULL;
         domlint_result_free(result);
         g_hash_table_add(seen, g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) text, text_len));
-        result = fix_round(ctx, name, text, text_len, notes, &next, &next_len);
+        result = fix_round(ctx, name, text, text_len, origin, round, notes, &next, &next_len, &next_origin);
         if (!next)
             break;
         if (is_seen(seen, next, next_len)) {
             /* two fixes undoing each other: stop at the text already checked */
             g_free(next);
+            g_array_unref(next_origin);
             break;
         }
         g_free(text);
         text = next;
         text_len = next_len;
+        if (origin)
+            g_array_unref(origin);
+        origin = next_origin;
         if (round == DL_FIX_MAX_ROUNDS - 1) {
             domlint_result_free(result);
             result = domlint_check_memory(ctx, name, text, text_len);
         }
     }
     /* what was fixed first, then what is left */
-    for (guint i = notes->len; i > 0; i--)
-        g_ptr_array_insert(result->diags, 0, g_ptr_array_steal_index(notes, i - 1));
+    take_notes(notes, text, text_len, origin, net);
+    for (guint i = net->len; i > 0; i--)
+        g_ptr_array_insert(result->diags, 0, g_ptr_array_steal_index(net, i - 1));
     if (fixed)
         *fixed = result->status == DOMLINT_FILE_CHECKED ? g_steal_pointer(&text) : NULL;
     if (fixed_len)
@@ -301,7 +584,7 @@ dl_fix_set_pci_address(dl_fix *fix, const xmlNode *address, guint bus, guint slo
 }
 
 void
-dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why)
+dl_fix_drop_address(dl_check *chk, domlint_fix_class fix_class, const dl_device *dev, const char *why)
 {
     g_autofree char *what = NULL;
     g_autofree char *where = NULL;
@@ -314,7 +597,7 @@ dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why)
         where = dl_pci_addr_str(&dev->addr);
     else
         where = g_strdup_printf("%s address", dev->addr.type_name ? dev->addr.type_name : "");
-    fix = dl_fix_new(chk, dev->addr.node, "removed %s of the %s (%s); libvirt assigns a free one",
+    fix = dl_fix_new(chk, fix_class, dev->addr.node, "removed %s of the %s (%s); libvirt assigns a free one",
                      where, what, why);
     dl_fix_remove(fix, dev->addr.node);
 }

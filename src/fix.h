@@ -27,15 +27,26 @@ typedef struct {
     char *value;     /* attribute value, or the XML to append */
 } dl_step;
 
+/* Shorter names for the classes of domlint.h, for the rules. */
+#define DL_SAFE DOMLINT_FIX_SAFE
+#define DL_VISIBLE DOMLINT_FIX_GUEST_VISIBLE
+
 typedef struct {
     const char *rule;
+    domlint_fix_class fix_class;
     char *message;
     const xmlNode *where;
+    domlint_diag *finding;  /* the finding it repairs (borrowed), or NULL */
     GArray *steps;   /* of dl_step */
 } dl_fix;
 
-/* A new fix for the current rule, or NULL when the run is not fixing. */
-dl_fix *dl_fix_new(dl_check *chk, const xmlNode *where, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/*
+ * A new fix for the current rule, or NULL when the run is not fixing.
+ * FIX_CLASS says whether the guest sees the change (domlint.h); when not
+ * sure, DL_VISIBLE.  The fix belongs to the rule's last finding.
+ */
+dl_fix *dl_fix_new(dl_check *chk, domlint_fix_class fix_class, const xmlNode *where,
+                   const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
 void dl_fix_remove(dl_fix *fix, const xmlNode *element);
 void dl_fix_set(dl_fix *fix, const xmlNode *element, const char *attr, const char *value);
@@ -58,6 +69,8 @@ void dl_fix_set_pci_address(dl_fix *fix, const xmlNode *address, guint bus, guin
 /*
  * The usual repair of a bad address: remove the <address> of DEV so that
  * libvirt assigns one the way it does for a new device.  WHY says what was
- * wrong with it ("used by the memballoon").
+ * wrong with it ("used by the memballoon").  Guest-visible unless libvirt
+ * puts the device where it was (a root bus, a chipset function).
  */
-void dl_fix_drop_address(dl_check *chk, const dl_device *dev, const char *why);
+void dl_fix_drop_address(dl_check *chk, domlint_fix_class fix_class, const dl_device *dev,
+                         const char *why);

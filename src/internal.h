@@ -36,6 +36,7 @@ struct domlint_ctx {
     dl_connection *conn;     /* with --connect: the libvirt asked, else NULL */
     gboolean layout;         /* --fix writes libvirt's whole PCI layout */
     int spare_ports;         /* wanted empty root ports, or DL_SPARES_LIBVIRT */
+    gboolean fix_safe_only;  /* --fix=safe: guest-visible repairs are left out */
 };
 
 typedef struct dl_check dl_check;

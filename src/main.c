@@ -36,6 +36,7 @@ typedef struct {
     char *color;
     gboolean werror;
     gboolean fix;
+    char *fix_class;         /* VALUE of --fix=VALUE (owned), or NULL */
     gboolean in_place;
     gboolean diff;
     gboolean layout;
@@ -103,6 +104,13 @@ split_attached_jobs(int *argc, char ***argv, cli_options *opt)
             g_ptr_array_add(args, g_strdup(a + 2));
             continue;
         }
+        if (i > 0 && g_str_has_prefix(a, "--fix=")) {
+            /* GOption's optional values would take "--fix vm.xml" as a value: split here */
+            g_free(opt->fix_class);
+            opt->fix_class = g_strdup(a + strlen("--fix="));
+            g_ptr_array_add(args, g_strdup("--fix"));
+            continue;
+        }
         if (strcmp(a, "--") == 0) {
             for (; i < *argc; i++)
                 g_ptr_array_add(args, g_strdup((*argv)[i]));
@@ -128,6 +136,10 @@ check_values(const cli_options *opt, GError **error)
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "-j takes a number of jobs from 1 up, not %d", opt->jobs);
         return FALSE;
     }
+    if (opt->fix_class && strcmp(opt->fix_class, "safe") != 0 && strcmp(opt->fix_class, "all") != 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--fix takes safe or all, not '%s'", opt->fix_class);
+        return FALSE;
+    }
     if (opt->spare_ports != CLI_UNSET && (opt->spare_ports < 0 || opt->spare_ports > 255)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--spare-ports takes a number from 0 to 255, not %d", opt->spare_ports);
         return FALSE;
@@ -151,7 +163,7 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
         { "werror", 0, 0, G_OPTION_ARG_NONE, &opt->werror,
           "Treat warnings as errors", NULL },
         { "fix", 0, 0, G_OPTION_ARG_NONE, &opt->fix,
-          "Repair what can be repaired: the fixed XML goes to standard output, the report to standard error", NULL },
+          "Repair what can be repaired: the fixed XML goes to standard output, the report to standard error. --fix=safe repairs only what the guest cannot see (no device moves, no renamed disks); --fix=all is --fix", NULL },
         { "in-place", 'i', 0, G_OPTION_ARG_NONE, &opt->in_place,
           "With --fix: replace each file atomically (a symlink's target; mode kept)", NULL },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt->jobs,
@@ -317,6 +329,7 @@ cli_options_clear(cli_options *opt)
     g_free(opt->connect);
     g_free(opt->target);
     g_free(opt->config);
+    g_free(opt->fix_class);
     g_strfreev(opt->disable);
     g_strfreev(opt->enable);
     g_strfreev(opt->inputs);
@@ -571,6 +584,7 @@ run(cli_options *opt)
         .qemu = opt->qemu,
         .connect = opt->connect,
         .layout = opt->layout,
+        .fix_safe_only = g_strcmp0(opt->fix_class, "safe") == 0,
     };
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);

@@ -210,11 +210,15 @@ build_result(JsonBuilder *b, const domlint_diag *d)
     json_builder_end_array(b);
     if (d->notes && d->notes->len)
         build_related(b, d);
-    if (d->fixit) {
+    if (d->fixit || d->fix_class != DOMLINT_FIX_NONE) {
         /* a SARIF "fix" needs byte-exact replacements; the advice goes in a property */
         json_builder_set_member_name(b, "properties");
         json_builder_begin_object(b);
-        add_string(b, "suggestion", d->fixit);
+        if (d->fixit)
+            add_string(b, "suggestion", d->fixit);
+        /* "fixed:" notes: the class of the repair made; findings: of the one --fix=safe left out */
+        if (d->fix_class != DOMLINT_FIX_NONE)
+            add_string(b, "fixClass", domlint_fix_class_name(d->fix_class));
         json_builder_end_object(b);
     }
     json_builder_end_object(b);

@@ -87,7 +87,7 @@ while read -r id; do
         # "What --fix does" says "Nothing" exactly when --fix repairs nothing of it
         # shellcheck disable=SC2086
         "$DOMLINT" --color=never $opts --fix "$tmp/example.xml" 2>&1 >/dev/null |
-            grep "fixed: .*\[$id\]" > "$tmp/fixed"
+            grep "fixed[^:]*: .*\[$id\]" > "$tmp/fixed"
         if sed -n '/^What --fix does$/{n;p;}' "$doc" | grep -q '^  Nothing'; then
             [ ! -s "$tmp/fixed" ] || problems="$problems; says --fix does nothing, but it did: $(head -n 1 "$tmp/fixed")"
         else

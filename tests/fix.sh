@@ -65,7 +65,9 @@ fi
 
 ngolden=$(echo "$golden_cases" | grep -c .)
 nall=$(wc -l < "$tmp/all")
-echo "1..$((ngolden + 7 * nall + 1))"
+crlf_cases=$(cd "$FIX" && ls crlf-*.xml 2>/dev/null | grep -v '\.fixed\.xml$')
+ncrlf=$(echo "$crlf_cases" | grep -c .)
+echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 5))"
 n=0
 fail=0
 
@@ -104,7 +106,7 @@ hunks() {
 explained() {
     diff -u "$2" "$3" > "$tmp/diff"
     changes=$(hunks "$tmp/diff")
-    notes=$(grep -c ': note: fixed: ' "$4" || true)
+    notes=$(grep -c ': note: fixed[^:]*: ' "$4" || true)
     if [ "$changes" -gt "$notes" ]; then
         not_ok "$1" "$changes changed places but $notes reported repairs"
     else
@@ -173,6 +175,72 @@ if [ "$(cat "$tmp/labels")" = "$(printf -- '--- a%s\n+++ b%s' "$abs" "$abs")" ];
     ok "diff-labels of an absolute path"
 else
     not_ok "diff-labels of an absolute path" "$(cat "$tmp/labels")"
+fi
+
+# CRLF files: every line --fix writes ends in CRLF, none in a lone LF
+cr=$(printf '\r')
+for c in $crlf_cases; do
+    base=${c%.xml}
+    args=$(cat "$FIX/$base.args" 2>/dev/null)
+    for layout in "" --layout; do
+        # shellcheck disable=SC2086 # the options are words
+        "$DOMLINT" --color=never --fix $args $layout "$FIX/$c" > "$tmp/crlf.xml" 2> /dev/null
+        lines=$(tr -cd '\n' < "$tmp/crlf.xml" | wc -c)
+        crlf=$(grep -c "$cr\$" "$tmp/crlf.xml")
+        if [ "$lines" -gt 0 ] && [ "$lines" = "$crlf" ] && ! cmp -s "$FIX/$c" "$tmp/crlf.xml"; then
+            ok "crlf $base ${layout:-(no --layout)}: $lines lines, all CRLF"
+        else
+            not_ok "crlf $base ${layout:-(no --layout)}" "$lines lines, $crlf end in CRLF (or nothing was repaired): $(grep -vn "$cr\$" "$tmp/crlf.xml" | head -n 5)"
+        fi
+    done
+done
+
+# --fix=safe: only safe repairs, and the JSON report, which says the class of each, follows its schema
+"$DOMLINT" --color=never --fix=safe "$FIX/q35-converted-from-i440fx.xml" > "$tmp/safe.xml" 2> "$tmp/safe-report"
+if grep -q "fixed (safe)" "$tmp/safe-report" && ! grep -q "fixed (guest-visible)" "$tmp/safe-report" &&
+    grep -q "not fixed under --fix=safe" "$tmp/safe-report" && grep -q "bus='ide'" "$tmp/safe.xml"; then
+    ok "--fix=safe applies the safe repairs only"
+else
+    not_ok "--fix=safe applies the safe repairs only" "$(cat "$tmp/safe-report")"
+fi
+"$DOMLINT" --no-schema --fix=safe --format=json "$FIX/q35-converted-from-i440fx.xml" 2> "$tmp/report.json" > /dev/null
+if ! grep -q '"fixClass" : "safe"' "$tmp/report.json" || ! grep -q '"fixClass" : "guest-visible"' "$tmp/report.json"; then
+    not_ok "--fix=safe --format=json: fixClass" "$(head -n 20 "$tmp/report.json")"
+elif /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
+import json, sys, jsonschema
+schema, report = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(report, schema)
+PY
+    then
+        ok "--fix=safe --format=json: fixClass, and the report follows its schema"
+    else
+        not_ok "--fix=safe --format=json follows its schema" "$(tail -n 5 "$tmp/out")"
+    fi
+else
+    ok "--fix=safe --format=json: fixClass (python3-jsonschema is missing: schema not checked)"
+fi
+
+# --fix=VALUE other than safe or all: a usage error, one line, exit 2
+"$DOMLINT" --fix=bogus "$FIX/q35-clean.xml" > /dev/null 2> "$tmp/usage"
+status=$?
+if [ $status = 2 ] && [ "$(wc -l < "$tmp/usage")" = 1 ] && grep -q "'bogus'" "$tmp/usage"; then
+    ok "--fix=bogus: usage error"
+else
+    not_ok "--fix=bogus: usage error" "exit $status: $(cat "$tmp/usage")"
+fi
+
+# --spare-ports=N with more than fit: as many as fit are added, and the count
+# the warning gives is the one a check of the output finds
+"$DOMLINT" --color=never --fix --spare-ports=250 "$FIX/layout-q35-no-addresses.xml" > "$tmp/spares.xml" 2> "$tmp/spares-report"
+ports=$(grep -c "model='pcie-root-port'" "$tmp/spares.xml")
+said=$(sed -n 's/.*warning: \([0-9]*\) empty pcie-root-ports will be left.*/\1/p' "$tmp/spares-report")
+"$DOMLINT" --color=never --fix --spare-ports=250 "$tmp/spares.xml" > /dev/null 2> "$tmp/spares-again"
+again=$(sed -n 's/.*warning: \([0-9]*\) empty pcie-root-ports will be left.*/\1/p' "$tmp/spares-again")
+if [ "$ports" -gt 200 ] && [ -n "$said" ] && [ "$said" = "$again" ] && [ "$said" -lt 250 ]; then
+    ok "--spare-ports=250 on q35: $ports root ports written, $said left empty, as the warning says"
+else
+    not_ok "--spare-ports=250 on q35" "$ports root ports written; the warning said '$said', a check of the output '$again'"
 fi
 
 [ $fail = 0 ] || echo "# $fail fix tests failed"

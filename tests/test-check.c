@@ -1352,3 +1352,88 @@ Test(suppress, a_silenced_rule_fixes_nothing_and_the_comment_stays)
     cr_assert_str_neq(moved, plain);
     cr_assert_eq(domlint_result_count(fixed_result, DOMLINT_SEV_NOTE), 1);
 }
+
+/* ---------------------------------------------------------- fix classes */
+
+/* IDE on q35: removing the controller QEMU never made is safe, moving the disk to SATA renames it */
+static const char ide_on_q35[] =
+    "<domain type='kvm'><name>t</name><memory>1</memory>\n"
+    "  <os><type arch='x86_64' machine='pc-q35-7.2'>hvm</type></os>\n"
+    "  <devices>\n"
+    "    <disk type='file' device='disk'><source file='/a.img'/><target dev='hda' bus='ide'/></disk>\n"
+    "    <controller type='ide' index='0'/>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+/* The first diagnostic of RESULT whose message starts with PREFIX, or NULL. */
+static const domlint_diag *
+diag_starting(const domlint_result *result, const char *prefix)
+{
+    for (guint i = 0; i < result->diags->len; i++) {
+        const domlint_diag *d = g_ptr_array_index(result->diags, i);
+        if (g_str_has_prefix(d->message, prefix))
+            return d;
+    }
+    return NULL;
+}
+
+Test(fix_class, every_fixed_note_has_its_class)
+{
+    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE };
+    domlint_result *r = NULL;
+    g_autofree char *fixed = fix_with(&options, ide_on_q35, &r);
+    const domlint_diag *safe = diag_starting(r, "fixed (safe): removed IDE controller 0");
+    const domlint_diag *moved = diag_starting(r, "fixed (guest-visible): moved disk 'hda' to bus='sata'");
+
+    cr_assert_not_null(safe);
+    cr_assert_eq(safe->fix_class, DOMLINT_FIX_SAFE);
+    cr_assert_not_null(moved);
+    cr_assert_eq(moved->fix_class, DOMLINT_FIX_GUEST_VISIBLE);
+    test_assert_contains(fixed, "bus='sata'");
+    cr_assert_eq(domlint_result_count(r, DOMLINT_SEV_ERROR), 0);
+    domlint_result_free(r);
+}
+
+Test(fix_class, safe_only_leaves_the_guest_visible_repair_on_its_finding)
+{
+    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
+                                .fix_safe_only = TRUE };
+    domlint_result *r = NULL;
+    g_autofree char *fixed = fix_with(&options, ide_on_q35, &r);
+    g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autofree char *json = NULL;
+    const domlint_diag *finding = NULL;
+    JsonArray *diags;
+    guint safe = 0, visible = 0;
+
+    cr_assert_not_null(diag_starting(r, "fixed (safe): removed IDE controller 0"));
+    cr_assert_null(diag_starting(r, "fixed (guest-visible)"));
+    cr_assert_null(strstr(fixed, "sata"), "--fix=safe moved the disk:\n%s", fixed);
+    cr_assert_null(strstr(fixed, "<controller type='ide'"));
+    for (guint i = 0; i < r->diags->len && !finding; i++) {
+        const domlint_diag *d = g_ptr_array_index(r->diags, i);
+        if (d->severity == DOMLINT_SEV_ERROR && g_strcmp0(d->rule, "disk-bus") == 0)
+            finding = d;
+    }
+    cr_assert_not_null(finding);
+    cr_assert_eq(finding->fix_class, DOMLINT_FIX_GUEST_VISIBLE);
+    cr_assert_not_null(finding->notes);
+    test_assert_contains(((const domlint_diag *) g_ptr_array_index(finding->notes, finding->notes->len - 1))->message,
+                         "not fixed under --fix=safe, as the guest would see it: moved disk 'hda'");
+
+    /* JSON carries the class on both */
+    g_ptr_array_add(results, r);
+    json = domlint_format_json(results, NULL);
+    diags = json_object_get_array_member(json_array_get_object_element(
+        json_object_get_array_member(parse_json(parser, json), "files"), 0), "diagnostics");
+    for (guint i = 0; i < json_array_get_length(diags); i++) {
+        JsonObject *d = json_array_get_object_element(diags, i);
+        const char *c = json_object_get_string_member(d, "fixClass");
+        cr_assert(json_object_has_member(d, "fixClass"));
+        safe += g_strcmp0(c, "safe") == 0;
+        visible += g_strcmp0(c, "guest-visible") == 0;
+    }
+    cr_assert_eq(safe, 1);
+    cr_assert_eq(visible, 1);
+}

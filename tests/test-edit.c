@@ -205,3 +205,80 @@ Test(edits, removing_an_element_keeps_the_comment_before_it)
                           "  </devices>\n"
                           "</domain>\n");
 }
+
+/* Parse TEXT, append XML to the first element NAME, return the result. */
+static char *
+append_to(const char *text, const char *name, const char *xml)
+{
+    g_autofree char *reason = NULL;
+    g_autoptr(dl_source) src = dl_source_parse(text, strlen(text), &reason);
+    g_autoptr(dl_edits) edits = NULL;
+
+    cr_assert_not_null(src, "parse failed: %s", reason);
+    edits = dl_edits_new(src);
+    cr_assert(dl_edit_append_child(edits, find(xmlDocGetRootElement(src->doc), name), xml));
+    return apply(edits);
+}
+
+Test(edits, appended_lines_end_like_the_file)
+{
+    g_autofree char *out = append_to("<domain>\r\n  <devices>\r\n    <disk/>\r\n  </devices>\r\n</domain>\r\n",
+                                     "devices", "<controller type='pci'>\n  <target/>\n</controller>");
+
+    cr_assert_str_eq(out, "<domain>\r\n  <devices>\r\n    <disk/>\r\n"
+                     "    <controller type='pci'>\r\n      <target/>\r\n    </controller>\r\n"
+                     "  </devices>\r\n</domain>\r\n");
+}
+
+Test(edits, appended_attributes_take_the_file_quote)
+{
+    g_autofree char *out = append_to("<domain type=\"kvm\">\n  <devices>\n    <disk type=\"file\"/>\n  </devices>\n</domain>\n",
+                                     "devices", "<controller type='usb' model='none'/>");
+
+    test_assert_contains(out, "    <disk type=\"file\"/>\n    <controller type=\"usb\" model=\"none\"/>\n  </devices>");
+}
+
+Test(edits, appended_child_follows_a_comment_that_ends_the_line)
+{
+    g_autofree char *out = append_to("<domain>\n\t<devices>\n\t\t<disk/> <!-- the disk -->\n\t</devices>\n</domain>\n",
+                                     "devices", "<a>\n  <b/>\n</a>");
+
+    cr_assert_str_eq(out, "<domain>\n\t<devices>\n\t\t<disk/> <!-- the disk -->\n\t\t<a>\n\t\t\t<b/>\n\t\t</a>\n\t</devices>\n</domain>\n");
+}
+
+Test(edits, one_line_parent_is_opened_for_a_block)
+{
+    g_autofree char *out = append_to("<domain>\n  <devices><disk/></devices>\n</domain>\n", "devices", "<a>\n  <b/>\n</a>");
+
+    cr_assert_str_eq(out, "<domain>\n  <devices><disk/>\n    <a>\n      <b/>\n    </a>\n  </devices>\n</domain>\n");
+}
+
+Test(edits, parent_without_element_children_gets_its_first)
+{
+    g_autofree char *open = append_to("<domain>\n  <devices>\n  </devices>\n</domain>\n", "devices", "<a/>");
+    g_autofree char *tight = append_to("<domain>\n  <devices></devices>\n</domain>\n", "devices", "<a/>");
+
+    cr_assert_str_eq(open, "<domain>\n  <devices>\n    <a/>\n  </devices>\n</domain>\n");
+    cr_assert_str_eq(tight, "<domain>\n  <devices>\n    <a/>\n  </devices>\n</domain>\n");
+}
+
+Test(edits, each_output_line_knows_its_input_line)
+{
+    g_autoptr(dl_source) src = load();
+    g_autoptr(dl_edits) edits = dl_edits_new(src);
+    g_autoptr(GArray) lines = NULL;
+    g_autofree char *out = NULL;
+    xmlNode *root = xmlDocGetRootElement(src->doc);
+
+    /* the <address> (line 8) goes, a two-line block comes after </video> (line 10) */
+    cr_assert(dl_edit_remove_element(edits, find(root, "address")));
+    cr_assert(dl_edit_append_child(edits, find(root, "devices"), "<a>\n</a>"));
+    out = dl_edits_apply_lines(edits, NULL, &lines);
+    cr_assert_eq(lines->len, 14, "%u lines (the last one empty) in:\n%s", lines->len, out);
+    cr_assert_eq(g_array_index(lines, int, 6), 7);   /* <target> */
+    cr_assert_eq(g_array_index(lines, int, 7), 9);   /* </disk>, after the removed line 8 */
+    cr_assert_eq(g_array_index(lines, int, 8), 10);  /* <video> */
+    cr_assert_eq(g_array_index(lines, int, 9), 10);  /* <a>, inserted on line 10 */
+    cr_assert_eq(g_array_index(lines, int, 10), 10); /* </a> */
+    cr_assert_eq(g_array_index(lines, int, 11), 11); /* </devices> */
+}

@@ -141,7 +141,7 @@ check_reconnect(dl_check *chk, const dl_device *d)
             dl_diag_fixit(dl_error(chk, reconnect, "a socket in mode='bind' listens, and only a connecting socket (mode='connect') can reconnect: remove <reconnect>"),
                           "remove <reconnect>, or use mode='connect'");
         /* a listening socket never reconnects: the setting has no effect */
-        dl_fix_remove(dl_fix_new(chk, reconnect, "removed <reconnect> from a listening socket, which has nothing to reconnect to"),
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, reconnect, "removed <reconnect> from a listening socket, which has nothing to reconnect to"),
                       reconnect);
     }
 }
@@ -238,7 +238,7 @@ fix_serial_target(dl_check *chk, const dl_device *d, const char *why)
 {
     xmlNode *target = dl_device_child(d, "target");
     xmlNode *model = dl_xml_child(target, "model");
-    dl_fix *fix = dl_fix_new(chk, d->node, "removed the serial port's target type and model, so libvirt picks the machine's own (%s)", why);
+    dl_fix *fix = dl_fix_new(chk, DL_VISIBLE, d->node, "removed the serial port's target type and model, so libvirt picks the machine's own (%s)", why);
 
     if (dl_xml_attr(target, "type"))
         dl_fix_unset(fix, target, "type");
@@ -293,7 +293,7 @@ check_chardev_target(dl_check *chk)
             dl_diag_fixit(dl_error(chk, d->addr.node, "a virtio %s is a port of a virtio-serial controller and takes a 'virtio-serial' address, not '%s': QEMU refuses it at start",
                                    dl_dev_kind_name(d->kind), d->addr.type_name),
                           "remove the <address>, or make it type='virtio-serial'");
-            dl_fix_drop_address(chk, d, "virtio-serial ports take virtio-serial addresses");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "virtio-serial ports take virtio-serial addresses");
         }
     }
 }

@@ -50,7 +50,7 @@ check_root_index(dl_check *chk, const dl_device *c)
                  "%s is the root bus and must have index 0, not %d: a machine has exactly one root bus",
                  c->model, c->auto_index);
     dl_diag_fixit(d, "remove this controller or give it index='0'");
-    dl_fix_remove(dl_fix_new(chk, c->node, "removed the second root bus (%s with index %d): a machine has one",
+    dl_fix_remove(dl_fix_new(chk, DL_VISIBLE, c->node, "removed the second root bus (%s with index %d): a machine has one",
                              c->model, c->auto_index), c->node);
 }
 
@@ -60,14 +60,16 @@ fix_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
     g_autofree char *idx = NULL;
 
     if (!c->model || dl_pci_model_is_root(c->model)) {
-        dl_fix_set(dl_fix_new(chk, c->node, "made the root bus a %s, the root of the %s machine '%s'",
+        /* with no model written libvirt fills in the same one: only a replaced root is seen */
+        dl_fix_set(dl_fix_new(chk, c->model ? DL_VISIBLE : DL_SAFE, c->node,
+                              "made the root bus a %s, the root of the %s machine '%s'",
                               root_model, chk->family->title, dl_machine_label(chk)),
                    c->node, "model", root_model);
         return;
     }
     /* a controller that took the root's index: give it a free one, libvirt adds the root */
     idx = g_strdup_printf("%d", free_index(chk, "pci", 1));
-    dl_fix_set(dl_fix_new(chk, c->node, "gave the %s controller index %s; index 0 is the root bus",
+    dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->node, "gave the %s controller index %s; index 0 is the root bus",
                           c->model, idx),
                c->node, "index", idx);
 }
@@ -89,7 +91,7 @@ check_root_at_zero(dl_check *chk, const dl_device *c, const char *root_model)
                                    dl_machine_label(chk)),
                           "remove the PCI controllers, or use a machine type with PCI");
             /* QEMU never created it: nothing the guest had goes */
-            dl_fix_remove(dl_fix_new(chk, c->node, "removed the %s, which the %s machine '%s' cannot have",
+            dl_fix_remove(dl_fix_new(chk, DL_SAFE, c->node, "removed the %s, which the %s machine '%s' cannot have",
                                      c->model, chk->family->title, dl_machine_label(chk)),
                           c->node);
         } else
@@ -130,7 +132,7 @@ check_pci_root(dl_check *chk)
                 dl_diag_fixit(dl_error(chk, dl_addr_node(c), "%s is the root bus and cannot have an <address>",
                                        c->model),
                               "remove the <address> of the %s", c->model);
-                dl_fix_drop_address(chk, c, "a root bus has no address");
+                dl_fix_drop_address(chk, DL_SAFE, c, "a root bus has no address");
             }
         }
         if (chk->family)
@@ -166,7 +168,7 @@ renumber(dl_check *chk, const dl_device *c, const char *why)
 {
     g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type, is_pci_controller(c) ? 1 : 0));
 
-    dl_fix_set(dl_fix_new(chk, c->node, "gave the %s controller whose index '%s' %s index %s",
+    dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->node, "gave the %s controller whose index '%s' %s index %s",
                           c->type, c->index.text ? c->index.text : "", why, idx),
                c->node, "index", idx);
 }
@@ -216,7 +218,7 @@ check_controller_index(dl_check *chk)
             {
                 g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type,
                                                                       is_pci_controller(c) ? 1 : 0));
-                dl_fix_set(dl_fix_new(chk, c->node, "gave the second %s controller with index %d index %s",
+                dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->node, "gave the second %s controller with index %d index %s",
                                       c->type, c->auto_index, idx),
                            c->node, "index", idx);
             }
@@ -302,7 +304,7 @@ fix_unavailable(dl_check *chk, const dl_device *c)
 
     if (!to)
         return;
-    fix = dl_fix_new(chk, c->node, "replaced %s controller %d by a %s, which the %s machine '%s' has",
+    fix = dl_fix_new(chk, DL_VISIBLE, c->node, "replaced %s controller %d by a %s, which the %s machine '%s' has",
                      c->model, c->auto_index, to, chk->family->title, dl_machine_label(chk));
     dl_fix_set(fix, c->node, "model", to);
     /* the QEMU device name of the old model does not fit the new one */
@@ -370,7 +372,7 @@ check_model_name(dl_check *chk)
             else
                 continue;
             /* the root's model name is libvirt's to fill in (or leave out) */
-            dl_fix_remove(dl_fix_new(chk, c->node, "removed <model name='%s'/> from the %s, which libvirt names itself",
+            dl_fix_remove(dl_fix_new(chk, DL_SAFE, c->node, "removed <model name='%s'/> from the %s, which libvirt names itself",
                                      c->model_name, c->model),
                           dl_device_child(c, "model"));
             continue;
@@ -383,7 +385,7 @@ check_model_name(dl_check *chk)
                      "<model name='%s'> is not a QEMU device for a %s controller (index %d); it must be '%s'",
                      c->model_name, c->model, c->auto_index, expected);
         dl_diag_fixit(d, "use <model name='%s'/> or leave it out", names[0]);
-        dl_fix_remove(dl_fix_new(chk, c->node, "removed <model name='%s'/> from %s controller %d; libvirt uses '%s'",
+        dl_fix_remove(dl_fix_new(chk, DL_VISIBLE, c->node, "removed <model name='%s'/> from %s controller %d; libvirt uses '%s'",
                                  c->model_name, c->model, c->auto_index, names[0]),
                       dl_device_child(c, "model"));
     }
@@ -424,7 +426,7 @@ check_range(dl_check *chk, const dl_device *c, const char *option, const char *a
                            "-%" G_GUINT64_FORMAT, option, n->text ? n->text : "?", c->model, c->auto_index,
                            min, max),
                   "use a %s from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ", or remove %s= (libvirt picks one)", option, min, max, attr);
-    dl_fix_unset(dl_fix_new(chk, c->target_node, "removed %s='%s' from %s controller %d; libvirt picks a valid one",
+    dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, c->target_node, "removed %s='%s' from %s controller %d; libvirt picks a valid one",
                             attr, n->text ? n->text : "", c->model, c->auto_index),
                  c->target_node, attr);
 }
@@ -440,7 +442,7 @@ check_option_presence(dl_check *chk, const dl_device *c, const char *option, gbo
                  "option '%s' is not valid for a %s controller (index %d)", option, c->model,
                  c->auto_index);
     dl_diag_fixit(d, "remove %s='...' from <target>", option);
-    dl_fix_unset(dl_fix_new(chk, c->target_node, "removed option '%s', which a %s controller does not take",
+    dl_fix_unset(dl_fix_new(chk, DL_SAFE, c->target_node, "removed option '%s', which a %s controller does not take",
                             option, c->model),
                  c->target_node, option);
 }
@@ -456,7 +458,7 @@ check_target_index(dl_check *chk, const dl_device *c)
         dl_diag_fixit(dl_error(chk, c->target_node, "option 'targetIndex' (<target index>) is only valid for pSeries PHBs, not for a %s controller (index %d)",
                                c->model, c->auto_index),
                       "remove <target index> from the %s controller", c->model);
-        dl_fix_unset(dl_fix_new(chk, c->target_node, "removed <target index> from %s controller %d",
+        dl_fix_unset(dl_fix_new(chk, DL_SAFE, c->target_node, "removed <target index> from %s controller %d",
                                 c->model, c->auto_index), c->target_node, "index");
         return;
     }
@@ -468,10 +470,10 @@ check_target_index(dl_check *chk, const dl_device *c)
                                c->auto_index, c->target_index.value),
                       c->auto_index == 0 ? "give the PCI controller with index 0 target index='0'" : "give this controller a target index other than 0");
         if (c->auto_index == 0)
-            dl_fix_set(dl_fix_new(chk, c->target_node, "set target index 0 on the default PHB"),
+            dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->target_node, "set target index 0 on the default PHB"),
                        c->target_node, "index", "0");
         else
-            dl_fix_unset(dl_fix_new(chk, c->target_node, "removed target index 0 from PHB %d; libvirt picks a free one",
+            dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, c->target_node, "removed target index 0 from PHB %d; libvirt picks a free one",
                                     c->auto_index), c->target_node, "index");
     }
 }
@@ -485,7 +487,7 @@ drop_numa_node(dl_check *chk, const dl_device *c, const char *why)
         if (n->type == XML_ELEMENT_NODE && dl_str_eq((const char *) n->name, "node"))
             node = n;
     }
-    dl_fix_remove(dl_fix_new(chk, node, "removed the NUMA node of %s controller %d (%s)",
+    dl_fix_remove(dl_fix_new(chk, DL_VISIBLE, node, "removed the NUMA node of %s controller %d (%s)",
                              c->model, c->auto_index, why), node);
 }
 
@@ -541,7 +543,7 @@ check_pcihole64(dl_check *chk, const dl_device *c)
     dl_diag_fixit(dl_error(chk, c->pcihole64, "<pcihole64> is only valid on the root bus of %s machines, not on a %s controller of machine '%s'",
                            where, c->model, dl_machine_label(chk)),
                   "remove <pcihole64> from the %s controller", c->model);
-    dl_fix_remove(dl_fix_new(chk, c->pcihole64, "removed <pcihole64> from %s controller %d",
+    dl_fix_remove(dl_fix_new(chk, DL_SAFE, c->pcihole64, "removed <pcihole64> from %s controller %d",
                              c->model, c->auto_index), c->pcihole64);
 }
 
@@ -643,7 +645,7 @@ check_unique_chassis(dl_check *chk, const dl_device *c, guint i)
         dl_diag_fixit(d, "give each port its own chassis number (libvirt uses the controller index)");
         {
             g_autofree char *free_ch = g_strdup_printf("%u", free_chassis(chk, c->auto_index));
-            dl_fix_set(dl_fix_new(chk, c->target_node, "gave %s %d chassis %s; chassis %" G_GUINT64_FORMAT " is taken",
+            dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->target_node, "gave %s %d chassis %s; chassis %" G_GUINT64_FORMAT " is taken",
                                   c->model, c->auto_index, free_ch, ch),
                        c->target_node, "chassis", free_ch);
         }
@@ -666,7 +668,7 @@ check_unique_bus_nr(dl_check *chk, const dl_device *c, guint i)
                      c->model, c->auto_index, c->bus_nr.value, o->model, o->auto_index);
         dl_diag_fixit(d, "remove busNr= from one of them (libvirt picks a free bus number), or give it another");
         dl_diag_note(chk, d, o->target_node, "busNr %" G_GUINT64_FORMAT " is first used here", c->bus_nr.value);
-        dl_fix_unset(dl_fix_new(chk, c->target_node, "removed busNr %" G_GUINT64_FORMAT " from %s %d; libvirt picks a free bus number",
+        dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, c->target_node, "removed busNr %" G_GUINT64_FORMAT " from %s %d; libvirt picks a free bus number",
                                 c->bus_nr.value, c->model, c->auto_index),
                      c->target_node, "busNr");
         return;
@@ -711,7 +713,7 @@ check_bridge_order(dl_check *chk)
                      c->auto_index, c->addr.bus.value);
         dl_diag_fixit(d, "renumber the bridge above %" G_GUINT64_FORMAT " or move it to a lower bus",
                       c->addr.bus.value);
-        dl_fix_drop_address(chk, c, "a bridge must sit on a bus with a lower index");
+        dl_fix_drop_address(chk, DL_VISIBLE, c, "a bridge must sit on a bus with a lower index");
     }
 }
 

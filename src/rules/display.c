@@ -118,7 +118,7 @@ check_video(dl_check *chk)
 
             dl_diag_note(chk, diag, dl_device_child(primary, "model"), "the first primary video device is here");
             /* the first stays primary: it is the one libvirt's parser meets first */
-            dl_fix_unset(dl_fix_new(chk, model, "dropped primary='yes' from a second primary video device; the first one stays primary"),
+            dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, model, "dropped primary='yes' from a second primary video device; the first one stays primary"),
                          model, "primary");
             continue;
         }

@@ -126,7 +126,7 @@ move_disk(dl_check *chk, const dl_device *d, const char *bus, const char *why)
 
     if (!name || !target)
         return;
-    fix = dl_fix_new(chk, d->node, "moved %s '%s' to bus='%s' as '%s' (%s)", d->device, disk_name(d),
+    fix = dl_fix_new(chk, DL_VISIBLE, d->node, "moved %s '%s' to bus='%s' as '%s' (%s)", d->device, disk_name(d),
                      bus, name, why);
     dl_fix_set(fix, target, "bus", bus);
     dl_fix_set(fix, target, "dev", name);
@@ -213,7 +213,7 @@ place_disk(dl_check *chk, const dl_device *d, const char *why)
     if (!chk->fixes || !free_drive(chk, d, &a))
         return;
     where = drive_str(&a);
-    fix = dl_fix_new(chk, dl_addr_node(d), "gave %s '%s' the free drive address %s (%s)", d->device,
+    fix = dl_fix_new(chk, DL_VISIBLE, dl_addr_node(d), "gave %s '%s' the free drive address %s (%s)", d->device,
                      disk_name(d), where, why);
     if (!fix)
         return;
@@ -263,7 +263,7 @@ check_disk_bus(dl_check *chk)
                             chk->family->title, dl_machine_label(chk));
             if (dl_family_has_disk_bus(chk->family, "sata"))
                 dl_diag_fixit(diag, "remove it and attach the disks with bus='sata'");
-            dl_fix_remove(dl_fix_new(chk, d->node, "removed IDE controller %d: the %s machine '%s' has none",
+            dl_fix_remove(dl_fix_new(chk, DL_SAFE, d->node, "removed IDE controller %d: the %s machine '%s' has none",
                                      d->auto_index, chk->family->title, dl_machine_label(chk)),
                           d->node);
             continue;
@@ -318,17 +318,17 @@ check_disk_address_type(dl_check *chk)
             dl_diag_fixit(dl_error(chk, d->addr.node, "disk '%s' on bus '%s' needs a 'drive' address, not '%s'",
                                    disk_name(d), d->bus, d->addr.type_name),
                           "remove the <address> (libvirt gives the disk a drive address from its target name), or make it type='drive'");
-            dl_fix_drop_address(chk, d, "wrong address type for its bus");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "wrong address type for its bus");
         } else if (dl_str_eq(d->bus, "virtio") && d->addr.type == DL_ADDR_DRIVE) {
             dl_diag_fixit(dl_error(chk, d->addr.node, "virtio disk '%s' is a device of its own and cannot have a 'drive' address",
                                    disk_name(d)),
                           "remove the <address>: libvirt gives a virtio disk a %s address of its own", dl_arch_is_s390(chk->dom->arch) ? "ccw" : "PCI");
-            dl_fix_drop_address(chk, d, "virtio disks take no drive address");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "virtio disks take no drive address");
         } else if (dl_str_eq(d->bus, "usb") && d->addr.type != DL_ADDR_USB) {
             dl_diag_fixit(dl_error(chk, d->addr.node, "usb disk '%s' needs a 'usb' address, not '%s'",
                                    disk_name(d), d->addr.type_name),
                           "remove the <address> (libvirt gives a USB disk a USB port), or make it type='usb'");
-            dl_fix_drop_address(chk, d, "usb disks take a usb address");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "usb disks take a usb address");
         }
     }
 }
@@ -683,7 +683,7 @@ check_scsi_hostdev(dl_check *chk)
                                 where);
             dl_diag_note(chk, diag, dl_addr_node(o), "it is used here");
             dl_diag_fixit(diag, "give the host device another unit, or remove its <address> (libvirt assigns a free one)");
-            dl_fix_drop_address(chk, d, "another SCSI device has it");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another SCSI device has it");
             break;
         }
     }
@@ -752,7 +752,7 @@ check_format_chain(dl_check *chk, const dl_device *d)
                           dl_str_eq(format, "iso") ? "use type='raw': an ISO image is raw data" : "convert the image with 'qemu-img convert -O qcow2' and set <driver type='qcow2'>");
         /* an ISO image is raw data: the format libvirt names is the same bytes */
         if (why && dl_str_eq(format, "iso"))
-            dl_fix_set(dl_fix_new(chk, layer, "gave %s '%s' format 'raw': an ISO image is read as raw data", backing ? "a backing image of disk" : "disk", disk_name(d)),
+            dl_fix_set(dl_fix_new(chk, DL_SAFE, layer, "gave %s '%s' format 'raw': an ISO image is read as raw data", backing ? "a backing image of disk" : "disk", disk_name(d)),
                        dl_xml_child(layer, backing ? "format" : "driver"), "type", "raw");
         layer = dl_xml_child(layer, "backingStore");
         backing = TRUE;

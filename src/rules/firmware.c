@@ -251,10 +251,10 @@ fix_add_acpi(dl_check *chk, const char *why)
     if (!chk->fixes || !chk->dom->root || !dl_fix_claim(chk, "features-acpi"))
         return;
     if (chk->dom->features) {
-        fix = dl_fix_new(chk, chk->dom->features, "added <acpi/> to <features>: %s", why);
+        fix = dl_fix_new(chk, DL_VISIBLE, chk->dom->features, "added <acpi/> to <features>: %s", why);
         dl_fix_append(fix, chk->dom->features, "<acpi/>");
     } else {
-        fix = dl_fix_new(chk, chk->dom->root, "added <features><acpi/></features>: %s", why);
+        fix = dl_fix_new(chk, DL_VISIBLE, chk->dom->root, "added <features><acpi/></features>: %s", why);
         dl_fix_append(fix, chk->dom->root, "<features>\n  <acpi/>\n</features>");
     }
 }

@@ -39,7 +39,7 @@ check_mdev_address(dl_check *chk, const dl_device *d)
     dl_diag_fixit(dl_error(chk, d->addr.node, "a mediated device of model 'vfio-pci' is a PCI device and takes a 'pci' address, not '%s'",
                            d->addr.type_name),
                   "remove the <address>, or make it type='pci'");
-    dl_fix_drop_address(chk, d, "vfio-pci takes a pci address");
+    dl_fix_drop_address(chk, DL_VISIBLE, d, "vfio-pci takes a pci address");
 }
 
 static void
@@ -107,7 +107,7 @@ check_hostdev_boot(dl_check *chk)
         dl_diag_fixit(dl_error(chk, boot, "the guest cannot boot from %s: remove <boot order> here and boot from a disk or NIC",
                                what),
                       "remove <boot order> from it, and boot from a disk or NIC");
-        dl_fix_remove(dl_fix_new(chk, boot, "removed the boot order of a host device nothing boots from (%s)", what),
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, boot, "removed the boot order of a host device nothing boots from (%s)", what),
                       boot);
     }
 }
@@ -136,7 +136,7 @@ check_hostdev_managed(dl_check *chk)
             continue;     /* libvirt prepares nothing on the host for iSCSI */
         dl_diag_fixit(dl_error(chk, d->node, "a SCSI host device cannot be managed='yes': libvirt does not detach a SCSI device from its host driver, and refuses to start the guest; remove managed='yes'"),
                       "remove managed='yes'");
-        dl_fix_unset(dl_fix_new(chk, d->node, "removed managed='yes' from a SCSI host device, which has no managed mode"),
+        dl_fix_unset(dl_fix_new(chk, DL_SAFE, d->node, "removed managed='yes' from a SCSI host device, which has no managed mode"),
                      d->node, "managed");
     }
 }

@@ -33,7 +33,7 @@ check_address_type(dl_check *chk)
         if (d->addr.type == DL_ADDR_VIRTIO_S390) {
             dl_diag_fixit(dl_error(chk, d->addr.node, "'virtio-s390' addresses are no longer supported; use 'ccw'"),
                           "use <address type='ccw'>, or remove the <address>");
-            dl_fix_drop_address(chk, d, "virtio-s390 addresses no longer exist");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "virtio-s390 addresses no longer exist");
             continue;
         }
         for (gsize t = 0; t < G_N_ELEMENTS(machine_addr_types); t++) {
@@ -45,14 +45,14 @@ check_address_type(dl_check *chk)
                                    what, machine_addr_types[t].name, chk->family->title, dl_machine_label(chk),
                                    machine_addr_types[t].name),
                           "remove the <address> (libvirt gives the device one of the machine's buses)");
-            dl_fix_drop_address(chk, d, "the machine has no such bus");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "the machine has no such bus");
         }
         if (d->addr.zpci && !dl_family_has_address_type(chk->family, "ccw"))
         {
             dl_diag_fixit(dl_error(chk, d->addr.zpci, "zPCI (<zpci>) exists only on s390 machines, not on '%s'",
                                    dl_machine_label(chk)),
                           "remove the <zpci> from the <address>");
-            dl_fix_remove(dl_fix_new(chk, d->addr.zpci, "removed the <zpci> part of an address on a machine without zPCI"),
+            dl_fix_remove(dl_fix_new(chk, DL_SAFE, d->addr.zpci, "removed the <zpci> part of an address on a machine without zPCI"),
                           d->addr.zpci);
         }
     }
@@ -84,7 +84,7 @@ check_ccw(dl_check *chk)
         if (!a->cssid.present || !a->ssid.present || !a->devno.present) {
             dl_diag_fixit(dl_error(chk, a->node, "a CCW address needs all of cssid, ssid and devno, or none of them"),
                           "give all of cssid, ssid and devno, or remove the <address>");
-            dl_fix_drop_address(chk, d, "incomplete");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "incomplete");
             continue;
         }
         if (!a->cssid.valid || !a->ssid.valid || !a->devno.valid || a->cssid.value > 0xfe ||
@@ -92,7 +92,7 @@ check_ccw(dl_check *chk)
             dl_diag_fixit(dl_error(chk, a->node, "CCW address %s.%s.%s is out of range (cssid <= 0xfe, ssid <= 3, devno <= 0xffff)",
                                    a->cssid.text, a->ssid.text, a->devno.text),
                           "use cssid 0 to 0xfe, ssid 0 to 3 and devno 0 to 0xffff, or remove the <address>");
-            dl_fix_drop_address(chk, d, "out of range");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "out of range");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -104,7 +104,7 @@ check_ccw(dl_check *chk)
                             a->cssid.value, a->ssid.value, a->devno.value);
             dl_diag_fixit(diag, "give one of the devices another devno, or remove its <address>");
             dl_diag_note(chk, diag, b->node, "it is first used here");
-            dl_fix_drop_address(chk, d, "another device has that devno");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another device has that devno");
             break;
         }
     }
@@ -134,7 +134,7 @@ check_spapr_vio(dl_check *chk)
         if (!a->reg.valid || a->reg.value > 0xffffffffULL) {
             dl_diag_fixit(dl_error(chk, a->node, "spapr-vio reg '%s' is out of range: the maximum is 0xffffffff", a->reg.text),
                           "use a reg from 0 to 0xffffffff, or remove the <address>");
-            dl_fix_drop_address(chk, d, "out of range");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "out of range");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -144,7 +144,7 @@ check_spapr_vio(dl_check *chk)
             diag = dl_error(chk, a->node, "spapr-vio address 0x%" G_GINT64_MODIFIER "x is used twice", a->reg.value);
             dl_diag_fixit(diag, "give one of the devices another reg, or remove its <address>");
             dl_diag_note(chk, diag, b->node, "it is first used here");
-            dl_fix_drop_address(chk, d, "another device has it");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another device has it");
             break;
         }
     }
@@ -163,7 +163,7 @@ const dl_rule dl_rule_spapr_vio_address = {
 static void
 drop_zpci_id(dl_check *chk, const dl_address *a, const char *attr, const char *why)
 {
-    dl_fix_unset(dl_fix_new(chk, a->zpci, "removed the zPCI %s '%s' (%s): libvirt assigns a free one",
+    dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, a->zpci, "removed the zPCI %s '%s' (%s): libvirt assigns a free one",
                             attr, dl_xml_attr(a->zpci, attr), why),
                  a->zpci, attr);
 }
@@ -327,14 +327,14 @@ check_device_address(dl_check *chk)
             dl_diag_fixit(dl_error(chk, d->addr.node, "the %s %s device is on no bus and takes no address",
                                    model, dl_dev_kind_name(d->kind)),
                           "remove the <address>");
-            dl_fix_drop_address(chk, d, "it is on no bus");
+            dl_fix_drop_address(chk, DL_SAFE, d, "it is on no bus");
         } else if (!dl_str_eq(d->addr.type_name, m->address)) {
             g_autofree char *why = g_strdup_printf("it needs a '%s' address", m->address);
 
             dl_diag_fixit(dl_error(chk, d->addr.node, "the %s %s device needs a '%s' address, not '%s'",
                                    model, dl_dev_kind_name(d->kind), m->address, d->addr.type_name),
                           "use a '%s' address, or remove the <address>", m->address);
-            dl_fix_drop_address(chk, d, why);
+            dl_fix_drop_address(chk, DL_VISIBLE, d, why);
         }
     }
 }
@@ -427,7 +427,7 @@ check_pseries_features(dl_check *chk)
         dl_diag_fixit(dl_error(chk, f, "the '%s' feature exists only on pSeries machines, not on the %s machine '%s' (arch %s): libvirt refuses it; drop <%s>",
                                pseries_features[i], chk->family->title, dl_machine_label(chk), chk->arch, pseries_features[i]),
                       "remove <%s> from <features>", pseries_features[i]);
-        dl_fix_remove(dl_fix_new(chk, f, "removed the <%s> feature, which only pSeries machines have", pseries_features[i]), f);
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, f, "removed the <%s> feature, which only pSeries machines have", pseries_features[i]), f);
     }
 }
 
@@ -493,7 +493,7 @@ check_machine_features(dl_check *chk)
         dl_diag_fixit(dl_error(chk, chk->dom->smm_tseg, "an SMM TSEG size can only be set on %s machines, not on the %s machine '%s'",
                                where, chk->family->title, dl_machine_label(chk)),
                       "remove the <tseg> from <smm>");
-        dl_fix_remove(dl_fix_new(chk, chk->dom->smm_tseg, "removed the SMM TSEG size, which only %s machines take", where),
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, chk->dom->smm_tseg, "removed the SMM TSEG size, which only %s machines take", where),
                       chk->dom->smm_tseg);
     } else {
         check_tseg_size(chk);

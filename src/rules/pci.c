@@ -45,7 +45,7 @@ check_field(dl_check *chk, const dl_device *d, const char *name, const dl_num *n
                       "use %s= from 0 to 0x%" G_GINT64_MODIFIER "x, or remove the <address> (libvirt assigns one)", name, max);
     else
         return;
-    dl_fix_drop_address(chk, d, "not a valid PCI address");
+    dl_fix_drop_address(chk, DL_VISIBLE, d, "not a valid PCI address");
 }
 
 static void
@@ -66,7 +66,7 @@ check_address_syntax(dl_check *chk)
                                    "PCI address %s is in domain %" G_GUINT64_FORMAT ", but QEMU guests have only PCI domain 0",
                                    s, d->addr.domain.value),
                           "use domain='0x0000', or remove the <address>");
-            dl_fix_drop_address(chk, d, "QEMU has only PCI domain 0");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "QEMU has only PCI domain 0");
         }
     }
 }
@@ -102,7 +102,7 @@ check_implicit_pci(dl_check *chk)
         what = g_strdup_printf("the %s memory balloon libvirt adds when <memballoon> is absent",
                                balloon->model);
         report_no_pci(chk, chk->dom->devices_node, what);
-        dl_fix_append(dl_fix_new(chk, chk->dom->devices_node,
+        dl_fix_append(dl_fix_new(chk, DL_SAFE, chk->dom->devices_node,
                                  "added <memballoon model='none'/>: the balloon libvirt would add needs PCI"),
                       chk->dom->devices_node, "<memballoon model='none'/>");
     }
@@ -111,7 +111,7 @@ check_implicit_pci(dl_check *chk)
         g_free(what);
         what = g_strdup_printf("the %s USB controller libvirt adds", usb->model);
         report_no_pci(chk, chk->dom->devices_node, what);
-        dl_fix_append(dl_fix_new(chk, chk->dom->devices_node,
+        dl_fix_append(dl_fix_new(chk, DL_SAFE, chk->dom->devices_node,
                                  "added <controller type='usb' model='none'/>: the USB controller libvirt would add needs PCI"),
                       chk->dom->devices_node, "<controller type='usb' model='none'/>");
     }
@@ -284,7 +284,7 @@ check_connect(dl_check *chk)
             dl_diag_fixit(dl_error(chk, d->addr.node,
                                    "%s at %s is an integrated device and must sit on bus 0", what, addr),
                           "remove the <address>, or put it on bus 0");
-            dl_fix_drop_address(chk, d, "integrated devices sit on bus 0");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "integrated devices sit on bus 0");
             continue;
         }
         if (!bus || !dev || !dl_pci_model_known(chk, bus->model) || controller_reported_elsewhere(chk, d))
@@ -368,6 +368,30 @@ builtin_written(const dl_check *chk, const dl_builtin *b)
         return FALSE;
     c = dl_domain_controller(chk->dom, b->controller_type, b->controller_index);
     return c && dl_pci_addr_wanted(&c->addr);
+}
+
+/* The chipset function DEV itself is (the PIIX3 IDE for ide controller 0), or NULL. */
+static const dl_builtin *
+builtin_of(const dl_check *chk, const dl_device *dev)
+{
+    if (!chk->family || !chk->family->builtins)
+        return NULL;
+    for (guint i = 0; i < chk->family->builtins->len; i++) {
+        const dl_builtin *b = g_ptr_array_index(chk->family->builtins, i);
+        if (is_builtin_itself(dev, b) && builtin_present(chk, b))
+            return b;
+    }
+    return NULL;
+}
+
+/* Is DEV a chipset function written at the address the chipset gives it? */
+static gboolean
+at_chipset_place(const dl_check *chk, const dl_device *dev)
+{
+    const dl_builtin *b = builtin_of(chk, dev);
+
+    return b && dev->addr.bus.value == 0 && dev->addr.slot.value == b->slot &&
+           dev->addr.function.value == b->function;
 }
 
 /* ------------------------------------------------------ moving a device */
@@ -506,7 +530,7 @@ grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
         return FALSE;
     what = dl_device_describe(d);
     from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
                      idx, what, from, why);
     xml = g_strdup_printf("<controller type='pci' index='%d' model='pcie-root-port'/>", idx);
     dl_fix_append(fix, chk->dom->devices_node, xml);
@@ -532,16 +556,16 @@ move_device(dl_check *chk, const dl_device *d, const char *why)
     flags = dl_device_pci_connect(chk, d);
     if (flags && !layout_slot(chk, d, &bus, &slot) && !find_slot(chk, d, flags, &bus, &slot)) {
         if (!grow_root_port(chk, d, flags, why) && libvirt_can_place(chk, d))
-            dl_fix_drop_address(chk, d, why);
+            dl_fix_drop_address(chk, DL_VISIBLE, d, why);
         return;
     }
     if (!flags) {
-        dl_fix_drop_address(chk, d, why);
+        dl_fix_drop_address(chk, DL_VISIBLE, d, why);
         return;
     }
     what = dl_device_describe(d);
     from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
                      what, from, why, bus, slot);
     dl_fix_set_pci_address(fix, d->addr.node, bus, slot, 0, FALSE);
 }
@@ -550,6 +574,7 @@ static void
 check_builtin_clash(dl_check *chk, const dl_device *d)
 {
     const dl_builtin *b;
+    const dl_builtin *own;
     g_autofree char *addr = NULL;
     g_autofree char *what = NULL;
     domlint_diag *diag;
@@ -565,10 +590,54 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
     diag = dl_error(chk, d->addr.node,
                     "%s is at %s, which the %s machine '%s' reserves for its builtin %s",
                     what, addr, chk->family->title, dl_machine_label(chk), b->device);
-    dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
-    {
+    own = builtin_of(chk, d);
+    if (own)
+        dl_diag_fixit(diag, "remove the <address>: the chipset has the %s at 0000:00:%02x.%x", what, own->slot,
+                      own->function);
+    else
+        dl_diag_fixit(diag, "remove the <address> so libvirt picks a free slot");
+    /* a chipset function elsewhere goes back to its place (pci-fixed-address), not to a free slot */
+    if (!own) {
         g_autofree char *why = g_strdup_printf("reserved for the builtin %s", b->device);
         move_device(chk, d, why);
+    }
+}
+
+/*
+ * D and FIRST share a PCI address.  The finding is on the one that is out
+ * of place: D, unless D is a chipset function at its own address and FIRST
+ * is not (an IDE controller written at the PIIX3 USB function).
+ */
+static void
+report_conflict(dl_check *chk, const dl_device *d, const dl_device *first)
+{
+    gboolean swap = at_chipset_place(chk, d) && !at_chipset_place(chk, first);
+    const dl_device *culprit = swap ? first : d;
+    const dl_device *holder = swap ? d : first;
+    const dl_builtin *own = builtin_of(chk, culprit);
+    g_autofree char *addr = dl_pci_addr_str(&culprit->addr);
+    g_autofree char *what = dl_device_describe(culprit);
+    g_autofree char *other = dl_device_describe(holder);
+    domlint_diag *diag;
+
+    if (swap)
+        diag = dl_error(chk, culprit->addr.node, "%s uses PCI address %s, the chipset's place for the %s",
+                        what, addr, other);
+    else
+        diag = dl_error(chk, culprit->addr.node, "%s uses PCI address %s, which the %s already uses",
+                        what, addr, other);
+    dl_diag_note(chk, diag, dl_addr_node(holder), "%s is %s at %s", other, swap ? "in its place" : "already",
+                 addr);
+    if (own) {
+        /* pci-fixed-address puts it back where the chipset has it */
+        dl_diag_fixit(diag, "remove this <address>: the chipset has the %s at 0000:00:%02x.%x", what,
+                      own->slot, own->function);
+        return;
+    }
+    dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
+    {
+        g_autofree char *why = g_strdup_printf("the %s uses it too", other);
+        move_device(chk, culprit, why);
     }
 }
 
@@ -580,10 +649,6 @@ check_conflicts(dl_check *chk)
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         const dl_device *first;
-        g_autofree char *addr = NULL;
-        g_autofree char *what = NULL;
-        g_autofree char *other = NULL;
-        domlint_diag *diag;
         guint key;
 
         if (!dl_device_has_pci_address(d) || d->addr.zpci)
@@ -595,17 +660,10 @@ check_conflicts(dl_check *chk)
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
             continue;
         }
-        addr = dl_pci_addr_str(&d->addr);
-        what = dl_device_describe(d);
-        other = dl_device_describe(first);
-        diag = dl_error(chk, d->addr.node, "%s uses PCI address %s, which the %s already uses",
-                        what, addr, other);
-        dl_diag_note(chk, diag, dl_addr_node(first), "%s is already at %s", other, addr);
-        dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
-        {
-            g_autofree char *why = g_strdup_printf("the %s uses it too", other);
-            move_device(chk, d, why);
-        }
+        report_conflict(chk, d, first);
+        /* later devices there clash with the one in its place */
+        if (at_chipset_place(chk, d))
+            g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
     }
 }
 
@@ -643,7 +701,12 @@ check_fixed_addresses(dl_check *chk)
                         bi->controller_type, bi->controller_index, dl_machine_label(chk), bi->device,
                         bi->slot, bi->function, addr);
         dl_diag_fixit(diag, "use address 0000:00:%02x.%x or remove the <address>", bi->slot, bi->function);
-        dl_fix_drop_address(chk, c, "the chipset fixes where it is");
+        /* libvirt puts it back where the chipset has it: the guest sees it there either way */
+        dl_fix_remove(dl_fix_new(chk, DL_SAFE, c->addr.node,
+                                 "removed %s of %s controller %d: the chipset has its %s at 0000:00:%02x.%x, where libvirt puts it",
+                                 addr, bi->controller_type, bi->controller_index, bi->device, bi->slot,
+                                 bi->function),
+                      c->addr.node);
     }
 }
 
@@ -682,7 +745,7 @@ check_slot_functions(dl_check *chk, const slot_use *use, guint64 bus, guint64 sl
                      what, bus, slot);
         dl_diag_note(chk, d, other->addr.node, "another function of the slot is used here");
         dl_diag_fixit(d, "set multifunction='on' on function 0");
-        dl_fix_set(dl_fix_new(chk, fn0->addr.node, "set multifunction='on' on function 0 of slot %02"
+        dl_fix_set(dl_fix_new(chk, DL_VISIBLE, fn0->addr.node, "set multifunction='on' on function 0 of slot %02"
                               G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x, whose other functions are in use",
                               bus, slot),
                    fn0->addr.node, "multifunction", "on");

@@ -75,10 +75,10 @@ write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const d
     if (opts && !d->target_node)
         target = g_strdup_printf("<target%s/>", opts);
     if (p)
-        fix = dl_fix_new(chk, d->node, "gave the %s PCI address 0000:%02x:%02x.%x, where libvirt would place it%s%s",
+        fix = dl_fix_new(chk, DL_SAFE, d->node, "gave the %s PCI address 0000:%02x:%02x.%x, where libvirt would place it%s%s",
                          what, p->bus, p->slot, p->function, opts ? ", and" : "", opts ? opts : "");
     else
-        fix = dl_fix_new(chk, d->node, "set%s on the <target> of the %s, as libvirt fills them in", opts, what);
+        fix = dl_fix_new(chk, DL_SAFE, d->node, "set%s on the <target> of the %s, as libvirt fills them in", opts, what);
     if (opts && d->target_node) {
         for (guint i = 0; i < layout->options->len; i++) {
             const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
@@ -144,10 +144,20 @@ write_controllers(dl_check *chk, const dl_layout *layout)
     }
     if (!n)
         return;
-    fix = dl_fix_new(chk, chk->dom->devices_node, "added %s: the controller%s libvirt would add for the devices%s",
-                     list->str, n > 1 ? "s" : "",
+    /* what libvirt adds by itself the guest gets anyway; spares beyond that are new ports */
+    fix = dl_fix_new(chk, spares ? DL_VISIBLE : DL_SAFE, chk->dom->devices_node ? chk->dom->devices_node : chk->dom->root,
+                     "added %s%s: the controller%s libvirt would add for the devices%s",
+                     chk->dom->devices_node ? "" : "<devices> with ", list->str, n > 1 ? "s" : "",
                      spares ? " and the hotplug spares asked for" : "");
-    dl_fix_append(fix, chk->dom->devices_node, xml->str);
+    if (chk->dom->devices_node) {
+        dl_fix_append(fix, chk->dom->devices_node, xml->str);
+    } else {
+        /* a domain without <devices>: the controllers come in one */
+        g_auto(GStrv) lines = g_strsplit(xml->str, "\n", -1);
+        g_autofree char *inner = g_strjoinv("\n  ", lines);
+        g_autofree char *devices = g_strdup_printf("<devices>\n  %s\n</devices>", inner);
+        dl_fix_append(fix, chk->dom->root, devices);
+    }
 }
 
 /*
@@ -170,7 +180,7 @@ insert_bridge_upstream(dl_check *chk, const dl_device *bridge)
 
     if (from < 1 || !dl_fix_claim(chk, "pci-bridge-upstream"))
         return;
-    fix = dl_fix_new(chk, bridge->node, "inserted %s%s%s (index %d%s) for pci-bridge %d to sit behind, and moved the PCI controllers from index %d up, with the addresses on their buses, %u higher: the bridge is now index %d",
+    fix = dl_fix_new(chk, DL_VISIBLE, bridge->node, "inserted %s%s%s (index %d%s) for pci-bridge %d to sit behind, and moved the PCI controllers from index %d up, with the addresses on their buses, %u higher: the bridge is now index %d",
                      chain[0], k > 1 ? " and " : "", k > 1 ? chain[1] : "",
                      from, k > 1 ? " and up" : "", from, from, k, from + (int) k);
     for (guint i = 0; i < chk->dom->devices->len; i++) {
@@ -202,8 +212,14 @@ check_layout(dl_check *chk)
     int spares = chk->ctx->spare_ports;
     gboolean writing = chk->fixes && chk->ctx->layout;
 
+    if (spares >= 0 && chk->family && !dl_family_allows_controller(chk->family, "pcie-root-port"))
+        dl_note(chk, chk->dom->devices_node,
+                "--spare-ports does not apply to the %s machine '%s': it has no pcie-root-port to leave empty for hotplug",
+                chk->family->title, dl_machine_label(chk));
     /* after other errors the layout would be built on a domain libvirt rejects anyway */
-    if (!chk->family || !chk->topo || !chk->topo->has_pci || !chk->dom->devices_node || has_errors(chk))
+    if (!chk->family || !chk->topo || !chk->topo->has_pci || !chk->dom->root || has_errors(chk))
+        return;
+    if (!chk->dom->devices_node && !writing)
         return;
     /* checking counts the spares libvirt leaves; writing adds the ones wanted */
     layout = dl_layout_compute(chk, writing ? spares : DL_SPARES_LIBVIRT);
@@ -231,10 +247,13 @@ check_layout(dl_check *chk)
         return;
     }
     if (spares >= 0 && layout->spares < (guint) spares && dl_family_allows_controller(chk->family, "pcie-root-port")) {
+        /* writing, the layout has as many as fit: they are added, and the count is after that */
         dl_warning(chk, chk->dom->devices_node,
-                   "%u empty pcie-root-port%s will be left for hotplug, %d wanted",
-                   layout->spares, layout->spares == 1 ? "" : "s", spares);
-        return;
+                   "%u empty pcie-root-port%s will be left for hotplug, %d wanted%s",
+                   layout->spares, layout->spares == 1 ? "" : "s", spares,
+                   writing ? ": the root bus has no free slot for more" : "");
+        if (!writing)
+            return;
     }
     if (!writing || chk->fixes->len > 0)
         return;

@@ -27,7 +27,7 @@ check_virtio_serial(dl_check *chk)
             dl_diag_fixit(dl_error(chk, a->node, "virtio-serial controllers have bus 0 only, not bus %" G_GUINT64_FORMAT ": QEMU refuses it at start",
                                    a->bus.value),
                           "use bus='0', or remove the <address>");
-            dl_fix_drop_address(chk, d, "virtio-serial has bus 0 only");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "virtio-serial has bus 0 only");
             continue;
         }
         if (!a->port.valid)
@@ -36,7 +36,7 @@ check_virtio_serial(dl_check *chk)
             dl_diag_fixit(dl_error(chk, a->node, "virtio-serial controller %" G_GUINT64_FORMAT " has ports 0-%" G_GUINT64_FORMAT ", not port %" G_GUINT64_FORMAT,
                                    a->controller.value, dl_virtio_serial_ports(c) - 1, a->port.value),
                           "use a port from 0 to %" G_GUINT64_FORMAT ", or remove the <address>", dl_virtio_serial_ports(c) - 1);
-            dl_fix_drop_address(chk, d, "no such port");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no such port");
             continue;
         }
         for (guint j = 0; j < i; j++) {
@@ -48,7 +48,7 @@ check_virtio_serial(dl_check *chk)
                             a->port.value, a->controller.value);
             dl_diag_fixit(diag, "give one of the ports another port number, or remove its <address> (libvirt assigns a free one)");
             dl_diag_note(chk, diag, o->addr.node, "it is first used here");
-            dl_fix_drop_address(chk, d, "another port user has it");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another port user has it");
             break;
         }
     }

@@ -171,7 +171,7 @@ check_usb_controllers(dl_check *chk)
                 dl_diag_fixit(dl_error(chk, d->node, "the ports attribute only exists for xhci controllers, not for '%s': QEMU refuses it",
                                        model ? model : "the default model"),
                               "remove ports=, or use model='qemu-xhci'");
-                dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller, which has a fixed number of ports",
+                dl_fix_unset(dl_fix_new(chk, DL_SAFE, d->node, "removed ports='%s' from the %s controller, which has a fixed number of ports",
                                         d->ports.text, model ? model : "default"),
                              d->node, "ports");
             }
@@ -180,7 +180,7 @@ check_usb_controllers(dl_check *chk)
                 dl_diag_fixit(dl_error(chk, d->node, "'%s' controllers have 1 to %u ports, not '%s'", model,
                                        entry->max_ports, d->ports.text),
                               "use ports= from 1 to %u, or remove it", entry->max_ports);
-                dl_fix_unset(dl_fix_new(chk, d->node, "removed ports='%s' from the %s controller; it gets its default",
+                dl_fix_unset(dl_fix_new(chk, DL_VISIBLE, d->node, "removed ports='%s' from the %s controller; it gets its default",
                                         d->ports.text, model),
                              d->node, "ports");
             }
@@ -252,7 +252,7 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
                                "USB port path %s is %u levels deep; libvirt allows at most %d (a root port and %d hubs)",
                                d->addr.usb_port, n, DL_USB_MAX_PORT_DEPTH, DL_USB_MAX_PORT_DEPTH - 1),
                       "use a port path of at most %d levels, or remove the <address>", DL_USB_MAX_PORT_DEPTH);
-        dl_fix_drop_address(chk, d, "port path too deep");
+        dl_fix_drop_address(chk, DL_VISIBLE, d, "port path too deep");
         return;
     }
 
@@ -263,14 +263,14 @@ check_port_path(dl_check *chk, const dl_device *d, guint64 bus, int ports)
             dl_diag_fixit(dl_error(chk, d->addr.node, "USB port %s does not exist on bus %" G_GUINT64_FORMAT ": %s has ports 1-%d",
                                    d->addr.usb_port, bus, i == 0 ? "the controller" : "a hub", max),
                           "use a port from 1 to %d, or remove the <address>", max);
-            dl_fix_drop_address(chk, d, "no such USB port");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no such USB port");
             return;
         }
         if (i > 0 && !hub_at(chk, bus, prefix->str)) {
             dl_diag_fixit(dl_error(chk, d->addr.node, "USB port %s needs a hub at port %s of bus %" G_GUINT64_FORMAT ", and there is none",
                                    d->addr.usb_port, prefix->str, bus),
                           "add a <hub type='usb'> at port %s, or remove the <address>", prefix->str);
-            dl_fix_drop_address(chk, d, "no hub there");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no hub there");
             return;
         }
         if (i > 0)
@@ -294,7 +294,7 @@ check_usb_addresses(dl_check *chk)
             dl_diag_fixit(dl_error(chk, d->addr.node, "USB address names bus %" G_GUINT64_FORMAT ", but no USB controller has that index",
                                    d->addr.bus.value),
                           "use the index of a USB controller, or remove the <address>");
-            dl_fix_drop_address(chk, d, "no such USB bus");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "no such USB bus");
             continue;
         }
         if (!d->addr.usb_port)
@@ -310,7 +310,7 @@ check_usb_addresses(dl_check *chk)
                             d->addr.bus.value, d->addr.usb_port);
             dl_diag_fixit(diag, "give one of the devices another port, or remove its <address> (libvirt assigns a free one)");
             dl_diag_note(chk, diag, o->addr.node, "port %s is first used here", d->addr.usb_port);
-            dl_fix_drop_address(chk, d, "another device has that port");
+            dl_fix_drop_address(chk, DL_VISIBLE, d, "another device has that port");
             break;
         }
     }
