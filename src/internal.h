@@ -37,6 +37,7 @@ struct domlint_ctx {
     int spare_ports;         /* wanted empty root ports, or DL_SPARES_LIBVIRT */
 };
 
+typedef struct dl_paths dl_paths;
 typedef struct dl_check dl_check;
 struct dl_check {
     domlint_ctx *ctx;
@@ -57,6 +58,7 @@ struct dl_check {
     const dl_rule *rule;     /* the rule now running; its id goes on each finding */
     GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
     GHashTable *claimed;     /* names and addresses fixes of this round took */
+    dl_paths *paths;         /* the findings' XPaths (diag.c), or NULL before the first */
 };
 
 /*
