@@ -95,6 +95,7 @@ typedef struct {
     gboolean pcie_to_pci_bridge;   /* QEMU 7.2 has it */
     char *error;
     const lay_item *error_item;
+    gboolean error_unsure;         /* error is in words the target libvirt may not use */
 } lay_set;
 
 /* ------------------------------------------------------------ the bus set */
@@ -169,6 +170,29 @@ set_error(lay_set *set, const lay_item *item, char *message)
 }
 
 /*
+ * libvirt's words when it cannot add a bus: "a PCI slot is needed" up to
+ * 11.3, "a PCIe slot is needed" (and "unrecognized connect flags") in
+ * 12.8; for a release in between the words are not known, and the error
+ * is marked so that it is not quoted.
+ */
+static char *
+grow_error(lay_set *set, guint flags)
+{
+    const dl_check *chk = set->chk;
+    gboolean pcie = dl_releases_behaviour(chk->ctx->releases, "grow-error-says-pcie", chk->ctx->target);
+    /* libvirt names the controller model, except for a pcie-to-pci-bridge */
+    const char *what = flags & DL_CONN_TYPES & ~DL_CONN_PCIE_TO_PCI_BRIDGE ? dl_conn_name(flags) : NULL;
+
+    if (!pcie && !dl_releases_behaviour(chk->ctx->releases, "grow-error-says-pci", chk->ctx->target))
+        set->error_unsure = TRUE;
+    if (what)
+        return g_strdup_printf("a %s slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added",
+                               pcie ? "PCIe" : "PCI", what);
+    return g_strdup_printf("Cannot automatically add a new PCI bus for a device with %sconnect flags %.2x",
+                           pcie ? "unrecognized " : "", flags & DL_CONN_TYPES);
+}
+
+/*
  * The dry run's growth: make bus *BUS exist for a device needing FLAGS,
  * adding the controllers libvirt adds.  *BUS may move up by one when a
  * bridge has to come first.  FALSE (error set) when libvirt cannot add one.
@@ -205,17 +229,7 @@ grow(lay_set *set, const lay_item *item, guint *bus, guint flags)
     } else if (flags & (DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_SWITCH_UP)) {
         model = "pcie-root-port";
     } else {
-        /* libvirt names the controller model, except for a pcie-to-pci-bridge */
-        const char *what = flags & DL_CONN_TYPES & ~DL_CONN_PCIE_TO_PCI_BRIDGE ? dl_conn_name(flags) : NULL;
-
-        if (what)
-            set_error(set, item, g_strdup_printf("a PCI slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added", what));
-        else
-            set_error(set, item, g_strdup_printf("Cannot automatically add a new PCI bus for a device with connect flags %.2x", flags & DL_CONN_TYPES));
-        return FALSE;
-    }
-    if (set->buses->len + (guint) add > DL_MAX_BUSES) {
-        set_error(set, item, g_strdup("No more available PCI slots: 256 PCI buses are in use"));
+        set_error(set, item, grow_error(set, flags));
         return FALSE;
     }
     for (int k = 0; k < add; k++) {
@@ -1247,13 +1261,11 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
 out:
     if (!ok && set.error && !layout->skipped) {
         layout->error = g_steal_pointer(&set.error);
-        if (set.error_item && set.error_item->dev) {
+        layout->error_unsure = set.error_unsure;
+        if (set.error_item && set.error_item->dev)
             layout->error_dev = set.error_item->dev;
-        } else if (set.error_item && set.error_item->what) {
-            char *plain = layout->error;
-            layout->error = g_strdup_printf("%s (%s)", plain, set.error_item->what);
-            g_free(plain);
-        }
+        else if (set.error_item && set.error_item->what)
+            layout->error_what = g_strdup(set.error_item->what);
     }
     if (ok) {
         for (guint i = 0; i < items->len; i++) {
@@ -1287,5 +1299,6 @@ dl_layout_free(dl_layout *layout)
     g_array_unref(layout->places);
     g_array_unref(layout->options);
     g_free(layout->error);
+    g_free(layout->error_what);
     g_free(layout);
 }

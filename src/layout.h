@@ -39,6 +39,8 @@ typedef struct {
     GArray *options;         /* of dl_layout_option, for every PCI controller */
     char *error;             /* why libvirt cannot lay the domain out, or NULL */
     const dl_device *error_dev; /* the device it stopped at, when written in the XML */
+    char *error_what;        /* else what it stopped at ("pcie-root-port 241", one it adds), or NULL */
+    gboolean error_unsure;   /* error is in words the target libvirt may not use: do not quote it */
     gboolean bridge_below_bus;  /* the error: a pci-bridge landed on a bus whose index is not below its own */
     gboolean skipped;        /* not attempted: no PCI, or addresses other rules reject */
     guint spares;            /* empty pcie-root-ports after the layout */
