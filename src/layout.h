@@ -54,5 +54,7 @@ typedef struct {
 dl_layout *dl_layout_compute(const dl_check *chk, int spares);
 /* The same with MOVING's PCI address taken away: where libvirt would put it. */
 dl_layout *dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *moving);
+/* The same with the addresses of every device in MOVING (a set) taken away. */
+dl_layout *dl_layout_compute_moving_all(const dl_check *chk, int spares, GHashTable *moving);
 void dl_layout_free(dl_layout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout, dl_layout_free)
