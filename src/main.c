@@ -535,6 +535,8 @@ pool_wait(pool_state *st, guint i)
     while (!st->results[i])
         g_cond_wait(&st->ready, &st->lock);
     r = st->results[i];
+    /* the caller's now */
+    st->results[i] = NULL;
     g_mutex_unlock(&st->lock);
     return r;
 }
@@ -545,6 +547,9 @@ pool_finish(pool_state *st)
     for (guint i = 0; i < st->threads->len; i++)
         g_thread_join(g_ptr_array_index(st->threads, i));
     g_ptr_array_unref(st->threads);
+    /* results nobody waited for: the run stopped early */
+    for (guint i = 0; i < st->files->len; i++)
+        domlint_result_free(st->results[i]);
     g_free(st->results);
     g_mutex_clear(&st->lock);
     g_cond_clear(&st->ready);
