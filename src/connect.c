@@ -78,6 +78,7 @@ struct dl_connection {
     char *uri;
     virConnectPtr conn;
     GHashTable *caps;        /* key (see caps_key) -> dl_domcaps*, owned */
+    GMutex lock;             /* caps: the threads of -j share one connection */
 };
 
 static void
@@ -196,6 +197,7 @@ dl_connection_open(const char *uri, GError **error)
     c->uri = g_strdup(uri);
     c->conn = conn;
     c->caps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, domcaps_free);
+    g_mutex_init(&c->lock);
     return c;
 }
 
@@ -205,6 +207,7 @@ dl_connection_free(dl_connection *conn)
     if (!conn)
         return;
     g_hash_table_unref(conn->caps);
+    g_mutex_clear(&conn->lock);
     lv.connect_close(conn->conn);
     g_free(conn->uri);
     g_free(conn);
@@ -259,19 +262,24 @@ domcaps_fetch(dl_connection *conn, const char *emulator, const char *arch, const
     return caps;
 }
 
+/* Asked once per key; the answer lives as long as CONN, so it can be read
+ * without the lock once it is in the table. */
 const dl_domcaps *
 dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arch,
                       const char *machine, const char *virttype)
 {
     char *key = caps_key(emulator, arch, machine, virttype);
-    dl_domcaps *caps = g_hash_table_lookup(conn->caps, key);
+    dl_domcaps *caps;
 
+    g_mutex_lock(&conn->lock);
+    caps = g_hash_table_lookup(conn->caps, key);
     if (caps) {
         g_free(key);
-        return caps;
+    } else {
+        caps = domcaps_fetch(conn, emulator, arch, machine, virttype);
+        g_hash_table_insert(conn->caps, key, caps);
     }
-    caps = domcaps_fetch(conn, emulator, arch, machine, virttype);
-    g_hash_table_insert(conn->caps, key, caps);
+    g_mutex_unlock(&conn->lock);
     return caps;
 }
 

@@ -119,6 +119,8 @@ typedef struct domlint_ctx domlint_ctx;
  * Create a checking context.  Returns NULL and sets ERROR when the knowledge
  * base cannot be loaded or a rule id is unknown.  A missing libvirt schema is
  * not an error: every result then carries one warning saying so.
+ * Checking and fixing only read a context: several threads may use one
+ * context at once (the compiled schema is by far its largest part).
  */
 domlint_ctx *domlint_ctx_new(const domlint_options *options, GError **error);
 void domlint_ctx_free(domlint_ctx *ctx);

@@ -39,6 +39,7 @@ struct domlint_ctx {
     gboolean fix_safe_only;  /* --fix=safe: guest-visible repairs are left out */
 };
 
+typedef struct dl_paths dl_paths;
 typedef struct dl_check dl_check;
 struct dl_check {
     domlint_ctx *ctx;
@@ -60,6 +61,7 @@ struct dl_check {
     GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
     GHashTable *claimed;     /* names and addresses fixes of this round took */
     const dl_suppressions *suppress; /* the file's domlint-disable comments, or NULL */
+    dl_paths *paths;         /* the findings' XPaths (diag.c), or NULL before the first */
 };
 
 /*

@@ -40,6 +40,8 @@ typedef struct {
     guint min_slot, max_slot;
     guint8 used[LAY_SLOTS];        /* function bits in use per slot */
     guint32 aggregate;             /* slots whose functions root ports may share */
+    gboolean closed;               /* no place left for anything (bus_closed()) */
+    guint next_open;               /* when closed: a later bus that may not be */
 } lay_bus;
 
 typedef enum {
@@ -95,6 +97,7 @@ typedef struct {
     gboolean pcie_to_pci_bridge;   /* QEMU 7.2 has it */
     char *error;
     const lay_item *error_item;
+    gboolean error_unsure;         /* error is in words the target libvirt may not use */
 } lay_set;
 
 /* ------------------------------------------------------------ the bus set */
@@ -137,6 +140,37 @@ bus_full(const lay_bus *bus)
     return TRUE;
 }
 
+/*
+ * The first bus from B on not known to be closed.  Places are only ever
+ * taken, so a closed bus stays closed; skipping them (with the path
+ * halved as it is walked) spares each of 20 000 devices a look at every
+ * bus the ones before it filled.
+ */
+static guint
+next_open(lay_set *set, guint b)
+{
+    guint end = b, next;
+
+    while (end < set->buses->len && bus_at(set, end)->closed)
+        end = bus_at(set, end)->next_open;
+    for (; b < end; b = next) {
+        next = bus_at(set, b)->next_open;
+        bus_at(set, b)->next_open = end;
+    }
+    return end;
+}
+
+/* No place left on BUS for any device: every slot taken, and no free function of a shared one. */
+static gboolean
+bus_closed(const lay_bus *bus)
+{
+    for (guint s = bus->min_slot; s <= bus->max_slot; s++) {
+        if (!bus->used[s] || ((bus->aggregate & (1u << s)) && bus->used[s] != 0xff))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 flags_compatible(guint bus_flags, guint dev_flags, guint bus_index, gboolean from_config)
 {
@@ -166,6 +200,29 @@ set_error(lay_set *set, const lay_item *item, char *message)
     }
     set->error = message;
     set->error_item = item;
+}
+
+/*
+ * libvirt's words when it cannot add a bus: "a PCI slot is needed" up to
+ * 11.3, "a PCIe slot is needed" (and "unrecognized connect flags") in
+ * 12.8; for a release in between the words are not known, and the error
+ * is marked so that it is not quoted.
+ */
+static char *
+grow_error(lay_set *set, guint flags)
+{
+    const dl_check *chk = set->chk;
+    gboolean pcie = dl_releases_behaviour(chk->ctx->releases, "grow-error-says-pcie", chk->ctx->target);
+    /* libvirt names the controller model, except for a pcie-to-pci-bridge */
+    const char *what = flags & DL_CONN_TYPES & ~DL_CONN_PCIE_TO_PCI_BRIDGE ? dl_conn_name(flags) : NULL;
+
+    if (!pcie && !dl_releases_behaviour(chk->ctx->releases, "grow-error-says-pci", chk->ctx->target))
+        set->error_unsure = TRUE;
+    if (what)
+        return g_strdup_printf("a %s slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added",
+                               pcie ? "PCIe" : "PCI", what);
+    return g_strdup_printf("Cannot automatically add a new PCI bus for a device with %sconnect flags %.2x",
+                           pcie ? "unrecognized " : "", flags & DL_CONN_TYPES);
 }
 
 /*
@@ -205,17 +262,7 @@ grow(lay_set *set, const lay_item *item, guint *bus, guint flags)
     } else if (flags & (DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_SWITCH_UP)) {
         model = "pcie-root-port";
     } else {
-        /* libvirt names the controller model, except for a pcie-to-pci-bridge */
-        const char *what = flags & DL_CONN_TYPES & ~DL_CONN_PCIE_TO_PCI_BRIDGE ? dl_conn_name(flags) : NULL;
-
-        if (what)
-            set_error(set, item, g_strdup_printf("a PCI slot is needed to connect a PCI controller model='%s', but none is available, and it cannot be automatically added", what));
-        else
-            set_error(set, item, g_strdup_printf("Cannot automatically add a new PCI bus for a device with connect flags %.2x", flags & DL_CONN_TYPES));
-        return FALSE;
-    }
-    if (set->buses->len + (guint) add > DL_MAX_BUSES) {
-        set_error(set, item, g_strdup("No more available PCI slots: 256 PCI buses are in use"));
+        set_error(set, item, grow_error(set, flags));
         return FALSE;
     }
     for (int k = 0; k < add; k++) {
@@ -310,10 +357,19 @@ reserve_next(lay_set *set, lay_item *item, guint flags, int function)
         set_error(set, item, g_strdup("No PCI buses available"));
         return FALSE;
     }
-    for (bus = 0; bus < set->buses->len && !found; bus++)
-        found = find_on_bus(bus_at(set, bus), bus, flags, function, &slot, &fn);
+    for (bus = next_open(set, 0); bus < set->buses->len; bus = next_open(set, bus + 1)) {
+        lay_bus *b = bus_at(set, bus);
+
+        if (bus_closed(b)) {
+            b->closed = TRUE;
+            b->next_open = bus + 1;
+        } else if (find_on_bus(b, bus, flags, function, &slot, &fn)) {
+            found = TRUE;
+            break;
+        }
+    }
     if (found) {
-        bus--;
+        /* the place is BUS:SLOT.FN */
     } else if (set->dry_run) {
         bus = set->buses->len;
         fn = function < 0 ? 0 : (guint) function;
@@ -1147,6 +1203,16 @@ dl_layout_compute(const dl_check *chk, int spares)
 dl_layout *
 dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *moving)
 {
+    g_autoptr(GHashTable) set = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    if (moving)
+        g_hash_table_add(set, (gpointer) moving);
+    return dl_layout_compute_moving_all(chk, spares, set);
+}
+
+dl_layout *
+dl_layout_compute_moving_all(const dl_check *chk, int spares, GHashTable *moving)
+{
     dl_layout *layout = g_new0(dl_layout, 1);
     g_autoptr(GArray) items = g_array_sized_new(FALSE, TRUE, sizeof(lay_item), chk->dom->devices->len + 8);
     g_autoptr(GPtrArray) fakes = g_ptr_array_new_with_free_func(g_free);
@@ -1164,7 +1230,7 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     /* an address other rules reject (not numbers, out of range): libvirt stops there first */
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        if (d != moving && !d->alias_of && dl_pci_addr_wanted(&d->addr) && !dl_device_has_pci_address(d)) {
+        if (!g_hash_table_contains(moving, d) && !d->alias_of && dl_pci_addr_wanted(&d->addr) && !dl_device_has_pci_address(d)) {
             layout->skipped = TRUE;
             return layout;
         }
@@ -1178,11 +1244,11 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
     /* libvirt's parser puts the primary video first among the videos */
     primary = primary_video(chk);
     if (primary)
-        add_item(items, chk, primary, primary == moving);
+        add_item(items, chk, primary, g_hash_table_contains(moving, primary));
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         if (!d->alias_of && d != primary)
-            add_item(items, chk, d, d == moving);
+            add_item(items, chk, d, g_hash_table_contains(moving, d));
     }
     add_implicit_devices(items, fakes, chk);
     mark_builtins(chk, items);
@@ -1247,13 +1313,11 @@ dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *movin
 out:
     if (!ok && set.error && !layout->skipped) {
         layout->error = g_steal_pointer(&set.error);
-        if (set.error_item && set.error_item->dev) {
+        layout->error_unsure = set.error_unsure;
+        if (set.error_item && set.error_item->dev)
             layout->error_dev = set.error_item->dev;
-        } else if (set.error_item && set.error_item->what) {
-            char *plain = layout->error;
-            layout->error = g_strdup_printf("%s (%s)", plain, set.error_item->what);
-            g_free(plain);
-        }
+        else if (set.error_item && set.error_item->what)
+            layout->error_what = g_strdup(set.error_item->what);
     }
     if (ok) {
         for (guint i = 0; i < items->len; i++) {
@@ -1287,5 +1351,6 @@ dl_layout_free(dl_layout *layout)
     g_array_unref(layout->places);
     g_array_unref(layout->options);
     g_free(layout->error);
+    g_free(layout->error_what);
     g_free(layout);
 }

@@ -39,6 +39,8 @@ typedef struct {
     GArray *options;         /* of dl_layout_option, for every PCI controller */
     char *error;             /* why libvirt cannot lay the domain out, or NULL */
     const dl_device *error_dev; /* the device it stopped at, when written in the XML */
+    char *error_what;        /* else what it stopped at ("pcie-root-port 241", one it adds), or NULL */
+    gboolean error_unsure;   /* error is in words the target libvirt may not use: do not quote it */
     gboolean bridge_below_bus;  /* the error: a pci-bridge landed on a bus whose index is not below its own */
     gboolean skipped;        /* not attempted: no PCI, or addresses other rules reject */
     guint spares;            /* empty pcie-root-ports after the layout */
@@ -52,5 +54,7 @@ typedef struct {
 dl_layout *dl_layout_compute(const dl_check *chk, int spares);
 /* The same with MOVING's PCI address taken away: where libvirt would put it. */
 dl_layout *dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *moving);
+/* The same with the addresses of every device in MOVING (a set) taken away. */
+dl_layout *dl_layout_compute_moving_all(const dl_check *chk, int spares, GHashTable *moving);
 void dl_layout_free(dl_layout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout, dl_layout_free)

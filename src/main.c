@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -167,7 +171,7 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
         { "in-place", 'i', 0, G_OPTION_ARG_NONE, &opt->in_place,
           "With --fix: replace each file atomically (a symlink's target; mode kept)", NULL },
         { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt->jobs,
-          "Check N files at a time (default: the number of CPUs); output order is the same as with -j 1", "N" },
+          "Check N files at a time (default: the number of CPUs; at most 4 per CPU); output order is the same as with -j 1", "N" },
         { "diff", 0, 0, G_OPTION_ARG_NONE, &opt->diff,
           "With --fix: print a unified diff of the repairs and change nothing", NULL },
         { "layout", 0, 0, G_OPTION_ARG_NONE, &opt->layout,
@@ -382,6 +386,70 @@ status_of(const domlint_result *r, gboolean werror)
     return EXIT_CLEAN;
 }
 
+/*
+ * Running out of memory.  libxml2 answers a failed allocation by giving up
+ * on what it was doing and printing a line, so a schema would seem broken
+ * or a file malformed: its allocations are watched, its raw lines
+ * silenced, and a run in which one failed ends with "out of memory".
+ */
+static gint xml_alloc_failed;
+
+static void *
+xml_malloc(size_t size)
+{
+    void *p = malloc(size);
+
+    if (!p)
+        g_atomic_int_set(&xml_alloc_failed, 1);
+    return p;
+}
+
+static void *
+xml_realloc(void *old, size_t size)
+{
+    void *p = realloc(old, size);
+
+    if (!p)
+        g_atomic_int_set(&xml_alloc_failed, 1);
+    return p;
+}
+
+static char *
+xml_strdup(const char *s)
+{
+    char *p = strdup(s);
+
+    if (!p)
+        g_atomic_int_set(&xml_alloc_failed, 1);
+    return p;
+}
+
+static void G_GNUC_PRINTF(2, 3)
+xml_quiet(void *user, const char *fmt, ...)
+{
+    (void) user;
+    (void) fmt;
+}
+
+/* Before xmlInitParser(); every error domlint reports comes through the
+ * structured handlers, so only libxml2's own raw lines are lost. */
+static void
+xml_watch_memory(void)
+{
+    xmlMemSetup(free, xml_malloc, xml_realloc, xml_strdup);
+    xmlThrDefSetGenericErrorFunc(NULL, xml_quiet);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
+}
+
+static gboolean
+out_of_memory(void)
+{
+    if (!g_atomic_int_get(&xml_alloc_failed))
+        return FALSE;
+    fprintf(stderr, "domlint: out of memory\n");
+    return TRUE;
+}
+
 /* --fix for one file: the repaired text goes to stdout, a diff, or the file itself. */
 static domlint_result *
 fix_one(domlint_ctx *ctx, const cli_options *opt, const char *path)
@@ -399,7 +467,8 @@ fix_one(domlint_ctx *ctx, const cli_options *opt, const char *path)
         return domlint_check_file(ctx, path);
     }
     r = domlint_fix_memory(ctx, name, data, len, &fixed, &fixed_len);
-    if (!fixed)
+    /* a repair made while memory ran out may lack parts: nothing is written */
+    if (!fixed || g_atomic_int_get(&xml_alloc_failed))
         return r;
     if (opt->diff) {
         if (!print_diff(name, data, len, fixed, fixed_len))
@@ -423,9 +492,12 @@ process_file(domlint_ctx *ctx, const cli_options *opt, const char *path)
 }
 
 /*
- * -j: files are checked by a thread pool, each thread with a context of its
- * own (a compiled schema is not shared between threads), of the file's
- * group; results are collected by position so that they are printed in
+ * -j: files are checked by JOBS threads that share the contexts: the
+ * compiled schema and the knowledge are only read while checking (libxml2
+ * keeps what validation changes in each call's own validation context), so
+ * memory does not grow with -j.  Each thread takes the next file not yet
+ * taken and checks it with the context of the file's group (its config
+ * file); results are collected by position so that they are printed in
  * input order.
  */
 typedef struct {
@@ -434,50 +506,59 @@ typedef struct {
     GPtrArray *groups;          /* of dl_run_group* */
     const guint *group_of;      /* each file's group */
     domlint_result **results;
+    GPtrArray *threads;
+    gint next;                  /* the next file to take */
     GMutex lock;
     GCond ready;
 } pool_state;
 
-static void
-pool_work(gpointer data, gpointer user)
+static gpointer
+pool_work(gpointer user)
 {
     pool_state *st = user;
-    guint i = GPOINTER_TO_UINT(data) - 1;
-    dl_run_group *g = g_ptr_array_index(st->groups, st->group_of[i]);
-    domlint_ctx *ctx = g_async_queue_pop(g->idle);
-    domlint_result *r = process_file(ctx, st->opt, g_ptr_array_index(st->files, i));
 
-    g_async_queue_push(g->idle, ctx);
-    g_mutex_lock(&st->lock);
-    st->results[i] = r;
-    g_cond_broadcast(&st->ready);
-    g_mutex_unlock(&st->lock);
+    for (;;) {
+        guint i = (guint) g_atomic_int_add(&st->next, 1);
+        const dl_run_group *g;
+        domlint_result *r;
+
+        if (i >= st->files->len)
+            return NULL;
+        g = g_ptr_array_index(st->groups, st->group_of[i]);
+        r = process_file(g->ctx, st->opt, g_ptr_array_index(st->files, i));
+        g_mutex_lock(&st->lock);
+        st->results[i] = r;
+        g_cond_broadcast(&st->ready);
+        g_mutex_unlock(&st->lock);
+    }
 }
 
-/* Start checking FILES on JOBS threads; results arrive in ST->results. */
-static GThreadPool *
-pool_start(pool_state *st, int jobs, GError **error)
+/*
+ * Start checking FILES on up to JOBS threads; results arrive in
+ * ST->results.  When the system gives fewer threads (a memory or process
+ * limit), those run the whole list; FALSE when it gives none, and then the
+ * caller checks the files itself.
+ */
+static gboolean
+pool_start(pool_state *st, const cli_options *opt, GPtrArray *files, GPtrArray *groups,
+           const guint *group_of, int jobs)
 {
-    GThreadPool *pool;
+    st->opt = opt;
+    st->files = files;
+    st->groups = groups;
+    st->group_of = group_of;
+    st->results = g_new0(domlint_result *, files->len);
+    st->threads = g_ptr_array_new();
+    g_mutex_init(&st->lock);
+    g_cond_init(&st->ready);
+    for (int j = 0; j < jobs; j++) {
+        GThread *t = g_thread_try_new("domlint-check", pool_work, st, NULL);
 
-    for (guint k = 0; k < st->groups->len; k++) {
-        dl_run_group *g = g_ptr_array_index(st->groups, k);
-        g->idle = g_async_queue_new();
-        g_async_queue_push(g->idle, g->ctx);
-        /* no more contexts for a group than it has files */
-        for (int j = 1; j < MIN(jobs, (int) g->files); j++) {
-            domlint_ctx *ctx = domlint_ctx_new(&g->lopts, error);
-            if (!ctx)
-                return NULL;
-            g_async_queue_push(g->idle, ctx);
-        }
+        if (!t)
+            break;
+        g_ptr_array_add(st->threads, t);
     }
-    pool = g_thread_pool_new(pool_work, st, jobs, TRUE, error);
-    if (!pool)
-        return NULL;
-    for (guint i = 0; i < st->files->len; i++)
-        g_thread_pool_push(pool, GUINT_TO_POINTER(i + 1), NULL);
-    return pool;
+    return st->threads->len > 0;
 }
 
 static domlint_result *
@@ -489,27 +570,109 @@ pool_wait(pool_state *st, guint i)
     while (!st->results[i])
         g_cond_wait(&st->ready, &st->lock);
     r = st->results[i];
+    /* the caller's now */
+    st->results[i] = NULL;
     g_mutex_unlock(&st->lock);
     return r;
 }
 
 static void
-pool_finish(pool_state *st, GThreadPool *pool)
+pool_finish(pool_state *st)
 {
-    domlint_ctx *ctx;
-
-    if (pool)
-        g_thread_pool_free(pool, FALSE, TRUE);
-    for (guint k = 0; k < st->groups->len; k++) {
-        dl_run_group *g = g_ptr_array_index(st->groups, k);
-        while (g->idle && (ctx = g_async_queue_try_pop(g->idle)))
-            if (ctx != g->ctx)
-                domlint_ctx_free(ctx);
-        g_clear_pointer(&g->idle, g_async_queue_unref);
-    }
+    for (guint i = 0; i < st->threads->len; i++)
+        g_thread_join(g_ptr_array_index(st->threads, i));
+    g_ptr_array_unref(st->threads);
+    /* results nobody waited for: the run stopped early */
+    for (guint i = 0; i < st->files->len; i++)
+        domlint_result_free(st->results[i]);
     g_free(st->results);
     g_mutex_clear(&st->lock);
     g_cond_clear(&st->ready);
+}
+
+/* The address space the process has mapped, in bytes; 0 when unknown. */
+static guint64
+mapped_bytes(void)
+{
+    g_autofree char *statm = NULL;
+
+    if (!g_file_get_contents("/proc/self/statm", &statm, NULL, NULL))
+        return 0;
+    return g_ascii_strtoull(statm, NULL, 10) * (guint64) sysconf(_SC_PAGESIZE);
+}
+
+/* Room under an address space limit (ulimit -v), in bytes; G_MAXUINT64 without one. */
+static guint64
+room_left(void)
+{
+    struct rlimit as;
+    guint64 used = mapped_bytes();
+
+    if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur == RLIM_INFINITY)
+        return G_MAXUINT64;
+    return as.rlim_cur > used ? as.rlim_cur - used : 0;
+}
+
+/*
+ * The schema and the knowledge take some 6 MB once the libraries are
+ * mapped.  With less room than that, libxml2 and GLib fail in ways that
+ * crash (GLib aborts, libxml2's RELAX NG parser frees twice on some
+ * failed allocations): better not to begin.
+ */
+#define DL_ROOM_TO_START (8 << 20)
+
+static gboolean
+room_to_start(void)
+{
+    guint64 room = room_left();
+
+    if (room >= DL_ROOM_TO_START)
+        return TRUE;
+    fprintf(stderr, "domlint: out of memory: the address space limit (ulimit -v) leaves %" G_GUINT64_FORMAT " MB, and checking needs %d MB more\n",
+            room >> 20, DL_ROOM_TO_START >> 20);
+    return FALSE;
+}
+
+/*
+ * Under an address space limit (ulimit -v), each thread takes a stack and
+ * glibc a malloc arena of 64 MB (128 MB while it is made); a thread whose
+ * arena does not fit gets its memory a page at a time and soon has none.
+ * So the threads get at most a quarter of the room left, their arenas at
+ * most half; the rest is for the files' trees.
+ */
+static int
+jobs_within_limit(int jobs)
+{
+    const guint64 arena = 128 << 20;
+    struct rlimit stack;
+    guint64 room = room_left(), stack_size = 8 << 20, threads;
+
+    if (room == G_MAXUINT64)
+        return jobs;
+    if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY)
+        stack_size = MAX(stack.rlim_cur, 1 << 20);
+    threads = CLAMP(room / 4 / stack_size, 1, (guint64) jobs);
+#ifdef M_ARENA_MAX
+    mallopt(M_ARENA_MAX, (int) (1 + MIN(room / 2 / arena, threads)));
+#else
+    (void) arena;
+#endif
+    return (int) threads;
+}
+
+/*
+ * How many threads -j N gets: no more than there are files, no more than
+ * four per CPU, as checking waits for nothing but the CPU, and no more
+ * than fit under an address space limit.
+ */
+static int
+jobs_for(const cli_options *opt, guint files)
+{
+    int cpus = (int) g_get_num_processors();
+    int jobs = opt->jobs != CLI_UNSET ? opt->jobs : cpus;
+
+    jobs = (int) MIN((guint) MIN(jobs, 4 * cpus), files);
+    return jobs > 1 ? jobs_within_limit(jobs) : jobs;
 }
 
 /*
@@ -603,7 +766,6 @@ run(cli_options *opt)
     int jobs;
     gboolean parallel = FALSE;
     pool_state st = { 0 };
-    GThreadPool *pool = NULL;
 
     if (!opt->inputs || !opt->inputs[0]) {
         fprintf(stderr, "domlint: no input files (try 'domlint --help')\n");
@@ -634,6 +796,8 @@ run(cli_options *opt)
     /* one file, as a pre-commit hook or a lint step before virsh define runs it */
     lopts.load_in_parallel = !opt->inputs[1] &&
         (strcmp(opt->inputs[0], "-") == 0 || !g_file_test(opt->inputs[0], G_FILE_TEST_IS_DIR));
+    if (!room_to_start())
+        return EXIT_TROUBLE;
     for (gsize i = 0; opt->inputs[i]; i++) {
         const char *in = opt->inputs[i];
         guint before = files->len, problems_before = problems->len;
@@ -663,9 +827,13 @@ run(cli_options *opt)
     dl_settings_clear(&cli);
     format = assigned ? dl_run_groups_format(groups, &error) : NULL;
     if (!format || !dl_run_groups_start(groups, &error)) {
+        if (out_of_memory())
+            return EXIT_TROUBLE;
         fprintf(stderr, "domlint: %s\n", error->message);
         return EXIT_TROUBLE;
     }
+    if (out_of_memory())
+        return EXIT_TROUBLE;
     json = strcmp(format, "json") == 0;
     sarif = strcmp(format, "sarif") == 0;
     text_short = strcmp(format, "text-short") == 0;
@@ -676,29 +844,24 @@ run(cli_options *opt)
     topts.excerpt = !opt->no_excerpt && !text_short;
 
     /* --fix to stdout or --diff prints as it goes: only checking and --in-place run in parallel */
-    jobs = opt->jobs != CLI_UNSET ? opt->jobs : (int) g_get_num_processors();
-    if (jobs > 1 && files->len > 1 && (!opt->fix || opt->in_place)) {
-        st.opt = opt;
-        st.files = files;
-        st.groups = groups;
-        st.group_of = group_of;
-        st.results = g_new0(domlint_result *, files->len);
-        g_mutex_init(&st.lock);
-        g_cond_init(&st.ready);
-        pool = pool_start(&st, MIN(jobs, (int) files->len), &error);
-        parallel = TRUE;
-        if (!pool) {
-            fprintf(stderr, "domlint: %s\n", error->message);
-            pool_finish(&st, NULL);
-            return EXIT_TROUBLE;
-        }
-    }
+    jobs = jobs_for(opt, files->len);
+    if (jobs > 1 && (!opt->fix || opt->in_place))
+        parallel = pool_start(&st, opt, files, groups, group_of, jobs);
 
     for (guint i = 0; i < files->len; i++) {
         const char *path = g_ptr_array_index(files, i);
         const dl_run_group *g = g_ptr_array_index(groups, group_of[i]);
         domlint_result *r = parallel ? pool_wait(&st, i) : process_file(g->ctx, opt, path);
         int file_status = status_of(r, g->settings.werror > 0);
+
+        if (out_of_memory()) {
+            /* the other threads stop at their next file */
+            g_atomic_int_set(&st.next, (gint) files->len);
+            domlint_result_free(r);
+            status = EXIT_TROUBLE;
+            json = sarif = FALSE;
+            break;
+        }
 
         if (r->status == DOMLINT_FILE_FAILED)
             fprintf(stderr, "%s: fatal: %s\n", r->file, r->failure);
@@ -725,7 +888,7 @@ run(cli_options *opt)
     }
     print_closing(opt, results, report, !json && !sarif && !text_short);
     if (parallel)
-        pool_finish(&st, pool);
+        pool_finish(&st);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "domlint: cannot write output\n");
         return EXIT_TROUBLE;
@@ -807,6 +970,7 @@ main(int argc, char **argv)
     int status;
 
     /* libxml2 must be initialised before threads use it */
+    xml_watch_memory();
     xmlInitParser();
     if (!parse_args(&argc, &argv, &opt, &error)) {
         fprintf(stderr, "domlint: %s (try 'domlint --help')\n", error->message);

@@ -604,12 +604,116 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
 }
 
 /*
- * D and FIRST share a PCI address.  The finding is on the one that is out
+ * The devices that share a PCI address with one written before them
+ * (a set): those libvirt would have to give an address of their own.
+ */
+static GHashTable *
+sharing_devices(const dl_check *chk)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GHashTable *sharing = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        gpointer key;
+
+        if (!dl_device_has_pci_address(d) || d->addr.zpci)
+            continue;
+        key = GUINT_TO_POINTER(addr_key(&d->addr) + 1);
+        if (g_hash_table_contains(seen, key))
+            g_hash_table_add(sharing, (gpointer) d);
+        else
+            g_hash_table_add(seen, key);
+    }
+    return sharing;
+}
+
+/* pcie-root's slots that pcie-root-ports can still take: no builtin there, no other device. */
+static guint
+root_port_slots(const dl_check *chk)
+{
+    const dl_bus *root = chk->topo->bus[0];
+    guint free = 0;
+
+    for (guint slot = root->min_slot; slot <= root->max_slot; slot++) {
+        gboolean taken = FALSE;
+
+        for (guint f = 0; f < 8 && !taken; f++) {
+            const dl_builtin *b = dl_family_builtin_at(chk->family, slot, f);
+            taken = b && builtin_present(chk, b);
+        }
+        for (guint i = 0; i < chk->dom->devices->len && !taken; i++) {
+            const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+            taken = dl_device_has_pci_address(o) && o->addr.bus.value == 0 && o->addr.slot.value == slot &&
+                    !(is_pci_controller(o) && dl_str_eq(o->model, "pcie-root-port"));
+        }
+        if (!taken)
+            free++;
+    }
+    return free;
+}
+
+/* How many of the domain's devices want a PCI slot (the root buses aside). */
+static guint
+pci_devices(dl_check *chk)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+
+        if (!(is_pci_controller(d) && dl_pci_model_is_root(d->model)) && dl_device_pci_connect(chk, d))
+            n++;
+    }
+    return n;
+}
+
+/*
+ * When libvirt, given the devices in SHARING without their addresses,
+ * cannot place them all (the layout of layout.c stops), removing the
+ * addresses does not help: one finding says the topology is full, why, and
+ * what gives it room.  Returns its line, or 0 when there is room.
+ */
+static int
+report_full(dl_check *chk, GHashTable *sharing)
+{
+    g_autoptr(dl_layout) layout = dl_layout_compute_moving_all(chk, DL_SPARES_LIBVIRT, sharing);
+    g_autofree char *stop = NULL, *size = NULL;
+    const dl_bus *root = chk->topo->bus[0];
+    domlint_diag *diag;
+
+    if (layout->skipped || !layout->error || !chk->dom->devices_node)
+        return 0;
+    if (layout->error_unsure)
+        stop = g_strdup_printf("it finds no slot for the %s it would add", layout->error_what ? layout->error_what : "controller");
+    else if (layout->error_what)
+        stop = g_strdup_printf("at the %s it would add it stops with \"%s\"", layout->error_what, layout->error);
+    else
+        stop = g_strdup_printf("it stops with \"%s\"", layout->error);
+    if (dl_str_eq(root->model, "pcie-root")) {
+        guint slots = root_port_slots(chk);
+        size = g_strdup_printf("pcie-root has %u slots left for pcie-root-ports, eight to a slot: %u ports, and each PCI Express device takes one of its own",
+                               slots, slots * 8);
+    } else {
+        size = g_strdup_printf("the %s and the pci-bridges libvirt adds by itself have no slot for the rest", root->model);
+    }
+    diag = dl_error(chk, chk->dom->devices_node,
+                    "the PCI topology is full: %u devices share a PCI address with another, and libvirt cannot give them addresses of their own: %s; %u devices want a PCI slot, and %s",
+                    g_hash_table_size(sharing), stop, pci_devices(chk), size);
+    if (dl_str_eq(root->model, "pcie-root"))
+        dl_diag_fixit(diag, "make room behind the root ports: a pcie-switch-upstream-port with pcie-switch-downstream-ports (one device each), a pcie-to-pci-bridge (31 slots for PCI devices), or a pcie-expander-bus; or give the guest fewer devices");
+    else
+        dl_diag_fixit(diag, "add pci-bridges with addresses of their own (31 slots each) or a pci-expander-bus; or give the guest fewer devices");
+    return diag->line;
+}
+
+/*
+ * D and FIRST share a PCI address (FULL: why no free slot is left, or NULL).  The finding is on the one that is out
  * of place: D, unless D is a chipset function at its own address and FIRST
  * is not (an IDE controller written at the PIIX3 USB function).
  */
 static void
-report_conflict(dl_check *chk, const dl_device *d, const dl_device *first)
+report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const char *full)
 {
     gboolean swap = at_chipset_place(chk, d) && !at_chipset_place(chk, first);
     const dl_device *culprit = swap ? first : d;
@@ -634,7 +738,10 @@ report_conflict(dl_check *chk, const dl_device *d, const dl_device *first)
                       own->slot, own->function);
         return;
     }
-    dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
+    if (full)
+        dl_diag_fixit(diag, "%s", full);
+    else
+        dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
     {
         g_autofree char *why = g_strdup_printf("the %s uses it too", other);
         move_device(chk, culprit, why);
@@ -645,7 +752,14 @@ static void
 check_conflicts(dl_check *chk)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_autoptr(GHashTable) sharing = sharing_devices(chk);
+    g_autofree char *full = NULL;
+    int full_line = 0;
 
+    if (g_hash_table_size(sharing) > 0 && chk->family && chk->topo && chk->topo->bus[0])
+        full_line = report_full(chk, sharing);
+    if (full_line > 0)
+        full = g_strdup_printf("no slot is free for it: the PCI topology is full (see the error at line %d)", full_line);
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
         const dl_device *first;
@@ -660,7 +774,7 @@ check_conflicts(dl_check *chk)
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
             continue;
         }
-        report_conflict(chk, d, first);
+        report_conflict(chk, d, first, full);
         /* later devices there clash with the one in its place */
         if (at_chipset_place(chk, d))
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);

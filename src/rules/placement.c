@@ -236,10 +236,20 @@ check_layout(dl_check *chk)
                           "give the pci-bridge a higher index than the %s it plugs into", dl_family_allows_controller(chk->family, "pcie-to-pci-bridge") ? "pcie-root-port and pcie-to-pci-bridge" : "dmi-to-pci-bridge");
             if (chk->fixes && chk->topo->bus[0] && dl_str_eq(chk->topo->bus[0]->model, "pcie-root"))
                 insert_bridge_upstream(chk, layout->error_dev);
+        } else if (layout->error_unsure) {
+            /* the words of this libvirt release are not known: no quote */
+            const char *adds = what ? what : layout->error_what;
+            dl_diag_fixit(dl_error(chk, where, "libvirt cannot give every PCI device an address: no slot is left for the %s it adds, and it cannot add a bus for that; free slots on the root bus, pack root ports eight to a slot, or add a pcie-expander-bus",
+                                   adds ? adds : "controller"),
+                          "free slots on the root bus, pack root ports eight to a slot (multifunction), or add a pcie-expander-bus");
         } else if (what)
             dl_diag_fixit(dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it stops with \"%s\"; it adds pcie-root-ports, pci-bridges and PHBs by itself, never a controller that needs a slot on pcie-root or a switch (free slots there, pack root ports eight to a slot, or add a pcie-expander-bus)",
                                    what, layout->error),
                           "free slots on pcie-root or the switch, pack root ports eight to a slot (multifunction), or add a pcie-expander-bus");
+        else if (layout->error_what)
+            dl_diag_fixit(dl_error(chk, where, "libvirt cannot give every PCI device an address: at the %s it adds, it stops with \"%s\"; free slots on the root bus, pack root ports eight to a slot, or add a pcie-expander-bus",
+                                   layout->error_what, layout->error),
+                          "free slots on the root bus, pack root ports eight to a slot (multifunction), or add a pcie-expander-bus");
         else
             dl_diag_fixit(dl_error(chk, where, "libvirt cannot give every PCI device an address: it stops with \"%s\"; free slots on the root bus, pack root ports eight to a slot, or add a pcie-expander-bus",
                                    layout->error),
