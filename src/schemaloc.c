@@ -166,6 +166,20 @@ index_defines(dl_schema_locator *loc, const xmlNode *grammar)
     }
 }
 
+/* The <define>s the <ref> REF names, or NULL when it names none or they were
+ * followed already on this walk (SEEN: define names). */
+static GPtrArray *
+ref_defines(dl_schema_locator *loc, const xmlNode *ref, GHashTable *seen)
+{
+    const char *name = rng_attr(ref, "name");
+    GPtrArray *defs = name ? g_hash_table_lookup(loc->defines, name) : NULL;
+
+    if (!defs || g_hash_table_contains(seen, name))
+        return NULL;
+    g_hash_table_add(seen, (gpointer) name);
+    return defs;
+}
+
 /*
  * The <element> patterns below NODE on its own level: through <ref>s, not
  * into nested <element>s (whose content is another level) nor <attribute>s.
@@ -179,13 +193,9 @@ collect_elements(dl_schema_locator *loc, const xmlNode *node, GPtrArray *out, GH
         if (is_rng(c, "element")) {
             g_ptr_array_add(out, (gpointer) c);
         } else if (is_rng(c, "ref")) {
-            const char *name = rng_attr(c, "name");
-            GPtrArray *defs = name ? g_hash_table_lookup(loc->defines, name) : NULL;
+            GPtrArray *defs = ref_defines(loc, c, seen);
 
-            if (!defs || g_hash_table_contains(seen, name))
-                continue;
-            g_hash_table_add(seen, (gpointer) name);
-            for (guint i = 0; i < defs->len; i++)
+            for (guint i = 0; defs && i < defs->len; i++)
                 collect_elements(loc, g_ptr_array_index(defs, i), out, seen);
         } else {
             collect_elements(loc, c, out, seen);
@@ -680,13 +690,9 @@ gather_one(dl_schema_locator *loc, const xmlNode *c, level_info *li, GHashTable 
         }
         g_ptr_array_add(list, (gpointer) c);
     } else if (is_rng(c, "ref")) {
-        const char *name = rng_attr(c, "name");
-        GPtrArray *defs = name ? g_hash_table_lookup(loc->defines, name) : NULL;
+        GPtrArray *defs = ref_defines(loc, c, seen);
 
-        if (!defs || g_hash_table_contains(seen, name))
-            return;
-        g_hash_table_add(seen, (gpointer) name);
-        for (guint i = 0; i < defs->len; i++)
+        for (guint i = 0; defs && i < defs->len; i++)
             gather_attrs(loc, g_ptr_array_index(defs, i), li, seen);
     } else if (is_rng(c, "choice")) {
         gather_choice(loc, c, li, seen);
