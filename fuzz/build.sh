@@ -17,9 +17,10 @@ cat > "$out/config.h" <<H
 #define DOMLINT_LIBVIRT_SCHEMA_DIR "/usr/share/libvirt/schemas"
 #define PACKAGE_VERSION "fuzz"
 #define DOMLINT_LIBVIRT_LIBDIR ""
+#define DOMLINT_DOC_URL "file://$top/doc/rules/"
 H
 pkgs="libxml-2.0 glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0"
-lib=$(cd "$top" && ls src/*.c src/rules/*.c | grep -v -e 'src/main.c' -e 'src/probe-main.c' -e 'src/cli.c' -e 'src/connect.c')
+lib=$(cd "$top" && ls src/*.c src/rules/*.c | grep -v -e 'src/main.c' -e 'src/probe-main.c' -e 'src/cli.c' -e 'src/conffile.c' -e 'src/connect.c')
 # shellcheck disable=SC2086
 $CC $flags -I"$out" -I"$top/src" $(pkg-config --cflags $pkgs) \
     -o "$out/fuzz-domain" "$here/fuzz-domain.c" $(cd "$top" && echo $lib | sed "s|src/|$top/src/|g") \
