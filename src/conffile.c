@@ -11,6 +11,7 @@
 #include "conffile.h"
 #include "cli.h"
 #include "domlint.h"
+#include "suggest.h"
 
 #define GROUP "domlint"
 
@@ -265,6 +266,10 @@ load_key(const loader *ld, const char *key, GError **error)
         return load_format(ld, error);
     {
         g_autofree char *keys = g_strjoinv(", ", (char **) known_keys);
+        const char *near = dl_suggest(key, known_keys);
+
+        if (near)
+            return fail(ld, key, error, "unknown key '%s' (did you mean '%s'?)", key, near);
         return fail(ld, key, error, "unknown key '%s' (the keys are %s)", key, keys);
     }
 }

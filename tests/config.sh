@@ -134,7 +134,8 @@ bad() {
         ok "$desc: exit 2, $(cat "$tmp/err")"
     else not_ok "$desc"; fi
 }
-bad "unknown key" '[domlint]\n# a comment\n\ndisabel = x\n' 4 "unknown key 'disabel'"
+bad "unknown key, near one" '[domlint]\n# a comment\n\ndisabel = x\n' 4 "unknown key 'disabel' (did you mean 'disable'?)"
+bad "unknown key" '[domlint]\nlevel = 3\n' 2 "unknown key 'level' (the keys are disable, enable"
 bad "werror not a boolean" '[domlint]\nwerror = maybe\n' 2 "'werror' takes true or false"
 bad "spare-ports out of range" '[domlint]\ntarget = debian-12\nspare-ports = 300\n' 3 "'spare-ports' takes a number"
 bad "unknown rule id" '[domlint]\ndisable = pci-root, pci-rot\n' 2 "unknown rule 'pci-rot'"
