@@ -68,6 +68,7 @@ skip() {
 . "$top_srcdir/tests/libvirt-env.sh"
 TARGET=debian-12
 ORACLE_ARGS=
+SCHEMA_ARGS=
 if [ -n "$RELEASE" ]; then
     line=$(release_roots | awk -v s="$RELEASE" '$1 == s')
     [ -n "$line" ] || skip "no $RELEASE root (shared/tools/debian-root $RELEASE makes it)"
@@ -77,6 +78,10 @@ if [ -n "$RELEASE" ]; then
     reason=$(libvirt_missing_in "$root")
     [ -z "$reason" ] || skip "$reason"
     ORACLE_ARGS=--root=$root
+    # the schema a user of that release validates against: its libvirt's own
+    if [ -f "$root/usr/share/libvirt/schemas/domain.rng" ]; then
+        SCHEMA_ARGS=--schema-dir=$root/usr/share/libvirt/schemas
+    fi
 else
     libvirt_require differential.sh
 fi
@@ -128,7 +133,7 @@ run_case() {
         f=$tmp/$i.xml
     fi
 
-    out=$("$DOMLINT" --color=never --target="$TARGET" "$f" 2>&1)
+    out=$("$DOMLINT" --color=never --target="$TARGET" $SCHEMA_ARGS "$f" 2>&1)
     case $? in
         0) dl=OK ;;
         1) dl=ERROR ;;
@@ -179,7 +184,7 @@ run_case() {
 # of FILE, and for fixtures/fix/ QEMU must start it paused
 run_fix() {
     local i=$1 f=$2 res=$tmp/$1.fixres fixed=$tmp/$1.fixed.xml fx msg rc opt=
-    "$DOMLINT" --color=never --target="$TARGET" --fix "$f" > "$fixed" 2>/dev/null; fx=$?
+    "$DOMLINT" --color=never --target="$TARGET" $SCHEMA_ARGS --fix "$f" > "$fixed" 2>/dev/null; fx=$?
     case $3 in "$FIXTURES"/fix/*) opt=--start ;; esac
     {
         if [ $fx = 1 ]; then
