@@ -1102,7 +1102,9 @@ add_bus_controllers(lay_set *set, GArray *items, guint first_new)
         const lay_bus *b = bus_at(set, i);
         lay_item *added;
 
-        if (i < first_new && set->chk->topo->bus[i])
+        /* a bus of the input (an index the topology holds, or one past its
+         * table, which only an input controller can have) is not added again */
+        if (i < first_new && (i >= DL_MAX_BUSES || set->chk->topo->bus[i]))
             continue;
         added = add_controller_item(set->chk, items, b->model, i);
         if (!dl_pci_model_is_root(b->model) && !reserve_next(set, added, added->flags, -1))
