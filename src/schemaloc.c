@@ -596,6 +596,27 @@ gather_attrs(dl_schema_locator *loc, const xmlNode *node, level_info *li, GHashT
 }
 
 /*
+ * The values LI allows for attribute A, quoted ("'pci'"), when it allows
+ * only fixed values (the attribute picks the element's form); else NULL.
+ */
+static GPtrArray *
+fixed_values_of(dl_schema_locator *loc, const level_info *li, const xmlAttr *a)
+{
+    GPtrArray *patterns = a->ns ? NULL : g_hash_table_lookup(li->attrs, a->name);
+    g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+
+    for (guint i = 0; patterns && i < patterns->len; i++)
+        describe_into(loc, g_ptr_array_index(patterns, i), values, 0);
+    if (values->len == 0)
+        return NULL;
+    for (guint i = 0; i < values->len; i++) {
+        if (((const char *) g_ptr_array_index(values, i))[0] != '\'')
+            return NULL;
+    }
+    return g_steal_pointer(&values);
+}
+
+/*
  * FALSE when an attribute of SUBJECT has a value that LI (what a pattern
  * allows) lists fixed values for, none of them SUBJECT's: <address
  * type='pci'> does not take the form of <address type='drive'>.
@@ -607,17 +628,11 @@ values_fit(dl_schema_locator *loc, const level_info *li, const xmlNode *subject)
     if (li->any_attr)
         return TRUE;
     for (const xmlAttr *a = subject->properties; a; a = a->next) {
-        GPtrArray *patterns = a->ns ? NULL : g_hash_table_lookup(li->attrs, a->name);
-        g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GPtrArray) values = fixed_values_of(loc, li, a);
         g_autofree char *value = NULL;
         g_autofree char *quoted = NULL;
-        gboolean only_values = TRUE;
 
-        for (guint i = 0; patterns && i < patterns->len; i++)
-            describe_into(loc, g_ptr_array_index(patterns, i), values, 0);
-        for (guint i = 0; i < values->len; i++)
-            only_values = only_values && ((const char *) g_ptr_array_index(values, i))[0] == '\'';
-        if (values->len == 0 || !only_values)
+        if (!values)
             continue;
         value = (char *) xmlGetProp(subject, a->name);
         quoted = g_strdup_printf("'%s'", value ? value : "");
@@ -1234,16 +1249,10 @@ fixed_values_text(dl_schema_locator *loc, const level_info *li, const xmlNode *n
     GString *s = g_string_new(NULL);
 
     for (const xmlAttr *a = node->properties; a; a = a->next) {
-        GPtrArray *patterns = a->ns ? NULL : g_hash_table_lookup(li->attrs, a->name);
-        g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func(g_free);
+        g_autoptr(GPtrArray) values = fixed_values_of(loc, li, a);
         g_autofree char *value = NULL;
-        gboolean only_values = TRUE;
 
-        for (guint i = 0; patterns && i < patterns->len; i++)
-            describe_into(loc, g_ptr_array_index(patterns, i), values, 0);
-        for (guint i = 0; i < values->len; i++)
-            only_values = only_values && ((const char *) g_ptr_array_index(values, i))[0] == '\'';
-        if (values->len == 0 || !only_values)
+        if (!values)
             continue;
         value = (char *) xmlGetProp(node, a->name);
         g_string_append_printf(s, "%s%s='%s'", s->len ? " " : " with ", a->name, value ? value : "");
