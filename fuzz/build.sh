@@ -11,8 +11,6 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 # the values configure would give, for a build that runs from the source tree
 cat > "$out/config.h" <<H
 /* config.h for the fuzz build, written by fuzz/build.sh */
-#define DOMLINT_SRCDIR "$top"
-#define DOMLINT_BUILDDIR "$out"
 #define DOMLINT_PKGDATADIR "$top/data"
 #define DOMLINT_LIBVIRT_SCHEMA_DIR "/usr/share/libvirt/schemas"
 #define PACKAGE_VERSION "fuzz"
@@ -20,7 +18,7 @@ cat > "$out/config.h" <<H
 #define DOMLINT_DOC_URL "file://$top/doc/rules/"
 H
 pkgs="libxml-2.0 glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0"
-lib=$(cd "$top" && ls src/*.c src/rules/*.c | grep -v -e 'src/main.c' -e 'src/probe-main.c' -e 'src/cli.c' -e 'src/conffile.c' -e 'src/connect.c')
+lib=$(cd "$top" && find src -name "*.c" ! -path "src/cli/*" ! -name connect.c | LC_ALL=C sort)
 # shellcheck disable=SC2086
 $CC $flags -I"$out" -I"$top/src" $(pkg-config --cflags $pkgs) \
     -o "$out/fuzz-domain" "$here/fuzz-domain.c" $(cd "$top" && echo $lib | sed "s|src/|$top/src/|g") \

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "qmp.h"
+#include "probe/qmp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -263,9 +263,9 @@ char *domlint_format_sarif(GPtrArray *results, const domlint_target_info *target
 const char *domlint_version(void);
 
 /*
- * Where domlint's data of kind WHAT ("machines", "rules") is: the installed
- * $(pkgdatadir)/WHAT, or the source tree's data/WHAT for a binary run from
- * its build tree.  Caller frees.
+ * Where domlint's data of kind WHAT ("machines", "rules") is:
+ * $DOMLINT_DATA_DIR/WHAT when that environment variable is set (a build
+ * tree's data), else the installed $(pkgdatadir)/WHAT.  Caller frees.
  */
 char *domlint_data_dir(const char *what);
 

@@ -9,11 +9,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
 top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
 DOMLINT=$top_builddir/domlint
-bin=$top_builddir/.libs/domlint
+bin=$top_builddir/domlint
 [ -x "$bin" ] || bin=$DOMLINT
 CC=${CC:-cc}
 command -v "$(printf '%s' "$CC" | cut -d' ' -f1)" >/dev/null 2>&1 || CC=cc
-export LD_LIBRARY_PATH="$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/inplace-err.XXXXXX") || exit 99
 chmod 755 "$tmp"
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT

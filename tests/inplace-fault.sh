@@ -26,9 +26,8 @@ if cmp -s "$tmp/old.xml" "$tmp/new.xml"; then
     exit 99
 fi
 # the real binary, not libtool's wrapper script (whose own writes would count)
-bin=$top_builddir/.libs/domlint
+bin=$top_builddir/domlint
 [ -x "$bin" ] || bin=$DOMLINT
-export LD_LIBRARY_PATH="$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 # ASan wants its runtime first; the shim only wraps libc calls
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0"
 

@@ -100,6 +100,10 @@ fi
 check "binary, library, header, domlint.pc, knowledge base, man page, completion, rule pages installed" "$p"
 
 libdir=$(dirname "${lib:-/nonexistent/x}")
+# every run below reads the data as installed under DESTDIR, not the
+# source tree's that the other tests use
+DOMLINT_DATA_DIR=$(dirname "${machines:-/nonexistent/x}")
+export DOMLINT_DATA_DIR
 run_installed() {
     LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} "$bin" "$@"
 }

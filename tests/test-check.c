@@ -15,7 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "testutil.h"
-#include "target.h"
+#include "core/target.h"
 #include "domlint.h"
 
 /*

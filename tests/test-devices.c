@@ -12,7 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "devices.h"
+#include "core/devices.h"
 #include "testutil.h"
 
 #define DEVICES_DIR DOMLINT_SRCDIR "/data/devices"

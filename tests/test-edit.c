@@ -8,8 +8,8 @@
 #include <libxml/tree.h>
 
 #include "testutil.h"
-#include "load.h"
-#include "edit.h"
+#include "core/load.h"
+#include "fix/edit.h"
 
 static const char doc[] =
     "<?xml version=\"1.0\"?>\n"

@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "machines.h"
+#include "core/machines.h"
 #include "testutil.h"
 
 #ifndef DOMLINT_SRCDIR

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "load.h"
-#include "model.h"
+#include "core/load.h"
+#include "core/model.h"
 
 /* ------------------------------------------------------------- helpers */
 

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "testutil.h"
-#include "qmp.h"
+#include "probe/qmp.h"
 
 #define QMP_DATA DOMLINT_SRCDIR "/tests/data/qmp/"
 

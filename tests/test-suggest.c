@@ -5,7 +5,7 @@
  * only for what looks like a typo, and the nearest name wins.
  */
 #include "testutil.h"
-#include "suggest.h"
+#include "core/suggest.h"
 
 static gsize
 distance(const char *a, const char *b)

@@ -1,0 +1,60 @@
+/*
+ * layout.h - libvirt's PCI address assignment, done ahead of libvirt
+ *
+ * When a domain is defined, libvirt gives every PCI device without an
+ * address the first free slot of the first bus that accepts it, in a fixed
+ * device order, and adds the controllers it runs short of (reference
+ * section 4).  dl_layout_compute() replays that on the model: the same two
+ * passes (a dry run that grows the bus list, then the real one), the same
+ * chipset reservations and preferred slots, the same order.  The result says
+ * where each device will end up, which controllers libvirt will add, or the
+ * error libvirt will stop with.
+ */
+#pragma once
+
+#include "core/internal.h"
+
+/* Keep libvirt's own rule: one spare root port for a new PCI Express domain. */
+#define DL_SPARES_LIBVIRT (-1)
+
+typedef struct {
+    const dl_device *dev;    /* the device, or NULL for an implicit device or an added controller */
+    int index;               /* added controllers: their index; otherwise -1 */
+    const char *model;       /* added controllers: pcie-root-port, pci-bridge, ... */
+    gboolean spare;          /* an added root port left empty for hotplug */
+    guint bus, slot, function;
+    gboolean multifunction;  /* function 0 of a slot with other functions in use */
+} dl_layout_place;
+
+/* A controller option libvirt fills in when the XML leaves it out. */
+typedef struct {
+    const dl_device *dev;    /* the controller, or NULL for one the layout adds */
+    int index;               /* the controller's index */
+    const char *attr;        /* <target> attribute: chassisNr, chassis, port, busNr, index (a PHB's) */
+    guint value;
+} dl_layout_option;
+
+typedef struct {
+    GArray *places;          /* of dl_layout_place: what got an address, in assignment order */
+    GArray *options;         /* of dl_layout_option, for every PCI controller */
+    char *error;             /* why libvirt cannot lay the domain out, or NULL */
+    const dl_device *error_dev; /* the device it stopped at, when written in the XML */
+    char *error_what;        /* else what it stopped at ("pcie-root-port 241", one it adds), or NULL */
+    gboolean error_unsure;   /* error is in words the target libvirt may not use: do not quote it */
+    gboolean bridge_below_bus;  /* the error: a pci-bridge landed on a bus whose index is not below its own */
+    gboolean skipped;        /* not attempted: no PCI, or addresses other rules reject */
+    guint spares;            /* empty pcie-root-ports after the layout */
+} dl_layout;
+
+/*
+ * Lay out CHK's domain.  SPARES is the number of empty pcie-root-ports to
+ * leave for hotplug on a PCI Express machine, or DL_SPARES_LIBVIRT for
+ * libvirt's own rule.  Never NULL; free with dl_layout_free().
+ */
+dl_layout *dl_layout_compute(const dl_check *chk, int spares);
+/* The same with MOVING's PCI address taken away: where libvirt would put it. */
+dl_layout *dl_layout_compute_moving(const dl_check *chk, int spares, const dl_device *moving);
+/* The same with the addresses of every device in MOVING (a set) taken away. */
+dl_layout *dl_layout_compute_moving_all(const dl_check *chk, int spares, GHashTable *moving);
+void dl_layout_free(dl_layout *layout);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout, dl_layout_free)
