@@ -449,7 +449,7 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
     dl_topology_free(chk.topo);
     dl_domain_free(chk.dom);
     g_hash_table_unref(chk.claimed);
-    dl_paths_free(chk.paths);
+    dl_xpaths_free(chk.paths);
     return result;
 }
 

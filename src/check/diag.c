@@ -6,6 +6,7 @@
 #include <libxml/tree.h>
 
 #include "check/diag.h"
+#include "core/xml.h"
 #include "check/rules/rules.h"
 
 domlint_diag *
@@ -38,107 +39,13 @@ domlint_diag_free(domlint_diag *diag)
     g_free(diag);
 }
 
-/*
- * The XPath of a finding, as xmlGetNodePath() writes it
- * ("/domain/devices/interface[3]/address"), for many findings in one
- * document.  xmlGetNodePath() counts a node's same-named siblings on every
- * call: a finding on each of 20 000 <interface> elements took 20 000^2
- * steps.  Here each parent's children are counted once, on the first
- * finding below it.  Elements and attributes without a namespace only;
- * anything else is left to xmlGetNodePath().
- */
-struct dl_paths {
-    GHashTable *position;   /* element -> 1 + its [N], 0 when it has no same-named sibling */
-    GHashTable *counted;    /* parents whose children are in position */
-};
-
-static dl_paths *
-paths_new(void)
-{
-    dl_paths *paths = g_new0(dl_paths, 1);
-
-    paths->position = g_hash_table_new(g_direct_hash, g_direct_equal);
-    paths->counted = g_hash_table_new(g_direct_hash, g_direct_equal);
-    return paths;
-}
-
-void
-dl_paths_free(dl_paths *paths)
-{
-    if (!paths)
-        return;
-    g_hash_table_unref(paths->position);
-    g_hash_table_unref(paths->counted);
-    g_free(paths);
-}
-
-static gboolean
-plain_element(const xmlNode *node)
-{
-    return node->type == XML_ELEMENT_NODE && !node->ns;
-}
-
-static void
-count_children(dl_paths *paths, const xmlNode *parent)
-{
-    g_autoptr(GHashTable) total = g_hash_table_new(g_str_hash, g_str_equal);
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
-
-    for (const xmlNode *c = parent->children; c; c = c->next) {
-        if (plain_element(c)) {
-            guint n = GPOINTER_TO_UINT(g_hash_table_lookup(total, c->name));
-            g_hash_table_insert(total, (gpointer) c->name, GUINT_TO_POINTER(n + 1));
-        }
-    }
-    for (const xmlNode *c = parent->children; c; c = c->next) {
-        guint n, of;
-
-        if (!plain_element(c))
-            continue;
-        n = GPOINTER_TO_UINT(g_hash_table_lookup(seen, c->name)) + 1;
-        of = GPOINTER_TO_UINT(g_hash_table_lookup(total, c->name));
-        g_hash_table_insert(seen, (gpointer) c->name, GUINT_TO_POINTER(n));
-        g_hash_table_insert(paths->position, (gpointer) c, GUINT_TO_POINTER(1 + (of > 1 ? n : 0)));
-    }
-    g_hash_table_add(paths->counted, (gpointer) parent);
-}
-
-/* Append the path of element NODE; FALSE when it is not one paths can write. */
-static gboolean
-append_element_path(dl_paths *paths, GString *out, const xmlNode *node)
-{
-    guint n;
-
-    if (node->type == XML_DOCUMENT_NODE)
-        return TRUE;
-    if (!plain_element(node) || !node->parent || !append_element_path(paths, out, node->parent))
-        return FALSE;
-    if (!g_hash_table_contains(paths->counted, node->parent))
-        count_children(paths, node->parent);
-    n = GPOINTER_TO_UINT(g_hash_table_lookup(paths->position, node)) - 1;
-    g_string_append_printf(out, "/%s", (const char *) node->name);
-    if (n > 0)
-        g_string_append_printf(out, "[%u]", n);
-    return TRUE;
-}
-
-/* The XPath of NODE (caller frees), as xmlGetNodePath() has it. */
+/* The XPath of NODE (caller frees), from the check's cache of positions. */
 static char *
 node_path(dl_check *chk, const xmlNode *node)
 {
-    g_autoptr(GString) out = g_string_new(NULL);
-    const xmlNode *element = node;
-
     if (!chk->paths)
-        chk->paths = paths_new();
-    if (node->type == XML_ATTRIBUTE_NODE)
-        element = node->parent;
-    if ((node->type == XML_ATTRIBUTE_NODE && node->ns) || !element ||
-        !append_element_path(chk->paths, out, element))
-        return (char *) xmlGetNodePath(node);
-    if (node->type == XML_ATTRIBUTE_NODE)
-        g_string_append_printf(out, "/@%s", (const char *) node->name);
-    return g_string_free(g_steal_pointer(&out), FALSE);
+        chk->paths = dl_xpaths_new();
+    return dl_xpaths_get(chk->paths, node);
 }
 
 static void

@@ -27,8 +27,5 @@ void dl_diag_fixit(domlint_diag *diag, const char *fmt, ...) G_GNUC_PRINTF(2, 3)
 domlint_diag *dl_diag_new(const char *file, int line, int column, domlint_severity severity,
                           const char *rule, const char *message);
 
-/* The XPaths of a check's findings (diag.c), made on the first finding. */
-void dl_paths_free(dl_paths *paths);
-
 /* The node a device's findings point at: its <address> when the address is the subject. */
 const xmlNode *dl_addr_node(const dl_device *dev);

@@ -24,6 +24,7 @@
 #include "check/schema.h"
 #include "check/schemacache.h"
 #include "check/schemaloc.h"
+#include "core/xml.h"
 
 struct dl_schema {
     xmlRelaxNG *rng;
@@ -46,7 +47,7 @@ dl_schema_error_free(gpointer p)
 }
 
 static void
-collect_parser_errors(void *user, const xmlError *err)
+collect_parser_errors(void *user, dl_xml_error *err)
 {
     GString *out = user;
 
@@ -69,7 +70,7 @@ compile(const char *path, const char *buf, gsize len, GString *errors)
     pctxt = buf ? xmlRelaxNGNewMemParserCtxt(buf, (int) len) : xmlRelaxNGNewParserCtxt(path);
     if (!pctxt)
         return NULL;
-    xmlRelaxNGSetParserStructuredErrors(pctxt, (xmlStructuredErrorFunc) collect_parser_errors, errors);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, collect_parser_errors, errors);
     rng = xmlRelaxNGParse(pctxt);
     xmlRelaxNGFreeParserCtxt(pctxt);
     return rng;
@@ -132,7 +133,7 @@ is_cascade(const char *msg)
 }
 
 static void
-collect_valid_errors(void *user, const xmlError *err)
+collect_valid_errors(void *user, dl_xml_error *err)
 {
     collect_state *st = user;
     dl_schema_error *e;
@@ -148,7 +149,7 @@ collect_valid_errors(void *user, const xmlError *err)
         xmlNode *node = err->node;
         if (e->line <= 0)
             e->line = (int) xmlGetLineNo(node);
-        e->path = (char *) xmlGetNodePath(node);
+        e->path = dl_xml_path(node);
     }
     e->message = g_steal_pointer(&msg);
     g_ptr_array_add(st->errors, e);
@@ -177,7 +178,7 @@ dl_schema_validate(dl_schema *schema, xmlDoc *doc)
     xmlRelaxNGValidCtxt *vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
     GPtrArray *located;
 
-    xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_valid_errors, &st);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, collect_valid_errors, &st);
     xmlRelaxNGValidateDoc(vctxt, doc);
     xmlRelaxNGFreeValidCtxt(vctxt);
     located = st.errors->len > 0 ? located_errors(schema, doc) : NULL;

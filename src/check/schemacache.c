@@ -46,6 +46,7 @@
 
 #include "core/datafile.h"
 #include "check/schemacache.h"
+#include "core/xml.h"
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 #define CACHE_MAGIC "domlint-schema-cache 1"
@@ -54,7 +55,6 @@
 
 /* Options for libvirt's schema files: libxml2 reads them with none; these
  * only keep it quiet and off the network. */
-#define FLAT_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
 typedef struct {
     xmlDoc *out;
@@ -179,7 +179,7 @@ read_grammar(flattener *fl, const char *path)
     stamp = dl_file_stamp(path);
     if (!stamp)
         return NULL;
-    doc = xmlReadFile(path, NULL, FLAT_PARSE_OPTIONS);
+    doc = xmlReadFile(path, NULL, dl_xml_parse_options(DL_XML_DATA));
     root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!root || doc->intSubset || doc->extSubset || !is_rng(root, "grammar")) {
         xmlFreeDoc(doc);

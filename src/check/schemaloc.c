@@ -34,6 +34,7 @@
 #include "check/schema.h"
 #include "check/schemacache.h"
 #include "check/schemaloc.h"
+#include "core/xml.h"
 
 #define RNG_NS "http://relaxng.org/ns/structure/1.0"
 #define ANY_DEFINE "domlint-any-content"
@@ -243,7 +244,7 @@ load_schema(dl_schema_locator *loc)
     if (!flat || len > G_MAXINT)
         return;
     loc->rng = xmlReadMemory(flat, (int) len, loc->path, NULL,
-                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
+                             dl_xml_parse_options(DL_XML_DATA_TREE));
     root = loc->rng ? xmlDocGetRootElement(loc->rng) : NULL;
     if (!is_rng(root, "grammar")) {
         xmlFreeDoc(g_steal_pointer(&loc->rng));
@@ -366,7 +367,7 @@ add_any_define(xmlNode *grammar, xmlNs *ns)
 }
 
 static void
-ignore_error(void *user, const xmlError *err)
+ignore_error(void *user, dl_xml_error *err)
 {
     (void) user;
     (void) err;
@@ -432,7 +433,7 @@ shallow_grammar_of(dl_schema_locator *loc, const xmlNode *el)
     doc = shallow_doc(loc, el);
     pctxt = xmlRelaxNGNewDocParserCtxt(doc);
     if (pctxt) {
-        xmlRelaxNGSetParserStructuredErrors(pctxt, (xmlStructuredErrorFunc) ignore_error, NULL);
+        xmlRelaxNGSetParserStructuredErrors(pctxt, ignore_error, NULL);
         g->rng = xmlRelaxNGParse(pctxt);
         xmlRelaxNGFreeParserCtxt(pctxt);
     }
@@ -449,7 +450,7 @@ typedef struct {
 } check_errors;
 
 static void
-collect_check_error(void *user, const xmlError *err)
+collect_check_error(void *user, dl_xml_error *err)
 {
     check_errors *ce = user;
 
@@ -508,7 +509,7 @@ level_passes(dl_schema_locator *loc, const xmlNode *el, const xmlNode *node,
         return TRUE;
     doc = level_copy(node, orig, copy);
     vctxt = xmlRelaxNGNewValidCtxt(rng);
-    xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) collect_check_error, &ce);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, collect_check_error, &ce);
     rc = vctxt ? xmlRelaxNGValidateDoc(vctxt, doc) : 0;
     xmlRelaxNGFreeValidCtxt(vctxt);
     for (guint i = 0; messages && i < ce.messages->len; i++) {
@@ -543,7 +544,7 @@ value_allowed(dl_schema_locator *loc, const xmlNode *attr, const char *name, con
     xmlDocSetRootElement(doc, root);
     xmlSetProp(root, BAD_CAST name, BAD_CAST value);
     vctxt = xmlRelaxNGNewValidCtxt(rng);
-    xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc) ignore_error, NULL);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, ignore_error, NULL);
     rc = vctxt ? xmlRelaxNGValidateDoc(vctxt, doc) : 0;
     xmlRelaxNGFreeValidCtxt(vctxt);
     xmlFreeDoc(doc);
@@ -1164,7 +1165,7 @@ new_error(const xmlNode *node, char *suggestion, char *message)
 
     e->suggestion = suggestion;
     e->line = (int) xmlGetLineNo(node);
-    e->path = (char *) xmlGetNodePath(node);
+    e->path = dl_xml_path(node);
     e->message = message;
     return e;
 }

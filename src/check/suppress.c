@@ -259,7 +259,7 @@ add_directive(dl_suppressions *sup, const dl_source *src, const xmlNode *comment
             directive_free(d);
             return;
         }
-        d->xpath = (char *) xmlGetNodePath(d->target);
+        d->xpath = dl_xml_path(d->target);
         d->first_line = dl_source_line(src, d->target);
         d->last_line = last_line(src, d->target, d->first_line);
     }

@@ -18,7 +18,6 @@
 #include "core/load.h"
 
 /* Options for our own data files: never the network, never entities. */
-#define DL_DATA_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
 static GMutex lock;
 static GKeyFile *records;    /* shared while users > 0 */
@@ -218,7 +217,7 @@ dl_data_read(const char *file, GQuark domain, int code, GError **error)
         return NULL;
     }
     ctxt->sax->serror = ignore_message;
-    doc = xmlCtxtReadFile(ctxt, file, NULL, DL_DATA_PARSE_OPTIONS);
+    doc = xmlCtxtReadFile(ctxt, file, NULL, dl_xml_parse_options(DL_XML_DATA));
     if (!doc) {
         const xmlError *last = xmlCtxtGetLastError(ctxt);
 

@@ -15,6 +15,7 @@
 #include "probe/probe.h"
 #include "check/schema.h"
 #include "core/target.h"
+#include "core/xml.h"
 
 typedef struct dl_rule dl_rule;
 typedef struct dl_topology dl_topology;
@@ -39,7 +40,6 @@ struct domlint_ctx {
     gboolean fix_safe_only;  /* --fix=safe: guest-visible repairs are left out */
 };
 
-typedef struct dl_paths dl_paths;
 typedef struct dl_check dl_check;
 struct dl_check {
     domlint_ctx *ctx;
@@ -61,7 +61,7 @@ struct dl_check {
     GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
     GHashTable *claimed;     /* names and addresses fixes of this round took */
     const dl_suppressions *suppress; /* the file's domlint-disable comments, or NULL */
-    dl_paths *paths;         /* the findings' XPaths (diag.c), or NULL before the first */
+    dl_xpaths *paths;        /* the findings' XPaths (core/xml.h), or NULL before the first */
 };
 
 /*

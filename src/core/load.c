@@ -28,7 +28,7 @@ typedef struct {
 } load_guard;
 
 static void
-guard_error(void *user, xmlError *err)
+guard_error(void *user, dl_xml_error *err)
 {
     xmlParserCtxt *ctxt = user;
     load_guard *guard = ctxt->_private;
@@ -268,7 +268,6 @@ dl_source_parse(const char *data, gsize len, char **reason)
     g_autoptr(dl_source) src = g_new0(dl_source, 1);
     xmlParserCtxt *ctxt = NULL;
     load_guard guard = { FALSE, FALSE, NULL, 0 };
-    int opts = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 
     if (len == 0) {
         *reason = g_strdup("empty file");
@@ -300,7 +299,7 @@ dl_source_parse(const char *data, gsize len, char **reason)
         *reason = g_strdup("out of memory creating the XML parser");
         return NULL;
     }
-    xmlCtxtUseOptions(ctxt, opts);
+    xmlCtxtUseOptions(ctxt, dl_xml_parse_options(DL_XML_DOMAIN));
     /* the bytes were checked to be UTF-8: no conversion, so offsets stay byte offsets */
     xmlSwitchToEncoding(ctxt, xmlFindCharEncodingHandler("UTF-8"));
     ctxt->_private = &guard;

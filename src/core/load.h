@@ -11,12 +11,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-/* What libxml2 hands a structured error callback: const since 2.12. */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError dl_xml_error;
-#else
-typedef xmlError dl_xml_error;
-#endif
+#include "core/xml.h"
 
 /*
  * Documents larger than this are refused before parsing.  Real domain XML

@@ -287,7 +287,7 @@ applied_note(GArray *notes, const char *file, const dl_source *src, const GArray
                          dl_source_column(src, fix->where), DOMLINT_SEV_NOTE, fix->rule, msg);
     n.diag->fix_class = fix->fix_class;
     if (fix->where)
-        n.diag->xpath = (char *) xmlGetNodePath(fix->where);
+        n.diag->xpath = dl_xml_path(fix->where);
     n.round = round;
     n.name = g_strdup(fix->where ? (const char *) fix->where->name : "");
     n.before = element_text(src, fix->where);
@@ -314,7 +314,7 @@ mark_skipped(domlint_result *result, const char *file, const dl_source *src, con
     note->fix_class = fix->fix_class;
     if (!finding || !g_ptr_array_find(result->diags, finding, NULL)) {
         if (fix->where)
-            note->xpath = (char *) xmlGetNodePath(fix->where);
+            note->xpath = dl_xml_path(fix->where);
         g_ptr_array_add(result->diags, note);
         return;
     }

@@ -23,6 +23,7 @@
 #include <libxml/parser.h>
 
 #include "probe/connect.h"
+#include "core/xml.h"
 
 /* The functions of libvirt.so.0 used here. */
 static struct {
@@ -254,8 +255,7 @@ domcaps_fetch(dl_connection *conn, const char *emulator, const char *arch, const
         return caps;
     }
     caps->doc = xmlReadMemory(xml, (int) strlen(xml), "domcapabilities.xml", NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                              XML_PARSE_NOWARNING);
+                              dl_xml_parse_options(DL_XML_DATA_TREE));
     free(xml);
     if (!caps->doc)
         caps->refusal = g_strdup("libvirt's domain capabilities are not well-formed XML");

@@ -29,7 +29,7 @@
 static domlint_diag *
 earlier_error(const dl_check *chk, const xmlNode *node)
 {
-    g_autofree char *xpath = node ? (char *) xmlGetNodePath(node) : NULL;
+    g_autofree char *xpath = node ? dl_xml_path(node) : NULL;
     int line = node ? dl_source_line(chk->src, node) : 0;
 
     if (!xpath)
