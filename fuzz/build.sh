@@ -12,6 +12,7 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 cat > "$out/config.h" <<H
 /* config.h for the fuzz build, written by fuzz/build.sh */
 #define DOMLINT_PKGDATADIR "$top/data"
+#define DOMLINT_SRCDIR "$top"
 #define DOMLINT_LIBVIRT_SCHEMA_DIR "/usr/share/libvirt/schemas"
 #define PACKAGE_VERSION "fuzz"
 #define DOMLINT_LIBVIRT_LIBDIR ""
