@@ -40,21 +40,13 @@ static dl_releases *releases;
 static dl_target *target;    /* debian-12: QEMU 7.2, libvirt 9.0 (borrows releases) */
 static dl_machine_db *db;    /* data/machines for it (borrows it) */
 
+/* rm -rf DIR: the cache tests leave directories inside directories */
 static void
 remove_tree(const char *dir)
 {
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
+    const char *argv[] = { "rm", "-rf", dir, NULL };
 
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-
-        if (g_file_test(path, G_FILE_TEST_IS_DIR))
-            remove_tree(path);
-        else
-            g_unlink(path);
-    }
-    g_rmdir(dir);
+    g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
 /* A qemu-system-x86_64 in TMP that runs the replayer; its own file, so
@@ -149,6 +141,17 @@ joined(GPtrArray *lines)
     return g_strdup(out->str);
 }
 
+/* RESULT's machines by family (caller unrefs); *WARNINGS gets the warnings, one a line. */
+static GPtrArray *
+group(const dl_probe_result *result, gboolean all_families, char **warnings)
+{
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *groups = dl_probe_group_machines(result, db, all_families, lines);
+
+    *warnings = joined(lines);
+    return groups;
+}
+
 /* ------------------------------------------------------------------ */
 /* reading: the recorded sessions through session.c and read.c        */
 
@@ -203,11 +206,10 @@ TestSuite(probe_group, .init = setup, .fini = teardown);
 Test(probe_group, machines_to_families)
 {
     g_autoptr(dl_probe_result) result = probe(NULL);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) groups = dl_probe_group_machines(result, db, FALSE, warnings);
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) groups = group(result, FALSE, &text);
     const dl_family_probe *q35 = group_of(groups, "q35");
     const dl_family_probe *i440fx = group_of(groups, "i440fx");
-    g_autofree char *text = joined(warnings);
 
     cr_assert_eq(groups->len, 4, "families: %u", groups->len);
     cr_assert_not_null(group_of(groups, "none"));
@@ -221,52 +223,54 @@ Test(probe_group, machines_to_families)
     cr_assert_str_eq(text, "");
 }
 
+/* Family ID of GROUPS has <fdc builtin=FDC before=BEFORE>. */
+static void
+assert_fdc(GPtrArray *groups, const char *id, gboolean fdc, const char *before)
+{
+    const dl_family_probe *fp = group_of(groups, id);
+
+    cr_assert_not_null(fp, "no family '%s'", id);
+    cr_assert_eq(fp->fdc, fdc, "%s: builtin floppy controller %d", id, fp->fdc);
+    cr_assert_eq(g_strcmp0(fp->fdc_before, before), 0, "%s: before='%s', not '%s'", id,
+                 fp->fdc_before ? fp->fdc_before : "(none)", before ? before : "(none)");
+}
+
 Test(probe_group, floppy_facts)
 {
     g_autoptr(dl_probe_result) result = probe(NULL);
     g_autoptr(GPtrArray) groups = dl_probe_group_machines(result, db, FALSE, NULL);
-    const dl_family_probe *q35 = group_of(groups, "q35");
-    const dl_family_probe *i440fx = group_of(groups, "i440fx");
 
     /* every i440fx has one */
-    cr_assert(i440fx->fdc);
-    cr_assert_null(i440fx->fdc_before);
+    assert_fdc(groups, "i440fx", TRUE, NULL);
     /* no q35 of QEMU 7.2 has one: the shipped boundary (before 2.4) agrees and stays */
-    cr_assert_not(q35->fdc);
-    cr_assert_str_eq(q35->fdc_before, "2.4");
+    assert_fdc(groups, "q35", FALSE, "2.4");
 }
 
 Test(probe_group, floppy_boundary_from_the_versions)
 {
     g_autoptr(dl_probe_result) result = probe(NULL);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) groups = NULL;
-    const dl_family_probe *q35, *i440fx;
+    g_autofree char *text = NULL;
 
     /* as if pc-q35-2.4 had the floppy controller of older q35 types, and
      * pc-i440fx-7.2 had lost its own */
     machine(result, "pc-q35-2.4")->fdc = TRUE;
     machine(result, "pc-i440fx-7.2")->fdc = FALSE;
-    groups = dl_probe_group_machines(result, db, FALSE, warnings);
-    q35 = group_of(groups, "q35");
-    i440fx = group_of(groups, "i440fx");
+    groups = group(result, FALSE, &text);
     /* the shipped "before 2.4" disagrees: the lowest version without one decides */
-    cr_assert_not(q35->fdc);
-    cr_assert_str_eq(q35->fdc_before, "7.2");
-    cr_assert_not(i440fx->fdc);
-    cr_assert_str_eq(i440fx->fdc_before, "7.2");
+    assert_fdc(groups, "q35", FALSE, "7.2");
+    assert_fdc(groups, "i440fx", FALSE, "7.2");
+    cr_assert_str_eq(text, "");
 }
 
 Test(probe_group, failed_machine_is_not_the_representative)
 {
     g_autoptr(dl_probe_result) result = probe(NULL);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) groups = NULL;
     g_autofree char *text = NULL;
 
     machine(result, "pc-q35-7.2")->error = g_strdup("did not start");
-    groups = dl_probe_group_machines(result, db, FALSE, warnings);
-    text = joined(warnings);
+    groups = group(result, FALSE, &text);
     cr_assert_str_eq(group_of(groups, "q35")->rep->name, "pc-q35-2.4");
     cr_assert_str_eq(text, "q35: machine 'pc-q35-7.2' could not be probed: did not start\n");
 }
@@ -274,13 +278,11 @@ Test(probe_group, failed_machine_is_not_the_representative)
 Test(probe_group, members_that_differ_are_warned_about)
 {
     g_autoptr(dl_probe_result) result = probe(NULL);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) groups = NULL;
     g_autofree char *text = NULL;
 
     g_ptr_array_remove_index(machine(result, "pc-q35-2.4")->builtins, 3);
-    groups = dl_probe_group_machines(result, db, FALSE, warnings);
-    text = joined(warnings);
+    groups = group(result, FALSE, &text);
     cr_assert_str_eq(text, "q35: machine 'pc-q35-2.4' has builtin PCI functions"
                            " 00.0 mch, 1f.0 ICH9-LPC, 1f.2 ich9-ahci,"
                            " 'pc-q35-7.2' has 00.0 mch, 1f.0 ICH9-LPC, 1f.2 ich9-ahci, 1f.3 ICH9-SMB\n");
@@ -289,7 +291,6 @@ Test(probe_group, members_that_differ_are_warned_about)
 Test(probe_group, all_families_and_unclaimed_machines)
 {
     g_autoptr(dl_probe_result) result = probe(NULL);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) groups = NULL;
     const dl_family_probe *microvm;
     g_autofree char *text = NULL;
@@ -297,8 +298,7 @@ Test(probe_group, all_families_and_unclaimed_machines)
 
     g_free(isapc->name);
     isapc->name = g_strdup("no-such-board");
-    groups = dl_probe_group_machines(result, db, TRUE, warnings);
-    text = joined(warnings);
+    groups = group(result, TRUE, &text);
     /* a family of x86 the binary has no (probed) machine of is still there, empty */
     microvm = group_of(groups, "microvm");
     cr_assert_not_null(microvm);
@@ -525,30 +525,31 @@ Test(probe_cache, fills_once_and_reads_back)
     cr_assert_str_eq(again, dir);
 }
 
-Test(probe_cache, changed_binary_probes_again)
+/* Fill the cache, make CHANGE to the binary (or none), ask again with DB_DIR: a miss. */
+static void
+assert_probed_again(const char *change, const char *db_dir)
 {
     gboolean hit = TRUE;
     g_autofree char *dir = cached(qemu, TEST_MACHINE_DB, &hit);
     g_autofree char *after = NULL;
 
     cr_assert_not(hit);
-    /* a new build at the same path: another size and mtime */
-    g_free(write_fake(tmp, "# rebuilt\n"));
-    after = cached(qemu, TEST_MACHINE_DB, &hit);
-    cr_assert_not(hit, "a changed binary was a cache hit");
+    if (change)
+        g_free(write_fake(tmp, change));
+    after = cached(qemu, db_dir, &hit);
+    cr_assert_not(hit, "a cache hit after the change");
     cr_assert_str_neq(after, dir);
+}
+
+Test(probe_cache, changed_binary_probes_again)
+{
+    /* a new build at the same path: another size and mtime */
+    assert_probed_again("# rebuilt\n", TEST_MACHINE_DB);
 }
 
 Test(probe_cache, other_knowledge_probes_again)
 {
-    gboolean hit = TRUE;
-    g_autofree char *dir = cached(qemu, TEST_MACHINE_DB, &hit);
-    g_autofree char *other = NULL;
-
-    cr_assert_not(hit);
-    other = cached(qemu, "/elsewhere/machines", &hit);
-    cr_assert_not(hit, "another knowledge base was a cache hit");
-    cr_assert_str_neq(other, dir);
+    assert_probed_again(NULL, "/elsewhere/machines");
 }
 
 Test(probe_cache, facts_of_a_directory_without_probe_ini)
