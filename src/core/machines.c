@@ -1330,13 +1330,11 @@ find_closest(const dl_machine_db *db, const char *arch, const char *machine)
     return best;
 }
 
-static const char *machine_version(const dl_family *family, const char *machine);
-
 /* MACHINE carries a version newer than the newest QEMU the knowledge covers. */
 static gboolean
 newer_than_known(const dl_machine_db *db, const dl_family *family, const char *machine)
 {
-    const char *version = machine_version(family, machine);
+    const char *version = dl_family_machine_version(family, machine);
 
     if (!db->target || db->target->vendor || !version || !db->target->qemu_newest)
         return FALSE;
@@ -1425,10 +1423,8 @@ dl_family_canonical(const dl_family *family, const char *machine)
     return canonical ? canonical : machine;
 }
 
-/* The version part of a versioned MACHINE ("2.3" of "pc-q35-2.3"), or NULL
- * when the name carries no numeric version (aliases, "pc-q35-rhel7.6.0"). */
-static const char *
-machine_version(const dl_family *family, const char *machine)
+const char *
+dl_family_machine_version(const dl_family *family, const char *machine)
 {
     gsize len = longest_prefix(family, machine);
     const char *rest = machine + len;
@@ -1449,7 +1445,7 @@ dl_family_has_builtin_fdc(const dl_family *family, const char *machine)
         return TRUE;
     if (!family->fdc_before || !machine)
         return FALSE;
-    version = machine_version(family, dl_family_canonical(family, machine));
+    version = dl_family_machine_version(family, dl_family_canonical(family, machine));
     return version && dl_version_compare(version, family->fdc_before) < 0;
 }
 

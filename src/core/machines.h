@@ -192,6 +192,13 @@ const char *dl_machine_db_default_machine(const dl_machine_db *db, const char *a
 /* The canonical versioned name of an alias ("pc" -> "pc-i440fx-7.2"), or MACHINE itself. */
 const char *dl_family_canonical(const dl_family *family, const char *machine);
 
+/*
+ * The version part of a versioned MACHINE after FAMILY's longest prefix
+ * ("2.3" of "pc-q35-2.3", borrowed from MACHINE), or NULL when the name
+ * carries no numeric version (aliases, "pc-q35-rhel7.6.0").
+ */
+const char *dl_family_machine_version(const dl_family *family, const char *machine);
+
 /* TRUE when the versioned machine MACHINE of FAMILY has a builtin floppy controller. */
 gboolean dl_family_has_builtin_fdc(const dl_family *family, const char *machine);
 
