@@ -217,7 +217,7 @@ dl_probe_merge_dir(const dl_probe_result *result, const dl_machine_db *db, const
         /* the families with versioned types or machine lists (unversioned boards) */
         if ((!family->types->len && !family->machines) || !dl_probe_family_covered(family, result->arches))
             continue;
-        doc = xmlReadFile(family->origin, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        doc = xmlReadFile(family->origin, NULL, dl_xml_parse_options(DL_XML_DATA));
         if (!doc) {
             g_set_error(error, DL_PROBE_ERROR, DL_PROBE_ERROR_WRITE, "%s: cannot be read", family->origin);
             return FALSE;

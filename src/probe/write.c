@@ -95,8 +95,7 @@ write_family(const dl_family_probe *fp, const dl_probe_result *result, const dl_
              xmlRelaxNG *rng, const char *dir, GPtrArray *warnings, GError **error)
 {
     xmlDoc *doc = xmlReadFile(fp->family->origin, NULL,
-                              XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                              XML_PARSE_NOWARNING);
+                              dl_xml_parse_options(DL_XML_DATA_TREE));
     gboolean ok;
 
     if (!doc) {
