@@ -223,38 +223,6 @@ parse_args(int *argc, char ***argv, cli_options *opt, GError **error)
     return check_values(opt, error);
 }
 
-static int
-xml_name_order(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* Every *.xml below DIR, sorted so that runs are reproducible. */
-static void
-collect_dir(const char *dir, GPtrArray *out, GPtrArray *problems)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    const char *name;
-
-    if (!d) {
-        g_ptr_array_add(problems, g_strdup_printf("%s: fatal: cannot read directory: %s", dir,
-                                                  error->message));
-        return;
-    }
-    while ((name = g_dir_read_name(d)))
-        g_ptr_array_add(found, g_build_filename(dir, name, NULL));
-    g_ptr_array_sort(found, xml_name_order);
-    for (guint i = 0; i < found->len; i++) {
-        const char *path = g_ptr_array_index(found, i);
-        if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
-            collect_dir(path, out, problems);
-        else if (g_str_has_suffix(path, ".xml"))
-            g_ptr_array_add(out, g_strdup(path));
-    }
-}
-
 /* Colour on the stream FD: 'auto' means FD is a terminal that can show it. */
 static gboolean
 want_color(const char *when, int fd)
@@ -454,11 +422,10 @@ out_of_memory(void)
 static domlint_result *
 fix_one(domlint_ctx *ctx, const cli_options *opt, const char *path)
 {
-    g_autofree char *reason = NULL;
     g_autofree char *fixed = NULL;
     gsize len = 0, fixed_len = 0;
-    g_autofree char *data = domlint_read_input(path, &len, &reason);
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    g_autofree char *data = domlint_read_input(path, &len, NULL);
+    const char *name = domlint_input_name(path);
     g_autoptr(GError) error = NULL;
     domlint_result *r;
 
@@ -684,13 +651,15 @@ jobs_for(const cli_options *opt, guint files)
  * properly.
  */
 static GPtrArray *volatile left_for_exit;
+/* --connect of this run: its contexts hold a connection */
+static const char *run_connect;
 
 static void
 group_done(gpointer p)
 {
     dl_run_group *g = p;
 
-    if (g->ctx && g->lopts.connect) {
+    if (g->ctx && run_connect) {
         domlint_ctx_free(g->ctx);
     } else if (g->ctx) {
         if (!left_for_exit)
@@ -741,14 +710,10 @@ static int
 run(cli_options *opt)
 {
     g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : domlint_data_dir("machines");
-    domlint_options lopts = {
-        .machine_db = db,
-        .no_schema = opt->no_schema,
-        .qemu = opt->qemu,
-        .connect = opt->connect,
-        .layout = opt->layout,
-        .fix_safe_only = g_strcmp0(opt->fix_class, "safe") == 0,
-    };
+    g_autoptr(domlint_options) lopts = domlint_options_new();
+    g_autoptr(domlint_inputs) inputs = NULL;
+    const char *input;
+    GError *input_error = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
@@ -758,7 +723,8 @@ run(cli_options *opt)
     dl_settings cli = { 0 };
     gboolean assigned;
     g_autofree guint *group_of = NULL;
-    domlint_text_options topts = { .color = want_color(opt->color, STDOUT_FILENO) };
+    g_autoptr(domlint_text_options) topts = domlint_text_options_new();
+    gboolean color = want_color(opt->color, STDOUT_FILENO);
     const char *format;
     gboolean json, sarif, text_short;
     FILE *report;
@@ -767,6 +733,7 @@ run(cli_options *opt)
     gboolean parallel = FALSE;
     pool_state st = { 0 };
 
+    run_connect = opt->connect;
     if (!opt->inputs || !opt->inputs[0]) {
         fprintf(stderr, "domlint: no input files (try 'domlint --help')\n");
         return EXIT_TROUBLE;
@@ -793,22 +760,27 @@ run(cli_options *opt)
             return EXIT_TROUBLE;
         }
     }
+    domlint_options_set_machine_db(lopts, db);
+    domlint_options_set_no_schema(lopts, opt->no_schema);
+    domlint_options_set_qemu(lopts, opt->qemu);
+    domlint_options_set_connect(lopts, opt->connect);
+    domlint_options_set_layout(lopts, opt->layout);
+    domlint_options_set_fix_safe_only(lopts, g_strcmp0(opt->fix_class, "safe") == 0);
     /* one file, as a pre-commit hook or a lint step before virsh define runs it */
-    lopts.load_in_parallel = !opt->inputs[1] &&
-        (strcmp(opt->inputs[0], "-") == 0 || !g_file_test(opt->inputs[0], G_FILE_TEST_IS_DIR));
+    domlint_options_set_load_in_parallel(lopts, !opt->inputs[1] &&
+        (strcmp(opt->inputs[0], "-") == 0 || !g_file_test(opt->inputs[0], G_FILE_TEST_IS_DIR)));
     if (!room_to_start())
         return EXIT_TROUBLE;
-    for (gsize i = 0; opt->inputs[i]; i++) {
-        const char *in = opt->inputs[i];
-        guint before = files->len, problems_before = problems->len;
-
-        if (strcmp(in, "-") != 0 && g_file_test(in, G_FILE_TEST_IS_DIR)) {
-            collect_dir(in, files, problems);
-            if (files->len == before && problems->len == problems_before)
-                fprintf(stderr, "%s: warning: no *.xml files under this directory\n", in);
-        } else {
-            g_ptr_array_add(files, g_strdup(in));
-        }
+    /* a directory without *.xml is warned about as it is met, one that cannot be read after all */
+    inputs = domlint_inputs_new((const char *const *) opt->inputs);
+    while (domlint_inputs_next(inputs, &input, &input_error)) {
+        if (!input_error)
+            g_ptr_array_add(files, g_strdup(input));
+        else if (input_error->code == DOMLINT_INPUT_ERROR_NO_XML)
+            fprintf(stderr, "%s: warning: %s\n", input, input_error->message);
+        else
+            g_ptr_array_add(problems, g_strdup_printf("%s: fatal: %s", input, input_error->message));
+        g_clear_error(&input_error);
     }
     for (guint i = 0; i < problems->len; i++)
         fprintf(stderr, "%s\n", (char *) g_ptr_array_index(problems, i));
@@ -823,7 +795,7 @@ run(cli_options *opt)
     /* each file with the settings of its config file, and a context for each config */
     group_of = g_new0(guint, MAX(files->len, 1));
     cli_settings(opt, &cli);
-    assigned = dl_run_groups_assign(configs, files, &cli, &lopts, groups, group_of, &error);
+    assigned = dl_run_groups_assign(configs, files, &cli, lopts, groups, group_of, &error);
     dl_settings_clear(&cli);
     format = assigned ? dl_run_groups_format(groups, &error) : NULL;
     if (!format || !dl_run_groups_start(groups, &error)) {
@@ -840,8 +812,9 @@ run(cli_options *opt)
     /* with --fix the XML or the diff owns standard output, so the report goes to stderr */
     report = opt->fix && !opt->in_place ? stderr : stdout;
     if (report == stderr)
-        topts.color = want_color(opt->color, STDERR_FILENO);
-    topts.excerpt = !opt->no_excerpt && !text_short;
+        color = want_color(opt->color, STDERR_FILENO);
+    domlint_text_options_set_color(topts, color);
+    domlint_text_options_set_excerpt(topts, !opt->no_excerpt && !text_short);
 
     /* --fix to stdout or --diff prints as it goes: only checking and --in-place run in parallel */
     jobs = jobs_for(opt, files->len);
@@ -868,7 +841,7 @@ run(cli_options *opt)
         if (file_status > status)
             status = file_status;
         if (!json && !sarif && r->status == DOMLINT_FILE_CHECKED) {
-            g_autofree char *text = domlint_format_text(r, &topts);
+            g_autofree char *text = domlint_format_text(r, topts);
             fputs(text, report);
         }
         /* quoted if at all: only counts are needed from here on */
@@ -901,14 +874,15 @@ static domlint_ctx *
 info_ctx(const cli_options *opt)
 {
     g_autofree char *db = opt->machine_db ? g_strdup(opt->machine_db) : domlint_data_dir("machines");
-    domlint_options lopts = {
-        .machine_db = db,
-        .no_schema = TRUE,
-        .qemu = opt->qemu,
-        .target = opt->target,
-    };
+    g_autoptr(domlint_options) lopts = domlint_options_new();
     g_autoptr(GError) error = NULL;
-    domlint_ctx *ctx = domlint_ctx_new(&lopts, &error);
+    domlint_ctx *ctx;
+
+    domlint_options_set_machine_db(lopts, db);
+    domlint_options_set_no_schema(lopts, TRUE);
+    domlint_options_set_qemu(lopts, opt->qemu);
+    domlint_options_set_target(lopts, opt->target);
+    ctx = domlint_ctx_new(lopts, &error);
 
     if (!ctx)
         fprintf(stderr, "domlint: %s\n", error->message);
