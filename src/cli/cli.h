@@ -33,7 +33,9 @@ enum {
  * NULL-terminated) as a shell gives it, everything it prints on OUT
  * (reports, fixed XML, --help) and ERR (messages, summaries).  Colour
  * follows OUT's and ERR's file descriptors.  Returns the exit status.
- * May be called again in the same process.
+ * May be called again in the same process; the first check run installs
+ * libxml2's allocation watch for the rest of the process (memory.c), and
+ * each run's contexts are kept until the process ends (check-main.c).
  */
 int dl_cli_run(int argc, char **argv, FILE *out, FILE *err);
 
