@@ -5,7 +5,7 @@
  * checker, the fixer (which re-parses and re-checks its own output until
  * nothing is left to fix) and the text formatters.  The fixed text must
  * itself be loadable.  Knowledge base and schema come from the source tree
- * (DOMLINT_SRCDIR), loaded once.
+ * (the data directory fuzz/build.sh configures, or DOMLINT_DATA_DIR), loaded once.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,7 +25,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     g_autoptr(domlint_options) opts = domlint_options_new();
 
-    domlint_options_set_machine_db(opts, DOMLINT_SRCDIR "/data/machines");
     domlint_options_set_target(opts, "debian-12");
     domlint_options_set_no_schema(opts, getenv("FUZZ_SCHEMA") == NULL);
     ctx = domlint_ctx_new(opts, NULL);
