@@ -5,7 +5,7 @@
  * checker, the fixer (which re-parses and re-checks its own output until
  * nothing is left to fix) and the text formatters.  The fixed text must
  * itself be loadable.  Knowledge base and schema come from the source tree
- * (DOMLINT_SRCDIR), loaded once.
+ * (the data directory fuzz/build.sh configures, or DOMLINT_DATA_DIR), loaded once.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,17 +23,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    domlint_options opts = {
-        .machine_db = DOMLINT_SRCDIR "/data/machines",
-        .target = "debian-12",
-        .no_schema = getenv("FUZZ_SCHEMA") == NULL,
-    };
+    g_autoptr(domlint_options) opts = domlint_options_new();
 
-    ctx = domlint_ctx_new(&opts, NULL);
-    opts.layout = TRUE;
-    opts.spare_ports_set = TRUE;
-    opts.spare_ports = 2;
-    layout_ctx = domlint_ctx_new(&opts, NULL);
+    domlint_options_set_target(opts, "debian-12");
+    domlint_options_set_no_schema(opts, getenv("FUZZ_SCHEMA") == NULL);
+    ctx = domlint_ctx_new(opts, NULL);
+    domlint_options_set_layout(opts, TRUE);
+    domlint_options_set_spare_ports(opts, 2);
+    layout_ctx = domlint_ctx_new(opts, NULL);
     if (!ctx || !layout_ctx)
         abort();
     return 0;
@@ -46,11 +43,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gsize fixed_len = 0;
     domlint_result *r;
     char *text;
-    domlint_text_options excerpt = { .excerpt = TRUE };
+    g_autoptr(domlint_text_options) excerpt = domlint_text_options_new();
 
+    domlint_text_options_set_excerpt(excerpt, TRUE);
     r = domlint_check_memory(ctx, "fuzz.xml", (const char *) data, size);
     /* with source excerpts: every byte of the input may end up quoted */
-    text = domlint_format_text(r, &excerpt);
+    text = domlint_format_text(r, excerpt);
     g_free(text);
     domlint_result_free(r);
 

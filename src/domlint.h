@@ -86,39 +86,70 @@ typedef struct {
 void domlint_result_free(domlint_result *result);
 guint domlint_result_count(const domlint_result *result, domlint_severity severity);
 
-typedef struct {
-    const char *machine_db;   /* directory of machine family files; NULL = default */
-    const char *schema_dir;   /* libvirt RELAX NG schemas; NULL = default */
-    gboolean no_schema;       /* skip RELAX NG validation */
-    const char *const *disable;  /* NULL-terminated rule ids to turn off, or NULL */
-    const char *const *enable;   /* NULL-terminated rule ids to turn on, or NULL */
-    const char *qemu;         /* check against this QEMU binary (probed once, cached), or NULL */
-    const char *connect;      /* libvirt URI whose domain capabilities to check against, or NULL */
-    /* --fix: also write the PCI address libvirt would give every device that
-     * has none, and the controllers libvirt would add (reference section 4) */
-    gboolean layout;
-    /* empty pcie-root-ports wanted for hotplug: checked, and with --fix added
-     * (implies layout); when not set, libvirt's own rule applies */
-    gboolean spare_ports_set;
-    guint spare_ports;
-    /* what the domains will be defined on: "debian-13", "qemu-10.0,libvirt-11.3",
-     * "newest", "host"; NULL = the host's QEMU and libvirt, else the newest known */
-    const char *target;
-    /* load the knowledge on a second thread while the schema compiles: a
-     * context is ready sooner on two cores, but glibc's malloc then takes
-     * its locks for the rest of the process, which costs some 4% over
-     * thousands of files; for a caller that checks one file or a few */
-    gboolean load_in_parallel;
-    /* --fix=safe: apply only repairs of class DOMLINT_FIX_SAFE */
-    gboolean fix_safe_only;
-} domlint_options;
+/*
+ * How a context checks: opaque, made with domlint_options_new() and set
+ * one setting at a time, so that a new setting is a new function and never
+ * changes what a caller built against an older header passes.  Strings and
+ * lists are copied: the caller keeps its own.  A context takes what it
+ * needs when it is made; the options may be freed or changed afterwards.
+ */
+typedef struct domlint_options domlint_options;
+
+/* Every setting at its default, as described at its setter.  Caller frees. */
+domlint_options *domlint_options_new(void);
+/* A copy of OPTIONS with its own strings (caller frees): a base for several runs. */
+domlint_options *domlint_options_copy(const domlint_options *options);
+void domlint_options_free(domlint_options *options);
+
+/* Directory of machine family files; NULL (default): domlint_data_dir("machines"). */
+void domlint_options_set_machine_db(domlint_options *options, const char *dir);
+/* Directory of libvirt's RELAX NG schemas; NULL (default): the one chosen at build time. */
+void domlint_options_set_schema_dir(domlint_options *options, const char *dir);
+/* Skip RELAX NG validation (default FALSE). */
+void domlint_options_set_no_schema(domlint_options *options, gboolean no_schema);
+/* Rule ids to turn off ("all": every rule), NULL-terminated; NULL (default): none. */
+void domlint_options_set_disable(domlint_options *options, const char *const *rules);
+/* Rule ids to turn on again after the ones disabled, NULL-terminated; NULL (default): none. */
+void domlint_options_set_enable(domlint_options *options, const char *const *rules);
+/* Check against what this QEMU binary has (probed once, cached); NULL (default): no binary. */
+void domlint_options_set_qemu(domlint_options *options, const char *binary);
+/* Also check against the domain capabilities of the libvirt at URI; NULL (default): none. */
+void domlint_options_set_connect(domlint_options *options, const char *uri);
+/*
+ * Fixing also writes the PCI address libvirt would give every device that
+ * has none, and the controllers libvirt would add (default FALSE).
+ */
+void domlint_options_set_layout(domlint_options *options, gboolean layout);
+/*
+ * COUNT empty pcie-root-ports wanted for hotplug: checked, and when fixing
+ * added (implies layout).  Negative (default): libvirt's own rule applies.
+ * Counts above 255 are taken as 255.
+ */
+void domlint_options_set_spare_ports(domlint_options *options, int count);
+/*
+ * What the domains will be defined on: "debian-13", "qemu-10.0,libvirt-11.3",
+ * "newest", "host"; NULL (default): the host's QEMU and libvirt, else the
+ * newest known.
+ */
+void domlint_options_set_target(domlint_options *options, const char *spec);
+/*
+ * Load the knowledge on a second thread while the schema compiles
+ * (default FALSE): a context is ready sooner on two cores, but glibc's
+ * malloc then takes its locks for the rest of the process, which costs
+ * some 4% over thousands of files; for a caller that checks one file or
+ * a few.
+ */
+void domlint_options_set_load_in_parallel(domlint_options *options, gboolean parallel);
+/* Fixing applies only repairs of class DOMLINT_FIX_SAFE (default FALSE: all). */
+void domlint_options_set_fix_safe_only(domlint_options *options, gboolean safe_only);
 
 typedef struct domlint_ctx domlint_ctx;
 
 /*
  * Create a checking context.  Returns NULL and sets ERROR when the knowledge
  * base cannot be loaded or a rule id is unknown.  A missing libvirt schema is
- * not an error: every result then carries one warning saying so.
+ * not an error: every result then carries one warning saying so.  OPTIONS
+ * NULL: every default.  Caller frees.
  * Checking and fixing only read a context: several threads may use one
  * context at once (the compiled schema is by far its largest part).
  */
@@ -166,18 +197,56 @@ const domlint_platform_info *domlint_ctx_platform(const domlint_ctx *ctx, guint 
 void domlint_ctx_target(const domlint_ctx *ctx, domlint_target_info *info, char **description);
 
 /*
- * Check one file (PATH "-" reads standard input).  Always returns a result;
- * a file that cannot be read or parsed gives status DOMLINT_FILE_FAILED.
- * Caller must free.
+ * Check one file (PATH "-" reads standard input, named "<stdin>").  Always
+ * returns a result; a file that cannot be read or parsed gives status
+ * DOMLINT_FILE_FAILED.  Caller must free.
  */
 domlint_result *domlint_check_file(domlint_ctx *ctx, const char *path);
 
+/* ---------------------------------------------------------------- inputs */
+
+/* Why an input could not be read (ERROR's code in DOMLINT_INPUT_ERROR). */
+typedef enum {
+    DOMLINT_INPUT_ERROR_READ,      /* a file: missing, not a regular file, too large, I/O */
+    DOMLINT_INPUT_ERROR_DIR,       /* a directory that cannot be listed */
+    DOMLINT_INPUT_ERROR_NO_XML,    /* a directory with no *.xml below it: worth a warning */
+    DOMLINT_INPUT_ERROR_LAST
+} domlint_input_error;
+
+#define DOMLINT_INPUT_ERROR (domlint_input_error_quark())
+GQuark domlint_input_error_quark(void);
+
 /*
  * Read PATH ("-" = standard input) with the limits the checker applies.
- * Returns the bytes (NUL-terminated, caller frees) and *LEN, or NULL with
- * a one-line *REASON (caller frees).
+ * Returns the bytes (NUL-terminated, caller frees) and *LEN, or NULL and
+ * ERROR (DOMLINT_INPUT_ERROR_READ) with a one-line message that does not
+ * repeat PATH.
  */
-char *domlint_read_input(const char *path, gsize *len, char **reason);
+char *domlint_read_input(const char *path, gsize *len, GError **error);
+
+/* How findings and reports name the input PATH: "<stdin>" for "-", else PATH (borrowed). */
+const char *domlint_input_name(const char *path);
+
+/*
+ * The files a list of command-line words names, one at a time, like jq's
+ * jq_util_input_next_input(): a file is itself, "-" is standard input, a
+ * directory is every *.xml below it, sorted by name at each level, without
+ * following symbolic links to directories below it.
+ */
+typedef struct domlint_inputs domlint_inputs;
+
+/* Over ARGS (NULL-terminated, copied).  Caller frees. */
+domlint_inputs *domlint_inputs_new(const char *const *args);
+void domlint_inputs_free(domlint_inputs *inputs);
+
+/*
+ * The next input: TRUE with *PATH (borrowed until the next call) a file to
+ * give domlint_check_file(); TRUE with ERROR set and *PATH the directory
+ * when a directory cannot be listed (DOMLINT_INPUT_ERROR_DIR) or one of
+ * ARGS holds no *.xml (DOMLINT_INPUT_ERROR_NO_XML); the next call goes on
+ * after it.  FALSE when every input has been given.
+ */
+gboolean domlint_inputs_next(domlint_inputs *inputs, const char **path, GError **error);
 
 /* Check a document held in memory; NAME is used in diagnostics. */
 domlint_result *domlint_check_memory(domlint_ctx *ctx, const char *name,
@@ -228,15 +297,25 @@ char *domlint_rule_doc_url(const char *id);
  * is no rule or its text cannot be read. */
 char *domlint_rule_explain(const char *id, GError **error);
 
-/* Formatting (caller must free the string). */
-typedef struct {
-    gboolean color;
-    /* under each error and warning (and each of its notes on another line),
-     * the source line it points at with a caret under the column, like
-     * clang; needs RESULT->text.  Off: one line per finding */
-    gboolean excerpt;
-} domlint_text_options;
+/*
+ * How domlint_format_text() writes: opaque like domlint_options, for the
+ * same reason (a new setting must not change what callers allocate).
+ */
+typedef struct domlint_text_options domlint_text_options;
 
+/* No colour, no excerpts.  Caller frees. */
+domlint_text_options *domlint_text_options_new(void);
+void domlint_text_options_free(domlint_text_options *options);
+/* Terminal colours (default FALSE). */
+void domlint_text_options_set_color(domlint_text_options *options, gboolean color);
+/*
+ * Under each error and warning (and each of its notes on another line),
+ * the source line it points at with a caret under the column, like clang;
+ * needs RESULT->text (default FALSE: one line per finding).
+ */
+void domlint_text_options_set_excerpt(domlint_text_options *options, gboolean excerpt);
+
+/* Formatting (caller must free the string).  OPTIONS NULL: every default. */
 char *domlint_format_text(const domlint_result *result, const domlint_text_options *options);
 /*
  * The closing line of a text report over RESULTS (array of domlint_result*),
@@ -268,5 +347,13 @@ const char *domlint_version(void);
  * tree's data), else the installed $(pkgdatadir)/WHAT.  Caller frees.
  */
 char *domlint_data_dir(const char *what);
+
+/* g_autoptr() for every type a caller frees */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_diag, domlint_diag_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_result, domlint_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_options, domlint_options_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_ctx, domlint_ctx_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_inputs, domlint_inputs_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_text_options, domlint_text_options_free)
 
 G_END_DECLS

@@ -32,16 +32,14 @@
 
 #define TYPE_LINE 4
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(domlint_result, domlint_result_free)
-
 /* ------------------------------------------------------------- helpers */
 
 static domlint_ctx *
 ctx_new(const domlint_options *options)
 {
-    domlint_options defaults = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE };
+    g_autoptr(domlint_options) defaults = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE });
     g_autoptr(GError) error = NULL;
-    domlint_ctx *ctx = domlint_ctx_new(options ? options : &defaults, &error);
+    domlint_ctx *ctx = domlint_ctx_new(options ? options : defaults, &error);
 
     cr_assert_not_null(ctx, "domlint_ctx_new: %s", error ? error->message : "?");
     cr_assert_null(error);
@@ -263,9 +261,9 @@ Test(rules, machine_type_unknown_version)
 static domlint_result *
 check_for(const char *spec, const char *xml)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = spec };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = spec });
 
-    return check_with(&opts, xml);
+    return check_with(opts, xml);
 }
 
 Test(targets, newer_type_needs_newer_qemu)
@@ -412,12 +410,12 @@ Test(releases, duplicate_hostdev_check_from_7_6)
 static domlint_result *
 check_with_schema(const char *spec, const char *xml)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = spec };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = spec });
     g_autofree char *rng = g_build_filename(DOMLINT_LIBVIRT_SCHEMA_DIR, "domain.rng", NULL);
 
     if (!g_file_test(rng, G_FILE_TEST_EXISTS))
         return NULL;
-    return check_with(&opts, xml);
+    return check_with(opts, xml);
 }
 
 Test(releases, audio_needs_libvirt_7_2)
@@ -507,27 +505,27 @@ Test(targets, typo_of_a_real_type_is_an_error_with_did_you_mean)
 
 Test(targets, bad_spec_is_refused)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "debian-99" };
-    domlint_options bad_version = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "qemu-ten" };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "debian-99" });
+    g_autoptr(domlint_options) bad_version = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "qemu-ten" });
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) error2 = NULL;
 
-    cr_assert_null(domlint_ctx_new(&opts, &error));
+    cr_assert_null(domlint_ctx_new(opts, &error));
     test_assert_contains(error->message, "'debian-99' is neither");
     test_assert_contains(error->message, "rhel-9.6");
-    cr_assert_null(domlint_ctx_new(&bad_version, &error2));
+    cr_assert_null(domlint_ctx_new(bad_version, &error2));
     test_assert_contains(error2->message, "'ten' is not a qemu version");
 }
 
 Test(targets, a_part_left_out_comes_from_the_host_or_the_newest)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "qemu-10.0" };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE, .target = "qemu-10.0" });
     g_autoptr(GError) error = NULL;
     domlint_ctx *ctx;
     domlint_target_info t;
 
     g_setenv("DOMLINT_HOST", "none", TRUE);
-    ctx = domlint_ctx_new(&opts, &error);
+    ctx = domlint_ctx_new(opts, &error);
     g_unsetenv("DOMLINT_HOST");
     cr_assert_not_null(ctx);
     domlint_ctx_target(ctx, &t, NULL);
@@ -832,9 +830,9 @@ static const char root_on_q35[] =
 Test(options, disable_turns_a_rule_off)
 {
     const char *const off[] = { "pci-root", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .disable = off };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .disable = off });
     g_autoptr(domlint_result) before = check(root_on_q35);
-    g_autoptr(domlint_result) after = check_with(&opts, root_on_q35);
+    g_autoptr(domlint_result) after = check_with(opts, root_on_q35);
 
     expect_total(before, 1);
     expect_total(after, 0);
@@ -844,9 +842,9 @@ Test(options, disable_all_then_enable_one)
 {
     const char *const off[] = { "all", NULL };
     const char *const on[] = { "machine-type", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
-                             .disable = off, .enable = on };
-    g_autoptr(domlint_result) r = check_with(&opts,
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
+                             .disable = off, .enable = on });
+    g_autoptr(domlint_result) r = check_with(opts,
         HEAD("x86_64", "pc-q35-99.0")
         "    <controller type='pci' index='0' model='pci-root'/>\n"
         TAIL);
@@ -859,9 +857,9 @@ Test(options, disable_all_then_enable_one)
 Test(options, unknown_rule_is_an_error)
 {
     const char *const off[] = { "pci-root", "no-such-rule", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .disable = off };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .disable = off });
     g_autoptr(GError) error = NULL;
-    domlint_ctx *ctx = domlint_ctx_new(&opts, &error);
+    domlint_ctx *ctx = domlint_ctx_new(opts, &error);
 
     cr_assert_null(ctx, "a context was made with an unknown rule id");
     cr_assert_not_null(error);
@@ -871,20 +869,20 @@ Test(options, unknown_rule_is_an_error)
 Test(options, unknown_rule_in_enable_is_an_error)
 {
     const char *const on[] = { "pci_root", NULL };
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .enable = on };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .enable = on });
     g_autoptr(GError) error = NULL;
 
-    cr_assert_null(domlint_ctx_new(&opts, &error));
+    cr_assert_null(domlint_ctx_new(opts, &error));
     cr_assert_not_null(error);
     test_assert_contains(error->message, "'pci_root'");
 }
 
 Test(options, missing_machine_db_is_an_error)
 {
-    domlint_options opts = { .machine_db = "/nonexistent/domlint/machines", .no_schema = TRUE };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = "/nonexistent/domlint/machines", .no_schema = TRUE });
     g_autoptr(GError) error = NULL;
 
-    cr_assert_null(domlint_ctx_new(&opts, &error));
+    cr_assert_null(domlint_ctx_new(opts, &error));
     cr_assert_not_null(error);
     test_assert_contains(error->message, "/nonexistent/domlint/machines");
 }
@@ -962,8 +960,8 @@ Test(failure, check_file_missing)
 
 Test(schema, missing_schema_dir_gives_one_warning)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = "/nonexistent/schemas" };
-    g_autoptr(domlint_result) r = check_with(&opts, root_on_q35);
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = "/nonexistent/schemas" });
+    g_autoptr(domlint_result) r = check_with(opts, root_on_q35);
     const domlint_diag *d = expect_one(r, "schema", DOMLINT_SEV_WARNING, 0,
                                        "/nonexistent/schemas/domain.rng");
 
@@ -975,8 +973,8 @@ Test(schema, missing_schema_dir_gives_one_warning)
 
 Test(schema, libvirt_schema_error_has_line)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = TEST_LIBVIRT_SCHEMAS };
-    g_autoptr(domlint_result) r = check_with(&opts,
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = TEST_LIBVIRT_SCHEMAS });
+    g_autoptr(domlint_result) r = check_with(opts,
         "<domain type='kvm'>\n"
         "  <name>t</name>\n"
         "  <memory unit='bogus'>1048576</memory>\n"
@@ -994,8 +992,8 @@ Test(schema, libvirt_schema_error_has_line)
 
 Test(schema, libvirt_schema_accepts_clean_domains)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = TEST_LIBVIRT_SCHEMAS };
-    domlint_ctx *ctx = ctx_new(&opts);
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .schema_dir = TEST_LIBVIRT_SCHEMAS });
+    domlint_ctx *ctx = ctx_new(opts);
     g_autoptr(domlint_result) q35 = domlint_check_memory(ctx, "t.xml", clean_q35, strlen(clean_q35));
     g_autoptr(domlint_result) pc = domlint_check_memory(ctx, "t.xml", clean_i440fx,
                                                         strlen(clean_i440fx));
@@ -1027,8 +1025,11 @@ Test(format, text_compiler_style)
 {
     g_autoptr(domlint_result) r = check(conflict_xml);
     g_autofree char *text = domlint_format_text(r, NULL);
-    domlint_text_options color = { .color = TRUE };
-    g_autofree char *colored = domlint_format_text(r, &color);
+    g_autoptr(domlint_text_options) color = domlint_text_options_new();
+    g_autofree char *colored = NULL;
+
+    domlint_text_options_set_color(color, TRUE);
+    colored = domlint_format_text(r, color);
 
     test_assert_contains(text,
         "t.xml:12:7: error: ich9 sound uses PCI address 0000:00:05.0, which the virtio interface already uses [pci-address-conflict]\n");
@@ -1195,9 +1196,9 @@ Test(layout, fix_layout_packs_root_ports_like_libvirt)
     /* no video: root ports from 00:01.0, eight to a slot; the USB controller
      * libvirt adds comes before the disks, the balloon after; one spare */
     g_autofree char *xml = q35_unaddressed(0, 9);
-    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .layout = TRUE };
+    g_autoptr(domlint_options) options = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .layout = TRUE });
     domlint_result *r = NULL;
-    g_autofree char *fixed = fix_with(&options, xml, &r);
+    g_autofree char *fixed = fix_with(options, xml, &r);
     g_autofree char *port9 = line_with(fixed, "index='9'", "pcie-root-port");
     g_autofree char *vda = NULL;
     g_autofree char *vdi = NULL;
@@ -1239,16 +1240,16 @@ Test(layout, spare_ports_are_counted_and_added)
         "    <memballoon model='virtio'><address type='pci' domain='0' bus='1' slot='0' function='0'/></memballoon>\n"
         "    <controller type='usb' index='0' model='none'/>\n"
         TAIL;
-    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
-                                .spare_ports_set = TRUE, .spare_ports = 3 };
-    domlint_ctx *ctx = ctx_new(&options);
+    g_autoptr(domlint_options) options = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
+                                .spare_ports_set = TRUE, .spare_ports = 3 });
+    domlint_ctx *ctx = ctx_new(options);
     g_autoptr(domlint_result) checked = domlint_check_memory(ctx, "t.xml", xml, strlen(xml));
     domlint_result *r = NULL;
     g_autofree char *fixed = NULL;
 
     domlint_ctx_free(ctx);
     expect_one(checked, "pci-layout", DOMLINT_SEV_WARNING, 5, "0 empty pcie-root-ports will be left for hotplug, 3 wanted");
-    fixed = fix_with(&options, xml, &r);
+    fixed = fix_with(options, xml, &r);
     cr_assert_eq(domlint_result_count(r, DOMLINT_SEV_WARNING), 0, "still a warning after --fix");
     domlint_result_free(r);
     /* slot 1 is free (no video): the first completely free slot, packed */
@@ -1318,9 +1319,9 @@ Test(suppress, unknown_rule_is_a_warning_with_the_nearest_id)
 Test(suppress, disabling_the_suppression_rule_keeps_the_silencing)
 {
     const char *off[] = { "suppression", NULL };
-    domlint_options o = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
-                          .disable = off };
-    g_autoptr(domlint_result) r = check_with(&o, TWO_FN2_NICS("    <!-- domlint-disable pci-multifunction, nope -->\n"));
+    g_autoptr(domlint_options) o = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
+                          .disable = off });
+    g_autoptr(domlint_result) r = check_with(o, TWO_FN2_NICS("    <!-- domlint-disable pci-multifunction, nope -->\n"));
 
     expect_one(r, "pci-multifunction", DOMLINT_SEV_WARNING, 11, "slot 00:09");
     expect_total(r, 1);
@@ -1379,9 +1380,9 @@ diag_starting(const domlint_result *result, const char *prefix)
 
 Test(fix_class, every_fixed_note_has_its_class)
 {
-    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE };
+    g_autoptr(domlint_options) options = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE });
     domlint_result *r = NULL;
-    g_autofree char *fixed = fix_with(&options, ide_on_q35, &r);
+    g_autofree char *fixed = fix_with(options, ide_on_q35, &r);
     const domlint_diag *safe = diag_starting(r, "fixed (safe): removed IDE controller 0");
     const domlint_diag *moved = diag_starting(r, "fixed (guest-visible): moved disk 'hda' to bus='sata'");
 
@@ -1396,10 +1397,10 @@ Test(fix_class, every_fixed_note_has_its_class)
 
 Test(fix_class, safe_only_leaves_the_guest_visible_repair_on_its_finding)
 {
-    domlint_options options = { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
-                                .fix_safe_only = TRUE };
+    g_autoptr(domlint_options) options = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
+                                .fix_safe_only = TRUE });
     domlint_result *r = NULL;
-    g_autofree char *fixed = fix_with(&options, ide_on_q35, &r);
+    g_autofree char *fixed = fix_with(options, ide_on_q35, &r);
     g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
     g_autoptr(JsonParser) parser = json_parser_new();
     g_autofree char *json = NULL;

@@ -55,9 +55,9 @@ add(domlint_result *r, int line, int column, domlint_severity severity, const ch
 static char *
 excerpt(const domlint_result *r)
 {
-    domlint_text_options opts = { .excerpt = TRUE };
+    g_autoptr(domlint_text_options) opts = test_text_options(TRUE, FALSE);
 
-    return domlint_format_text(r, &opts);
+    return domlint_format_text(r, opts);
 }
 
 static const char doc[] =
@@ -88,10 +88,10 @@ Test(excerpt, off_is_the_one_line_form)
     domlint_result *r = result(doc);
     g_autofree char *plain = NULL;
     g_autofree char *null_opts = NULL;
-    domlint_text_options opts = { .excerpt = FALSE };
+    g_autoptr(domlint_text_options) opts = test_text_options(FALSE, FALSE);
 
     add(r, 3, 5, DOMLINT_SEV_ERROR, "bad controller");
-    plain = domlint_format_text(r, &opts);
+    plain = domlint_format_text(r, opts);
     null_opts = domlint_format_text(r, NULL);
     cr_assert_str_eq(plain, "t.xml:3:5: error: bad controller [some-rule]\n");
     cr_assert_str_eq(null_opts, plain);
@@ -275,10 +275,10 @@ Test(excerpt, colour_makes_the_caret_green)
 {
     domlint_result *r = result(doc);
     g_autofree char *text = NULL;
-    domlint_text_options opts = { .excerpt = TRUE, .color = TRUE };
+    g_autoptr(domlint_text_options) opts = test_text_options(TRUE, TRUE);
 
     add(r, 3, 5, DOMLINT_SEV_ERROR, "bad controller");
-    text = domlint_format_text(r, &opts);
+    text = domlint_format_text(r, opts);
     test_assert_contains(text, "    3 |     <controller type='pci' model='pcie-root-port'/>\n"
                                "      |     \033[1;32m^~~~~~~~~~~\033[0m\n");
     domlint_result_free(r);

@@ -71,9 +71,9 @@ sarif_doc_clear(sarif_doc *doc)
 static void
 sarif_of(sarif_doc *doc, guint n, const char *const *names, const char *const *xmls)
 {
-    domlint_options opts = { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE };
+    g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .no_schema = TRUE });
     g_autoptr(GError) error = NULL;
-    domlint_ctx *ctx = domlint_ctx_new(&opts, &error);
+    domlint_ctx *ctx = domlint_ctx_new(opts, &error);
     g_autoptr(GPtrArray) results =
         g_ptr_array_new_with_free_func((GDestroyNotify) domlint_result_free);
     JsonNode *root;

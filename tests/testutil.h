@@ -18,6 +18,8 @@
 #include <criterion/output.h>
 #include <glib.h>
 
+#include "domlint.h"
+
 #ifndef DOMLINT_SRCDIR
 #error "DOMLINT_SRCDIR must name the source directory"
 #endif
@@ -41,6 +43,53 @@
         cr_assert_not_null(strstr(test_h_, test_n_),                                 \
                            "expected \"%s\" in \"%s\"", test_n_, test_h_);            \
     } while (0)
+
+/*
+ * The settings unit tests vary, named as domlint_options' setters name
+ * them, so that a test can write its options in one initialiser:
+ * test_options_from(&(test_settings) { .target = TEST_TARGET, .layout = TRUE }).
+ */
+typedef struct {
+    const char *machine_db;
+    const char *schema_dir;
+    gboolean no_schema;
+    const char *const *disable;
+    const char *const *enable;
+    gboolean layout;
+    gboolean spare_ports_set;
+    int spare_ports;
+    const char *target;
+    gboolean fix_safe_only;
+} test_settings;
+
+/* Options made with the setters from S (caller frees). */
+static inline domlint_options *
+test_options_from(const test_settings *s)
+{
+    domlint_options *options = domlint_options_new();
+
+    domlint_options_set_machine_db(options, s->machine_db);
+    domlint_options_set_schema_dir(options, s->schema_dir);
+    domlint_options_set_no_schema(options, s->no_schema);
+    domlint_options_set_disable(options, s->disable);
+    domlint_options_set_enable(options, s->enable);
+    domlint_options_set_layout(options, s->layout);
+    domlint_options_set_spare_ports(options, s->spare_ports_set ? s->spare_ports : -1);
+    domlint_options_set_target(options, s->target);
+    domlint_options_set_fix_safe_only(options, s->fix_safe_only);
+    return options;
+}
+
+/* Text options with EXCERPT and COLOR (caller frees). */
+static inline domlint_text_options *
+test_text_options(gboolean excerpt, gboolean color)
+{
+    domlint_text_options *options = domlint_text_options_new();
+
+    domlint_text_options_set_excerpt(options, excerpt);
+    domlint_text_options_set_color(options, color);
+    return options;
+}
 
 int main(int argc, char *argv[]);
 

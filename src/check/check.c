@@ -147,8 +147,8 @@ ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
     ctx->enabled = g_new(gboolean, dl_rule_total);
     for (guint r = 0; r < dl_rule_total; r++)
         ctx->enabled[r] = TRUE;
-    if (!set_rules(ctx, options->disable, FALSE, error) ||
-        !set_rules(ctx, options->enable, TRUE, error))
+    if (!set_rules(ctx, (const char *const *) options->disable, FALSE, error) ||
+        !set_rules(ctx, (const char *const *) options->enable, TRUE, error))
         return FALSE;
     /* a check the target libvirt does not have is not run, whatever --enable says */
     for (guint r = 0; r < dl_rule_total; r++) {
@@ -459,7 +459,7 @@ domlint_check_file(domlint_ctx *ctx, const char *path)
     g_autofree char *reason = NULL;
     g_autoptr(dl_source) src = dl_source_load(path, &reason);
 
-    return check_source(ctx, strcmp(path, "-") == 0 ? "<stdin>" : path, src, reason);
+    return check_source(ctx, domlint_input_name(path), src, reason);
 }
 
 domlint_result *

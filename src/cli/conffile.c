@@ -433,6 +433,7 @@ dl_run_group_free(dl_run_group *group)
     if (!group)
         return;
     dl_settings_clear(&group->settings);
+    domlint_options_free(group->options);
     g_free(group);
 }
 
@@ -456,13 +457,12 @@ group_index(GPtrArray *groups, const dl_config *config, const dl_settings *cli,
     /* DOMLINT_TARGET, the default --target, wins over a config file */
     if (!cli->target && env && *env)
         g_clear_pointer(&g->settings.target, g_free);
-    g->lopts = *base;
-    g->lopts.disable = (const char *const *) g->settings.disable;
-    g->lopts.enable = (const char *const *) g->settings.enable;
-    g->lopts.schema_dir = g->settings.schema_dir;
-    g->lopts.target = g->settings.target;
-    g->lopts.spare_ports_set = g->settings.spare_ports >= 0;
-    g->lopts.spare_ports = (guint) MAX(g->settings.spare_ports, 0);
+    g->options = domlint_options_copy(base);
+    domlint_options_set_disable(g->options, (const char *const *) g->settings.disable);
+    domlint_options_set_enable(g->options, (const char *const *) g->settings.enable);
+    domlint_options_set_schema_dir(g->options, g->settings.schema_dir);
+    domlint_options_set_target(g->options, g->settings.target);
+    domlint_options_set_spare_ports(g->options, g->settings.spare_ports);
     g_ptr_array_add(groups, g);
     return groups->len - 1;
 }
@@ -518,7 +518,7 @@ dl_run_groups_start(GPtrArray *groups, GError **error)
         g_autoptr(GError) err = NULL;
         const char *msg;
 
-        g->ctx = domlint_ctx_new(&g->lopts, &err);
+        g->ctx = domlint_ctx_new(g->options, &err);
         if (g->ctx)
             continue;
         msg = err->message;

@@ -78,13 +78,13 @@ gboolean dl_configs_lookup(dl_configs *configs, const char *path, const dl_confi
 typedef struct {
     const dl_config *config;    /* NULL: no config file (borrowed from the run's dl_configs) */
     dl_settings settings;       /* the command line's over the config file's */
-    domlint_options lopts;      /* BASE's, with SETTINGS (pointing into them) */
+    domlint_options *options;   /* BASE's, with SETTINGS (owned) */
     domlint_ctx *ctx;           /* made by dl_run_groups_start() */
     guint files;                /* how many of the run's files use it */
     GAsyncQueue *idle;          /* with -j: its contexts not in use */
 } dl_run_group;
 
-/* Frees the settings only: the caller decides what becomes of ctx. */
+/* Frees the settings and options only: the caller decides what becomes of ctx. */
 void dl_run_group_free(dl_run_group *group);
 
 /*

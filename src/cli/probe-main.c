@@ -3,7 +3,8 @@
  *
  * Part of the domlint tool, not of the library: it turns argv into
  * dl_probe_run() / dl_probe_write_dir() / dl_probe_compare() calls and their
- * results into files, messages and an exit status.
+ * results into files, output and messages (on the streams dl_cli_run() was
+ * given) and an exit status.
  */
 #include "config.h"
 
@@ -34,6 +35,8 @@ typedef struct {
     gboolean merge;
     gboolean cached;
     gboolean list;
+    FILE *out;               /* what the command prints, and its messages */
+    FILE *err;
 } probe_cli;
 
 static const char probe_summary[] =
@@ -58,6 +61,8 @@ probe_cli_clear(probe_cli *cli)
     g_free(cli->machine_db);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(probe_cli, probe_cli_clear)
+
 /*
  * The knowledge is compared with, and copied from, the release of QEMU:
  * the binary's own version, the host's libvirt (or the newest known).
@@ -76,7 +81,7 @@ binary_target(const char *qemu, GError **error)
 }
 
 static gboolean
-parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
+parse_probe_args(int *argc, char ***argv, probe_cli *cli, char **help, GError **error)
 {
     GOptionEntry entries[] = {
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &cli->qemu,
@@ -101,18 +106,12 @@ parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
           "Probe once per binary into the user's cache and print the cached directory", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    g_autoptr(GOptionContext) octx = g_option_context_new(NULL);
-    /* the words as given: GOption drops those it takes from ARGV */
-    gsize n = (gsize) *argc;
-    g_autofree char **words = g_memdup2(*argv, sizeof(char *) * (n + 1));
+    const dl_cli_syntax syntax = { probe_summary, probe_description, entries };
 
-    g_option_context_set_summary(octx, probe_summary);
-    g_option_context_set_description(octx, probe_description);
-    g_option_context_add_main_entries(octx, entries, NULL);
-    if (!g_option_context_parse(octx, argc, argv, error)) {
-        dl_cli_explain_unknown_option(entries, words, n, *error);
+    if (!dl_cli_parse(&syntax, argc, argv, help, error))
         return FALSE;
-    }
+    if (*help)
+        return TRUE;
     if (*argc > 1) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'", (*argv)[1]);
         return FALSE;
@@ -125,44 +124,45 @@ parse_probe_args(int *argc, char ***argv, probe_cli *cli, GError **error)
 }
 
 static void
-print_machine(const dl_probe_machine *m)
+print_machine(FILE *out, const dl_probe_machine *m)
 {
     static const char *const roots[] = { "none", "pci-root", "pcie-root" };
     g_autofree char *ide = g_strjoinv(", ", m->ide_buses);
 
-    printf("%s%s%s%s%s (%.0f ms)\n", m->name, m->alias ? " alias " : "", m->alias ? m->alias : "",
+    fprintf(out, "%s%s%s%s%s (%.0f ms)\n", m->name, m->alias ? " alias " : "", m->alias ? m->alias : "",
            m->is_default ? " default" : "", m->deprecated ? " deprecated" : "", m->ms);
     if (m->error) {
-        printf("  error: %s\n", m->error);
+        fprintf(out, "  error: %s\n", m->error);
         return;
     }
-    printf("  root: %s%s%s\n", m->root < DL_ROOT_LAST ? roots[m->root] : "?",
+    fprintf(out, "  root: %s%s%s\n", m->root < DL_ROOT_LAST ? roots[m->root] : "?",
            m->host_bridge ? " via " : "", m->host_bridge ? m->host_bridge : "");
     for (guint i = 0; i < m->builtins->len; i++) {
         const dl_probe_pci *p = g_ptr_array_index(m->builtins, i);
-        printf("  builtin 00:%02x.%u %s\n", p->slot, p->function, p->device);
+        fprintf(out, "  builtin 00:%02x.%u %s\n", p->slot, p->function, p->device);
     }
-    printf("  fdc: %s\n", m->fdc ? m->fdc_device : "none");
-    printf("  ide: %s\n", *ide ? ide : "none");
+    fprintf(out, "  fdc: %s\n", m->fdc ? m->fdc_device : "none");
+    fprintf(out, "  ide: %s\n", *ide ? ide : "none");
 }
 
 static void
-print_list(const dl_probe_result *result)
+print_list(FILE *out, const dl_probe_result *result)
 {
     g_autofree char *devices = g_strjoinv(" ", result->devices);
     g_autofree char *missing = g_strjoinv(" ", result->missing);
 
-    printf("# %s: QEMU %s, target %s, %u machine types, %.2f s\n", result->qemu,
+    fprintf(out, "# %s: QEMU %s, target %s, %u machine types, %.2f s\n", result->qemu,
            result->version ? result->version : "?", result->target, result->machines->len,
            result->seconds);
-    printf("# device models present: %s\n# device models absent: %s\n", devices,
+    fprintf(out, "# device models present: %s\n# device models absent: %s\n", devices,
            *missing ? missing : "none");
     for (guint i = 0; i < result->machines->len; i++)
-        print_machine(g_ptr_array_index(result->machines, i));
+        print_machine(out, g_ptr_array_index(result->machines, i));
 }
 
 static int
-run_compare(const dl_probe_result *result, const dl_machine_db *db, const dl_devices *devices)
+run_compare(FILE *out, const dl_probe_result *result, const dl_machine_db *db,
+            const dl_devices *devices)
 {
     g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) checked = g_ptr_array_new_with_free_func(g_free);
@@ -171,9 +171,9 @@ run_compare(const dl_probe_result *result, const dl_machine_db *db, const dl_dev
     n += dl_probe_compare_devices(result, devices, lines, checked);
 
     for (guint i = 0; i < checked->len; i++)
-        printf("checked %s\n", (char *) g_ptr_array_index(checked, i));
+        fprintf(out, "checked %s\n", (char *) g_ptr_array_index(checked, i));
     for (guint i = 0; i < lines->len; i++)
-        printf("differs %s\n", (char *) g_ptr_array_index(lines, i));
+        fprintf(out, "differs %s\n", (char *) g_ptr_array_index(lines, i));
     return n ? PROBE_DIFFERS : PROBE_OK;
 }
 
@@ -192,9 +192,9 @@ xml_files(const char *dir)
     return files;
 }
 
-/* Copy the files written into TMP to FILE.xml (one family) or stdout. */
+/* Copy the files written into TMP to FILE.xml (one family) or OUT. */
 static gboolean
-emit_from(const char *tmp, const char *file, GError **error)
+emit_from(FILE *out, const char *tmp, const char *file, GError **error)
 {
     g_autoptr(GPtrArray) files = xml_files(tmp);
 
@@ -211,7 +211,7 @@ emit_from(const char *tmp, const char *file, GError **error)
             return FALSE;
         if (file)
             return g_file_set_contents(file, text, (gssize) len, error);
-        fwrite(text, 1, len, stdout);
+        fwrite(text, 1, len, out);
     }
     return TRUE;
 }
@@ -240,7 +240,7 @@ write_output(const probe_cli *cli, const dl_probe_result *result, const dl_machi
     if (!tmp)
         return FALSE;
     ok = dl_probe_write_dir(result, db, schema, all, tmp, warnings, error) &&
-         emit_from(tmp, cli->output, error);
+         emit_from(cli->out, tmp, cli->output, error);
     remove_dir(tmp);
     return ok;
 }
@@ -254,11 +254,11 @@ run_cached(const probe_cli *cli, const dl_machine_db *db, const char *db_dir, co
     g_autofree char *dir = dl_probe_cached(cli->qemu, db, db_dir, schema, &hit, &error);
 
     if (!dir) {
-        fprintf(stderr, "domlint: probe: %s\n", error->message);
+        fprintf(cli->err, "domlint: probe: %s\n", error->message);
         return PROBE_TROUBLE;
     }
-    printf("%s\n", dir);
-    fprintf(stderr, "domlint: probe: %s in %.3f s\n", hit ? "cached" : "probed",
+    fprintf(cli->out, "%s\n", dir);
+    fprintf(cli->err, "domlint: probe: %s in %.3f s\n", hit ? "cached" : "probed",
             (double) (g_get_monotonic_time() - start) / 1e6);
     return PROBE_OK;
 }
@@ -271,18 +271,18 @@ run_merge(const probe_cli *cli, const dl_probe_result *result, const dl_machine_
     g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
 
     if (!cli->output || g_str_has_suffix(cli->output, ".xml")) {
-        fprintf(stderr, "domlint: probe: --merge writes the changed family files to --output=DIR\n");
+        fprintf(cli->err, "domlint: probe: --merge writes the changed family files to --output=DIR\n");
         return PROBE_TROUBLE;
     }
     if (!dl_probe_merge_dir(result, db, cli->output, changes, warnings, &error)) {
-        fprintf(stderr, "domlint: probe: %s\n", error->message);
+        fprintf(cli->err, "domlint: probe: %s\n", error->message);
         return PROBE_TROUBLE;
     }
     for (guint i = 0; i < changes->len; i++)
-        printf("%s\n", (char *) g_ptr_array_index(changes, i));
+        fprintf(cli->out, "%s\n", (char *) g_ptr_array_index(changes, i));
     for (guint i = 0; i < warnings->len; i++)
-        fprintf(stderr, "domlint: probe: warning: %s\n", (char *) g_ptr_array_index(warnings, i));
-    fprintf(stderr, "domlint: probe: %u change%s merged from %s (QEMU %s)\n", changes->len,
+        fprintf(cli->err, "domlint: probe: warning: %s\n", (char *) g_ptr_array_index(warnings, i));
+    fprintf(cli->err, "domlint: probe: %u change%s merged from %s (QEMU %s)\n", changes->len,
             changes->len == 1 ? "" : "s", result->qemu, result->version ? result->version : "?");
     return PROBE_OK;
 }
@@ -299,46 +299,50 @@ run_probe(const probe_cli *cli, const dl_machine_db *db, const dl_devices *devic
         dl_probe_run(cli->qemu, (const char *const *) cli->machines, &options, &error);
 
     if (!result) {
-        fprintf(stderr, "domlint: probe: %s\n", error->message);
+        fprintf(cli->err, "domlint: probe: %s\n", error->message);
         return PROBE_TROUBLE;
     }
     if (cli->list) {
-        print_list(result);
+        print_list(cli->out, result);
         return PROBE_OK;
     }
     if (cli->compare)
-        return run_compare(result, db, devices);
+        return run_compare(cli->out, result, db, devices);
     if (cli->merge)
         return run_merge(cli, result, db);
     if (!write_output(cli, result, db, schema, warnings, &error)) {
-        fprintf(stderr, "domlint: probe: %s\n", error->message);
+        fprintf(cli->err, "domlint: probe: %s\n", error->message);
         return PROBE_TROUBLE;
     }
     for (guint i = 0; i < warnings->len; i++)
-        fprintf(stderr, "domlint: probe: warning: %s\n", (char *) g_ptr_array_index(warnings, i));
-    fprintf(stderr, "domlint: probe: %u machine types of %s (QEMU %s) in %.2f s\n",
+        fprintf(cli->err, "domlint: probe: warning: %s\n", (char *) g_ptr_array_index(warnings, i));
+    fprintf(cli->err, "domlint: probe: %u machine types of %s (QEMU %s) in %.2f s\n",
             result->machines->len, result->qemu, result->version ? result->version : "?",
             result->seconds);
     return PROBE_OK;
 }
 
 int
-dl_probe_main(int argc, char **argv)
+dl_probe_main(int argc, char **argv, FILE *out, FILE *err)
 {
-    probe_cli cli = { 0 };
+    g_auto(probe_cli) cli = { .out = out, .err = err };
     g_autoptr(GError) error = NULL;
+    g_autofree char *help = NULL;
     g_autofree char *db_dir = NULL;
     g_autofree char *schema = NULL;
     g_autoptr(dl_target) target = NULL;
     g_autofree char *devices_dir = NULL;
-    dl_devices *devices;
+    g_autoptr(dl_devices) devices = NULL;
     dl_machine_db *db;
     int status;
 
-    if (!parse_probe_args(&argc, &argv, &cli, &error)) {
-        fprintf(stderr, "domlint: probe: %s (try 'domlint probe --help')\n", error->message);
-        probe_cli_clear(&cli);
+    if (!parse_probe_args(&argc, &argv, &cli, &help, &error)) {
+        fprintf(err, "domlint: probe: %s (try 'domlint probe --help')\n", error->message);
         return PROBE_TROUBLE;
+    }
+    if (help) {
+        fputs(help, out);
+        return PROBE_OK;
     }
     if (!cli.qemu)
         cli.qemu = g_strdup("qemu-system-x86_64");
@@ -355,14 +359,11 @@ dl_probe_main(int argc, char **argv)
     /* the catalogue of the binary's release: which devices to look for and expect */
     devices = db ? dl_devices_load(devices_dir, NULL, target, &error) : NULL;
     if (!db || !devices) {
-        fprintf(stderr, "domlint: probe: %s\n", error->message);
+        fprintf(err, "domlint: probe: %s\n", error->message);
         dl_machine_db_free(db);
-        probe_cli_clear(&cli);
         return PROBE_TROUBLE;
     }
     status = cli.cached ? run_cached(&cli, db, db_dir, schema) : run_probe(&cli, db, devices, schema);
-    dl_devices_free(devices);
     dl_machine_db_free(db);
-    probe_cli_clear(&cli);
     return status;
 }

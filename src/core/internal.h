@@ -12,6 +12,7 @@
 #include "core/load.h"
 #include "core/machines.h"
 #include "core/model.h"
+#include "core/options.h"
 #include "probe/probe.h"
 #include "check/schema.h"
 #include "core/target.h"

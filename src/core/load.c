@@ -389,7 +389,7 @@ open_regular(const char *path, char **reason)
 }
 
 char *
-domlint_read_input(const char *path, gsize *len, char **reason)
+dl_read_input(const char *path, gsize *len, char **reason)
 {
     g_autoptr(GByteArray) buf = g_byte_array_new();
     FILE *fp = NULL;
@@ -415,11 +415,22 @@ domlint_read_input(const char *path, gsize *len, char **reason)
     return (char *) g_byte_array_free(g_steal_pointer(&buf), FALSE);
 }
 
+char *
+domlint_read_input(const char *path, gsize *len, GError **error)
+{
+    g_autofree char *reason = NULL;
+    char *data = dl_read_input(path, len, &reason);
+
+    if (!data)
+        g_set_error_literal(error, DOMLINT_INPUT_ERROR, DOMLINT_INPUT_ERROR_READ, reason);
+    return data;
+}
+
 dl_source *
 dl_source_load(const char *path, char **reason)
 {
     gsize len = 0;
-    g_autofree char *data = domlint_read_input(path, &len, reason);
+    g_autofree char *data = dl_read_input(path, &len, reason);
 
     if (!data)
         return NULL;

@@ -40,6 +40,12 @@ typedef struct {
  */
 dl_source *dl_source_parse(const char *data, gsize len, char **reason);
 
+/*
+ * domlint_read_input() with the failure as a one-line *REASON (caller
+ * frees), which is how a result's failure carries it.
+ */
+char *dl_read_input(const char *path, gsize *len, char **reason);
+
 /* Read PATH ("-" = standard input) and parse it. */
 dl_source *dl_source_load(const char *path, char **reason);
 

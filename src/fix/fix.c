@@ -556,8 +556,8 @@ domlint_fix_file(domlint_ctx *ctx, const char *path, char **fixed, gsize *fixed_
 {
     g_autofree char *reason = NULL;
     gsize len = 0;
-    g_autofree char *data = domlint_read_input(path, &len, &reason);
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    g_autofree char *data = dl_read_input(path, &len, &reason);
+    const char *name = domlint_input_name(path);
 
     *fixed = NULL;
     if (!data)

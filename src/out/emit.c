@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "domlint.h"
+#include "core/options.h"
 #include "out/emit.h"
 
 const char *

@@ -1,5 +1,7 @@
 /*
- * cli.c - helpers shared by the domlint command's checking and probing parts
+ * args.c - what every command's option parsing shares: comma lists, a
+ * value among choices, "did you mean" for an unknown option, and --help
+ * written to the command's output stream
  */
 #include "config.h"
 
@@ -137,4 +139,111 @@ dl_cli_explain_unknown_option(const GOptionEntry *entries, char **args, gsize n,
         return;
     g_free(error->message);
     error->message = g_strdup_printf("unknown option '--%s' (did you mean '--%s'?)", unknown, near);
+}
+
+/* ------------------------------------------------------------ --help */
+
+/*
+ * GOption's own --help prints on stdout and ends the process, which a CLI
+ * that is a function with its own streams cannot have.  So its help is
+ * turned off while parsing, hidden entries of the same names stop the
+ * parse where GOption would have printed (an error of this domain says
+ * which help), and the text comes from a context with help on, made with
+ * the same entries, so it is the text GOption prints.
+ */
+typedef enum {
+    HELP_MAIN,
+    HELP_ALL,
+} help_kind;
+
+static GQuark
+help_quark(void)
+{
+    return g_quark_from_static_string("dl-cli-help");
+}
+
+/*
+ * The value is optional only so that it can be seen: GOption's own --help
+ * is not --help=VALUE, which is an unknown option; a short one takes the
+ * next word, which does not matter, as the parse stops here.
+ */
+static gboolean
+help_wanted(const char *option, const char *value, gpointer data, GError **error)
+{
+    help_kind kind = strcmp(option, "--help-all") == 0 ? HELP_ALL : HELP_MAIN;
+
+    if (value && g_str_has_prefix(option, "--")) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "Unknown option %s=%s",
+                    option, value);
+        return FALSE;
+    }
+    g_set_error_literal(error, help_quark(), (int) kind, "help");
+    return FALSE;
+}
+
+/* -h, --help, --help-all and -?; '?' needs an entry of its own, under a name taken already */
+static const GOptionEntry help_entries[] = {
+    { "help", 'h', G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+      (gpointer) help_wanted, NULL, NULL },
+    { "help", '?', G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+      (gpointer) help_wanted, NULL, NULL },
+    { "help-all", 0, G_OPTION_FLAG_HIDDEN | G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+      (gpointer) help_wanted, NULL, NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static GOptionContext *
+context_new(const dl_cli_syntax *syntax)
+{
+    GOptionContext *octx = g_option_context_new(NULL);
+
+    g_option_context_set_summary(octx, syntax->summary);
+    g_option_context_set_description(octx, syntax->description);
+    g_option_context_add_main_entries(octx, syntax->entries, NULL);
+    return octx;
+}
+
+/* The help GOption would print, as g_print() would write it: in the
+ * console's character set, '?' for what that lacks. */
+static char *
+help_text(const dl_cli_syntax *syntax, help_kind kind)
+{
+    g_autoptr(GOptionContext) octx = context_new(syntax);
+    g_autofree char *text = g_option_context_get_help(octx, kind == HELP_MAIN, NULL);
+    const char *charset;
+    char *converted;
+
+    if (g_get_console_charset(&charset))
+        return g_steal_pointer(&text);
+    converted = g_convert_with_fallback(text, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+    return converted ? converted : g_steal_pointer(&text);
+}
+
+gboolean
+dl_cli_parse(const dl_cli_syntax *syntax, int *argc, char ***argv, char **help, GError **error)
+{
+    g_autoptr(GOptionContext) octx = context_new(syntax);
+    g_autoptr(GError) failed = NULL;
+    /* the words as given: GOption drops those it takes from ARGV */
+    gsize n = (gsize) *argc;
+    g_autofree char **words = g_new0(char *, n + 1);
+
+    *help = NULL;
+    memcpy(words, *argv, sizeof(char *) * n);
+    /* what GOption's first parse in a process does, for every run of an in-process CLI */
+    if (n > 0) {
+        g_autofree char *prgname = g_path_get_basename((*argv)[0]);
+        g_set_prgname(prgname);
+    }
+    g_option_context_set_help_enabled(octx, FALSE);
+    g_option_context_add_main_entries(octx, help_entries, NULL);
+    if (g_option_context_parse(octx, argc, argv, &failed))
+        return TRUE;
+    if (failed->domain == help_quark()) {
+        *help = help_text(syntax, (help_kind) failed->code);
+        return TRUE;
+    }
+    dl_cli_explain_unknown_option(syntax->entries, words, n, failed);
+    g_propagate_error(error, g_steal_pointer(&failed));
+    return FALSE;
 }
