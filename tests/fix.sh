@@ -16,86 +16,47 @@
 # and the same three for --fix --layout (layout-clean, layout-idempotent,
 # layout-explained): the whole PCI layout written out.
 #
-# TAP for automake's tap-driver.  Environment: top_srcdir, top_builddir.
+# TAP for automake's tap-driver.  Environment: as for every script (tests/lib.sh).
 set -u
+. "$(dirname "$0")/lib.sh"
 
-update=0
-case ${1:-} in
-    -u) update=1 ;;
-    '') ;;
-    *) echo "usage: fix.sh [-u]" >&2; exit 2 ;;
-esac
+golden_mode "$@"
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" 2>/dev/null && pwd) ||
-    { echo "Bail out! no build directory"; exit 99; }
-DOMLINT=$top_builddir/domlint
-FIX=$top_srcdir/fixtures/fix
-LC_ALL=C
-export LC_ALL
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fixtest.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+FIX=$FIXTURES/fix
+need_domlint
+make_tmp
 
 # -------------------------------------------------------------- golden
-golden_cases=$(cd "$FIX" && ls ./*.xml 2>/dev/null | sed 's|^\./||' | grep -v '\.fixed\.xml$')
+# the cases, as fixture names: fix/<case>
+(cd "$FIX" && ls ./*.xml 2>/dev/null) | sed 's|^\./||' | grep -v '\.fixed\.xml$' |
+    sed 's|^|fix/|; s|\.xml$||' > "$tmp/golden"
 
-if [ $update = 1 ]; then
-    for c in $golden_cases; do
-        base=${c%.xml}
-        args=$(cat "$FIX/$base.args" 2>/dev/null)
-        # shellcheck disable=SC2086 # the options are words
-        (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
-         echo "exit: $?" >> "$tmp/report")
-        cp "$tmp/report" "$FIX/$base.fix-report"
-        echo "updated: fixtures/fix/$base.fixed.xml, .fix-report"
-    done
+# fix_case fix/CASE: --fix's output in $tmp/actual.fixed.xml, its report and
+# "exit: N" in $tmp/actual.fix-report
+fix_case() {
+    base=${1#fix/}
+    args=$(cat "$FIX/$base.args" 2>/dev/null)
+    # shellcheck disable=SC2086 # the options are words
+    (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$base.xml" \
+        > "$tmp/actual.fixed.xml" 2> "$tmp/actual.fix-report"
+     echo "exit: $?" >> "$tmp/actual.fix-report")
+}
+
+if [ $mode = update ]; then
+    golden update "$tmp/golden" fix_case "golden " .fixed.xml .fix-report
     exit 0
 fi
 
 # every file the properties run over
-{
-    find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
-    if [ -d "$top_srcdir/../shared/corpus/public" ]; then
-        ls "$top_srcdir"/../shared/corpus/public/*.xml
-    fi
-} | sort > "$tmp/all"
+fixture_files --corpus > "$tmp/all"
 
-ngolden=$(echo "$golden_cases" | grep -c .)
+ngolden=$(wc -l < "$tmp/golden")
 nall=$(wc -l < "$tmp/all")
 crlf_cases=$(cd "$FIX" && ls crlf-*.xml 2>/dev/null | grep -v '\.fixed\.xml$')
 ncrlf=$(echo "$crlf_cases" | grep -c .)
-echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 5))"
-n=0
-fail=0
+plan $((ngolden + 7 * nall + 2 * ncrlf + 5))
 
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    fail=$((fail + 1))
-    echo "not ok $n - $1"
-    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'
-}
-
-for c in $golden_cases; do
-    base=${c%.xml}
-    args=$(cat "$FIX/$base.args" 2>/dev/null)
-    # shellcheck disable=SC2086 # the options are words
-    (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
-     echo "exit: $?" >> "$tmp/report")
-    if [ ! -f "$FIX/$base.fixed.xml" ] || [ ! -f "$FIX/$base.fix-report" ]; then
-        not_ok "golden fix/$base" "missing $base.fixed.xml or $base.fix-report: tests/fix.sh -u, then review"
-    elif cmp -s "$tmp/out" "$FIX/$base.fixed.xml" && cmp -s "$tmp/report" "$FIX/$base.fix-report"; then
-        ok "golden fix/$base"
-    else
-        not_ok "golden fix/$base" "$(diff -u "$FIX/$base.fixed.xml" "$tmp/out"; diff -u "$FIX/$base.fix-report" "$tmp/report")"
-    fi
-done
+golden check "$tmp/golden" fix_case "golden " .fixed.xml .fix-report
 
 # count the hunks of a unified diff
 hunks() {
@@ -115,7 +76,7 @@ explained() {
 }
 
 while read -r f; do
-    name=$(echo "$f" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|")
+    name=$(display_name "$f")
     "$DOMLINT" --no-schema --color=never "$f" > /dev/null 2>&1
     before=$?
     "$DOMLINT" --color=never --fix "$f" > "$tmp/fixed.xml" 2> "$tmp/report"
@@ -243,5 +204,4 @@ else
     not_ok "--spare-ports=250 on q35" "$ports root ports written; the warning said '$said', a check of the output '$again'"
 fi
 
-[ $fail = 0 ] || echo "# $fail fix tests failed"
-[ $fail = 0 ]
+done_testing
