@@ -36,10 +36,9 @@ set -u
 . "$(dirname "$0")/lib.sh"
 
 skip_slow "slow libvirt differential test"
-RELEASE=
-case ${1:-} in
-    --release=*) RELEASE=${1#--release=}; shift ;;
-esac
+if release_option "${1:-}"; then
+    shift
+fi
 JOBS=${DIFF_JOBS:-2}
 
 need_domlint

@@ -75,6 +75,16 @@ explained() {
     fi
 }
 
+# idempotent TEST FILE [--layout]: --fix of FILE, a --fix output, changes nothing
+idempotent() {
+    "$DOMLINT" --color=never --fix ${3:-} "$2" > "$tmp/twice.xml" 2> /dev/null
+    if cmp -s "$2" "$tmp/twice.xml"; then
+        ok "$1"
+    else
+        not_ok "$1" "$(diff -u "$2" "$tmp/twice.xml" | head -n 20)"
+    fi
+}
+
 while read -r f; do
     name=$(display_name "$f")
     "$DOMLINT" --no-schema --color=never "$f" > /dev/null 2>&1
@@ -95,13 +105,7 @@ while read -r f; do
     else
         ok "clean $name"
     fi
-    # idempotent
-    "$DOMLINT" --color=never --fix "$tmp/fixed.xml" > "$tmp/twice.xml" 2> /dev/null
-    if cmp -s "$tmp/fixed.xml" "$tmp/twice.xml"; then
-        ok "idempotent $name"
-    else
-        not_ok "idempotent $name" "$(diff -u "$tmp/fixed.xml" "$tmp/twice.xml" | head -n 20)"
-    fi
+    idempotent "idempotent $name" "$tmp/fixed.xml"
     # untouched
     if [ $before = 0 ] && ! cmp -s "$f" "$tmp/fixed.xml"; then
         not_ok "untouched $name" "a file without errors changed: $(diff -u "$f" "$tmp/fixed.xml" | head -n 20)"
@@ -119,12 +123,7 @@ while read -r f; do
     else
         ok "layout-clean $name"
     fi
-    "$DOMLINT" --color=never --fix --layout "$tmp/laid.xml" > "$tmp/twice.xml" 2> /dev/null
-    if cmp -s "$tmp/laid.xml" "$tmp/twice.xml"; then
-        ok "layout-idempotent $name"
-    else
-        not_ok "layout-idempotent $name" "$(diff -u "$tmp/laid.xml" "$tmp/twice.xml" | head -n 20)"
-    fi
+    idempotent "layout-idempotent $name" "$tmp/laid.xml" --layout
     explained "layout-explained $name" "$f" "$tmp/laid.xml" "$tmp/lreport"
 done < "$tmp/all"
 
@@ -167,17 +166,9 @@ fi
 "$DOMLINT" --no-schema --fix=safe --format=json "$FIX/q35-converted-from-i440fx.xml" 2> "$tmp/report.json" > /dev/null
 if ! grep -q '"fixClass" : "safe"' "$tmp/report.json" || ! grep -q '"fixClass" : "guest-visible"' "$tmp/report.json"; then
     not_ok "--fix=safe --format=json: fixClass" "$(head -n 20 "$tmp/report.json")"
-elif /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
-    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
-import json, sys, jsonschema
-schema, report = (json.load(open(p)) for p in sys.argv[1:3])
-jsonschema.validate(report, schema)
-PY
-    then
-        ok "--fix=safe --format=json: fixClass, and the report follows its schema"
-    else
-        not_ok "--fix=safe --format=json follows its schema" "$(tail -n 5 "$tmp/out")"
-    fi
+elif have_jsonschema; then
+    check "--fix=safe --format=json: fixClass, and the report follows its schema" \
+        "$(report_schema_problems "$tmp/report.json")"
 else
     ok "--fix=safe --format=json: fixClass (python3-jsonschema is missing: schema not checked)"
 fi

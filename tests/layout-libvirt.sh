@@ -27,10 +27,9 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-RELEASE=
-case ${1:-} in
-    --release=*) RELEASE=${1#--release=}; shift ;;
-esac
+if release_option "${1:-}"; then
+    shift
+fi
 
 skip_slow "libvirt layout comparison"
 need_domlint

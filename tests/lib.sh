@@ -159,6 +159,23 @@ fixture_files() {
     } | sort
 }
 
+# have_jsonschema: whether python3-jsonschema is there to check JSON reports
+have_jsonschema() {
+    /usr/bin/python3 -c 'import jsonschema' 2>/dev/null
+}
+
+# report_schema_problems REPORT [PYTHON]: why the JSON report REPORT does
+# not follow schemas/domlint-report.schema.json (or fails PYTHON's asserts
+# on 'report'): the end of python's complaint; nothing when it does
+report_schema_problems() {
+    /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$1" "${2:-}" 2>&1 <<'PY' | tail -n 5
+import json, sys, jsonschema
+schema, report = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(report, schema)
+exec(sys.argv[3])
+PY
+}
+
 # display_name FILE: FILE relative to the source tree, or shared/...
 display_name() {
     echo "$1" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|"
@@ -292,6 +309,16 @@ lock_held_above() {
         done
         p=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null)
     done
+    return 1
+}
+
+# release_option ARG: whether ARG is --release=SUITE (then the caller shifts
+# it), with SUITE in $RELEASE (empty otherwise)
+release_option() {
+    RELEASE=
+    case $1 in
+        --release=*) RELEASE=${1#--release=}; return 0 ;;
+    esac
     return 1
 }
 

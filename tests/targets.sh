@@ -90,19 +90,10 @@ done
 # the JSON report records the target, and follows its schema
 domain x86_64 q35 > "$tmp/q35.xml"
 "$DOMLINT" --no-schema --format=json --target=rhel-9.6 "$tmp/q35.xml" > "$tmp/report.json" 2>&1
-if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
-    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
-import json, sys, jsonschema
-schema, report = (json.load(open(p)) for p in sys.argv[1:3])
-jsonschema.validate(report, schema)
-t = report["target"]
-assert t["platform"] == "rhel-9.6" and t["vendor"] == "rhel" and t["qemu"]["version"] == "9.1", t
-PY
-    then
-        ok "the JSON report records the target and follows schemas/domlint-report.schema.json"
-    else
-        not_ok "the JSON report records the target and follows its schema"; diag "$tmp/out"
-    fi
+if have_jsonschema; then
+    check "the JSON report records the target and follows schemas/domlint-report.schema.json" \
+        "$(report_schema_problems "$tmp/report.json" 't = report["target"]
+assert t["platform"] == "rhel-9.6" and t["vendor"] == "rhel" and t["qemu"]["version"] == "9.1", t')"
 else
     skip "python3-jsonschema not installed: the JSON report was not checked against its schema"
 fi
