@@ -8,18 +8,13 @@
 # TERM=dumb turns colour off under --color=auto.  A data file that is a
 # directory is named in one line.  TAP.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
-DOMLINT=$top_builddir/domlint
-GOOD=$top_srcdir/fixtures/machine/q35-desktop.xml
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/cli-usage.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; sed 's/^/#   /' "$tmp/err"; }
+. "$(dirname "$0")/lib.sh"
+GOOD=$FIXTURES/machine/q35-desktop.xml
+make_tmp
+# fail DESC: a failure showing domlint's stderr
+fail() { not_ok "$1" "$(cat "$tmp/err")"; }
 
-echo "1..21"
+plan 21
 
 # usage DESC WORD ARGS...: exit 2, one line on stderr that contains WORD
 usage() {
@@ -30,7 +25,7 @@ usage() {
     if [ $rc = 2 ] && [ "$(grep -c . "$tmp/err")" = 1 ] && grep -qF -- "$word" "$tmp/err"; then
         ok "$desc: exit 2, $(cat "$tmp/err")"
     else
-        not_ok "$desc: exit $rc"
+        fail "$desc: exit $rc"
     fi
 }
 usage "-j 0" "-j takes" -j 0 "$GOOD"
@@ -50,7 +45,7 @@ rc=$?
 if [ $rc = 2 ] && grep -qF -- "--frobnicate" "$tmp/err" && ! grep -q "did you mean" "$tmp/err"; then
     ok "--frobnicate, near no option: exit 2, no suggestion"
 else
-    not_ok "--frobnicate, near no option: exit $rc"
+    fail "--frobnicate, near no option: exit $rc"
 fi
 usage "probe --comapre" "unknown option '--comapre' (did you mean '--compare'?)" probe --comapre
 usage "--format=jsno" "--format takes text, text-short, json or sarif, not 'jsno' (did you mean 'json'?)" --format=jsno "$GOOD"
@@ -58,20 +53,20 @@ usage "--color=alwyas" "--color takes auto, always or never, not 'alwyas' (did y
 
 "$DOMLINT" -j2 "$GOOD" "$GOOD" > "$tmp/out" 2> "$tmp/err"
 rc=$?
-if [ $rc = 0 ]; then ok "-j2 means -j 2"; else not_ok "-j2 means -j 2: exit $rc"; fi
+if [ $rc = 0 ]; then ok "-j2 means -j 2"; else fail "-j2 means -j 2: exit $rc"; fi
 
 "$DOMLINT" --list-rules --format=json > "$tmp/rules.json" 2> "$tmp/err"
 want=$("$DOMLINT" --list-rules | wc -l)
 got=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len([x for x in r if x["id"] and x["summary"]]))' "$tmp/rules.json" 2>>"$tmp/err")
-if [ "$got" = "$want" ]; then ok "--list-rules --format=json: $got rules"; else not_ok "--list-rules --format=json: $got of $want rules"; fi
+if [ "$got" = "$want" ]; then ok "--list-rules --format=json: $got rules"; else fail "--list-rules --format=json: $got of $want rules"; fi
 
 mkdir "$tmp/empty"
 "$DOMLINT" "$tmp/empty" > "$tmp/out" 2> "$tmp/err"
 rc=$?
-if [ $rc = 2 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml alone: exit 2, warned"; else not_ok "a directory without *.xml alone: exit $rc"; fi
+if [ $rc = 2 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml alone: exit 2, warned"; else fail "a directory without *.xml alone: exit $rc"; fi
 "$DOMLINT" "$tmp/empty" "$GOOD" > "$tmp/out" 2> "$tmp/err"
 rc=$?
-if [ $rc = 0 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml beside a file: warned, exit 0"; else not_ok "a directory without *.xml beside a file: exit $rc"; fi
+if [ $rc = 0 ] && grep -q "no \*.xml files under" "$tmp/err"; then ok "a directory without *.xml beside a file: warned, exit 0"; else fail "a directory without *.xml beside a file: exit $rc"; fi
 
 # a machine-db whose q35.xml is a directory: one line, no libxml2 text
 mkdir -p "$tmp/mdb/q35.xml"
@@ -79,9 +74,9 @@ usage "--machine-db with a directory named q35.xml" "q35.xml: is a directory" --
 
 # colour needs a terminal: script(1) gives one
 if command -v script >/dev/null 2>&1; then
-    TERM=dumb script -qec "$DOMLINT --color=auto $top_srcdir/fixtures/machine/q35-on-aarch64.xml" /dev/null > "$tmp/out" 2> "$tmp/err"
-    if grep -q $'\033\[' "$tmp/out"; then not_ok "TERM=dumb: escape sequences on a terminal"; else ok "TERM=dumb on a terminal: no colour"; fi
+    TERM=dumb script -qec "$DOMLINT --color=auto $FIXTURES/machine/q35-on-aarch64.xml" /dev/null > "$tmp/out" 2> "$tmp/err"
+    if grep -q $'\033\[' "$tmp/out"; then fail "TERM=dumb: escape sequences on a terminal"; else ok "TERM=dumb on a terminal: no colour"; fi
 else
-    n=$((n + 1)); echo "ok $n # SKIP script(1) is not installed: no terminal to test colour on"
+    skip "script(1) is not installed: no terminal to test colour on"
 fi
-[ $fail = 0 ]
+done_testing

@@ -11,18 +11,14 @@
 # same again with the package loaded, when it is installed (or
 # BASH_COMPLETION_FILE names its bash_completion).  TAP.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
+. "$(dirname "$0")/lib.sh"
 SCRIPT=$top_srcdir/completions/domlint.bash
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/completion.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export LC_ALL=C
+make_tmp
 
-[ -x "$top_builddir/domlint" ] || { echo "Bail out! domlint is not built"; exit 99; }
+need_domlint
 # the completion asks 'domlint' (the command being completed) for its rules
 mkdir "$tmp/bin" "$tmp/files" "$tmp/files/sub"
-ln -s "$top_builddir/domlint" "$tmp/bin/domlint"
+ln -s "$DOMLINT" "$tmp/bin/domlint"
 touch "$tmp/files/vm.xml" "$tmp/files/notes.txt"
 
 # BASH_COMPLETION_FILE: a bash_completion to try besides the installed one
@@ -48,7 +44,6 @@ complete_line() {
         printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$1" "$SCRIPT" "$2")
 }
 
-n=0 fail=0
 # expect WITH LABEL LINE WANT...: the replies are exactly WANT
 expect() {
     local with=$1 label=$2 line=$3
@@ -56,14 +51,10 @@ expect() {
     local got want
     got=$(complete_line "$with" "$line")
     want=$(printf '%s\n' "$@" | sort)
-    n=$((n + 1))
     if [ "$got" = "$want" ]; then
-        echo "ok $n - $label: '$line' -> $(echo $got)"
+        ok "$label: '$line' -> $(echo $got)"
     else
-        fail=$((fail + 1))
-        echo "not ok $n - $label: '$line'"
-        echo "#   want: $(echo $want)"
-        echo "#   got:  $(echo $got)"
+        not_ok "$label: '$line'" "want: $(echo $want)" "got:  $(echo $got)"
     fi
 }
 
@@ -88,8 +79,6 @@ cases "" "no bash-completion"
 if [ -n "$bc" ]; then
     cases "$bc" "with $bc"
 else
-    n=$((n + 1))
-    echo "ok $n # SKIP bash-completion is not installed: completion with it not tried"
+    skip "bash-completion is not installed: completion with it not tried"
 fi
-echo "1..$n"
-[ $fail = 0 ]
+done_testing

@@ -18,60 +18,32 @@
 # qemu-system-x86_64, and when DOMLINT_SKIP_SLOW is set (make distcheck).
 # Speaks TAP.
 #
-# Environment: top_srcdir, top_builddir (set by 'make check').
+# Environment: as for every script (tests/lib.sh).
 
 set -u
+. "$(dirname "$0")/lib.sh"
 
-if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
-    echo "1..0 # SKIP DOMLINT_SKIP_SLOW is set (make distcheck): libvirt --connect test (already run by make check)"
-    echo "connect.sh: SKIPPED: DOMLINT_SKIP_SLOW is set (already run by make check)" >&2
-    exit 0
-fi
-
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=${top_builddir:-$top_srcdir/build}
-DOMLINT=$top_builddir/domlint
-export LC_ALL=C
-
-skip() {
-    echo "1..0 # SKIP libvirt QEMU driver not available: $*"
-    echo "connect.sh: SKIPPED: libvirt QEMU driver not available: $*" >&2
-    exit 0
-}
-
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-
-. "$here/libvirt-env.sh"
-libvirt_require connect.sh
+skip_slow "libvirt --connect test"
+need_domlint
+oracle_require
 if "$DOMLINT" --connect=test:///default /dev/null 2>&1 | grep -q 'built without libvirt'; then
-    skip "this domlint was built without libvirt"
+    skip_all "libvirt QEMU driver not available: this domlint was built without libvirt"
 fi
 
 # --- embed root and passwd/group copies
-prep=$(libvirt_prepare) || { echo "Bail out! $prep"; exit 99; }
-
-ROOT=$(mktemp -d "$BASE/c.XXXXXX") || { echo "Bail out! mktemp"; exit 99; }
-chmod 755 "$ROOT"
-cp -a "$TPL/." "$ROOT/" || { echo "Bail out! cannot copy the template"; exit 99; }
+prep=$(libvirt_prepare) || bail_out "$prep"
+libvirt_embed_root c || bail_out "$libvirt_error"
 tmp=$ROOT/cases
 mkdir -p "$tmp"
 trap 'rm -rf "$ROOT"' EXIT
 trap 'exit 99' INT TERM HUP
-
-URI="qemu:///embed?root=$ROOT"
-export LIBVIRT_LOG_OUTPUTS="3:file:$ROOT/libvirt.log"
 # a --qemu cache or anything else domlint might keep stays out of $HOME
 export XDG_CACHE_HOME="$tmp/cache"
 
 # domlint ARGS... inside a private mount namespace with our passwd/group;
 # output in $tmp/out, exit status in $rc
 run_domlint() {
-    unshare -m /bin/sh -c '
-        ns=$1; shift
-        mount --bind "$ns/passwd" /etc/passwd &&
-        mount --bind "$ns/group" /etc/group &&
-        exec "$@"' sh "$NS" "$DOMLINT" --color=never "$@" > "$tmp/out" 2>&1
+    libvirt_ns "$DOMLINT" --color=never "$@" > "$tmp/out" 2>&1
     rc=$?
 }
 
@@ -106,10 +78,8 @@ domain idebus q35 "$QEMU" 2 ide
 # a model libvirt knows (bhyve's) that its QEMU driver does not offer
 sed "s/type='virtio'\/>/type='gop'\/>/" "$tmp/good.xml" > "$tmp/videogop.xml"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; sed 's/^/# /' "$tmp/out"; }
+# fail DESC: a failure showing domlint's output
+fail() { not_ok "$1" "$(cat "$tmp/out")"; }
 
 # expect_error CASE PATTERN DESCRIPTION: exit 1, a host-capabilities error
 # matching PATTERN that names the URI (a note when another rule reported the
@@ -120,7 +90,7 @@ expect_error() {
         grep "\[host-capabilities\]" "$tmp/out" | grep -qF "$URI"; then
         ok "$1: $3"
     else
-        not_ok "$1: $3 (exit $rc, wanted 1 and a host-capabilities error matching '$2' naming the URI)"
+        fail "$1: $3 (exit $rc, wanted 1 and a host-capabilities error matching '$2' naming the URI)"
     fi
 }
 
@@ -128,7 +98,7 @@ run_domlint --connect="$URI" "$tmp/good.xml"
 if [ "$rc" = 0 ] && ! grep -q 'host-capabilities' "$tmp/out"; then
     ok "good q35 domain: exit 0, no host-capabilities finding"
 else
-    not_ok "good q35 domain: exit $rc (wanted 0 and no host-capabilities finding)"
+    fail "good q35 domain: exit $rc (wanted 0 and no host-capabilities finding)"
 fi
 
 expect_error oldmachine "machine type 'pc-q35-2.3' is not offered" "machine type pc-q35-2.3 is not offered by QEMU 7.2"
@@ -145,7 +115,7 @@ if [ "$rc" = 1 ] && [ "$(grep -c ': error: ' "$tmp/out")" = 1 ] &&
     grep -q ": note: disk bus 'ide' is not offered .*\[host-capabilities\]" "$tmp/out"; then
     ok "idebus: one error (disk-bus), host-capabilities as its note"
 else
-    not_ok "idebus: exit $rc, wanted 1, one disk-bus error and a host-capabilities note"
+    fail "idebus: exit $rc, wanted 1, one disk-bus error and a host-capabilities note"
 fi
 
 # every file of one run asks the same libvirt: both results in one go, and
@@ -154,32 +124,28 @@ run_domlint --connect="$URI" -j 2 "$tmp/good.xml" "$tmp/xenbus.xml"
 if [ "$rc" = 1 ] && [ "$(grep -c '\[host-capabilities\]' "$tmp/out")" = 1 ]; then
     ok "two files, -j 2: one host-capabilities error, for the Xen disk"
 else
-    not_ok "two files, -j 2: exit $rc, wanted 1 and exactly one host-capabilities error"
+    fail "two files, -j 2: exit $rc, wanted 1 and exactly one host-capabilities error"
 fi
 
-# a URI libvirt cannot open: one line, exit 2
-run_domlint --connect="qemu:///embed" "$tmp/good.xml"
-lines=$(wc -l < "$tmp/out")
-if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q "^domlint: cannot connect to libvirt at 'qemu:///embed': " "$tmp/out"; then
-    ok "bad URI: exit 2, one line naming the URI"
-else
-    not_ok "bad URI: exit $rc with $lines lines (wanted 2 and one 'cannot connect' line)"
-fi
-run_domlint --connect="nosuchdriver:///x" "$tmp/good.xml"
-lines=$(wc -l < "$tmp/out")
-if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q "^domlint: cannot connect to libvirt at 'nosuchdriver:///x': " "$tmp/out"; then
-    ok "unknown URI scheme: exit 2, one line"
-else
-    not_ok "unknown URI scheme: exit $rc with $lines lines (wanted 2 and one 'cannot connect' line)"
-fi
+# cannot_connect URI DESC: a URI libvirt cannot open: exit 2, one line naming it
+cannot_connect() {
+    run_domlint --connect="$1" "$tmp/good.xml"
+    lines=$(wc -l < "$tmp/out")
+    if [ "$rc" = 2 ] && [ "$lines" = 1 ] && grep -q "^domlint: cannot connect to libvirt at '$1': " "$tmp/out"; then
+        ok "$2"
+    else
+        fail "${2%%:*}: exit $rc with $lines lines (wanted 2 and one 'cannot connect' line)"
+    fi
+}
+cannot_connect "qemu:///embed" "bad URI: exit 2, one line naming the URI"
+cannot_connect "nosuchdriver:///x" "unknown URI scheme: exit 2, one line"
 
 # without --connect the rule says nothing about the same domain
 run_domlint "$tmp/xenbus.xml"
 if ! grep -q 'host-capabilities' "$tmp/out"; then
     ok "without --connect: no host-capabilities finding"
 else
-    not_ok "without --connect the rule reported something"
+    fail "without --connect the rule reported something"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

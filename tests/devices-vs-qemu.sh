@@ -13,24 +13,14 @@
 # are skipped, and say so.  The catalogue is read by an independent reader
 # here (python3), not by domlint, so the loader is checked too.
 #
-# Environment: top_srcdir as for golden.sh; DOMLINT_DEBIAN_ROOT_DIR.
+# Environment: as for every script (tests/lib.sh); DOMLINT_DEBIAN_ROOT_DIR.
 
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
+. "$(dirname "$0")/lib.sh"
 CATALOGUE=$top_srcdir/data/devices/devices.xml
-export LC_ALL=C
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip_one() { n=$((n + 1)); echo "ok $n - # SKIP $*"; }
 
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "1..0 # SKIP python3 is not installed"
-    exit 0
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/devices-vs-qemu.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+command -v python3 >/dev/null 2>&1 || skip_all "python3 is not installed"
+make_tmp
 
 # compare BINARY VERSION HELPFILE: prints one line per difference
 compare() {
@@ -89,8 +79,8 @@ for n in root.findall('nic-devices'):
 PY
 }
 
-# check LABEL BINARY VERSION CMD...: one TAP line for one qemu-system binary
-check() {
+# check_binary LABEL BINARY VERSION CMD...: one TAP line for one qemu-system binary
+check_binary() {
     local label=$1 binary=$2 version=$3
     shift 3
     if ! "$@" -device help > "$tmp/help" 2>/dev/null || ! grep -q '^name "' "$tmp/help"; then
@@ -100,7 +90,7 @@ check() {
     compare "$binary" "$version" "$tmp/help" > "$tmp/diff"
     if [ -s "$tmp/diff" ]; then
         not_ok "$label (QEMU $version): $(wc -l < "$tmp/diff") differences"
-        sed 's/^/#   /' "$tmp/diff"
+        diag "$tmp/diff"
     else
         ok "$label (QEMU $version): every device of the catalogue as measured"
     fi
@@ -109,30 +99,24 @@ check() {
 BINARIES="x86_64 aarch64 arm ppc64 s390x riscv64 loongarch64"
 
 for b in $BINARIES; do
-    bin=$(command -v "qemu-system-$b") || { skip_one "host qemu-system-$b is not installed"; continue; }
+    bin=$(command -v "qemu-system-$b") || { skip "host qemu-system-$b is not installed"; continue; }
     ver=$("$bin" -version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9]*\.[0-9]*\).*/\1/p')
-    check "host qemu-system-$b" "$b" "$ver" "$bin"
+    check_binary "host qemu-system-$b" "$b" "$ver" "$bin"
 done
 
-. "$top_srcdir/tests/libvirt-env.sh"
-roots=$(release_roots)
-if [ -z "$roots" ]; then
-    skip_one "no Debian release roots (shared/tools/debian-root): other releases not compared"
-elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
-    skip_one "release roots need root and unshare: other releases not compared"
+missing=$(release_roots_missing)
+if [ -n "$missing" ]; then
+    skip "$missing: other releases not compared"
 else
     while read -r suite root target qemu; do
         for b in $BINARIES; do
             if [ ! -x "$root/usr/bin/qemu-system-$b" ]; then
-                skip_one "$suite has no qemu-system-$b"
+                skip "$suite has no qemu-system-$b"
                 continue
             fi
-            check "$suite qemu-system-$b" "$b" "$qemu" \
-                unshare -m --propagation private /bin/sh -c \
-                'r=$1; shift; mount --rbind /dev "$r/dev" && mount -t proc proc "$r/proc" && exec chroot "$r" "$@"' \
-                sh "$root" "/usr/bin/qemu-system-$b"
+            root_wrapper "$root" "qemu-system-$b" "$tmp/$suite-$b"
+            check_binary "$suite qemu-system-$b" "$b" "$qemu" "$tmp/$suite-$b"
         done
-    done <<< "$roots"
+    done <<< "$(release_roots)"
 fi
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

@@ -2,4 +2,5 @@
 # differential-debian13.sh - the differential test against the libvirt and QEMU
 # of Debian trixie (its root from shared/tools/debian-root trixie), with domlint's
 # --target for that release; skipped, and says so, where the root is missing.
-exec "$(dirname "$0")/differential.sh" --release=trixie "$@"
+. "$(dirname "$0")/lib.sh"
+exec "$here/differential.sh" --release=trixie "$@"

@@ -29,73 +29,25 @@
 # virsh, unshare, qemu-system-x86_64 or libvirt's QEMU driver the whole test
 # is skipped, and says why (on stdout and stderr).
 #
-# Environment: top_srcdir, top_builddir as for golden.sh; DIFF_JOBS (default
-# 2) cases run in parallel.
+# Environment: as for every script (tests/lib.sh); DIFF_JOBS (default 2)
+# cases run in parallel.
 
 set -u
+. "$(dirname "$0")/lib.sh"
 
-# make distcheck sets DOMLINT_SKIP_SLOW=1: this test (minutes) has already
-# run in the developer tree by 'make check', so the dist copy skips it, loudly
-if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
-    echo "1..0 # SKIP DOMLINT_SKIP_SLOW is set (make distcheck): slow libvirt differential test (already run by make check)"
-    echo "differential.sh: SKIPPED: DOMLINT_SKIP_SLOW is set (already run by make check)" >&2
-    exit 0
+skip_slow "slow libvirt differential test"
+if release_option "${1:-}"; then
+    shift
 fi
-
-RELEASE=
-case ${1:-} in
-    --release=*) RELEASE=${1#--release=}; shift ;;
-esac
-
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=${top_builddir:-$top_srcdir/build}
-DOMLINT=$top_builddir/domlint
-ORACLE=$top_srcdir/tests/libvirt-oracle.sh
-FIXTURES=$top_srcdir/fixtures
 JOBS=${DIFF_JOBS:-2}
-export LC_ALL=C
 
-skip() {
-    echo "1..0 # SKIP libvirt QEMU driver not available: $*"
-    echo "differential.sh: SKIPPED: libvirt QEMU driver not available: $*" >&2
-    exit 0
-}
+need_domlint
+# --- is libvirt's QEMU driver usable here?  (for a release: its root's)
+oracle_require "$RELEASE"
 
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-
-# --- is libvirt's QEMU driver usable here?
-. "$top_srcdir/tests/libvirt-env.sh"
-TARGET=debian-12
-ORACLE_ARGS=
-SCHEMA_ARGS=
-if [ -n "$RELEASE" ]; then
-    line=$(release_roots | awk -v s="$RELEASE" '$1 == s')
-    [ -n "$line" ] || skip "no $RELEASE root (shared/tools/debian-root $RELEASE makes it)"
-    root=$(echo "$line" | awk '{print $2}')
-    TARGET=$(echo "$line" | awk '{print $3}')
-    RELEASE_QEMU=$(echo "$line" | awk '{print $4}')
-    reason=$(libvirt_missing_in "$root")
-    [ -z "$reason" ] || skip "$reason"
-    ORACLE_ARGS=--root=$root
-    # the schema a user of that release validates against: its libvirt's own
-    if [ -f "$root/usr/share/libvirt/schemas/domain.rng" ]; then
-        SCHEMA_ARGS=--schema-dir=$root/usr/share/libvirt/schemas
-    fi
-else
-    libvirt_require differential.sh
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/differential.XXXXXX") || exit 99
-cleanup() {
-    # only our own background jobs; each oracle kills the QEMU it started
-    local p
-    for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 99' INT TERM HUP
+make_tmp
+# only our own background jobs; each oracle kills the QEMU it started
+at_exit='for p in $(jobs -p); do kill "$p" 2>/dev/null; done; wait 2>/dev/null'
 
 # a domain every working setup accepts: proves the oracle itself runs
 cat > "$tmp/probe.xml" <<'EOF'
@@ -108,16 +60,14 @@ cat > "$tmp/probe.xml" <<'EOF'
 </domain>
 EOF
 probe=$("$ORACLE" $ORACLE_ARGS "$tmp/probe.xml" 2>&1)
-case $? in
-    0) ;;
-    *) skip "the embedded driver rejects a minimal domain: $(echo "$probe" | tr '\n' ' ')" ;;
-esac
+[ $? = 0 ] ||
+    skip_all "libvirt QEMU driver not available: the embedded driver rejects a minimal domain: $(echo "$probe" | tr '\n' ' ')"
 
 # --- the cases
 if [ $# -gt 0 ]; then
     for f in "$@"; do readlink -f "$f"; done > "$tmp/cases"
 else
-    find "$FIXTURES" -name '*.xml' ! -name '*.fixed.xml' | sort > "$tmp/cases"
+    fixture_files > "$tmp/cases"
 fi
 total=$(wc -l < "$tmp/cases")
 
@@ -128,8 +78,7 @@ run_case() {
     [ -f "$side" ] && grep -qE "^[[:space:]]*stricter:[[:space:]]*start([[:space:]]+$TARGET)?[[:space:]]*\$" "$side" &&
         stricter=start
     if [ -n "$RELEASE" ]; then
-        sed -E "s/(machine=['\"](pc-i440fx|pc-q35|virt|pseries|s390-ccw-virtio))-7\.2(['\"])/\1-$RELEASE_QEMU\3/" \
-            "$f" > "$tmp/$i.xml"
+        release_machines "$f" "$tmp/$i.xml"
         f=$tmp/$i.xml
     fi
 
@@ -226,7 +175,7 @@ run_fix() {
     } > "$res"
 }
 
-echo "1..$((2 * total))"
+plan $((2 * total))
 start_time=$(date +%s)
 i=0
 running=0
@@ -241,42 +190,27 @@ while read -r f; do
 done < "$tmp/cases"
 wait
 
-agree=0
-i=0
-while read -r f; do
-    i=$((i + 1))
-    name=${f#"$FIXTURES"/}
-    name=${name%.xml}
-    res=$tmp/$i.res
-    if [ ! -s "$res" ]; then
-        echo "not ok $i - $name"
-        echo "# no result (the case was interrupted)"
-        continue
-    fi
-    status=$(head -1 "$res")
-    if [ "$status" = ok ]; then
-        agree=$((agree + 1))
-        echo "ok $i - $name: $(sed -n 2p "$res")"
-    else
-        echo "not ok $i - $name"
-        tail -n +2 "$res" | sed 's/^/# /'
-    fi
-done < "$tmp/cases"
-fixed_ok=0
-i=0
-while read -r f; do
-    i=$((i + 1))
-    name=${f#"$FIXTURES"/}
-    name=${name%.xml}
-    res=$tmp/$i.fixres
-    n=$((total + i))
-    if [ -s "$res" ] && [ "$(head -1 "$res")" = ok ]; then
-        fixed_ok=$((fixed_ok + 1))
-        echo "ok $n - fix $name: $(sed -n 2p "$res")"
-    else
-        echo "not ok $n - fix $name"
-        [ -s "$res" ] && tail -n +2 "$res" | sed 's/^/# /'
-    fi
-done < "$tmp/cases"
+# report SUFFIX PREFIX: a test a case, from $tmp/I.SUFFIX: its first line
+# "ok" or not, the second the end of the description, the rest diagnostics
+report() {
+    local suffix=$1 prefix=$2 i=0 f name res
+    while read -r f; do
+        i=$((i + 1))
+        name=${f#"$FIXTURES"/}
+        name=${name%.xml}
+        res=$tmp/$i.$suffix
+        if [ ! -s "$res" ]; then
+            not_ok "$prefix$name" "no result (the case was interrupted)"
+        elif [ "$(head -1 "$res")" = ok ]; then
+            ok "$prefix$name: $(sed -n 2p "$res")"
+        else
+            not_ok "$prefix$name" "$(tail -n +2 "$res")"
+        fi
+    done < "$tmp/cases"
+}
+report res ""
+agree=$((total - failed))
+report fixres "fix "
+fixed_ok=$((total - (failed - (total - agree))))
 echo "# agreement: $agree/$total, fixed output accepted: $fixed_ok/$total ($(( $(date +%s) - start_time ))s, $JOBS in parallel)"
-[ $agree = $total ] && [ $fixed_ok = $total ]
+done_testing

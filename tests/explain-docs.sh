@@ -12,33 +12,21 @@
 # --connect=URI: not run, saying so, as it needs a running libvirt).  A
 # file in data/rules that names no rule fails too.  Speaks TAP.
 #
-# Environment: top_srcdir and top_builddir (set by 'make check'); by default
-# the directory above this script and $top_srcdir/build.
+# Environment: as for every script (tests/lib.sh).
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=${top_builddir:-$top_srcdir/build}
-DOMLINT=$top_builddir/domlint
+. "$(dirname "$0")/lib.sh"
 DOCS=$top_srcdir/data/rules
-export LC_ALL=C
 
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/explain-docs.XXXXXX") || { echo "Bail out! mktemp"; exit 99; }
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 99' INT TERM HUP
+need_domlint
+make_tmp
 
-"$DOMLINT" --list-rules > "$tmp/list" 2>&1 || { echo "Bail out! domlint --list-rules failed"; exit 99; }
+"$DOMLINT" --list-rules > "$tmp/list" 2>&1 || bail_out "domlint --list-rules failed"
 awk '{ print $1 }' "$tmp/list" | sort > "$tmp/rules"
-[ -s "$tmp/rules" ] || { echo "Bail out! domlint --list-rules printed no rule"; exit 99; }
+[ -s "$tmp/rules" ] || bail_out "domlint --list-rules printed no rule"
 (cd "$DOCS" 2>/dev/null && ls *.txt 2>/dev/null) | sed 's/\.txt$//' | sort > "$tmp/docs"
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; echo "explain-docs.sh: SKIP $*" >&2; }
 # a --qemu probe is cached under XDG_CACHE_HOME: keep it out of $HOME
 export XDG_CACHE_HOME="$tmp/cache"
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 # one file per rule, checked in full
 while read -r id; do
@@ -82,7 +70,7 @@ while read -r id; do
         "$DOMLINT" --color=never $opts "$tmp/example.xml" > "$tmp/out" 2>&1
         if ! grep -q "\[$id\]" "$tmp/out"; then
             problems="$problems; domlint does not report [$id] for the example"
-            sed 's/^/# /' "$tmp/out"
+            diag "$tmp/out"
         fi
         # "What --fix does" says "Nothing" exactly when --fix repairs nothing of it
         # shellcheck disable=SC2086
@@ -109,5 +97,4 @@ else
     ok "every file in data/rules names a rule"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

@@ -16,86 +16,47 @@
 # and the same three for --fix --layout (layout-clean, layout-idempotent,
 # layout-explained): the whole PCI layout written out.
 #
-# TAP for automake's tap-driver.  Environment: top_srcdir, top_builddir.
+# TAP for automake's tap-driver.  Environment: as for every script (tests/lib.sh).
 set -u
+. "$(dirname "$0")/lib.sh"
 
-update=0
-case ${1:-} in
-    -u) update=1 ;;
-    '') ;;
-    *) echo "usage: fix.sh [-u]" >&2; exit 2 ;;
-esac
+golden_mode "$@"
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" 2>/dev/null && pwd) ||
-    { echo "Bail out! no build directory"; exit 99; }
-DOMLINT=$top_builddir/domlint
-FIX=$top_srcdir/fixtures/fix
-LC_ALL=C
-export LC_ALL
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/fixtest.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+FIX=$FIXTURES/fix
+need_domlint
+make_tmp
 
 # -------------------------------------------------------------- golden
-golden_cases=$(cd "$FIX" && ls ./*.xml 2>/dev/null | sed 's|^\./||' | grep -v '\.fixed\.xml$')
+# the cases, as fixture names: fix/<case>
+(cd "$FIX" && ls ./*.xml 2>/dev/null) | sed 's|^\./||' | grep -v '\.fixed\.xml$' |
+    sed 's|^|fix/|; s|\.xml$||' > "$tmp/golden"
 
-if [ $update = 1 ]; then
-    for c in $golden_cases; do
-        base=${c%.xml}
-        args=$(cat "$FIX/$base.args" 2>/dev/null)
-        # shellcheck disable=SC2086 # the options are words
-        (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$c" > "$base.fixed.xml" 2> "$tmp/report"
-         echo "exit: $?" >> "$tmp/report")
-        cp "$tmp/report" "$FIX/$base.fix-report"
-        echo "updated: fixtures/fix/$base.fixed.xml, .fix-report"
-    done
+# fix_case fix/CASE: --fix's output in $tmp/actual.fixed.xml, its report and
+# "exit: N" in $tmp/actual.fix-report
+fix_case() {
+    base=${1#fix/}
+    args=$(cat "$FIX/$base.args" 2>/dev/null)
+    # shellcheck disable=SC2086 # the options are words
+    (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$base.xml" \
+        > "$tmp/actual.fixed.xml" 2> "$tmp/actual.fix-report"
+     echo "exit: $?" >> "$tmp/actual.fix-report")
+}
+
+if [ $mode = update ]; then
+    golden update "$tmp/golden" fix_case "golden " .fixed.xml .fix-report
     exit 0
 fi
 
 # every file the properties run over
-{
-    find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
-    if [ -d "$top_srcdir/../shared/corpus/public" ]; then
-        ls "$top_srcdir"/../shared/corpus/public/*.xml
-    fi
-} | sort > "$tmp/all"
+fixture_files --corpus > "$tmp/all"
 
-ngolden=$(echo "$golden_cases" | grep -c .)
+ngolden=$(wc -l < "$tmp/golden")
 nall=$(wc -l < "$tmp/all")
 crlf_cases=$(cd "$FIX" && ls crlf-*.xml 2>/dev/null | grep -v '\.fixed\.xml$')
 ncrlf=$(echo "$crlf_cases" | grep -c .)
-echo "1..$((ngolden + 7 * nall + 2 * ncrlf + 5))"
-n=0
-fail=0
+plan $((ngolden + 7 * nall + 2 * ncrlf + 5))
 
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-not_ok() {
-    n=$((n + 1))
-    fail=$((fail + 1))
-    echo "not ok $n - $1"
-    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'
-}
-
-for c in $golden_cases; do
-    base=${c%.xml}
-    args=$(cat "$FIX/$base.args" 2>/dev/null)
-    # shellcheck disable=SC2086 # the options are words
-    (cd "$FIX" && "$DOMLINT" --color=never --no-config --format=text-short --fix $args "$c" > "$tmp/out" 2> "$tmp/report"
-     echo "exit: $?" >> "$tmp/report")
-    if [ ! -f "$FIX/$base.fixed.xml" ] || [ ! -f "$FIX/$base.fix-report" ]; then
-        not_ok "golden fix/$base" "missing $base.fixed.xml or $base.fix-report: tests/fix.sh -u, then review"
-    elif cmp -s "$tmp/out" "$FIX/$base.fixed.xml" && cmp -s "$tmp/report" "$FIX/$base.fix-report"; then
-        ok "golden fix/$base"
-    else
-        not_ok "golden fix/$base" "$(diff -u "$FIX/$base.fixed.xml" "$tmp/out"; diff -u "$FIX/$base.fix-report" "$tmp/report")"
-    fi
-done
+golden check "$tmp/golden" fix_case "golden " .fixed.xml .fix-report
 
 # count the hunks of a unified diff
 hunks() {
@@ -114,8 +75,18 @@ explained() {
     fi
 }
 
+# idempotent TEST FILE [--layout]: --fix of FILE, a --fix output, changes nothing
+idempotent() {
+    "$DOMLINT" --color=never --fix ${3:-} "$2" > "$tmp/twice.xml" 2> /dev/null
+    if cmp -s "$2" "$tmp/twice.xml"; then
+        ok "$1"
+    else
+        not_ok "$1" "$(diff -u "$2" "$tmp/twice.xml" | head -n 20)"
+    fi
+}
+
 while read -r f; do
-    name=$(echo "$f" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|")
+    name=$(display_name "$f")
     "$DOMLINT" --no-schema --color=never "$f" > /dev/null 2>&1
     before=$?
     "$DOMLINT" --color=never --fix "$f" > "$tmp/fixed.xml" 2> "$tmp/report"
@@ -134,13 +105,7 @@ while read -r f; do
     else
         ok "clean $name"
     fi
-    # idempotent
-    "$DOMLINT" --color=never --fix "$tmp/fixed.xml" > "$tmp/twice.xml" 2> /dev/null
-    if cmp -s "$tmp/fixed.xml" "$tmp/twice.xml"; then
-        ok "idempotent $name"
-    else
-        not_ok "idempotent $name" "$(diff -u "$tmp/fixed.xml" "$tmp/twice.xml" | head -n 20)"
-    fi
+    idempotent "idempotent $name" "$tmp/fixed.xml"
     # untouched
     if [ $before = 0 ] && ! cmp -s "$f" "$tmp/fixed.xml"; then
         not_ok "untouched $name" "a file without errors changed: $(diff -u "$f" "$tmp/fixed.xml" | head -n 20)"
@@ -158,12 +123,7 @@ while read -r f; do
     else
         ok "layout-clean $name"
     fi
-    "$DOMLINT" --color=never --fix --layout "$tmp/laid.xml" > "$tmp/twice.xml" 2> /dev/null
-    if cmp -s "$tmp/laid.xml" "$tmp/twice.xml"; then
-        ok "layout-idempotent $name"
-    else
-        not_ok "layout-idempotent $name" "$(diff -u "$tmp/laid.xml" "$tmp/twice.xml" | head -n 20)"
-    fi
+    idempotent "layout-idempotent $name" "$tmp/laid.xml" --layout
     explained "layout-explained $name" "$f" "$tmp/laid.xml" "$tmp/lreport"
 done < "$tmp/all"
 
@@ -206,17 +166,9 @@ fi
 "$DOMLINT" --no-schema --fix=safe --format=json "$FIX/q35-converted-from-i440fx.xml" 2> "$tmp/report.json" > /dev/null
 if ! grep -q '"fixClass" : "safe"' "$tmp/report.json" || ! grep -q '"fixClass" : "guest-visible"' "$tmp/report.json"; then
     not_ok "--fix=safe --format=json: fixClass" "$(head -n 20 "$tmp/report.json")"
-elif /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
-    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
-import json, sys, jsonschema
-schema, report = (json.load(open(p)) for p in sys.argv[1:3])
-jsonschema.validate(report, schema)
-PY
-    then
-        ok "--fix=safe --format=json: fixClass, and the report follows its schema"
-    else
-        not_ok "--fix=safe --format=json follows its schema" "$(tail -n 5 "$tmp/out")"
-    fi
+elif have_jsonschema; then
+    check "--fix=safe --format=json: fixClass, and the report follows its schema" \
+        "$(report_schema_problems "$tmp/report.json")"
 else
     ok "--fix=safe --format=json: fixClass (python3-jsonschema is missing: schema not checked)"
 fi
@@ -243,5 +195,4 @@ else
     not_ok "--spare-ports=250 on q35" "$ports root ports written; the warning said '$said', a check of the output '$again'"
 fi
 
-[ $fail = 0 ] || echo "# $fail fix tests failed"
-[ $fail = 0 ]
+done_testing

@@ -16,50 +16,21 @@
 #     escaped HTML, and what the installed domlint links (--explain's URL,
 #     SARIF's helpUri and informationUri) are those files.
 #
-# Output is TAP.  Environment: top_srcdir, top_builddir (as for golden.sh),
-# MAKE, CC and SANITIZER_CFLAGS (set by 'make check').
+# Output is TAP.  Environment: as for every script (tests/lib.sh); MAKE, CC
+# and SANITIZER_CFLAGS (set by 'make check').
 
 set -u
-
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=${top_builddir:-$top_srcdir/build}
-top_builddir=$(cd "$top_builddir" 2>/dev/null && pwd) || { echo "Bail out! no build directory: $top_builddir"; exit 99; }
+. "$(dirname "$0")/lib.sh"
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
 SANITIZER_CFLAGS=${SANITIZER_CFLAGS:-}
-export LC_ALL=C
 
-[ -f "$top_builddir/Makefile" ] || { echo "Bail out! not configured: $top_builddir"; exit 99; }
+[ -f "$top_builddir/Makefile" ] || bail_out "not configured: $top_builddir"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/installed.XXXXXX") || { echo "Bail out! mktemp"; exit 99; }
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 99' INT TERM HUP
+make_tmp
 dest=$tmp/root
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1))
-    echo "not ok $n - $1"
-    shift
-    local line
-    for line in "$@"; do printf '#   %s\n' "$line"; done
-}
-# check DESC PROBLEMS: ok when PROBLEMS (one per line) is empty
-check() {
-    if [ -z "$2" ]; then
-        ok "$1"
-    else
-        local lines=()
-        mapfile -t lines <<< "$2"
-        not_ok "$1" "${lines[@]}"
-    fi
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-
-echo "1..10"
+plan 10
 
 # ------------------------------------------------------------ 1: install
 # MAKEFLAGS from the outer 'make check' would carry its -j and jobserver
@@ -67,8 +38,7 @@ if env -u MAKEFLAGS -u MFLAGS $MAKE -C "$top_builddir" install DESTDIR="$dest" >
     ok "make install DESTDIR=..."
 else
     not_ok "make install DESTDIR=..." "$(tail -n 20 "$tmp/install.log")"
-    echo "Bail out! make install failed"
-    exit 1
+    bail_out "make install failed"
 fi
 
 # one installed file: find_one NAME-PATTERN [find options]
@@ -324,4 +294,4 @@ else
 fi
 check "--explain and SARIF link the installed pages; DOMLINT_DOC_URL moves them" "$p"
 
-[ "$failed" = 0 ]
+done_testing

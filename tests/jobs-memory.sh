@@ -9,18 +9,10 @@
 # within 2 MB a thread of -j 1's.  With less room than loading needs,
 # the run ends with one "out of memory" line and exit 2.  TAP.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
-DOMLINT=$top_builddir/domlint
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/jobs-memory.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+. "$(dirname "$0")/lib.sh"
+make_tmp
 
-echo "1..5"
+plan 5
 
 # 300 files: the fixtures' domains, over and over
 mkdir "$tmp/files"
@@ -91,14 +83,12 @@ else
     if [ "$rc" = "$want" ]; then
         ok "-j 64 under ulimit -v $((limit / 1024 + 64)) MB: exit $rc"
     else
-        not_ok "-j 64 under ulimit -v $((limit / 1024 + 64)) MB: exit $rc, not $want"
-        head -n 3 "$tmp/out.64" | sed 's/^/#   /'
+        not_ok "-j 64 under ulimit -v $((limit / 1024 + 64)) MB: exit $rc, not $want" "$(head -n 3 "$tmp/out.64")"
     fi
     if cmp -s "$tmp/want" "$tmp/out.64"; then
         ok "-j 64 under the limit: the same output as -j 1"
     else
-        not_ok "-j 64 under the limit: the output differs from -j 1"
-        diff "$tmp/want" "$tmp/out.64" | head -n 5 | sed 's/^/#   /'
+        not_ok "-j 64 under the limit: the output differs from -j 1" "$(diff "$tmp/want" "$tmp/out.64" | head -n 5)"
     fi
 fi
 
@@ -120,10 +110,9 @@ if [ -n "$limit" ]; then
     if [ "$rc" = 2 ] && [ "$(grep -c . "$tmp/err")" = 1 ] && grep -q "out of memory" "$tmp/err"; then
         ok "4 MB less than -j 1 needs: exit 2, $(cat "$tmp/err")"
     else
-        not_ok "4 MB less than -j 1 needs: exit $rc"
-        head -n 3 "$tmp/err" | sed 's/^/#   /'
+        not_ok "4 MB less than -j 1 needs: exit $rc" "$(head -n 3 "$tmp/err")"
     fi
 else
     skip "no limit to test under"
 fi
-exit $((fail > 0))
+done_testing

@@ -21,64 +21,26 @@
 # a free one, because QEMU refuses two ports with the same chassis and slot.
 #
 # Needs root, virsh and QEMU (tests/libvirt-env.sh); otherwise skips, loudly.
-# TAP for automake's tap-driver.  Environment: top_srcdir, top_builddir,
-# DOMLINT_SKIP_SLOW=1 (skip, for distcheck: the same test ran before it).
+# TAP for automake's tap-driver.  Environment: as for every script
+# (tests/lib.sh); DOMLINT_SKIP_SLOW (skip, for distcheck: the same test ran
+# before it).
 set -u
+. "$(dirname "$0")/lib.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" 2>/dev/null && pwd) ||
-    { echo "Bail out! no build directory"; exit 99; }
-DOMLINT=$top_builddir/domlint
-ORACLE=$here/libvirt-oracle.sh
-LC_ALL=C
-export LC_ALL
-
-RELEASE=
-case ${1:-} in
-    --release=*) RELEASE=${1#--release=}; shift ;;
-esac
-
-if [ "${DOMLINT_SKIP_SLOW:-0}" = 1 ]; then
-    echo "1..0 # SKIP DOMLINT_SKIP_SLOW=1"
-    exit 0
-fi
-. "$here/libvirt-env.sh"
-TARGET=debian-12
-ORACLE_ARGS=
-RELEASE_QEMU=
-if [ -n "$RELEASE" ]; then
-    line=$(release_roots | awk -v s="$RELEASE" '$1 == s')
-    if [ -z "$line" ]; then
-        echo "1..0 # SKIP no $RELEASE root (shared/tools/debian-root $RELEASE makes it)"
-        exit 0
-    fi
-    root=$(echo "$line" | awk '{print $2}')
-    TARGET=$(echo "$line" | awk '{print $3}')
-    RELEASE_QEMU=$(echo "$line" | awk '{print $4}')
-    reason=$(libvirt_missing_in "$root")
-    ORACLE_ARGS=--root=$root
-else
-    reason=$(libvirt_missing)
-fi
-if [ -n "$reason" ]; then
-    echo "1..0 # SKIP libvirt's embedded driver cannot run here: $reason"
-    exit 0
+if release_option "${1:-}"; then
+    shift
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/layouttest.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+skip_slow "libvirt layout comparison"
+need_domlint
+oracle_require "$RELEASE"
+make_tmp
 
 if [ $# -gt 0 ]; then
     # the files given (e.g. ../shared/bench/corpus/*.xml), for a measurement
     for f in "$@"; do echo "$f"; done > "$tmp/all"
 else
-    {
-        find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml'
-        if [ -d "$top_srcdir/../shared/corpus/public" ]; then
-            ls "$top_srcdir"/../shared/corpus/public/*.xml
-        fi
-    } | sort > "$tmp/all"
+    fixture_files --corpus > "$tmp/all"
 fi
 
 # the devices of a libvirt definition, one per line, sorted
@@ -99,8 +61,7 @@ compare_one() {
     i=$1 f=$2 d=$tmp/$i
     mkdir -p "$d"
     if [ -n "$RELEASE_QEMU" ]; then
-        sed -E "s/(machine=['\"](pc-i440fx|pc-q35|virt|pseries|s390-ccw-virtio))-7\.2(['\"])/\1-$RELEASE_QEMU\3/" \
-            "$f" > "$d/in.xml"
+        release_machines "$f" "$d/in.xml"
         f=$d/in.xml
     fi
     "$DOMLINT" --no-schema --target="$TARGET" --fix "$f" > "$d/a.xml" 2> /dev/null
@@ -141,32 +102,28 @@ compare_one() {
 }
 
 # two at a time: each case is two libvirt definitions
-n=0
+i=0
 while read -r f; do
-    n=$((n + 1))
-    compare_one $n "$f" &
-    if [ $((n % 2)) = 0 ]; then
+    i=$((i + 1))
+    compare_one $i "$f" &
+    if [ $((i % 2)) = 0 ]; then
         wait
     fi
 done < "$tmp/all"
 wait
 
-echo "1..$n"
-fail=0
+plan $i
 i=0
 while read -r f; do
     i=$((i + 1))
-    name=$(echo "$f" | sed "s|^$top_srcdir/||; s|^.*/shared/|shared/|")
+    name=$(display_name "$f")
     result=$(cat "$tmp/$i/result" 2>/dev/null || echo "not ok|no result")
     verdict=${result%%|*}
     why=${result#*|}
     case $verdict in
-        ok) echo "ok $i - layout as libvirt: $name" ;;
-        skip) echo "ok $i - layout as libvirt: $name # SKIP $why" ;;
-        *) fail=$((fail + 1))
-           echo "not ok $i - layout as libvirt: $name"
-           echo "# $why" ;;
+        ok) ok "layout as libvirt: $name" ;;
+        skip) skip "layout as libvirt: $name" "$why" ;;
+        *) not_ok "layout as libvirt: $name" "$why" ;;
     esac
 done < "$tmp/all"
-[ $fail = 0 ] || echo "# $fail layout comparisons failed"
-exit 0
+done_testing

@@ -1,6 +1,8 @@
-# libvirt-env.sh - sourced by the tests that run libvirt's embedded QEMU
-# driver (libvirt-oracle.sh, differential.sh, connect.sh): one place that
-# says whether it can run here and prepares what it needs.
+# libvirt-env.sh - what running libvirt's embedded QEMU driver needs: whether
+# it can run here, the Debian release roots, the embed root and the mount
+# namespace.  Sourced by tests/lib.sh (so by every TAP script) and by the
+# oracle program libvirt-oracle.sh, which is no TAP script; the TAP side
+# (skipping, choosing an oracle, its lock) is lib.sh's.
 
 # Why libvirt's embedded QEMU driver cannot run here; nothing when it can.
 libvirt_missing() {
@@ -25,25 +27,20 @@ libvirt_missing_in() {
     command -v xmllint >/dev/null || { echo "xmllint not installed"; return; }
 }
 
-# The release roots shared/tools/debian-root makes: "suite path target qemu"
-# per line (target: domlint's --target for that release; qemu: its QEMU
-# release), for the ones that exist and are finished.
-release_roots() {
-    local parent=${DOMLINT_DEBIAN_ROOT_DIR:-/var/cache/domlint-oracle} s
-    for s in "bullseye debian-11 5.2" "trixie debian-13 10.0" "sid debian-sid 11.1"; do
-        set -- $s
-        [ -f "$parent/$1/.domlint-ready" ] && echo "$1 $parent/$1 $2 $3"
-    done
+# The Debian releases shared/tools/debian-root can make a root of: "suite
+# target qemu" per line (target: domlint's --target for that release; qemu:
+# its QEMU release).
+release_list() {
+    printf '%s\n' "bullseye debian-11 5.2" "trixie debian-13 10.0" "sid debian-sid 11.1"
 }
 
-# In a TAP test: report the whole test skipped, loudly, when the driver
-# cannot run here (NAME is the test's name for the stderr line).
-libvirt_require() {
-    reason=$(libvirt_missing)
-    [ -z "$reason" ] && return 0
-    echo "1..0 # SKIP libvirt QEMU driver not available: $reason"
-    echo "$1: SKIPPED: libvirt QEMU driver not available: $reason" >&2
-    exit 0
+# The release roots that exist and are finished: "suite path target qemu"
+# per line.
+release_roots() {
+    local parent=${DOMLINT_DEBIAN_ROOT_DIR:-/var/cache/domlint-oracle}
+    release_list | while read -r suite target qemu; do
+        [ -f "$parent/$suite/.domlint-ready" ] && echo "$suite $parent/$suite $target $qemu"
+    done
 }
 
 # Make the embed-root template ($TPL) and the passwd/group copies with the
@@ -75,4 +72,27 @@ libvirt_prepare() {
         mv -T "$t" "$NS" 2>/dev/null || rm -rf "$t"
     fi
     return 0
+}
+
+# libvirt_embed_root NAME: a fresh embed root $BASE/NAME.XXXXXX, a copy of the
+# template, in $ROOT, with its URI in $URI and libvirt's log kept inside it.
+# Returns 1 with the reason in $libvirt_error.
+libvirt_embed_root() {
+    ROOT=$(mktemp -d "$BASE/$1.XXXXXX") || { libvirt_error="mktemp failed"; return 1; }
+    chmod 755 "$ROOT"
+    cp -a "$TPL/." "$ROOT/" || { libvirt_error="cannot copy the template"; return 1; }
+    URI="qemu:///embed?root=$ROOT"
+    LIBVIRT_LOG_OUTPUTS="3:file:$ROOT/libvirt.log"
+    export LIBVIRT_LOG_OUTPUTS
+}
+
+# libvirt_ns CMD...: CMD inside a private mount namespace with our
+# passwd/group ($NS), where the privileged embedded driver finds the
+# libvirt-qemu user; $LIBVIRT_PIN (e.g. taskset -c 0) goes in front.
+libvirt_ns() {
+    ${LIBVIRT_PIN:-} unshare -m /bin/sh -c '
+        ns=$1; shift
+        mount --bind "$ns/passwd" /etc/passwd &&
+        mount --bind "$ns/group" /etc/group &&
+        exec "$@"' sh "$NS" "$@"
 }

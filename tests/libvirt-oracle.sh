@@ -77,9 +77,7 @@ fi
 IMAGES=/tmp/domlint-fixture-images
 prep=$(libvirt_prepare "$CHROOT") || infra "$prep"
 
-ROOT=$(mktemp -d "$BASE/r.XXXXXX") || infra "mktemp failed"
-chmod 755 "$ROOT"
-cp -a "$TPL/." "$ROOT/" || infra "cannot copy the template"
+libvirt_embed_root r || infra "$libvirt_error"
 
 kill_our_qemu() {
     # only processes libvirt recorded in this run's root, and only if their
@@ -111,15 +109,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 2' INT TERM HUP
 
-URI="qemu:///embed?root=$ROOT"
-export LIBVIRT_LOG_OUTPUTS="3:file:$ROOT/libvirt.log"
-
 # libvirt keeps QEMU's capabilities only while the host CPUID matches, and on
 # some virtual machines CPUID differs between CPUs: on CPU 0 only, every run
 # reuses the cache instead of probing QEMU again (3-4 s)
-PIN=
+LIBVIRT_PIN=
 if command -v taskset > /dev/null && taskset -c 0 true 2> /dev/null; then
-    PIN="taskset -c 0"
+    LIBVIRT_PIN="taskset -c 0"
 fi
 
 # virsh ARGS... inside a private mount namespace with our passwd/group
@@ -128,18 +123,14 @@ run_virsh() {
         run_virsh_in_root "$@"
         return
     fi
-    $PIN unshare -m /bin/sh -c '
-        ns=$1; shift
-        mount --bind "$ns/passwd" /etc/passwd &&
-        mount --bind "$ns/group" /etc/group &&
-        exec virsh -q "$@"' sh "$NS" -c "$URI" "$@"
+    libvirt_ns virsh -q -c "$URI" "$@"
 }
 
 # The same with CHROOT as the namespace's root.  Exit 90: the namespace
 # could not be set up.
 run_virsh_in_root() {
     mkdir -p "$IMAGES"
-    $PIN unshare -m --propagation private /bin/sh -c '
+    $LIBVIRT_PIN unshare -m --propagation private /bin/sh -c '
         c=$1 base=$2 ns=$3 images=$4; shift 4
         mount --bind "$c" "$c" || exit 90
         mount --rbind /proc "$c/proc" && mount --rbind /sys "$c/sys" &&

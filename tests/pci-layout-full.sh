@@ -10,17 +10,8 @@
 # domlint does not quote.  Where the libvirt oracle runs (the host's 9.0 and
 # the Debian roots), its message is compared with domlint's quote.  TAP.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
-DOMLINT=$top_builddir/domlint
-ORACLE=$top_srcdir/tests/libvirt-oracle.sh
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/pci-layout-full.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-n=0 fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
+. "$(dirname "$0")/lib.sh"
+make_tmp
 
 {
     printf "<domain type='kvm'>\n  <name>full</name>\n  <memory unit='MiB'>1024</memory>\n  <vcpu>1</vcpu>\n"
@@ -34,7 +25,7 @@ skip() { n=$((n + 1)); echo "ok $n # skip $1"; }
 OLD="a PCI slot is needed to connect a PCI controller model='pcie-root-port', but none is available, and it cannot be automatically added"
 NEW="a PCIe slot is needed to connect a PCI controller model='pcie-root-port', but none is available, and it cannot be automatically added"
 
-echo "1..9"
+plan 9
 
 # the quote in domlint's pci-layout finding for TARGET, or nothing
 quote() {
@@ -66,41 +57,27 @@ if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
     for r in debian-12 debian-11 debian-13 debian-sid; do
         skip "$r oracle: DOMLINT_SKIP_SLOW is set"
     done
-    exit $((fail > 0))
+    done_testing
 fi
-. "$top_srcdir/tests/libvirt-env.sh"
 
-# against RELEASE-TARGET ORACLE-ARGS...: libvirt's message beside domlint's quote
+# against ORACLE-ARGS...: libvirt's message beside domlint's quote for $TARGET
 against() {
-    local target=$1 said
-    shift
+    local said
     said=$("$ORACLE" "$@" "$tmp/full.xml" 2>&1 | sed -n 's/^ERROR: \(internal error: \)\{0,1\}//p' | head -n 1)
     if [ -z "$said" ]; then
-        skip "$target oracle: no verdict"
-    elif [ "$said" = "$(quote "$target")" ]; then
-        ok "$target oracle: libvirt says what domlint quotes"
+        skip "$TARGET oracle: no verdict"
+    elif [ "$said" = "$(quote "$TARGET")" ]; then
+        ok "$TARGET oracle: libvirt says what domlint quotes"
     else
-        not_ok "$target oracle: libvirt says \"$said\", domlint quotes \"$(quote "$target")\""
+        not_ok "$TARGET oracle: libvirt says \"$said\", domlint quotes \"$(quote "$TARGET")\""
     fi
 }
 
-reason=$(libvirt_missing)
-if [ -n "$reason" ]; then
-    skip "debian-12 oracle: $reason"
-else
-    against debian-12
-fi
-for suite in bullseye trixie sid; do
-    case $suite in bullseye) t=debian-11 ;; trixie) t=debian-13 ;; sid) t=debian-sid ;; esac
-    line=$(release_roots | awk -v s="$suite" '$1 == s')
-    root=$(echo "$line" | awk '{print $2}')
-    reason=
-    [ -n "$line" ] || reason="no $suite root (shared/tools/debian-root $suite makes it)"
-    [ -n "$reason" ] || reason=$(libvirt_missing_in "$root")
-    if [ -n "$reason" ]; then
-        skip "$t oracle: $reason"
+for suite in "" bullseye trixie sid; do
+    if oracle_find "$suite"; then
+        against $ORACLE_ARGS
     else
-        against "$t" --root="$root"
+        skip "$TARGET oracle: $oracle_missing"
     fi
 done
-exit $((fail > 0))
+done_testing

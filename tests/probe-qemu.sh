@@ -10,29 +10,16 @@
 # binary that is not QEMU gives exit 2 and one line.  A QEMU that is not
 # installed is skipped loudly.  Speaks TAP.
 
-if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
-    echo "1..0 # SKIP DOMLINT_SKIP_SLOW is set (make distcheck): QEMU probe (already run by make check)"
-    echo "probe-qemu.sh: SKIPPED: DOMLINT_SKIP_SLOW is set (already run by make check)" >&2
-    exit 0
-fi
+. "$(dirname "$0")/lib.sh"
 
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-DOMLINT=${DOMLINT:-$top_builddir/domlint}
+skip_slow "QEMU probe"
 DATA=$top_srcdir/tests/data/qemu
 QEMU=/usr/bin/qemu-system-x86_64
 
-n=0
-failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-qemu.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+make_tmp
 XDG_CACHE_HOME=$tmp/cache
 export XDG_CACHE_HOME
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; echo "probe-qemu: SKIP $*" >&2; }
-note() { sed 's/^/# /' "$@"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # run NAME ARGS...: domlint with ARGS, output in $tmp/NAME.{out,err}, rc in $rc, time in $ms
@@ -50,10 +37,21 @@ cache_state() {
     find "$XDG_CACHE_HOME" -type f -exec stat -c '%n %s %Y' {} + 2>/dev/null | sort
 }
 
-if [ ! -x "$DOMLINT" ]; then
-    echo "1..0 # SKIP domlint not built at $DOMLINT"
-    exit 0
-fi
+[ -x "$DOMLINT" ] || skip_all "domlint not built at $DOMLINT"
+
+# expect NAME STATUS PATTERN DESC ARGS...: run NAME ARGS... exits STATUS and
+# prints a line matching PATTERN; its output follows as comments either way
+expect() {
+    local name=$1 status=$2 pattern=$3 desc=$4
+    shift 4
+    run "$name" "$@"
+    if [ $rc -eq "$status" ] && grep -q "$pattern" "$tmp/$name.out"; then
+        ok "$desc"
+    else
+        not_ok "$desc (rc=$rc)"
+    fi
+    diag "$tmp/$name.out" "$tmp/$name.err"
+}
 
 check_x86() {
     if [ ! -x "$QEMU" ]; then
@@ -66,18 +64,12 @@ check_x86() {
         ok "q35 domain: exit 0 with --qemu, probe cached (first run ${first_ms} ms)"
     else
         not_ok "q35 domain: exit 0 with --qemu, probe cached (rc=$rc)"
-        note "$tmp/good.out" "$tmp/good.err"
+        diag "$tmp/good.out" "$tmp/good.err"
     fi
     cache_state >"$tmp/cache.before"
 
-    run old --qemu="$QEMU" "$DATA/q35-2.3.xml"
+    expect old 1 "error: .*'pc-q35-2.3'" "pc-q35-2.3: an error, exit 1" --qemu="$QEMU" "$DATA/q35-2.3.xml"
     second_ms=$ms
-    if [ $rc -eq 1 ] && grep -q "error: .*'pc-q35-2.3'" "$tmp/old.out"; then
-        ok "pc-q35-2.3: an error, exit 1"
-    else
-        not_ok "pc-q35-2.3: an error, exit 1 (rc=$rc)"
-    fi
-    note "$tmp/old.out" "$tmp/old.err"
 
     cache_state >"$tmp/cache.after"
     if [ -s "$tmp/cache.before" ] && cmp -s "$tmp/cache.before" "$tmp/cache.after" &&
@@ -85,16 +77,11 @@ check_x86() {
         ok "second run is a cache hit: cache unchanged, ${second_ms} ms against ${first_ms} ms"
     else
         not_ok "second run is a cache hit: cache unchanged, ${second_ms} ms against ${first_ms} ms"
-        diff "$tmp/cache.before" "$tmp/cache.after" | note
+        diff "$tmp/cache.before" "$tmp/cache.after" | diag
     fi
 
-    run depr --qemu="$QEMU" "$DATA/i440fx-deprecated.xml"
-    if [ $rc -eq 0 ] && grep -q "warning: machine type 'pc-i440fx-1.4' is deprecated in this QEMU.*\[qemu-binary\]" "$tmp/depr.out"; then
-        ok "pc-i440fx-1.4: deprecated in this QEMU, a warning, exit 0"
-    else
-        not_ok "pc-i440fx-1.4: deprecated in this QEMU, a warning, exit 0 (rc=$rc)"
-    fi
-    note "$tmp/depr.out" "$tmp/depr.err"
+    expect depr 0 "warning: machine type 'pc-i440fx-1.4' is deprecated in this QEMU.*\[qemu-binary\]" \
+        "pc-i440fx-1.4: deprecated in this QEMU, a warning, exit 0" --qemu="$QEMU" "$DATA/i440fx-deprecated.xml"
 }
 
 check_ppc64() {
@@ -102,13 +89,9 @@ check_ppc64() {
         skip "/usr/bin/qemu-system-ppc64 is not installed: a device the binary lacks was not tested"
         return
     fi
-    run pxb --qemu=/usr/bin/qemu-system-ppc64 "$DATA/pseries-pxb-pcie.xml"
-    if [ $rc -eq 1 ] && grep -q "error: 'pxb-pcie' is not available in this QEMU.*\[qemu-binary\]" "$tmp/pxb.out"; then
-        ok "qemu-system-ppc64: pxb-pcie is not available, an error"
-    else
-        not_ok "qemu-system-ppc64: pxb-pcie is not available, an error (rc=$rc)"
-    fi
-    note "$tmp/pxb.out" "$tmp/pxb.err"
+    expect pxb 1 "error: 'pxb-pcie' is not available in this QEMU.*\[qemu-binary\]" \
+        "qemu-system-ppc64: pxb-pcie is not available, an error" \
+        --qemu=/usr/bin/qemu-system-ppc64 "$DATA/pseries-pxb-pcie.xml"
 }
 
 check_not_qemu() {
@@ -118,11 +101,10 @@ check_not_qemu() {
     else
         not_ok "--qemu=/bin/true: exit 2, one line (rc=$rc)"
     fi
-    note "$tmp/true.err"
+    diag "$tmp/true.err"
 }
 
 check_x86
 check_ppc64
 check_not_qemu
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

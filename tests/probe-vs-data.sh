@@ -18,20 +18,15 @@
 # RELEASE_EXPECTED below and do not fail.
 # Speaks TAP.
 
-# make distcheck sets DOMLINT_SKIP_SLOW=1: this test (about 45 s) has already
-# run in the developer tree by 'make check', so the dist copy skips it, loudly
-if [ -n "${DOMLINT_SKIP_SLOW:-}" ]; then
-    echo "1..0 # SKIP DOMLINT_SKIP_SLOW is set (make distcheck): slow QEMU probe comparison (already run by make check)"
-    echo "probe-vs-data.sh: SKIPPED: DOMLINT_SKIP_SLOW is set (already run by make check)" >&2
-    exit 0
-fi
+. "$(dirname "$0")/lib.sh"
+
+# make distcheck sets DOMLINT_SKIP_SLOW=1: this test (about 45 s) has
+# already run in the developer tree by 'make check'
+skip_slow "slow QEMU probe comparison"
 
 # each binary is compared with the knowledge of its own release, whatever
 # target the test environment sets for the other tests
 unset DOMLINT_TARGET
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-DOMLINT=${DOMLINT:-$top_builddir/domlint}
 DB=$top_srcdir/data/machines
 
 # Deliberate divergences (extended regexps over "FAMILY: fact" lines), read
@@ -58,20 +53,9 @@ RELEASE_EXPECTED="^xenfv: |^powernv: machine 'powernv[89]': (root bus is pcie-ro
 # no documented divergence: a pattern that matches no line
 EXPECTED=${EXPECTED:-'^$'}
 
-n=0
-failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-vs-data.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+[ -x "$DOMLINT" ] || skip_all "domlint not built at $DOMLINT"
+make_tmp
 
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $*"; echo "probe-vs-data: SKIP $*" >&2; }
-note() { sed 's/^/# /'; }
-
-if [ ! -x "$DOMLINT" ]; then
-    echo "1..0 # SKIP domlint not built at $DOMLINT"
-    exit 0
-fi
 
 # check_binary NAME [PATH]: NAME labels the results (and the temporary files)
 check_binary() {
@@ -86,7 +70,7 @@ check_binary() {
     rc=$?
     if [ $rc -eq 2 ]; then
         not_ok "$bin: domlint probe could not run"
-        note <"$tmp/$bin.err"
+        diag <"$tmp/$bin.err"
         return
     fi
     grep '^differs ' "$out" | sed 's/^differs //' >"$tmp/$bin.diffs"
@@ -96,21 +80,21 @@ check_binary() {
         grep -v -E "$EXPECTED" "$tmp/f" >"$tmp/unexpected" || true
         if [ -s "$tmp/unexpected" ]; then
             not_ok "$bin: family $family agrees with QEMU"
-            note <"$tmp/unexpected"
+            diag <"$tmp/unexpected"
         else
             ok "$bin: family $family agrees with QEMU"
         fi
         if [ -s "$tmp/expected" ]; then
             echo "# documented divergence (data/machines/README.md):"
-            note <"$tmp/expected"
+            diag <"$tmp/expected"
         fi
     done
     grep '^(default): ' "$tmp/$bin.diffs" >"$tmp/f" || true
-    if [ -s "$tmp/f" ]; then not_ok "$bin: default machine"; note <"$tmp/f"; else ok "$bin: default machine"; fi
+    if [ -s "$tmp/f" ]; then not_ok "$bin: default machine"; diag <"$tmp/f"; else ok "$bin: default machine"; fi
     grep ' was not compared: ' "$tmp/$bin.diffs" >"$tmp/f" || true
     if [ -s "$tmp/f" ]; then
         skip "$bin: $(wc -l <"$tmp/f") machine types could not be started here and were not compared"
-        note <"$tmp/f"
+        diag <"$tmp/f"
     fi
     grep '^(none): ' "$tmp/$bin.diffs" | sed "s/^(none): machine '\([^']*\)'.*/\1/" >"$tmp/f" || true
     if [ -s "$tmp/f" ]; then
@@ -129,8 +113,23 @@ check_write() {
         ok "$bin: probe writes a knowledge base that validates and loads"
     else
         not_ok "$bin: probe writes a knowledge base that validates and loads"
-        note <"$tmp/w.err"
+        diag <"$tmp/w.err"
     fi
+}
+
+# merge_into_copy BIN FILE SCRIPT: BIN probed and merged into a copy of the
+# data whose FILE sed SCRIPT edited; the result in $tmp/merged, what it
+# says in $tmp/merge.out and .err
+merge_into_copy() {
+    rm -rf "$tmp/kb-copy" "$tmp/merged"
+    cp -r "$DB" "$tmp/kb-copy"
+    sed -i "$3" "$tmp/kb-copy/$2"
+    "$DOMLINT" probe --qemu="$1" --machine-db="$tmp/kb-copy" --merge -o "$tmp/merged" \
+        >"$tmp/merge.out" 2>"$tmp/merge.err"
+}
+# merge_failed DESC: a failure showing what the merge said
+merge_failed() {
+    not_ok "$1" "$(cat "$tmp/merge.out" "$tmp/merge.err")"
 }
 
 # --merge: a release the data describes changes nothing; a type taken out of
@@ -144,23 +143,15 @@ check_merge() {
        ! grep -v -E "${4:-^\$}" "$tmp/merge.out" | grep -q .; then
         ok "$label: --merge of its own release changes nothing${4:+ (known divergences of that build aside)}"
     else
-        not_ok "$label: --merge of its own release changes nothing"
-        note <"$tmp/merge.out"
-        note <"$tmp/merge.err"
+        merge_failed "$label: --merge of its own release changes nothing"
     fi
-    rm -rf "$tmp/kb-copy" "$tmp/merged"
-    cp -r "$DB" "$tmp/kb-copy"
-    sed -i "/<type name=\"pc-q35-$release\"/d" "$tmp/kb-copy/q35.xml"
-    "$DOMLINT" probe --qemu="$bin" --machine-db="$tmp/kb-copy" --merge -o "$tmp/merged" \
-        >"$tmp/merge.out" 2>"$tmp/merge.err"
+    merge_into_copy "$bin" q35.xml "/<type name=\"pc-q35-$release\"/d"
     if grep -qx "q35: + pc-q35-$release, added in $release" "$tmp/merge.out" &&
        grep -q "<type name=\"pc-q35-$release\" added=\"$release\"/>" "$tmp/merged/q35.xml" &&
        xmllint --noout --relaxng "$top_srcdir/schemas/machines.rng" "$tmp/merged/q35.xml" 2>/dev/null; then
         ok "$label: --merge puts pc-q35-$release back into a copy that lacks it, and the file validates"
     else
-        not_ok "$label: --merge puts pc-q35-$release back into a copy that lacks it"
-        note <"$tmp/merge.out"
-        note <"$tmp/merge.err"
+        merge_failed "$label: --merge puts pc-q35-$release back into a copy that lacks it"
     fi
 }
 
@@ -169,12 +160,8 @@ check_merge() {
 # one the list has but the binary lacks leaves the list for a <type removed>
 check_merge_board() {
     bin=$1
-    rm -rf "$tmp/kb-copy" "$tmp/merged"
-    cp -r "$DB" "$tmp/kb-copy"
-    sed -i 's|\(<machines arch="ppc64 ppc64le">powernv\) \(powernv8 powernv9\) powernv10<|\1 powernv7 \2<|' \
-        "$tmp/kb-copy/powernv.xml"
-    "$DOMLINT" probe --qemu="$bin" --machine-db="$tmp/kb-copy" --merge -o "$tmp/merged" \
-        >"$tmp/merge.out" 2>"$tmp/merge.err"
+    merge_into_copy "$bin" powernv.xml \
+        's|\(<machines arch="ppc64 ppc64le">powernv\) \(powernv8 powernv9\) powernv10<|\1 powernv7 \2<|'
     if grep -q "powernv7 powernv8" "$tmp/kb-copy/powernv.xml" &&
        grep -qx "powernv: + powernv10, added in $2" "$tmp/merge.out" &&
        grep -qx "powernv: powernv7 removed in $2 (or left out of this build)" "$tmp/merge.out" &&
@@ -183,9 +170,7 @@ check_merge_board() {
        xmllint --noout --relaxng "$top_srcdir/schemas/machines.rng" "$tmp/merged/powernv.xml" 2>/dev/null; then
         ok "$bin: --merge of a board family: a missing board added, a gone one moved out of the list"
     else
-        not_ok "$bin: --merge of a board family: a missing board added, a gone one moved out of the list"
-        note <"$tmp/merge.out"
-        note <"$tmp/merge.err"
+        merge_failed "$bin: --merge of a board family: a missing board added, a gone one moved out of the list"
     fi
 }
 
@@ -201,7 +186,7 @@ check_not_qemu() {
     else
         not_ok "a binary that hangs: one-line error, exit 2, within the time limit (rc=$rc)"
     fi
-    note <"$tmp/cat.err"
+    diag <"$tmp/cat.err"
     "$DOMLINT" probe --qemu=/bin/echo >/dev/null 2>"$tmp/echo.err"
     rc=$?
     if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/echo.err")" -eq 1 ] && grep -q 'not QEMU' "$tmp/echo.err"; then
@@ -209,29 +194,18 @@ check_not_qemu() {
     else
         not_ok "a binary that is not QEMU: one-line error, exit 2 (rc=$rc)"
     fi
-    note <"$tmp/echo.err"
+    diag <"$tmp/echo.err"
 }
 
 for bin in qemu-system-x86_64 qemu-system-aarch64 qemu-system-ppc64 qemu-system-ppc qemu-system-s390x; do
     check_binary "$bin"
 done
 
-# make_wrapper ROOT BIN FILE: FILE runs ROOT's BIN inside ROOT, in a private
-# mount namespace with /dev and /proc (the probe's QMP socket is inherited)
-make_wrapper() {
-    {
-        echo '#!/bin/sh'
-        echo "exec unshare -m --propagation private /bin/sh -c 'r=\$1; shift; mount --rbind /dev \"\$r/dev\" && mount -t proc proc \"\$r/proc\" && exec chroot \"\$r\" /usr/bin/$2 \"\$@\"' sh \"$1\" \"\$@\""
-    } >"$3"
-    chmod +x "$3"
-}
-
-. "$top_srcdir/tests/libvirt-env.sh"
 roots=$(release_roots)
-if [ -z "$roots" ]; then
-    skip "no Debian release roots (shared/tools/debian-root bullseye|trixie|sid): other releases not compared with a real QEMU"
-elif [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null 2>&1; then
-    skip "release roots need root and unshare: other releases not compared with a real QEMU"
+missing=$(release_roots_missing)
+if [ -n "$missing" ]; then
+    roots=
+    skip "$missing: other releases not compared with a real QEMU"
 else
     EXPECTED="$EXPECTED|$RELEASE_EXPECTED"
     for suite in $(echo "$roots" | awk '{print $1}'); do
@@ -239,7 +213,7 @@ else
         mkdir -p "$tmp/$suite"
         for bin in qemu-system-x86_64 qemu-system-aarch64 qemu-system-ppc64 qemu-system-ppc qemu-system-s390x; do
             [ -x "$root/usr/bin/$bin" ] || continue
-            make_wrapper "$root" "$bin" "$tmp/$suite/$bin"
+            root_wrapper "$root" "$bin" "$tmp/$suite/$bin"
             check_binary "$suite-$bin" "$tmp/$suite/$bin"
         done
     done
@@ -258,5 +232,4 @@ if command -v qemu-system-ppc64 >/dev/null 2>&1; then
     [ -n "$v" ] && check_merge_board qemu-system-ppc64 "$v"
 fi
 check_not_qemu
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

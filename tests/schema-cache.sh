@@ -7,23 +7,12 @@
 # under a regular file, which even root cannot create.  TAP for automake's
 # tap-driver.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
-DOMLINT=$top_builddir/domlint
+. "$(dirname "$0")/lib.sh"
 SCHEMAS=${DOMLINT_TEST_SCHEMAS:-/usr/share/libvirt/schemas}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/schema-cache.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+make_tmp
 
-if [ ! -f "$SCHEMAS/domain.rng" ]; then
-    echo "1..0 # SKIP libvirt's schemas are not installed ($SCHEMAS/domain.rng)"
-    exit 0
-fi
-echo "1..9"
-n=0
-fail=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $1"; fail=$((fail + 1)); }
+[ -f "$SCHEMAS/domain.rng" ] || skip_all "libvirt's schemas are not installed ($SCHEMAS/domain.rng)"
+plan 9
 
 # the inputs: every fixture, the shared conformance corpus when it is there,
 # and fixtures broken in ways the schema catches
@@ -63,7 +52,7 @@ if [ -n "$f" ] && head -1 "$f" | grep -q '^domlint-schema-cache 1 [1-9]' &&
     ok "a flattened copy is cached: $(basename "$f"), $(grep -c ' /' "$f") source files"
 else
     not_ok "no flattened copy of $SCHEMAS/domain.rng in $on/domlint"
-    ls -l "$on/domlint" 2>&1 | sed 's/^/# /'
+    ls -l "$on/domlint" 2>&1 | diag
 fi
 
 # 2. the same findings with the copy as with the schema itself
@@ -74,7 +63,7 @@ if [ "$schema_findings" -gt 0 ] && cmp -s "$tmp/off" "$tmp/first" && cmp -s "$tm
     ok "$count files: the same findings with and without the copy ($schema_findings schema findings)"
 else
     not_ok "$count files: findings differ with the copy ($schema_findings schema findings without)"
-    diff "$tmp/off" "$tmp/second" | head -20 | sed 's/^/# /'
+    diff "$tmp/off" "$tmp/second" | head -20 | diag
 fi
 
 # 3. a current copy is read, not made again
@@ -97,7 +86,7 @@ if cmp -s "$tmp/copy-after" "$tmp/copy-off" && ! cmp -s "$tmp/copy-before" "$tmp
     ok "an included file edited: the copy is made again and the edit counts"
 else
     not_ok "an included file edited: the findings do not follow it"
-    diff "$tmp/copy-off" "$tmp/copy-after" | head -10 | sed 's/^/# /'
+    diff "$tmp/copy-off" "$tmp/copy-after" | head -10 | diag
 fi
 
 # 5. a damaged copy (cut short, or not a copy at all) is ignored and made again
@@ -135,7 +124,7 @@ if grep -q '<include href="domaincommon.rng"><define' "$tmp/override/domainoverr
     ok "an include with overrides: no copy, the schema itself, recorded as such"
 else
     not_ok "an include with overrides: $(head -1 "$f" 2>/dev/null)"
-    diff "$tmp/override-off" "$tmp/override-on" | head -10 | sed 's/^/# /'
+    diff "$tmp/override-off" "$tmp/override-on" | head -10 | diag
 fi
 
 # 8. a broken schema is reported as the schema, never as the copy
@@ -149,7 +138,7 @@ if cmp -s "$tmp/broken-on" "$tmp/broken-off" && grep -q "$tmp/broken/domain.rng"
     ok "a schema that does not compile: the same message, naming domain.rng"
 else
     not_ok "a schema that does not compile"
-    sed 's/^/# /' "$tmp/broken-on"
+    diag "$tmp/broken-on"
 fi
 
 # 9. copies of schemas that are gone are removed when a copy is written
@@ -163,4 +152,4 @@ else
     not_ok "$left copies left in the cache, expected 1"
 fi
 
-[ "$fail" = 0 ]
+done_testing

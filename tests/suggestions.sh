@@ -10,30 +10,26 @@
 # concrete suggestion can exist, each with the reason.  It is empty: every
 # rule has one.  TAP.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
-DOMLINT=$top_builddir/domlint
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/suggestions.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-export LC_ALL=C DOMLINT_TARGET=debian-12
+. "$(dirname "$0")/lib.sh"
+make_tmp
+export DOMLINT_TARGET=debian-12
 
 # rule ids allowed to report an error without a suggestion, one per line:
 #   RULE   # why no suggestion can exist
 ALLOW='
 '
 
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-echo "1..2"
+need_domlint
+plan 2
 
-find "$top_srcdir/fixtures" -name '*.xml' ! -name '*.fixed.xml' | sort > "$tmp/files"
+fixture_files > "$tmp/files"
 # (xargs exits 123 when a run of domlint exits 1: errors found)
 xargs "$DOMLINT" --color=never --format=text-short --no-config -j 1 < "$tmp/files" > "$tmp/out" 2>&1
 rc=$?
 if { [ "$rc" = 1 ] || [ "$rc" = 123 ]; } && grep -q ': error: ' "$tmp/out"; then
-    echo "ok 1 - the fixtures give errors to look at ($(grep -c ': error: ' "$tmp/out") of them)"
+    ok "the fixtures give errors to look at ($(grep -c ': error: ' "$tmp/out") of them)"
 else
-    echo "not ok 1 - domlint over the fixtures: exit $rc, wanted errors (exit 1)"
+    not_ok "domlint over the fixtures: exit $rc, wanted errors (exit 1)"
 fi
 
 # an error, then its notes; a line that is neither ends the error
@@ -65,8 +61,8 @@ awk -v allow="$ALLOW" '
     END { flush() }
 ' "$tmp/out" > "$tmp/bare"
 if [ -s "$tmp/bare" ]; then
-    echo "not ok 2 - $(wc -l < "$tmp/bare") errors without a suggestion"
-    sed 's/^/#   /' "$tmp/bare"
+    not_ok "$(wc -l < "$tmp/bare") errors without a suggestion" "$(cat "$tmp/bare")"
 else
-    echo "ok 2 - every error has a suggestion"
+    ok "every error has a suggestion"
 fi
+done_testing

@@ -5,23 +5,10 @@
 # src/libdomlint.syms exports, and what 'nm -D --defined-only' finds in the
 # built library (every one at the syms file's version).  TAP.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-top_srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
-top_builddir=$(cd "${top_builddir:-$top_srcdir/build}" && pwd)
+. "$(dirname "$0")/lib.sh"
 lib=$top_builddir/.libs/libdomlint.so
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/symbols.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-n=0
-check() {
-    n=$((n + 1))
-    if [ -z "$2" ]; then
-        echo "ok $n - $1"
-    else
-        echo "not ok $n - $1"
-        printf '%s\n' "$2" | sed 's/^/#   /'
-    fi
-}
-echo "1..4"
+make_tmp
+plan 4
 
 # a declaration is 'TYPE domlint_NAME(' at the start of a line or after a
 # return type on the line before; typedefs and struct members are not
@@ -37,10 +24,9 @@ check "src/libdomlint.syms lists exactly the functions of src/domlint.h" \
 
 if [ ! -f "$lib" ] || ! command -v nm > /dev/null; then
     for what in "nm -D lists only domlint_*" "every export in libdomlint.syms" "exports carry the version node"; do
-        n=$((n + 1))
-        echo "ok $n - $what # SKIP no $lib or no nm"
+        skip "$what" "no $lib or no nm"
     done
-    exit 0
+    done_testing
 fi
 nm -D --defined-only "$lib" | awk '$2 != "A" { print $3 }' > "$tmp/nm"
 sed 's/@.*//' "$tmp/nm" | LC_ALL=C sort -u > "$tmp/exported"
@@ -48,3 +34,4 @@ check "nm -D --defined-only lists only domlint_* symbols" "$(grep -v '^domlint_'
 check "the library exports every symbol of libdomlint.syms, and no other" \
     "$(LC_ALL=C comm -3 "$tmp/syms" "$tmp/exported")"
 check "every export is at version $version" "$(grep -v "@@$version\$" "$tmp/nm")"
+done_testing

@@ -11,17 +11,10 @@
 #   - an error naming the release that has it on the platform before it.
 # Then the named platforms: every one of --list-targets resolves, and its
 # aliases name a type of that platform.  Speaks TAP.
-top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-DOMLINT=${DOMLINT:-$top_builddir/domlint}
-[ -x "$DOMLINT" ] || { echo "Bail out! domlint is not built: $DOMLINT"; exit 99; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/targets.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+need_domlint
+make_tmp
 unset DOMLINT_TARGET
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 
 # domain ARCH MACHINE > file
 domain() {
@@ -56,14 +49,14 @@ for rel in "5.2 debian-11 -" "7.2 debian-12 debian-11" "10.0 debian-13 debian-12
         if [ $rc = 0 ] && ! grep -v -e 'deprecated in QEMU' -e ': note: suggestion: use ' "$tmp/out" | grep -q .; then
             ok "$machine: clean on a bare machine (newest known release)"
         else
-            not_ok "$machine: clean on a bare machine (exit $rc)"; sed 's/^/# /' "$tmp/out"
+            not_ok "$machine: clean on a bare machine (exit $rc)"; diag "$tmp/out"
         fi
         "$DOMLINT" --no-schema --color=never --format=text-short --target="$platform" "$f" > "$tmp/out" 2>&1
         rc=$?
         if [ $rc = 0 ] && [ ! -s "$tmp/out" ]; then
             ok "$machine: no finding with --target=$platform"
         else
-            not_ok "$machine: no finding with --target=$platform (exit $rc)"; sed 's/^/# /' "$tmp/out"
+            not_ok "$machine: no finding with --target=$platform (exit $rc)"; diag "$tmp/out"
         fi
         [ "$before" = - ] && continue
         "$DOMLINT" --no-schema --color=never --format=text-short --target="$before" "$f" > "$tmp/out" 2>&1
@@ -71,7 +64,7 @@ for rel in "5.2 debian-11 -" "7.2 debian-12 debian-11" "10.0 debian-13 debian-12
         if [ $rc = 1 ] && grep -q "\\[machine-type\\]" "$tmp/out" && grep -q "needs QEMU $v or later" "$tmp/out"; then
             ok "$machine: with --target=$before an error that names QEMU $v"
         else
-            not_ok "$machine: with --target=$before an error that names QEMU $v (exit $rc)"; sed 's/^/# /' "$tmp/out"
+            not_ok "$machine: with --target=$before an error that names QEMU $v (exit $rc)"; diag "$tmp/out"
         fi
     done
 done
@@ -83,36 +76,26 @@ for platform in $(awk 'NR > 1 && NF > 3 && $1 ~ /-/ {print $1}' "$tmp/list"); do
     if [ $rc = 0 ] && grep -q "^target: .*($platform: " "$tmp/out"; then
         ok "--target=$platform resolves: $(sed -n 's/^target: //p' "$tmp/out")"
     else
-        not_ok "--target=$platform resolves (exit $rc)"; sed 's/^/# /' "$tmp/out"
+        not_ok "--target=$platform resolves (exit $rc)"; diag "$tmp/out"
     fi
     domain x86_64 q35 > "$tmp/q35.xml"
     "$DOMLINT" --no-schema --format=json --target="$platform" "$tmp/q35.xml" > "$tmp/json" 2>&1
     machine=$(sed -n 's/^ *"machine" : "\(.*\)",$/\1/p' "$tmp/json" | head -n 1)
     case $machine in
         pc-q35-*) ok "--target=$platform: alias q35 is $machine" ;;
-        *) not_ok "--target=$platform: alias q35 names a q35 type (got '$machine')"; sed 's/^/# /' "$tmp/json" | head -20 ;;
+        *) not_ok "--target=$platform: alias q35 names a q35 type (got '$machine')"; diag "$tmp/json" | head -20 ;;
     esac
 done
 
 # the JSON report records the target, and follows its schema
 domain x86_64 q35 > "$tmp/q35.xml"
 "$DOMLINT" --no-schema --format=json --target=rhel-9.6 "$tmp/q35.xml" > "$tmp/report.json" 2>&1
-if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
-    if /usr/bin/python3 - "$top_srcdir/schemas/domlint-report.schema.json" "$tmp/report.json" > "$tmp/out" 2>&1 <<'PY'
-import json, sys, jsonschema
-schema, report = (json.load(open(p)) for p in sys.argv[1:3])
-jsonschema.validate(report, schema)
-t = report["target"]
-assert t["platform"] == "rhel-9.6" and t["vendor"] == "rhel" and t["qemu"]["version"] == "9.1", t
-PY
-    then
-        ok "the JSON report records the target and follows schemas/domlint-report.schema.json"
-    else
-        not_ok "the JSON report records the target and follows its schema"; sed 's/^/# /' "$tmp/out"
-    fi
+if have_jsonschema; then
+    check "the JSON report records the target and follows schemas/domlint-report.schema.json" \
+        "$(report_schema_problems "$tmp/report.json" 't = report["target"]
+assert t["platform"] == "rhel-9.6" and t["vendor"] == "rhel" and t["qemu"]["version"] == "9.1", t')"
 else
-    n=$((n + 1)); echo "ok $n # SKIP python3-jsonschema not installed: the JSON report was not checked against its schema"
+    skip "python3-jsonschema not installed: the JSON report was not checked against its schema"
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing
