@@ -127,7 +127,7 @@ static void
 print_machine(FILE *out, const dl_probe_machine *m)
 {
     static const char *const roots[] = { "none", "pci-root", "pcie-root" };
-    g_autofree char *ide = g_strjoinv(", ", m->ide_buses);
+    g_autofree char *ide = NULL;
 
     fprintf(out, "%s%s%s%s%s (%.0f ms)\n", m->name, m->alias ? " alias " : "", m->alias ? m->alias : "",
            m->is_default ? " default" : "", m->deprecated ? " deprecated" : "", m->ms);
@@ -135,6 +135,8 @@ print_machine(FILE *out, const dl_probe_machine *m)
         fprintf(out, "  error: %s\n", m->error);
         return;
     }
+    /* a machine that did not start has no buses (NULL) */
+    ide = g_strjoinv(", ", m->ide_buses);
     fprintf(out, "  root: %s%s%s\n", m->root < DL_ROOT_LAST ? roots[m->root] : "?",
            m->host_bridge ? " via " : "", m->host_bridge ? m->host_bridge : "");
     for (guint i = 0; i < m->builtins->len; i++) {
@@ -177,6 +179,13 @@ run_compare(FILE *out, const dl_probe_result *result, const dl_machine_db *db,
     return n ? PROBE_DIFFERS : PROBE_OK;
 }
 
+/* g_ptr_array_sort() hands the comparison pointers to the elements. */
+static int
+path_order(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
 static GPtrArray *
 xml_files(const char *dir)
 {
@@ -188,7 +197,7 @@ xml_files(const char *dir)
         if (g_str_has_suffix(name, ".xml") && name[0] != '.')
             g_ptr_array_add(files, g_build_filename(dir, name, NULL));
     }
-    g_ptr_array_sort(files, (GCompareFunc) g_strcmp0);
+    g_ptr_array_sort(files, path_order);
     return files;
 }
 
