@@ -30,7 +30,7 @@ SANITIZER_CFLAGS=${SANITIZER_CFLAGS:-}
 make_tmp
 dest=$tmp/root
 
-plan 10
+plan 11
 
 # ------------------------------------------------------------ 1: install
 # MAKEFLAGS from the outer 'make check' would carry its -j and jobserver
@@ -162,6 +162,28 @@ $(head -n 10 "$tmp/cc.log")"
     fi
 fi
 check "a program builds and runs against the installed header and library" "$p"
+
+# ------------------------------------------------------------ 5b: the example
+# examples/lint.c, which the README shows, on a fixture with a conflict
+p=""
+if [ -z "$pc" ] || [ -z "$header" ] || ! command -v pkg-config > /dev/null; then
+    p="no domlint.pc, header or pkg-config"
+else
+    # shellcheck disable=SC2046,SC2086
+    if ! $CC $SANITIZER_CFLAGS -I"$dest$includedir" $(pkg-config --cflags glib-2.0) \
+            -o "$tmp/lint" "$top_srcdir/examples/lint.c" -L"$libdir" -ldomlint $(pkg-config --libs glib-2.0) \
+            > "$tmp/cc.log" 2>&1; then
+        p="examples/lint.c does not build: $(head -n 10 "$tmp/cc.log")"
+    else
+        LD_LIBRARY_PATH=$libdir "$tmp/lint" "$top_srcdir/fixtures/pci/duplicate-address.xml" > "$tmp/lint.out" 2>&1
+        rc=$?
+        [ "$rc" = 1 ] || p="examples/lint.c exited $rc on pci/duplicate-address, not 1"
+        grep -q 'error: .*\[pci-address-conflict\]$' "$tmp/lint.out" ||
+            p="$p${p:+
+}examples/lint.c did not report the conflict: $(head -n 3 "$tmp/lint.out")"
+    fi
+fi
+check "examples/lint.c builds against the installed library and reports a conflict" "$p"
 
 # ------------------------------------------------------------ 6: manual
 p=""
