@@ -15,7 +15,7 @@
 #include "fix/fix.h"
 #include "check/diag.h"
 #include "fix/edit.h"
-#include "check/rules/rules.h"
+#include "core/query.h"
 
 /* More rounds than any chain of consequences a fix can start. */
 #define DL_FIX_MAX_ROUNDS 12
@@ -75,7 +75,7 @@ dl_fix_new(dl_check *chk, domlint_fix_class fix_class, const xmlNode *where, con
     if (!chk->fixes)
         return NULL;
     fix = g_new0(dl_fix, 1);
-    fix->rule = chk->rule ? chk->rule->id : "internal";
+    fix->rule = chk->rule_id ? chk->rule_id : "internal";
     fix->fix_class = fix_class == DOMLINT_FIX_SAFE ? DOMLINT_FIX_SAFE : DOMLINT_FIX_GUEST_VISIBLE;
     fix->finding = last_finding(chk, fix->rule);
     fix->where = where;

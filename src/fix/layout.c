@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "fix/layout.h"
-#include "check/rules/rules.h"
+#include "core/query.h"
 #include "core/topology.h"
 
 /* Bits beyond the connect types (topology.h). */
