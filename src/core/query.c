@@ -215,3 +215,28 @@ dl_is_arm_virt(const dl_check *chk)
 {
     return dl_arch_is_arm(chk->arch) && dl_machine_is(chk, "virt");
 }
+
+gboolean
+dl_is_pci_controller(const dl_device *d)
+{
+    return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
+}
+
+gboolean
+dl_builtin_present(const dl_check *chk, const dl_builtin *b)
+{
+    const char *usb0;
+
+    if (!b->controller_type || !b->models)
+        return TRUE;
+    /* a controller libvirt places here only for some models (PIIX3 USB) */
+    if (!dl_str_eq(b->controller_type, "usb"))
+        return TRUE;
+    usb0 = dl_usb0_model(chk, NULL);
+    if (!usb0)
+        return FALSE;
+    {
+        g_auto(GStrv) models = g_strsplit(b->models, " ", -1);
+        return g_strv_contains((const char *const *) models, usb0);
+    }
+}

@@ -70,3 +70,10 @@ const char *dl_default_model(const dl_check *chk, const char *key, const char *f
 
 /* TRUE when the family lists an implicit device of KIND (and TYPE, when not NULL). */
 const dl_implicit *dl_family_implicit(const dl_check *chk, const char *kind, const char *type);
+
+/* DEV is a <controller type='pci'>. */
+gboolean dl_is_pci_controller(const dl_device *dev);
+
+/* Is the chipset function B really there for CHK's domain (the PIIX3 USB
+ * function only with a USB controller 0 of the models it stands for)? */
+gboolean dl_builtin_present(const dl_check *chk, const dl_builtin *b);

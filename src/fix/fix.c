@@ -124,6 +124,22 @@ dl_fix_append(dl_fix *fix, const xmlNode *parent, const char *xml)
         add_step(fix, DL_STEP_APPEND_CHILD, parent, NULL, xml);
 }
 
+void
+dl_fix_append_more(dl_fix *fix, const char *xml)
+{
+    for (guint i = fix ? fix->steps->len : 0; i > 0; i--) {
+        dl_step *s = &g_array_index(fix->steps, dl_step, i - 1);
+        char *joined;
+
+        if (s->kind != DL_STEP_APPEND_CHILD)
+            continue;
+        joined = g_strconcat(s->value, "\n", xml, NULL);
+        g_free(s->value);
+        s->value = joined;
+        return;
+    }
+}
+
 static gboolean
 disk_name_used(const dl_check *chk, const char *name)
 {
@@ -349,11 +365,15 @@ fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, const
         return result;
     edits = dl_edits_new(src);
     for (guint i = 0; i < fixes->len; i++) {
-        const dl_fix *fix = g_ptr_array_index(fixes, i);
+        dl_fix *fix = g_ptr_array_index(fixes, i);
         if (ctx->fix_safe_only && fix->fix_class != DOMLINT_FIX_SAFE)
             mark_skipped(result, name, src, fix);
-        else if (apply_fix(edits, fix))
+        else if (fix->needs && !fix->needs->applied)
+            continue;   /* what it builds on did not go in: the next round sees it again */
+        else if (apply_fix(edits, fix)) {
+            fix->applied = TRUE;
             applied_note(notes, name, src, origin, round, fix);
+        }
     }
     if (dl_edits_count(edits) == 0)
         return result;

@@ -58,3 +58,46 @@ dl_layout *dl_layout_compute_moving(const dl_check *chk, int spares, const dl_de
 dl_layout *dl_layout_compute_moving_all(const dl_check *chk, int spares, GHashTable *moving);
 void dl_layout_free(dl_layout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout, dl_layout_free)
+
+/*
+ * The repairs of the pci rules: where a device goes when its address must
+ * change.  They take what they use for this round (dl_fix_claim), so two
+ * repairs of one round never pick the same slot or index.
+ */
+
+/* Is SLOT of BUS free of devices (SELF aside), present builtins and this round's claims? */
+gboolean dl_layout_slot_free(dl_check *chk, const dl_device *self, guint bus, guint slot);
+
+/*
+ * The first completely free slot on the first bus, by index, that takes a
+ * device of connect FLAGS (endpoints only on buses libvirt auto-assigns
+ * to), as *BUS and *SLOT, taken for this round; FALSE when the domain's
+ * buses have none.
+ */
+gboolean dl_layout_find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus, guint *slot);
+
+/* pcie-root's slots that pcie-root-ports can still take: no builtin there, no other device. */
+guint dl_layout_root_port_slots(const dl_check *chk);
+
+typedef enum {
+    DL_GROW_DONE,            /* a pcie-root-port is added and D moves to it */
+    DL_GROW_NOT_APPLICABLE,  /* not a device a root port takes, no pcie-root, or no index left */
+    DL_GROW_NO_ROOM,         /* pcie-root has no function left for another root port */
+    DL_GROW_LAST
+} dl_layout_grow;
+
+/*
+ * Repair D (connect FLAGS) by adding a pcie-root-port for it, as libvirt
+ * grows a PCI Express topology, and moving it to that port's slot 0.  The
+ * ports of one round go into one edit, so a round can move any number of
+ * devices, up to what pcie-root has room for.  WHY goes into the message.
+ */
+dl_layout_grow dl_layout_grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why);
+
+/*
+ * The repair of a bad PCI address of D: the slot libvirt would give it,
+ * written out; when the domain's buses have none, a new root port (above);
+ * else the address is removed and libvirt grows the topology at define
+ * time.  When the topology is full the device is left where it is.
+ */
+void dl_layout_move_device(dl_check *chk, const dl_device *d, const char *why);
