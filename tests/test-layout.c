@@ -319,3 +319,61 @@ Test(placement, not_fixing_records_nothing)
     dl_layout_move_device(&t->chk, test_device(t, 5), "test");
     cr_assert_null(t->fixes);
 }
+
+/* i440fx with N e1000 NICs, all at 0000:00:03.0 (caller frees). */
+static char *
+pc_nics(guint n)
+{
+    GString *xml = g_string_new(TEST_HEAD("pc-i440fx-7.2"));
+
+    for (guint i = 0; i < n; i++)
+        g_string_append(xml, "    <interface type='user'><model type='e1000'/>"
+                             "<address type='pci' bus='0' slot='3'/></interface>\n");
+    g_string_append(xml, TEST_TAIL);
+    return g_string_free(xml, FALSE);
+}
+
+/* Every device after the first: the ones that share its address. */
+static GHashTable *
+all_but_first(const test_domain *t)
+{
+    GHashTable *set = g_hash_table_new(g_direct_hash, g_direct_equal);
+
+    for (guint i = 1; i < t->chk.dom->devices->len; i++)
+        g_hash_table_add(set, test_device(t, i));
+    return set;
+}
+
+Test(placement, a_full_pci_root_moves_behind_the_bridge_libvirt_adds)
+{
+    /* pci-root has 29 free slots: 39 NICs to move need a pci-bridge, and it a slot */
+    g_autofree char *xml = pc_nics(40);
+    g_autoptr(test_domain) t = test_domain_new(xml, TRUE);
+    g_autoptr(GHashTable) moving = all_but_first(t);
+    g_autoptr(dl_layout_plan) plan = dl_layout_plan_moves(&t->chk, moving);
+    const dl_fix *bridge, *last;
+
+    cr_assert_not_null(plan);
+    dl_layout_move_planned(&t->chk, plan, test_device(t, 1), "test");
+    dl_layout_move_planned(&t->chk, plan, test_device(t, 39), "test");
+    cr_assert_eq(t->fixes->len, 3, "the bridge once, then one move each");
+    bridge = g_ptr_array_index(t->fixes, 0);
+    last = g_ptr_array_index(t->fixes, 2);
+    test_assert_contains(bridge->message, "added pci-bridge 1 at 0000:00:02.0");
+    test_assert_contains(last->message, "to 0000:01:0b.0, where libvirt would place it");
+    cr_assert_eq(last->needs, bridge);
+}
+
+Test(placement, no_plan_where_the_devices_fit)
+{
+    g_autofree char *pc = pc_nics(5);
+    g_autofree char *q35 = test_q35_nics(1, 5);
+    g_autoptr(test_domain) t = test_domain_new(pc, TRUE);
+    g_autoptr(test_domain) u = test_domain_new(q35, TRUE);
+    g_autoptr(GHashTable) pc_moving = all_but_first(t);
+    g_autoptr(GHashTable) q35_moving = all_but_first(u);
+
+    /* room on pci-root: one by one; on pcie-root root ports grow instead */
+    cr_assert_null(dl_layout_plan_moves(&t->chk, pc_moving));
+    cr_assert_null(dl_layout_plan_moves(&u->chk, q35_moving));
+}

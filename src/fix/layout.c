@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include "fix/layout.h"
-#include "fix/fix.h"
 #include "core/query.h"
 #include "core/topology.h"
 
@@ -1358,6 +1357,96 @@ dl_layout_free(dl_layout *layout)
     g_free(layout);
 }
 
+/* ------------------------------------------- writing the layout out */
+
+char *
+dl_layout_address_xml(const dl_layout_place *p)
+{
+    return g_strdup_printf("<address type='pci' domain='0x0000' bus='0x%02x' slot='0x%02x' function='0x%x'%s/>",
+                           p->bus, p->slot, p->function, p->multifunction ? " multifunction='on'" : "");
+}
+
+char *
+dl_layout_option_value(const dl_layout_option *o)
+{
+    return g_strcmp0(o->attr, "port") == 0 ? g_strdup_printf("0x%x", o->value) : g_strdup_printf("%u", o->value);
+}
+
+char *
+dl_layout_missing_options(const dl_layout *layout, const dl_device *dev, int index)
+{
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < layout->options->len; i++) {
+        const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
+        g_autofree char *v = NULL;
+
+        if (o->dev != dev || (!dev && o->index != index))
+            continue;
+        v = dl_layout_option_value(o);
+        g_string_append_printf(out, " %s='%s'", o->attr, v);
+    }
+    return g_string_free(out, out->len == 0);
+}
+
+dl_fix *
+dl_layout_write_controllers(dl_check *chk, const dl_layout *layout)
+{
+    g_autoptr(GString) xml = g_string_new(NULL);
+    g_autoptr(GString) list = g_string_new(NULL);
+    guint n = 0, spares = 0;
+    dl_fix *fix;
+
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+        g_autofree char *addr = NULL;
+        g_autofree char *opts = NULL;
+        gboolean root;
+
+        if (p->dev || p->index < 0)
+            continue;
+        if (n++)
+            g_string_append_c(xml, '\n');
+        opts = dl_layout_missing_options(layout, NULL, p->index);
+        root = dl_pci_model_is_root(p->model);   /* a PHB: no address of its own */
+        g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'", p->index, p->model);
+        if (root && !opts) {
+            g_string_append(xml, "/>");
+        } else {
+            g_string_append_c(xml, '>');
+            if (opts)
+                g_string_append_printf(xml, "\n  <target%s/>", opts);
+            if (!root) {
+                addr = dl_layout_address_xml(p);
+                g_string_append_printf(xml, "\n  %s", addr);
+            }
+            g_string_append(xml, "\n</controller>");
+        }
+        g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
+        if (!root)
+            g_string_append_printf(list, " at 0000:%02x:%02x.%x%s", p->bus, p->slot, p->function,
+                                   p->spare ? " (spare)" : "");
+        spares += p->spare;
+    }
+    if (!n)
+        return NULL;
+    /* what libvirt adds by itself the guest gets anyway; spares beyond that are new ports */
+    fix = dl_fix_new(chk, spares ? DL_VISIBLE : DL_SAFE, chk->dom->devices_node ? chk->dom->devices_node : chk->dom->root,
+                     "added %s%s: the controller%s libvirt would add for the devices%s",
+                     chk->dom->devices_node ? "" : "<devices> with ", list->str, n > 1 ? "s" : "",
+                     spares ? " and the hotplug spares asked for" : "");
+    if (chk->dom->devices_node) {
+        dl_fix_append(fix, chk->dom->devices_node, xml->str);
+    } else {
+        /* a domain without <devices>: the controllers come in one */
+        g_auto(GStrv) lines = g_strsplit(xml->str, "\n", -1);
+        g_autofree char *inner = g_strjoinv("\n  ", lines);
+        g_autofree char *devices = g_strdup_printf("<devices>\n  %s\n</devices>", inner);
+        dl_fix_append(fix, chk->dom->root, devices);
+    }
+    return fix;
+}
+
 /* ------------------------------------------- repairs: moving one device */
 
 /*
@@ -1664,4 +1753,85 @@ dl_layout_move_device(dl_check *chk, const dl_device *d, const char *why)
     fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
                      what, from, why, bus, slot);
     dl_fix_set_pci_address(fix, d->addr.node, bus, slot, 0, FALSE);
+}
+
+/* ------------------------------------------- repairs: moving several devices */
+
+struct dl_layout_plan {
+    dl_layout *layout;     /* with the devices to move taken away */
+    dl_fix *controllers;   /* the repair that adds its controllers, once written */
+};
+
+/* Where LAYOUT puts D, or NULL. */
+static const dl_layout_place *
+place_of(const dl_layout *layout, const dl_device *d)
+{
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+
+        if (p->dev == d)
+            return p;
+    }
+    return NULL;
+}
+
+/* Does LAYOUT put a device of MOVING on a bus the domain does not have yet? */
+static gboolean
+moves_to_new_bus(const dl_check *chk, const dl_layout *layout, GHashTable *moving)
+{
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+
+        if (p->dev && g_hash_table_contains(moving, p->dev) && !dl_topology_bus(chk->topo, p->bus))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+dl_layout_plan *
+dl_layout_plan_moves(dl_check *chk, GHashTable *moving)
+{
+    const dl_bus *root = chk->topo ? chk->topo->bus[0] : NULL;
+    g_autoptr(dl_layout) layout = NULL;
+    dl_layout_plan *plan;
+
+    if (!chk->fixes || !root || dl_str_eq(root->model, "pcie-root") || g_hash_table_size(moving) == 0)
+        return NULL;
+    layout = dl_layout_compute_moving_all(chk, DL_SPARES_LIBVIRT, moving);
+    if (layout->skipped || layout->error || !moves_to_new_bus(chk, layout, moving))
+        return NULL;
+    plan = g_new0(dl_layout_plan, 1);
+    plan->layout = g_steal_pointer(&layout);
+    return plan;
+}
+
+void
+dl_layout_plan_free(dl_layout_plan *plan)
+{
+    if (!plan)
+        return;
+    dl_layout_free(plan->layout);
+    g_free(plan);
+}
+
+void
+dl_layout_move_planned(dl_check *chk, dl_layout_plan *plan, const dl_device *d, const char *why)
+{
+    const dl_layout_place *p = plan ? place_of(plan->layout, d) : NULL;
+    g_autofree char *what = NULL;
+    g_autofree char *from = NULL;
+    dl_fix *fix;
+
+    if (!p || !d->addr.node) {
+        dl_layout_move_device(chk, d, why);
+        return;
+    }
+    if (!plan->controllers)
+        plan->controllers = dl_layout_write_controllers(chk, plan->layout);
+    what = dl_device_describe(d);
+    from = dl_pci_addr_str(&d->addr);
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.%x, where libvirt would place it",
+                     what, from, why, p->bus, p->slot, p->function);
+    dl_fix_set_pci_address(fix, d->addr.node, p->bus, p->slot, p->function, p->multifunction);
+    fix->needs = plan->controllers;
 }

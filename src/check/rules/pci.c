@@ -459,12 +459,13 @@ report_full(dl_check *chk, GHashTable *sharing)
 }
 
 /*
- * D and FIRST share a PCI address (FULL: why no free slot is left, or NULL).  The finding is on the one that is out
+ * D and FIRST share a PCI address (FULL: why no free slot is left, or NULL; PLAN: where libvirt puts them all, or NULL).  The finding is on the one that is out
  * of place: D, unless D is a chipset function at its own address and FIRST
  * is not (an IDE controller written at the PIIX3 USB function).
  */
 static void
-report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const char *full)
+report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const char *full,
+                dl_layout_plan *plan)
 {
     gboolean swap = at_chipset_place(chk, d) && !at_chipset_place(chk, first);
     const dl_device *culprit = swap ? first : d;
@@ -495,7 +496,7 @@ report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const
         dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
     {
         g_autofree char *why = g_strdup_printf("the %s uses it too", other);
-        dl_layout_move_device(chk, culprit, why);
+        dl_layout_move_planned(chk, plan, culprit, why);
     }
 }
 
@@ -504,11 +505,14 @@ check_conflicts(dl_check *chk)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) sharing = sharing_devices(chk);
+    g_autoptr(dl_layout_plan) plan = NULL;
     g_autofree char *full = NULL;
     int full_line = 0;
 
-    if (g_hash_table_size(sharing) > 0 && chk->family && chk->topo && chk->topo->bus[0])
+    if (g_hash_table_size(sharing) > 0 && chk->family && chk->topo && chk->topo->bus[0]) {
         full_line = report_full(chk, sharing);
+        plan = dl_layout_plan_moves(chk, sharing);
+    }
     if (full_line > 0)
         full = g_strdup_printf("no slot is free for it: the PCI topology is full (see the error at line %d)", full_line);
     for (guint i = 0; i < chk->dom->devices->len; i++) {
@@ -525,7 +529,7 @@ check_conflicts(dl_check *chk)
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
             continue;
         }
-        report_conflict(chk, d, first, full);
+        report_conflict(chk, d, first, full, plan);
         /* later devices there clash with the one in its place */
         if (at_chipset_place(chk, d))
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
