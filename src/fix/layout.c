@@ -19,6 +19,12 @@
  * Only addresses the chipset step sets survive the dry run, as in libvirt.
  * Isolation groups (pSeries host devices) are not modelled: without the host's
  * IOMMU groups libvirt does not use them either.
+ *
+ * It is the one placement engine: --fix --layout writes its result out
+ * (dl_layout_write_controllers and the address/option words), and the pci
+ * rules' repairs ask it where a device goes (a free slot of the right kind,
+ * a root port grown for it, libvirt's placement of several devices at once
+ * when they need a bridge libvirt adds).
  */
 #include "config.h"
 
