@@ -1129,22 +1129,6 @@ Test(format, json_escapes_names)
 
 /* ------------------------------------------------------------- libvirt's layout */
 
-/* q35 with N pcie-root-ports and NDISKS virtio disks, none with an address. */
-static char *
-q35_unaddressed(guint ports, guint ndisks)
-{
-    GString *xml = g_string_new(HEAD("x86_64", "q35"));
-
-    g_string_append(xml, "    <controller type='pci' index='0' model='pcie-root'/>\n");
-    for (guint i = 1; i <= ports; i++)
-        g_string_append_printf(xml, "    <controller type='pci' index='%u' model='pcie-root-port'/>\n", i);
-    for (guint i = 0; i < ndisks; i++)
-        g_string_append_printf(xml, "    <disk type='file' device='disk'><source file='/d%u.img'/>"
-                               "<target dev='vd%c' bus='virtio'/></disk>\n", i, 'a' + i);
-    g_string_append(xml, TAIL);
-    return g_string_free(xml, FALSE);
-}
-
 /* --fix with OPTIONS; returns the fixed text, the result in *RESULT. */
 static char *
 fix_with(const domlint_options *options, const char *xml, domlint_result **result)
@@ -1157,108 +1141,6 @@ fix_with(const domlint_options *options, const char *xml, domlint_result **resul
     domlint_ctx_free(ctx);
     cr_assert_not_null(fixed);
     return fixed;
-}
-
-/* The one line of TEXT that contains both A and B, or NULL (caller frees). */
-static char *
-line_with(const char *text, const char *a, const char *b)
-{
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-
-    for (guint i = 0; lines[i]; i++) {
-        if (strstr(lines[i], a) && strstr(lines[i], b))
-            return g_strdup(lines[i]);
-    }
-    return NULL;
-}
-
-Test(layout, root_ports_are_exhausted_as_in_libvirt)
-{
-    /* 240 root ports fill slots 1-30 of pcie-root (31 is ICH9's); the 241st has none */
-    g_autofree char *xml = q35_unaddressed(241, 0);
-    g_autoptr(domlint_result) r = check(xml);
-    const domlint_diag *d = expect_one(r, "pci-layout", DOMLINT_SEV_ERROR, 6 + 241,
-                                       "a PCI slot is needed to connect a PCI controller model='pcie-root-port', but none is available, and it cannot be automatically added");
-
-    test_assert_contains(d->message, "pci controller 241 (pcie-root-port)");
-}
-
-Test(layout, root_ports_that_fit_are_fine)
-{
-    g_autofree char *xml = q35_unaddressed(240, 0);
-    g_autoptr(domlint_result) r = check(xml);
-
-    expect_total(r, 0);
-}
-
-Test(layout, fix_layout_packs_root_ports_like_libvirt)
-{
-    /* no video: root ports from 00:01.0, eight to a slot; the USB controller
-     * libvirt adds comes before the disks, the balloon after; one spare */
-    g_autofree char *xml = q35_unaddressed(0, 9);
-    g_autoptr(domlint_options) options = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE, .layout = TRUE });
-    domlint_result *r = NULL;
-    g_autofree char *fixed = fix_with(options, xml, &r);
-    g_autofree char *port9 = line_with(fixed, "index='9'", "pcie-root-port");
-    g_autofree char *vda = NULL;
-    g_autofree char *vdi = NULL;
-    char *at;
-
-    cr_assert_eq(domlint_result_count(r, DOMLINT_SEV_ERROR), 0);
-    domlint_result_free(r);
-    cr_assert_not_null(port9, "no root port 9 in:\n%s", fixed);
-    /* the address follows the controller line */
-    at = strstr(fixed, "index='9' model='pcie-root-port'>");
-    cr_assert_not_null(at);
-    test_assert_contains(at, "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0' multifunction='on'/>");
-    test_assert_contains(fixed, "index='12' model='pcie-root-port'>");
-    cr_assert_null(strstr(fixed, "index='13'"), "one spare root port, not two:\n%s", fixed);
-    vda = line_with(fixed, "vda", "address");
-    vdi = line_with(fixed, "vdi", "address");
-    cr_assert_not_null(vda);
-    test_assert_contains(vda, "bus='0x02' slot='0x00'");
-    test_assert_contains(vdi, "bus='0x0a' slot='0x00'");
-}
-
-Test(layout, fix_without_layout_leaves_a_clean_file_alone)
-{
-    g_autofree char *xml = q35_unaddressed(0, 2);
-    domlint_result *r = NULL;
-    g_autofree char *fixed = fix_with(NULL, xml, &r);
-
-    domlint_result_free(r);
-    cr_assert_str_eq(fixed, xml);
-}
-
-Test(layout, spare_ports_are_counted_and_added)
-{
-    /* both root ports written and used: libvirt leaves no spare */
-    static const char xml[] = HEAD("x86_64", "q35")
-        "    <controller type='pci' index='0' model='pcie-root'/>\n"
-        "    <controller type='pci' index='1' model='pcie-root-port'>"
-        "<address type='pci' domain='0' bus='0' slot='2' function='0'/></controller>\n"
-        "    <memballoon model='virtio'><address type='pci' domain='0' bus='1' slot='0' function='0'/></memballoon>\n"
-        "    <controller type='usb' index='0' model='none'/>\n"
-        TAIL;
-    g_autoptr(domlint_options) options = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
-                                .spare_ports_set = TRUE, .spare_ports = 3 });
-    domlint_ctx *ctx = ctx_new(options);
-    g_autoptr(domlint_result) checked = domlint_check_memory(ctx, "t.xml", xml, strlen(xml));
-    domlint_result *r = NULL;
-    g_autofree char *fixed = NULL;
-
-    domlint_ctx_free(ctx);
-    expect_one(checked, "pci-layout", DOMLINT_SEV_WARNING, 5, "0 empty pcie-root-ports will be left for hotplug, 3 wanted");
-    fixed = fix_with(options, xml, &r);
-    cr_assert_eq(domlint_result_count(r, DOMLINT_SEV_WARNING), 0, "still a warning after --fix");
-    domlint_result_free(r);
-    /* slot 1 is free (no video): the first completely free slot, packed */
-    test_assert_contains(fixed, "index='4' model='pcie-root-port'>");
-    cr_assert_null(strstr(fixed, "index='5'"), "three spares, not more:\n%s", fixed);
-    test_assert_contains(strstr(fixed, "index='2' model='pcie-root-port'>"),
-                         "slot='0x01' function='0x0' multifunction='on'");
-    test_assert_contains(strstr(fixed, "index='4' model='pcie-root-port'>"),
-                         "slot='0x01' function='0x2'");
 }
 
 /* ------------------------------------------------------------- domlint-disable comments */

@@ -385,10 +385,10 @@ run_rules(domlint_ctx *ctx, dl_check *chk)
     for (guint r = 0; r < dl_rule_total; r++) {
         if (!ctx->enabled[r])
             continue;
-        chk->rule = dl_rules[r];
+        chk->rule_id = dl_rules[r]->id;
         dl_rules[r]->check(chk);
     }
-    chk->rule = NULL;
+    chk->rule_id = NULL;
 }
 
 static domlint_result *

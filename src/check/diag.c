@@ -7,7 +7,6 @@
 
 #include "check/diag.h"
 #include "core/xml.h"
-#include "check/rules/rules.h"
 
 domlint_diag *
 dl_diag_new(const char *file, int line, int column, domlint_severity severity,
@@ -70,7 +69,7 @@ dl_report(dl_check *chk, domlint_severity severity, const xmlNode *node, const c
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    d = dl_diag_new(chk->file, 0, 0, severity, chk->rule ? chk->rule->id : "internal", msg);
+    d = dl_diag_new(chk->file, 0, 0, severity, chk->rule_id ? chk->rule_id : "internal", msg);
     locate(chk, d, node);
     g_ptr_array_add(chk->diags, d);
     return d;

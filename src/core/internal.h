@@ -58,7 +58,7 @@ struct dl_check {
     gboolean arch_given;     /* <type arch> was written */
     dl_topology *topo;
     GPtrArray *diags;
-    const dl_rule *rule;     /* the rule now running; its id goes on each finding */
+    const char *rule_id;     /* the id of the rule now running, for its findings; NULL between rules */
     GPtrArray *fixes;        /* of dl_fix*, when fixing; NULL otherwise */
     GHashTable *claimed;     /* names and addresses fixes of this round took */
     const dl_suppressions *suppress; /* the file's domlint-disable comments, or NULL */

@@ -5,8 +5,8 @@
 
 #include <string.h>
 
+#include "domlint.h"
 #include "core/suggest.h"
-#include "check/rules/rules.h"
 
 gsize
 dl_edit_distance(const char *a, gsize la, const char *b)
@@ -75,11 +75,13 @@ dl_suggest(const char *word, const char *const *names)
 char *
 dl_rule_unknown_message(const char *id)
 {
-    g_autofree const char **ids = g_new0(const char *, dl_rule_total + 1);
+    /* the registry through the public API: the rules sit above this layer */
+    guint total = domlint_rule_count();
+    g_autofree const char **ids = g_new0(const char *, total + 1);
     const char *near;
 
-    for (guint r = 0; r < dl_rule_total; r++)
-        ids[r] = dl_rules[r]->id;
+    for (guint r = 0; r < total; r++)
+        ids[r] = domlint_rule_get(r)->id;
     near = dl_suggest(id, ids);
     if (near)
         return g_strdup_printf("unknown rule '%s' (did you mean '%s'?)", id, near);

@@ -15,7 +15,7 @@
 #include "fix/fix.h"
 #include "check/diag.h"
 #include "fix/edit.h"
-#include "check/rules/rules.h"
+#include "core/query.h"
 
 /* More rounds than any chain of consequences a fix can start. */
 #define DL_FIX_MAX_ROUNDS 12
@@ -75,7 +75,7 @@ dl_fix_new(dl_check *chk, domlint_fix_class fix_class, const xmlNode *where, con
     if (!chk->fixes)
         return NULL;
     fix = g_new0(dl_fix, 1);
-    fix->rule = chk->rule ? chk->rule->id : "internal";
+    fix->rule = chk->rule_id ? chk->rule_id : "internal";
     fix->fix_class = fix_class == DOMLINT_FIX_SAFE ? DOMLINT_FIX_SAFE : DOMLINT_FIX_GUEST_VISIBLE;
     fix->finding = last_finding(chk, fix->rule);
     fix->where = where;
@@ -122,6 +122,22 @@ dl_fix_append(dl_fix *fix, const xmlNode *parent, const char *xml)
 {
     if (fix && parent)
         add_step(fix, DL_STEP_APPEND_CHILD, parent, NULL, xml);
+}
+
+void
+dl_fix_append_more(dl_fix *fix, const char *xml)
+{
+    for (guint i = fix ? fix->steps->len : 0; i > 0; i--) {
+        dl_step *s = &g_array_index(fix->steps, dl_step, i - 1);
+        char *joined;
+
+        if (s->kind != DL_STEP_APPEND_CHILD)
+            continue;
+        joined = g_strconcat(s->value, "\n", xml, NULL);
+        g_free(s->value);
+        s->value = joined;
+        return;
+    }
 }
 
 static gboolean
@@ -349,11 +365,15 @@ fix_round(domlint_ctx *ctx, const char *name, const char *text, gsize len, const
         return result;
     edits = dl_edits_new(src);
     for (guint i = 0; i < fixes->len; i++) {
-        const dl_fix *fix = g_ptr_array_index(fixes, i);
+        dl_fix *fix = g_ptr_array_index(fixes, i);
         if (ctx->fix_safe_only && fix->fix_class != DOMLINT_FIX_SAFE)
             mark_skipped(result, name, src, fix);
-        else if (apply_fix(edits, fix))
+        else if (fix->needs && !fix->needs->applied)
+            continue;   /* what it builds on did not go in: the next round sees it again */
+        else if (apply_fix(edits, fix)) {
+            fix->applied = TRUE;
             applied_note(notes, name, src, origin, round, fix);
+        }
     }
     if (dl_edits_count(edits) == 0)
         return result;

@@ -31,13 +31,16 @@ typedef struct {
 #define DL_SAFE DOMLINT_FIX_SAFE
 #define DL_VISIBLE DOMLINT_FIX_GUEST_VISIBLE
 
-typedef struct {
+typedef struct dl_fix {
     const char *rule;
     domlint_fix_class fix_class;
     char *message;
     const xmlNode *where;
     domlint_diag *finding;  /* the finding it repairs (borrowed), or NULL */
     GArray *steps;   /* of dl_step */
+    const struct dl_fix *needs;  /* applied only after this one of its round (borrowed), or NULL */
+    guint adds;      /* root ports its append adds for itself and the fixes that need it */
+    gboolean applied;
 } dl_fix;
 
 /*
@@ -52,6 +55,8 @@ void dl_fix_remove(dl_fix *fix, const xmlNode *element);
 void dl_fix_set(dl_fix *fix, const xmlNode *element, const char *attr, const char *value);
 void dl_fix_unset(dl_fix *fix, const xmlNode *element, const char *attr);
 void dl_fix_append(dl_fix *fix, const xmlNode *parent, const char *xml);
+/* XML after what the last append step of FIX appends, in the same edit. */
+void dl_fix_append_more(dl_fix *fix, const char *xml);
 
 void dl_fix_free(dl_fix *fix);
 

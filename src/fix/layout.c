@@ -19,13 +19,19 @@
  * Only addresses the chipset step sets survive the dry run, as in libvirt.
  * Isolation groups (pSeries host devices) are not modelled: without the host's
  * IOMMU groups libvirt does not use them either.
+ *
+ * It is the one placement engine: --fix --layout writes its result out
+ * (dl_layout_write_controllers and the address/option words), and the pci
+ * rules' repairs ask it where a device goes (a free slot of the right kind,
+ * a root port grown for it, libvirt's placement of several devices at once
+ * when they need a bridge libvirt adds).
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "fix/layout.h"
-#include "check/rules/rules.h"
+#include "core/query.h"
 #include "core/topology.h"
 
 /* Bits beyond the connect types (topology.h). */
@@ -1355,4 +1361,483 @@ dl_layout_free(dl_layout *layout)
     g_free(layout->error);
     g_free(layout->error_what);
     g_free(layout);
+}
+
+/* ------------------------------------------- writing the layout out */
+
+char *
+dl_layout_address_xml(const dl_layout_place *p)
+{
+    return g_strdup_printf("<address type='pci' domain='0x0000' bus='0x%02x' slot='0x%02x' function='0x%x'%s/>",
+                           p->bus, p->slot, p->function, p->multifunction ? " multifunction='on'" : "");
+}
+
+char *
+dl_layout_option_value(const dl_layout_option *o)
+{
+    return g_strcmp0(o->attr, "port") == 0 ? g_strdup_printf("0x%x", o->value) : g_strdup_printf("%u", o->value);
+}
+
+char *
+dl_layout_missing_options(const dl_layout *layout, const dl_device *dev, int index)
+{
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; i < layout->options->len; i++) {
+        const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
+        g_autofree char *v = NULL;
+
+        if (o->dev != dev || (!dev && o->index != index))
+            continue;
+        v = dl_layout_option_value(o);
+        g_string_append_printf(out, " %s='%s'", o->attr, v);
+    }
+    return g_string_free(out, out->len == 0);
+}
+
+dl_fix *
+dl_layout_write_controllers(dl_check *chk, const dl_layout *layout)
+{
+    g_autoptr(GString) xml = g_string_new(NULL);
+    g_autoptr(GString) list = g_string_new(NULL);
+    guint n = 0, spares = 0;
+    dl_fix *fix;
+
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+        g_autofree char *addr = NULL;
+        g_autofree char *opts = NULL;
+        gboolean root;
+
+        if (p->dev || p->index < 0)
+            continue;
+        if (n++)
+            g_string_append_c(xml, '\n');
+        opts = dl_layout_missing_options(layout, NULL, p->index);
+        root = dl_pci_model_is_root(p->model);   /* a PHB: no address of its own */
+        g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'", p->index, p->model);
+        if (root && !opts) {
+            g_string_append(xml, "/>");
+        } else {
+            g_string_append_c(xml, '>');
+            if (opts)
+                g_string_append_printf(xml, "\n  <target%s/>", opts);
+            if (!root) {
+                addr = dl_layout_address_xml(p);
+                g_string_append_printf(xml, "\n  %s", addr);
+            }
+            g_string_append(xml, "\n</controller>");
+        }
+        g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
+        if (!root)
+            g_string_append_printf(list, " at 0000:%02x:%02x.%x%s", p->bus, p->slot, p->function,
+                                   p->spare ? " (spare)" : "");
+        spares += p->spare;
+    }
+    if (!n)
+        return NULL;
+    /* what libvirt adds by itself the guest gets anyway; spares beyond that are new ports */
+    fix = dl_fix_new(chk, spares ? DL_VISIBLE : DL_SAFE, chk->dom->devices_node ? chk->dom->devices_node : chk->dom->root,
+                     "added %s%s: the controller%s libvirt would add for the devices%s",
+                     chk->dom->devices_node ? "" : "<devices> with ", list->str, n > 1 ? "s" : "",
+                     spares ? " and the hotplug spares asked for" : "");
+    if (chk->dom->devices_node) {
+        dl_fix_append(fix, chk->dom->devices_node, xml->str);
+    } else {
+        /* a domain without <devices>: the controllers come in one */
+        g_auto(GStrv) lines = g_strsplit(xml->str, "\n", -1);
+        g_autofree char *inner = g_strjoinv("\n  ", lines);
+        g_autofree char *devices = g_strdup_printf("<devices>\n  %s\n</devices>", inner);
+        dl_fix_append(fix, chk->dom->root, devices);
+    }
+    return fix;
+}
+
+/* ------------------------------------------- repairs: moving one device */
+
+/*
+ * The pci rules' repairs of a bad address ask here where the device goes:
+ * the slot the layout above gives it, else the first free slot of a bus
+ * the domain has, else a new pcie-root-port for it.
+ */
+
+/*
+ * Can libvirt find a place for DEV once its address is gone?  It grows the
+ * topology for endpoints, root ports, bridges and upstream ports, but a
+ * downstream port only fits into an upstream port the domain already has.
+ */
+static gboolean
+libvirt_can_place(const dl_check *chk, const dl_device *dev)
+{
+    if (!dl_is_pci_controller(dev) || !dl_str_eq(dev->model, "pcie-switch-downstream-port"))
+        return TRUE;
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+        if (dl_is_pci_controller(o) && dl_str_eq(o->model, "pcie-switch-upstream-port"))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* pcie-root's slots that pcie-root-ports can still take: no builtin there, no other device. */
+guint
+dl_layout_root_port_slots(const dl_check *chk)
+{
+    const dl_bus *root = chk->topo->bus[0];
+    guint free = 0;
+
+    for (guint slot = root->min_slot; slot <= root->max_slot; slot++) {
+        gboolean taken = FALSE;
+
+        for (guint f = 0; f < 8 && !taken; f++) {
+            const dl_builtin *b = dl_family_builtin_at(chk->family, slot, f);
+            taken = b && dl_builtin_present(chk, b);
+        }
+        for (guint i = 0; i < chk->dom->devices->len && !taken; i++) {
+            const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+            taken = dl_device_has_pci_address(o) && o->addr.bus.value == 0 && o->addr.slot.value == slot &&
+                    !(dl_is_pci_controller(o) && dl_str_eq(o->model, "pcie-root-port"));
+        }
+        if (!taken)
+            free++;
+    }
+    return free;
+}
+
+/* Is SLOT of BUS free of devices (SELF aside), present builtins and this round's claims? */
+gboolean
+dl_layout_slot_free(dl_check *chk, const dl_device *self, guint bus, guint slot)
+{
+    g_autofree char *key = g_strdup_printf("pci:%u:%u", bus, slot);
+
+    if (g_hash_table_contains(chk->claimed, key))
+        return FALSE;
+    for (guint f = 0; bus == 0 && chk->family && f < 8; f++) {
+        const dl_builtin *b = dl_family_builtin_at(chk->family, slot, f);
+        if (b && dl_builtin_present(chk, b))
+            return FALSE;
+    }
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+        if (o != self && dl_device_has_pci_address(o) && o->addr.bus.value == bus && o->addr.slot.value == slot)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * libvirt's placement for one device (reference section 4): the first
+ * completely free slot on the first bus, by index, that accepts the
+ * device; endpoints only on buses libvirt auto-assigns to (never on
+ * pcie-root itself).  Growing the topology is left to libvirt.
+ */
+gboolean
+dl_layout_find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus_out, guint *slot_out)
+{
+    for (int b = 0; b < chk->topo->nbuses; b++) {
+        const dl_bus *bus = chk->topo->bus[b];
+        guint accepts;
+        if (!bus || !dl_pci_model_known(chk, bus->model))
+            continue;
+        /* a controller the machine lacks is being replaced this round */
+        if (chk->family && !dl_pci_model_is_root(bus->model) &&
+            !dl_family_allows_controller(chk->family, bus->model))
+            continue;
+        accepts = bus->accepts;
+        if (flags & DL_CONN_INTEGRATED) {
+            if (b != 0)
+                continue;
+            accepts |= DL_CONN_PCI_DEVICE;
+        } else if ((flags & DL_CONN_ENDPOINTS) && !bus->autoassign) {
+            continue;
+        }
+        if (!(flags & accepts & DL_CONN_TYPES))
+            continue;
+        for (guint slot = bus->min_slot; slot <= bus->max_slot; slot++) {
+            if (dl_layout_slot_free(chk, self, (guint) b, slot)) {
+                g_autofree char *key = g_strdup_printf("pci:%d:%u", b, slot);
+                dl_fix_claim(chk, key);
+                *bus_out = (guint) b;
+                *slot_out = slot;
+                return TRUE;
+            }
+        }
+    }
+    return FALSE;
+}
+
+/*
+ * Where libvirt's ordered pass (LAYOUT, with D moving) puts D once its address is gone,
+ * when that is a free slot of a bus the domain already has.  FALSE when the
+ * layout cannot tell (other addresses clash too) or needs a bus libvirt
+ * would add: then dl_layout_find_slot() and the growth below decide.
+ */
+static gboolean
+layout_slot(dl_check *chk, const dl_layout *layout, const dl_device *d, guint *bus_out, guint *slot_out)
+{
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+        const dl_bus *bus;
+        g_autofree char *key = NULL;
+
+        if (p->dev != d)
+            continue;
+        /* function 0 of a bus that exists: not one libvirt would add */
+        bus = p->function == 0 ? dl_topology_bus(chk->topo, p->bus) : NULL;
+        if (!bus)
+            return FALSE;
+        if (bus->controller && chk->family && !dl_family_allows_controller(chk->family, bus->model))
+            return FALSE;
+        if (!dl_layout_slot_free(chk, d, p->bus, p->slot))
+            return FALSE;
+        key = g_strdup_printf("pci:%u:%u", p->bus, p->slot);
+        if (!dl_fix_claim(chk, key))
+            return FALSE;
+        *bus_out = p->bus;
+        *slot_out = p->slot;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* The lowest PCI controller index nobody uses or claimed, from 1 up. */
+static int
+free_pci_index(dl_check *chk)
+{
+    for (int idx = 1; idx < DL_MAX_BUSES; idx++) {
+        g_autofree char *key = g_strdup_printf("pci-index:%d", idx);
+        if (!dl_domain_controller(chk->dom, "pci", idx) && !chk->topo->bus[idx] &&
+            dl_fix_claim(chk, key))
+            return idx;
+    }
+    return -1;
+}
+
+/*
+ * The root ports libvirt itself takes when it defines the domain: one for
+ * each PCI Express device without an address, written or one it adds (a
+ * memballoon, a USB controller), and one for a pcie-to-pci-bridge when a
+ * device wants conventional PCI.  An empty root port of the domain would
+ * take one of them: the count errs on the side of room for libvirt.
+ */
+static guint
+libvirt_ports(const dl_check *chk)
+{
+    g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(lay_item));
+    g_autoptr(GPtrArray) fakes = g_ptr_array_new_with_free_func(g_free);
+    gboolean pci = FALSE;
+    guint n = 0;
+
+    g_array_set_clear_func(items, item_clear);
+    for (guint i = 0; i < chk->dom->devices->len; i++)
+        add_item(items, chk, g_ptr_array_index(chk->dom->devices, i), FALSE);
+    add_implicit_devices(items, fakes, chk);
+    mark_builtins(chk, items);
+    for (guint i = 0; i < items->len; i++) {
+        const lay_item *it = &g_array_index(items, lay_item, i);
+
+        if (!it->wanted || (it->flags & DL_CONN_INTEGRATED))
+            continue;
+        if (it->flags & DL_CONN_PCIE_DEVICE)
+            n++;
+        else if (it->flags & DL_CONN_PCI_DEVICE)
+            pci = TRUE;
+    }
+    return n + (pci ? 1 : 0);
+}
+
+/*
+ * The pcie-root-ports pcie-root can still take: eight to each slot no other
+ * device or builtin uses, less the root ports the domain has there and
+ * ADDED, the ones this round's repairs and libvirt itself add.
+ */
+static guint
+root_port_room(const dl_check *chk, guint added)
+{
+    guint room = dl_layout_root_port_slots(chk) * 8;
+    guint ports = added;
+
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
+
+        if (dl_is_pci_controller(o) && dl_str_eq(o->model, "pcie-root-port") &&
+            (!dl_device_has_pci_address(o) || o->addr.bus.value == 0))
+            ports++;
+    }
+    return room > ports ? room - ports : 0;
+}
+
+/* This round's repair that appends the root ports added for moved devices, or NULL. */
+static dl_fix *
+round_growth(const dl_check *chk)
+{
+    for (guint i = chk->fixes->len; i > 0; i--) {
+        dl_fix *fix = g_ptr_array_index(chk->fixes, i - 1);
+
+        if (fix->adds > 0)
+            return fix;
+    }
+    return NULL;
+}
+
+/*
+ * On a PCI Express root with no free root port, grow the topology the way
+ * libvirt does for what it can auto-add a port for: a new pcie-root-port
+ * (libvirt places it on pcie-root), and the device at its slot 0.  libvirt
+ * itself refuses this for a pcie-to-pci-bridge, so it is done here.  The
+ * ports of one round go in one edit (two appends to <devices> would
+ * collide), so any number of devices moves in one round, as many as
+ * pcie-root has room for.
+ */
+dl_layout_grow
+dl_layout_grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
+{
+    const guint needs_port = DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_TO_PCI_BRIDGE | DL_CONN_PCIE_SWITCH_UP;
+    const dl_bus *root = chk->topo->bus[0];
+    g_autofree char *what = NULL, *from = NULL, *xml = NULL;
+    dl_fix *growth;
+    dl_fix *fix;
+    int idx;
+
+    if (!(flags & needs_port) || !root || !dl_str_eq(root->model, "pcie-root") ||
+        !dl_family_allows_controller(chk->family, "pcie-root-port"))
+        return DL_GROW_NOT_APPLICABLE;
+    growth = round_growth(chk);
+    if (root_port_room(chk, (growth ? growth->adds : 0) + libvirt_ports(chk)) == 0)
+        return DL_GROW_NO_ROOM;
+    idx = free_pci_index(chk);
+    if (idx < 0)
+        return DL_GROW_NOT_APPLICABLE;
+    what = dl_device_describe(d);
+    from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
+                     idx, what, from, why);
+    xml = g_strdup_printf("<controller type='pci' index='%d' model='pcie-root-port'/>", idx);
+    if (growth) {
+        dl_fix_append_more(growth, xml);
+        growth->adds++;
+        fix->needs = growth;
+    } else {
+        dl_fix_append(fix, chk->dom->devices_node, xml);
+        fix->adds = 1;
+    }
+    dl_fix_set_pci_address(fix, d->addr.node, (guint) idx, 0, 0, FALSE);
+    return DL_GROW_DONE;
+}
+
+/*
+ * The repair of a bad PCI address: the first free slot libvirt would give
+ * the device, written out; when the topology has none, the address is
+ * removed and libvirt grows the topology at define time.
+ */
+void
+dl_layout_move_device(dl_check *chk, const dl_device *d, const char *why)
+{
+    guint flags, bus, slot;
+    g_autoptr(dl_layout) layout = NULL;
+    g_autofree char *what = NULL;
+    g_autofree char *from = NULL;
+    dl_fix *fix;
+
+    if (!chk->fixes)
+        return;
+    flags = dl_device_pci_connect(chk, d);
+    if (flags)
+        layout = dl_layout_compute_moving(chk, DL_SPARES_LIBVIRT, d);
+    if (flags && !layout_slot(chk, layout, d, &bus, &slot) && !dl_layout_find_slot(chk, d, flags, &bus, &slot)) {
+        /* with no room left the topology is full: the device stays (pci-address-conflict says so) */
+        if (dl_layout_grow_root_port(chk, d, flags, why) == DL_GROW_NOT_APPLICABLE && libvirt_can_place(chk, d))
+            dl_fix_drop_address(chk, DL_VISIBLE, d, why);
+        return;
+    }
+    if (!flags) {
+        dl_fix_drop_address(chk, DL_VISIBLE, d, why);
+        return;
+    }
+    what = dl_device_describe(d);
+    from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
+                     what, from, why, bus, slot);
+    dl_fix_set_pci_address(fix, d->addr.node, bus, slot, 0, FALSE);
+}
+
+/* ------------------------------------------- repairs: moving several devices */
+
+struct dl_layout_plan {
+    dl_layout *layout;     /* with the devices to move taken away */
+    dl_fix *controllers;   /* the repair that adds its controllers, once written */
+};
+
+/* Where LAYOUT puts D, or NULL. */
+static const dl_layout_place *
+place_of(const dl_layout *layout, const dl_device *d)
+{
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+
+        if (p->dev == d)
+            return p;
+    }
+    return NULL;
+}
+
+/* Does LAYOUT put a device of MOVING on a bus the domain does not have yet? */
+static gboolean
+moves_to_new_bus(const dl_check *chk, const dl_layout *layout, GHashTable *moving)
+{
+    for (guint i = 0; i < layout->places->len; i++) {
+        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
+
+        if (p->dev && g_hash_table_contains(moving, p->dev) && !dl_topology_bus(chk->topo, p->bus))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+dl_layout_plan *
+dl_layout_plan_moves(dl_check *chk, GHashTable *moving)
+{
+    const dl_bus *root = chk->topo ? chk->topo->bus[0] : NULL;
+    g_autoptr(dl_layout) layout = NULL;
+    dl_layout_plan *plan;
+
+    if (!chk->fixes || !root || dl_str_eq(root->model, "pcie-root") || g_hash_table_size(moving) == 0)
+        return NULL;
+    layout = dl_layout_compute_moving_all(chk, DL_SPARES_LIBVIRT, moving);
+    if (layout->skipped || layout->error || !moves_to_new_bus(chk, layout, moving))
+        return NULL;
+    plan = g_new0(dl_layout_plan, 1);
+    plan->layout = g_steal_pointer(&layout);
+    return plan;
+}
+
+void
+dl_layout_plan_free(dl_layout_plan *plan)
+{
+    if (!plan)
+        return;
+    dl_layout_free(plan->layout);
+    g_free(plan);
+}
+
+void
+dl_layout_move_planned(dl_check *chk, dl_layout_plan *plan, const dl_device *d, const char *why)
+{
+    const dl_layout_place *p = plan ? place_of(plan->layout, d) : NULL;
+    g_autofree char *what = NULL;
+    g_autofree char *from = NULL;
+    dl_fix *fix;
+
+    if (!p || !d->addr.node) {
+        dl_layout_move_device(chk, d, why);
+        return;
+    }
+    if (!plan->controllers)
+        plan->controllers = dl_layout_write_controllers(chk, plan->layout);
+    what = dl_device_describe(d);
+    from = dl_pci_addr_str(&d->addr);
+    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.%x, where libvirt would place it",
+                     what, from, why, p->bus, p->slot, p->function);
+    dl_fix_set_pci_address(fix, d->addr.node, p->bus, p->slot, p->function, p->multifunction);
+    fix->needs = plan->controllers;
 }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/internal.h"
+#include "fix/fix.h"
 
 /* Keep libvirt's own rule: one spare root port for a new PCI Express domain. */
 #define DL_SPARES_LIBVIRT (-1)
@@ -58,3 +59,77 @@ dl_layout *dl_layout_compute_moving(const dl_check *chk, int spares, const dl_de
 dl_layout *dl_layout_compute_moving_all(const dl_check *chk, int spares, GHashTable *moving);
 void dl_layout_free(dl_layout *layout);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout, dl_layout_free)
+
+/* --fix --layout's words for what LAYOUT decided (caller frees): the <address> of P, */
+char *dl_layout_address_xml(const dl_layout_place *p);
+/* an option's value as libvirt writes it, */
+char *dl_layout_option_value(const dl_layout_option *o);
+/* the options libvirt fills in for controller DEV (or added INDEX) as attributes:
+ * " chassis='1' port='0x8'", or NULL for none. */
+char *dl_layout_missing_options(const dl_layout *layout, const dl_device *dev, int index);
+
+/* The controllers LAYOUT adds, with their addresses and options, written
+ * after the last device in one repair; NULL when it adds none. */
+dl_fix *dl_layout_write_controllers(dl_check *chk, const dl_layout *layout);
+
+/*
+ * The repairs of the pci rules: where a device goes when its address must
+ * change.  They take what they use for this round (dl_fix_claim), so two
+ * repairs of one round never pick the same slot or index.
+ */
+
+/* Is SLOT of BUS free of devices (SELF aside), present builtins and this round's claims? */
+gboolean dl_layout_slot_free(dl_check *chk, const dl_device *self, guint bus, guint slot);
+
+/*
+ * The first completely free slot on the first bus, by index, that takes a
+ * device of connect FLAGS (endpoints only on buses libvirt auto-assigns
+ * to), as *BUS and *SLOT, taken for this round; FALSE when the domain's
+ * buses have none.
+ */
+gboolean dl_layout_find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus, guint *slot);
+
+/* pcie-root's slots that pcie-root-ports can still take: no builtin there, no other device. */
+guint dl_layout_root_port_slots(const dl_check *chk);
+
+typedef enum {
+    DL_GROW_DONE,            /* a pcie-root-port is added and D moves to it */
+    DL_GROW_NOT_APPLICABLE,  /* not a device a root port takes, no pcie-root, or no index left */
+    DL_GROW_NO_ROOM,         /* pcie-root has no function left for another root port */
+    DL_GROW_LAST
+} dl_layout_grow;
+
+/*
+ * Repair D (connect FLAGS) by adding a pcie-root-port for it, as libvirt
+ * grows a PCI Express topology, and moving it to that port's slot 0.  The
+ * ports of one round go into one edit, so a round can move any number of
+ * devices, up to what pcie-root has room for.  WHY goes into the message.
+ */
+dl_layout_grow dl_layout_grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why);
+
+/*
+ * The repair of a bad PCI address of D: the slot libvirt would give it,
+ * written out; when the domain's buses have none, a new root port (above);
+ * else the address is removed and libvirt grows the topology at define
+ * time.  When the topology is full the device is left where it is.
+ */
+void dl_layout_move_device(dl_check *chk, const dl_device *d, const char *why);
+
+/*
+ * Moving several devices at once (the devices of MOVING, a set, that share
+ * an address with another) on a root that is not PCI Express: when libvirt
+ * would put some of them on a pci-bridge it adds, moving them one by one
+ * would fill the root's last slots and leave the bridge none.  A plan is
+ * libvirt's placement of all of them, with the controllers it adds; NULL
+ * when they fit where the domain has room (or the root grows root ports,
+ * or libvirt cannot place them either, or the run is not fixing).
+ */
+typedef struct dl_layout_plan dl_layout_plan;
+dl_layout_plan *dl_layout_plan_moves(dl_check *chk, GHashTable *moving);
+void dl_layout_plan_free(dl_layout_plan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_layout_plan, dl_layout_plan_free)
+
+/* D's repair by PLAN: the place it gives D, after the controllers it adds
+ * (the first such repair writes them); dl_layout_move_device() for a device
+ * PLAN does not move, or without a plan. */
+void dl_layout_move_planned(dl_check *chk, dl_layout_plan *plan, const dl_device *d, const char *why);

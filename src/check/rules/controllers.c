@@ -13,12 +13,6 @@
 #include "check/rules/rules.h"
 #include "fix/fix.h"
 
-static gboolean
-is_pci_controller(const dl_device *d)
-{
-    return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
-}
-
 /* The lowest index no controller of TYPE has, from FROM up, and that no
  * other fix of this round gave away (it is taken from then on). */
 static int
@@ -123,7 +117,7 @@ check_pci_root(dl_check *chk)
 
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
-        if (!is_pci_controller(c))
+        if (!dl_is_pci_controller(c))
             continue;
         if (dl_pci_model_is_root(c->model)) {
             check_root_index(chk, c);
@@ -166,7 +160,7 @@ usb_index_clash(const dl_check *chk, const dl_device *a, const dl_device *b)
 static void
 renumber(dl_check *chk, const dl_device *c, const char *why)
 {
-    g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type, is_pci_controller(c) ? 1 : 0));
+    g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type, dl_is_pci_controller(c) ? 1 : 0));
 
     dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->node, "gave the %s controller whose index '%s' %s index %s",
                           c->type, c->index.text ? c->index.text : "", why, idx),
@@ -195,7 +189,7 @@ check_controller_index(dl_check *chk)
             renumber(chk, c, "is out of range");
             continue;
         }
-        if (is_pci_controller(c) && c->auto_index > 255) {
+        if (dl_is_pci_controller(c) && c->auto_index > 255) {
             dl_diag_fixit(dl_error(chk, c->node, "PCI controller index %d is too high: the maximum is 255",
                                    c->auto_index),
                           "use an index from 0 to 255, or remove index= (libvirt numbers the controller)");
@@ -217,7 +211,7 @@ check_controller_index(dl_check *chk)
             /* devices naming the index stay with the first controller that has it */
             {
                 g_autofree char *idx = g_strdup_printf("%d", free_index(chk, c->type,
-                                                                      is_pci_controller(c) ? 1 : 0));
+                                                                      dl_is_pci_controller(c) ? 1 : 0));
                 dl_fix_set(dl_fix_new(chk, DL_VISIBLE, c->node, "gave the second %s controller with index %d index %s",
                                       c->type, c->auto_index, idx),
                            c->node, "index", idx);
@@ -318,7 +312,7 @@ check_pci_controller_machine(dl_check *chk)
         return;
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
-        if (!is_pci_controller(c) || !c->model || dl_pci_model_is_root(c->model))
+        if (!dl_is_pci_controller(c) || !c->model || dl_pci_model_is_root(c->model))
             continue;
         if (!dl_pci_model_known(chk, c->model)) {
             dl_diag_fixit(dl_error(chk, c->node, "unknown PCI controller model '%s'", c->model),
@@ -357,7 +351,7 @@ check_model_name(dl_check *chk)
         const char *required;
         domlint_diag *d;
 
-        if (!is_pci_controller(c) || !c->model_name || !c->model)
+        if (!dl_is_pci_controller(c) || !c->model_name || !c->model)
             continue;
         if (dl_pci_model_is_root(c->model)) {
             required = chk->family ? chk->family->root_model_name : NULL;
@@ -552,7 +546,7 @@ check_controller_options(dl_check *chk)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
-        if (!is_pci_controller(c) || !dl_pci_model_known(chk, c->model))
+        if (!dl_is_pci_controller(c) || !dl_pci_model_known(chk, c->model))
             continue;
         check_option_presence(chk, c, "chassisNr", c->chassis_nr.present);
         check_option_presence(chk, c, "chassis", c->chassis.present);
@@ -607,7 +601,7 @@ chassis_used(const dl_check *chk, guint value)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
-        if (is_pci_controller(c) && c->chassis.valid && c->chassis.value == value)
+        if (dl_is_pci_controller(c) && c->chassis.valid && c->chassis.value == value)
             return TRUE;
     }
     return FALSE;
@@ -634,7 +628,7 @@ check_unique_chassis(dl_check *chk, const dl_device *c, guint i)
     for (guint j = 0; j < i; j++) {
         const dl_device *o = g_ptr_array_index(chk->dom->devices, j);
         domlint_diag *d;
-        if (!is_pci_controller(o) || !express_slot_key(o, &och, &oslot))
+        if (!dl_is_pci_controller(o) || !express_slot_key(o, &och, &oslot))
             continue;
         if (och != ch || oslot != slot)
             continue;
@@ -661,7 +655,7 @@ check_unique_bus_nr(dl_check *chk, const dl_device *c, guint i)
     for (guint j = 0; j < i; j++) {
         const dl_device *o = g_ptr_array_index(chk->dom->devices, j);
         domlint_diag *d;
-        if (!is_pci_controller(o) || !o->bus_nr.valid || o->bus_nr.value != c->bus_nr.value)
+        if (!dl_is_pci_controller(o) || !o->bus_nr.valid || o->bus_nr.value != c->bus_nr.value)
             continue;
         d = dl_error(chk, c->target_node,
                      "%s %d uses busNr %" G_GUINT64_FORMAT " like %s %d: QEMU refuses two expander buses with one bus number",
@@ -680,7 +674,7 @@ check_controller_unique(dl_check *chk)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
-        if (!is_pci_controller(c))
+        if (!dl_is_pci_controller(c))
             continue;
         check_unique_chassis(chk, c, i);
         check_unique_bus_nr(chk, c, i);
@@ -702,7 +696,7 @@ check_bridge_order(dl_check *chk)
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *c = g_ptr_array_index(chk->dom->devices, i);
         domlint_diag *d;
-        if (!is_pci_controller(c) || !dl_str_eq(c->model, "pci-bridge"))
+        if (!dl_is_pci_controller(c) || !dl_str_eq(c->model, "pci-bridge"))
             continue;
         if (!dl_pci_addr_wanted(&c->addr) || !c->addr.bus.valid)
             continue;

@@ -37,7 +37,7 @@ earlier_error(const dl_check *chk, const xmlNode *node)
     for (guint i = 0; i < chk->diags->len; i++) {
         domlint_diag *d = g_ptr_array_index(chk->diags, i);
 
-        if (d->severity != DOMLINT_SEV_ERROR || !d->xpath || dl_str_eq(d->rule, chk->rule->id))
+        if (d->severity != DOMLINT_SEV_ERROR || !d->xpath || dl_str_eq(d->rule, chk->rule_id))
             continue;
         if (strcmp(d->xpath, xpath) == 0)
             return d;
@@ -62,7 +62,7 @@ host_error(dl_check *chk, const xmlNode *node, const char *fixit, const char *fm
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     if (earlier) {
-        dl_diag_note(chk, earlier, node, "%s [%s]", msg, chk->rule->id);
+        dl_diag_note(chk, earlier, node, "%s [%s]", msg, chk->rule_id);
         return;
     }
     dl_diag_fixit(dl_error(chk, node, "%s", msg), "%s", fixit);

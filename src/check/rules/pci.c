@@ -15,16 +15,6 @@
 #include "fix/fix.h"
 #include "fix/layout.h"
 
-static gboolean
-is_pci_controller(const dl_device *d)
-{
-    return d->kind == DL_DEV_CONTROLLER && dl_str_eq(d->type, "pci");
-}
-
-
-static void move_device(dl_check *chk, const dl_device *d, const char *why);
-static gboolean libvirt_can_place(const dl_check *chk, const dl_device *dev);
-
 /* ------------------------------------------------------ pci-address-syntax */
 
 static void
@@ -223,7 +213,7 @@ check_slot_range(dl_check *chk)
                                    "PCI address %s is impossible: slots on bus %d (%s) run from %u to %u",
                                    addr, bus->index, bus->model, bus->min_slot, bus->max_slot),
                           "use a slot from 0x%02x to 0x%02x on bus %d, or remove the <address> (libvirt assigns one)", bus->min_slot, bus->max_slot, bus->index);
-        move_device(chk, d, "no such slot on that bus");
+        dl_layout_move_device(chk, d, "no such slot on that bus");
     }
 }
 
@@ -240,26 +230,8 @@ static gboolean
 controller_reported_elsewhere(const dl_check *chk, const dl_device *d)
 {
     /* a model the machine cannot have is pci-controller-machine's finding */
-    return is_pci_controller(d) && chk->family && d->model &&
+    return dl_is_pci_controller(d) && chk->family && d->model &&
            !dl_pci_model_is_root(d->model) && !dl_family_allows_controller(chk->family, d->model);
-}
-
-/*
- * Can libvirt find a place for DEV once its address is gone?  It grows the
- * topology for endpoints, root ports, bridges and upstream ports, but a
- * downstream port only fits into an upstream port the domain already has.
- */
-static gboolean
-libvirt_can_place(const dl_check *chk, const dl_device *dev)
-{
-    if (!is_pci_controller(dev) || !dl_str_eq(dev->model, "pcie-switch-downstream-port"))
-        return TRUE;
-    for (guint i = 0; i < chk->dom->devices->len; i++) {
-        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
-        if (is_pci_controller(o) && dl_str_eq(o->model, "pcie-switch-upstream-port"))
-            return TRUE;
-    }
-    return FALSE;
 }
 
 static void
@@ -307,7 +279,7 @@ check_connect(dl_check *chk)
                       "remove the <address> (libvirt picks a bus that takes a %s), or use the index of such a bus", dl_conn_name(dev));
         {
             g_autofree char *why = g_strdup_printf("bus %d cannot take it", bus->index);
-            move_device(chk, d, why);
+            dl_layout_move_device(chk, d, why);
         }
     }
 }
@@ -325,26 +297,6 @@ static guint
 addr_key(const dl_address *a)
 {
     return (guint) ((a->bus.value << 8) | (a->slot.value << 3) | a->function.value);
-}
-
-/* Is the chipset function BUILTIN really there for this domain? */
-static gboolean
-builtin_present(const dl_check *chk, const dl_builtin *b)
-{
-    const char *usb0;
-
-    if (!b->controller_type || !b->models)
-        return TRUE;
-    /* a controller libvirt places here only for some models (PIIX3 USB) */
-    if (!dl_str_eq(b->controller_type, "usb"))
-        return TRUE;
-    usb0 = dl_usb0_model(chk, NULL);
-    if (!usb0)
-        return FALSE;
-    {
-        g_auto(GStrv) models = g_strsplit(b->models, " ", -1);
-        return g_strv_contains((const char *const *) models, usb0);
-    }
 }
 
 /* Is DEV the device the chipset function BUILTIN stands for? */
@@ -378,7 +330,7 @@ builtin_of(const dl_check *chk, const dl_device *dev)
         return NULL;
     for (guint i = 0; i < chk->family->builtins->len; i++) {
         const dl_builtin *b = g_ptr_array_index(chk->family->builtins, i);
-        if (is_builtin_itself(dev, b) && builtin_present(chk, b))
+        if (is_builtin_itself(dev, b) && dl_builtin_present(chk, b))
             return b;
     }
     return NULL;
@@ -394,182 +346,6 @@ at_chipset_place(const dl_check *chk, const dl_device *dev)
            dev->addr.function.value == b->function;
 }
 
-/* ------------------------------------------------------ moving a device */
-
-/* Is SLOT of BUS free of devices (SELF aside), present builtins and this round's claims? */
-static gboolean
-slot_free(dl_check *chk, const dl_device *self, guint bus, guint slot)
-{
-    g_autofree char *key = g_strdup_printf("pci:%u:%u", bus, slot);
-
-    if (g_hash_table_contains(chk->claimed, key))
-        return FALSE;
-    for (guint f = 0; bus == 0 && chk->family && f < 8; f++) {
-        const dl_builtin *b = dl_family_builtin_at(chk->family, slot, f);
-        if (b && builtin_present(chk, b))
-            return FALSE;
-    }
-    for (guint i = 0; i < chk->dom->devices->len; i++) {
-        const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
-        if (o != self && dl_device_has_pci_address(o) && o->addr.bus.value == bus && o->addr.slot.value == slot)
-            return FALSE;
-    }
-    return TRUE;
-}
-
-/*
- * libvirt's placement for one device (reference section 4): the first
- * completely free slot on the first bus, by index, that accepts the
- * device; endpoints only on buses libvirt auto-assigns to (never on
- * pcie-root itself).  Growing the topology is left to libvirt.
- */
-static gboolean
-find_slot(dl_check *chk, const dl_device *self, guint flags, guint *bus_out, guint *slot_out)
-{
-    for (int b = 0; b < chk->topo->nbuses; b++) {
-        const dl_bus *bus = chk->topo->bus[b];
-        guint accepts;
-        if (!bus || !dl_pci_model_known(chk, bus->model))
-            continue;
-        /* a controller the machine lacks is being replaced this round */
-        if (chk->family && !dl_pci_model_is_root(bus->model) &&
-            !dl_family_allows_controller(chk->family, bus->model))
-            continue;
-        accepts = bus->accepts;
-        if (flags & DL_CONN_INTEGRATED) {
-            if (b != 0)
-                continue;
-            accepts |= DL_CONN_PCI_DEVICE;
-        } else if ((flags & DL_CONN_ENDPOINTS) && !bus->autoassign) {
-            continue;
-        }
-        if (!(flags & accepts & DL_CONN_TYPES))
-            continue;
-        for (guint slot = bus->min_slot; slot <= bus->max_slot; slot++) {
-            if (slot_free(chk, self, (guint) b, slot)) {
-                g_autofree char *key = g_strdup_printf("pci:%d:%u", b, slot);
-                dl_fix_claim(chk, key);
-                *bus_out = (guint) b;
-                *slot_out = slot;
-                return TRUE;
-            }
-        }
-    }
-    return FALSE;
-}
-
-/*
- * Where libvirt's ordered pass (layout.c) puts D once its address is gone,
- * when that is a free slot of a bus the domain already has.  FALSE when the
- * layout cannot tell (other addresses clash too) or needs a bus libvirt
- * would add: then find_slot() and the growth below decide.
- */
-static gboolean
-layout_slot(dl_check *chk, const dl_device *d, guint *bus_out, guint *slot_out)
-{
-    g_autoptr(dl_layout) layout = dl_layout_compute_moving(chk, DL_SPARES_LIBVIRT, d);
-
-    for (guint i = 0; i < layout->places->len; i++) {
-        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
-        const dl_bus *bus;
-        g_autofree char *key = NULL;
-
-        if (p->dev != d)
-            continue;
-        /* function 0 of a bus that exists: not one libvirt would add */
-        bus = p->function == 0 ? dl_topology_bus(chk->topo, p->bus) : NULL;
-        if (!bus)
-            return FALSE;
-        if (bus->controller && chk->family && !dl_family_allows_controller(chk->family, bus->model))
-            return FALSE;
-        if (!slot_free(chk, d, p->bus, p->slot))
-            return FALSE;
-        key = g_strdup_printf("pci:%u:%u", p->bus, p->slot);
-        if (!dl_fix_claim(chk, key))
-            return FALSE;
-        *bus_out = p->bus;
-        *slot_out = p->slot;
-        return TRUE;
-    }
-    return FALSE;
-}
-
-/* The lowest PCI controller index nobody uses or claimed, from 1 up. */
-static int
-free_pci_index(dl_check *chk)
-{
-    for (int idx = 1; idx < DL_MAX_BUSES; idx++) {
-        g_autofree char *key = g_strdup_printf("pci-index:%d", idx);
-        if (!dl_domain_controller(chk->dom, "pci", idx) && !chk->topo->bus[idx] &&
-            dl_fix_claim(chk, key))
-            return idx;
-    }
-    return -1;
-}
-
-/*
- * On a PCI Express root with no free root port, grow the topology the way
- * libvirt does for what it can auto-add a port for: a new pcie-root-port
- * (libvirt places it on pcie-root), and the device at its slot 0.  libvirt
- * itself refuses this for a pcie-to-pci-bridge, so it is done here.
- */
-static gboolean
-grow_root_port(dl_check *chk, const dl_device *d, guint flags, const char *why)
-{
-    const guint needs_port = DL_CONN_PCIE_DEVICE | DL_CONN_PCIE_TO_PCI_BRIDGE | DL_CONN_PCIE_SWITCH_UP;
-    const dl_bus *root = chk->topo->bus[0];
-    g_autofree char *what = NULL, *from = NULL, *xml = NULL;
-    dl_fix *fix;
-    int idx;
-
-    if (!(flags & needs_port) || !root || !dl_str_eq(root->model, "pcie-root") ||
-        !dl_family_allows_controller(chk->family, "pcie-root-port"))
-        return FALSE;
-    idx = free_pci_index(chk);
-    if (idx < 0)
-        return FALSE;
-    what = dl_device_describe(d);
-    from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "added pcie-root-port %d and moved the %s there from %s (%s)",
-                     idx, what, from, why);
-    xml = g_strdup_printf("<controller type='pci' index='%d' model='pcie-root-port'/>", idx);
-    dl_fix_append(fix, chk->dom->devices_node, xml);
-    dl_fix_set_pci_address(fix, d->addr.node, (guint) idx, 0, 0, FALSE);
-    return TRUE;
-}
-
-/*
- * The repair of a bad PCI address: the first free slot libvirt would give
- * the device, written out; when the topology has none, the address is
- * removed and libvirt grows the topology at define time.
- */
-static void
-move_device(dl_check *chk, const dl_device *d, const char *why)
-{
-    guint flags, bus, slot;
-    g_autofree char *what = NULL;
-    g_autofree char *from = NULL;
-    dl_fix *fix;
-
-    if (!chk->fixes)
-        return;
-    flags = dl_device_pci_connect(chk, d);
-    if (flags && !layout_slot(chk, d, &bus, &slot) && !find_slot(chk, d, flags, &bus, &slot)) {
-        if (!grow_root_port(chk, d, flags, why) && libvirt_can_place(chk, d))
-            dl_fix_drop_address(chk, DL_VISIBLE, d, why);
-        return;
-    }
-    if (!flags) {
-        dl_fix_drop_address(chk, DL_VISIBLE, d, why);
-        return;
-    }
-    what = dl_device_describe(d);
-    from = dl_device_has_pci_address(d) ? dl_pci_addr_str(&d->addr) : g_strdup("an invalid address");
-    fix = dl_fix_new(chk, DL_VISIBLE, d->addr.node, "moved the %s from %s (%s) to 0000:%02x:%02x.0, where libvirt would place it",
-                     what, from, why, bus, slot);
-    dl_fix_set_pci_address(fix, d->addr.node, bus, slot, 0, FALSE);
-}
-
 static void
 check_builtin_clash(dl_check *chk, const dl_device *d)
 {
@@ -583,7 +359,7 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
         return;
     b = dl_family_builtin_at(chk->family, (unsigned) d->addr.slot.value,
                              (unsigned) d->addr.function.value);
-    if (!b || is_builtin_itself(d, b) || !builtin_present(chk, b) || builtin_written(chk, b))
+    if (!b || is_builtin_itself(d, b) || !dl_builtin_present(chk, b) || builtin_written(chk, b))
         return;
     addr = dl_pci_addr_str(&d->addr);
     what = dl_device_describe(d);
@@ -599,7 +375,7 @@ check_builtin_clash(dl_check *chk, const dl_device *d)
     /* a chipset function elsewhere goes back to its place (pci-fixed-address), not to a free slot */
     if (!own) {
         g_autofree char *why = g_strdup_printf("reserved for the builtin %s", b->device);
-        move_device(chk, d, why);
+        dl_layout_move_device(chk, d, why);
     }
 }
 
@@ -628,31 +404,6 @@ sharing_devices(const dl_check *chk)
     return sharing;
 }
 
-/* pcie-root's slots that pcie-root-ports can still take: no builtin there, no other device. */
-static guint
-root_port_slots(const dl_check *chk)
-{
-    const dl_bus *root = chk->topo->bus[0];
-    guint free = 0;
-
-    for (guint slot = root->min_slot; slot <= root->max_slot; slot++) {
-        gboolean taken = FALSE;
-
-        for (guint f = 0; f < 8 && !taken; f++) {
-            const dl_builtin *b = dl_family_builtin_at(chk->family, slot, f);
-            taken = b && builtin_present(chk, b);
-        }
-        for (guint i = 0; i < chk->dom->devices->len && !taken; i++) {
-            const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
-            taken = dl_device_has_pci_address(o) && o->addr.bus.value == 0 && o->addr.slot.value == slot &&
-                    !(is_pci_controller(o) && dl_str_eq(o->model, "pcie-root-port"));
-        }
-        if (!taken)
-            free++;
-    }
-    return free;
-}
-
 /* How many of the domain's devices want a PCI slot (the root buses aside). */
 static guint
 pci_devices(dl_check *chk)
@@ -662,7 +413,7 @@ pci_devices(dl_check *chk)
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
 
-        if (!(is_pci_controller(d) && dl_pci_model_is_root(d->model)) && dl_device_pci_connect(chk, d))
+        if (!(dl_is_pci_controller(d) && dl_pci_model_is_root(d->model)) && dl_device_pci_connect(chk, d))
             n++;
     }
     return n;
@@ -691,7 +442,7 @@ report_full(dl_check *chk, GHashTable *sharing)
     else
         stop = g_strdup_printf("it stops with \"%s\"", layout->error);
     if (dl_str_eq(root->model, "pcie-root")) {
-        guint slots = root_port_slots(chk);
+        guint slots = dl_layout_root_port_slots(chk);
         size = g_strdup_printf("pcie-root has %u slots left for pcie-root-ports, eight to a slot: %u ports, and each PCI Express device takes one of its own",
                                slots, slots * 8);
     } else {
@@ -708,12 +459,13 @@ report_full(dl_check *chk, GHashTable *sharing)
 }
 
 /*
- * D and FIRST share a PCI address (FULL: why no free slot is left, or NULL).  The finding is on the one that is out
+ * D and FIRST share a PCI address (FULL: why no free slot is left, or NULL; PLAN: where libvirt puts them all, or NULL).  The finding is on the one that is out
  * of place: D, unless D is a chipset function at its own address and FIRST
  * is not (an IDE controller written at the PIIX3 USB function).
  */
 static void
-report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const char *full)
+report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const char *full,
+                dl_layout_plan *plan)
 {
     gboolean swap = at_chipset_place(chk, d) && !at_chipset_place(chk, first);
     const dl_device *culprit = swap ? first : d;
@@ -744,7 +496,7 @@ report_conflict(dl_check *chk, const dl_device *d, const dl_device *first, const
         dl_diag_fixit(diag, "remove this <address> so libvirt assigns a free one");
     {
         g_autofree char *why = g_strdup_printf("the %s uses it too", other);
-        move_device(chk, culprit, why);
+        dl_layout_move_planned(chk, plan, culprit, why);
     }
 }
 
@@ -753,11 +505,14 @@ check_conflicts(dl_check *chk)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     g_autoptr(GHashTable) sharing = sharing_devices(chk);
+    g_autoptr(dl_layout_plan) plan = NULL;
     g_autofree char *full = NULL;
     int full_line = 0;
 
-    if (g_hash_table_size(sharing) > 0 && chk->family && chk->topo && chk->topo->bus[0])
+    if (g_hash_table_size(sharing) > 0 && chk->family && chk->topo && chk->topo->bus[0]) {
         full_line = report_full(chk, sharing);
+        plan = dl_layout_plan_moves(chk, sharing);
+    }
     if (full_line > 0)
         full = g_strdup_printf("no slot is free for it: the PCI topology is full (see the error at line %d)", full_line);
     for (guint i = 0; i < chk->dom->devices->len; i++) {
@@ -774,7 +529,7 @@ check_conflicts(dl_check *chk)
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
             continue;
         }
-        report_conflict(chk, d, first, full);
+        report_conflict(chk, d, first, full, plan);
         /* later devices there clash with the one in its place */
         if (at_chipset_place(chk, d))
             g_hash_table_insert(seen, GUINT_TO_POINTER(key), (gpointer) d);
@@ -804,7 +559,7 @@ check_fixed_addresses(dl_check *chk)
         if (!bi->controller_type)
             continue;
         c = dl_domain_controller(chk->dom, bi->controller_type, bi->controller_index);
-        if (!c || !dl_pci_addr_wanted(&c->addr) || !builtin_present(chk, bi))
+        if (!c || !dl_pci_addr_wanted(&c->addr) || !dl_builtin_present(chk, bi))
             continue;
         if (c->addr.bus.value == 0 && c->addr.slot.value == bi->slot &&
             c->addr.function.value == bi->function)

@@ -15,37 +15,6 @@
 #include "fix/fix.h"
 #include "fix/layout.h"
 
-static char *
-address_xml(const dl_layout_place *p)
-{
-    return g_strdup_printf("<address type='pci' domain='0x0000' bus='0x%02x' slot='0x%02x' function='0x%x'%s/>",
-                           p->bus, p->slot, p->function, p->multifunction ? " multifunction='on'" : "");
-}
-
-static char *
-option_value(const dl_layout_option *o)
-{
-    return g_strcmp0(o->attr, "port") == 0 ? g_strdup_printf("0x%x", o->value) : g_strdup_printf("%u", o->value);
-}
-
-/* The options libvirt fills in for controller DEV (or added INDEX) as attributes: " chassis='1' port='0x8'". */
-static char *
-missing_options(const dl_layout *layout, const dl_device *dev, int index)
-{
-    GString *out = g_string_new(NULL);
-
-    for (guint i = 0; i < layout->options->len; i++) {
-        const dl_layout_option *o = &g_array_index(layout->options, dl_layout_option, i);
-        g_autofree char *v = NULL;
-
-        if (o->dev != dev || (!dev && o->index != index))
-            continue;
-        v = option_value(o);
-        g_string_append_printf(out, " %s='%s'", o->attr, v);
-    }
-    return g_string_free(out, out->len == 0);
-}
-
 /* Is there an error among the findings so far?  Then the layout waits for the repairs. */
 static gboolean
 has_errors(const dl_check *chk)
@@ -65,7 +34,7 @@ has_errors(const dl_check *chk)
 static void
 write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const dl_layout_place *p)
 {
-    g_autofree char *opts = missing_options(layout, d, -1);
+    g_autofree char *opts = dl_layout_missing_options(layout, d, -1);
     g_autofree char *target = NULL;
     g_autofree char *what = dl_device_describe(d);
     dl_fix *fix;
@@ -85,7 +54,7 @@ write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const d
             g_autofree char *v = NULL;
             if (o->dev != d)
                 continue;
-            v = option_value(o);
+            v = dl_layout_option_value(o);
             dl_fix_set(fix, d->target_node, o->attr, v);
         }
     }
@@ -94,69 +63,11 @@ write_device(dl_check *chk, const dl_layout *layout, const dl_device *d, const d
         if (target)
             dl_fix_append(fix, d->node, target);
     } else if (p) {
-        g_autofree char *addr = address_xml(p);
+        g_autofree char *addr = dl_layout_address_xml(p);
         g_autofree char *xml = target ? g_strdup_printf("%s\n%s", target, addr) : g_strdup(addr);
         dl_fix_append(fix, d->node, xml);
     } else if (target) {
         dl_fix_append(fix, d->node, target);
-    }
-}
-
-/* The controllers libvirt would add, written after the last device in one edit. */
-static void
-write_controllers(dl_check *chk, const dl_layout *layout)
-{
-    g_autoptr(GString) xml = g_string_new(NULL);
-    g_autoptr(GString) list = g_string_new(NULL);
-    guint n = 0, spares = 0;
-    dl_fix *fix;
-
-    for (guint i = 0; i < layout->places->len; i++) {
-        const dl_layout_place *p = &g_array_index(layout->places, dl_layout_place, i);
-        g_autofree char *addr = NULL;
-        g_autofree char *opts = NULL;
-        gboolean root;
-
-        if (p->dev || p->index < 0)
-            continue;
-        if (n++)
-            g_string_append_c(xml, '\n');
-        opts = missing_options(layout, NULL, p->index);
-        root = dl_pci_model_is_root(p->model);   /* a PHB: no address of its own */
-        g_string_append_printf(xml, "<controller type='pci' index='%d' model='%s'", p->index, p->model);
-        if (root && !opts) {
-            g_string_append(xml, "/>");
-        } else {
-            g_string_append_c(xml, '>');
-            if (opts)
-                g_string_append_printf(xml, "\n  <target%s/>", opts);
-            if (!root) {
-                addr = address_xml(p);
-                g_string_append_printf(xml, "\n  %s", addr);
-            }
-            g_string_append(xml, "\n</controller>");
-        }
-        g_string_append_printf(list, "%s%s %d", list->len ? ", " : "", p->model, p->index);
-        if (!root)
-            g_string_append_printf(list, " at 0000:%02x:%02x.%x%s", p->bus, p->slot, p->function,
-                                   p->spare ? " (spare)" : "");
-        spares += p->spare;
-    }
-    if (!n)
-        return;
-    /* what libvirt adds by itself the guest gets anyway; spares beyond that are new ports */
-    fix = dl_fix_new(chk, spares ? DL_VISIBLE : DL_SAFE, chk->dom->devices_node ? chk->dom->devices_node : chk->dom->root,
-                     "added %s%s: the controller%s libvirt would add for the devices%s",
-                     chk->dom->devices_node ? "" : "<devices> with ", list->str, n > 1 ? "s" : "",
-                     spares ? " and the hotplug spares asked for" : "");
-    if (chk->dom->devices_node) {
-        dl_fix_append(fix, chk->dom->devices_node, xml->str);
-    } else {
-        /* a domain without <devices>: the controllers come in one */
-        g_auto(GStrv) lines = g_strsplit(xml->str, "\n", -1);
-        g_autofree char *inner = g_strjoinv("\n  ", lines);
-        g_autofree char *devices = g_strdup_printf("<devices>\n  %s\n</devices>", inner);
-        dl_fix_append(fix, chk->dom->root, devices);
     }
 }
 
@@ -280,7 +191,7 @@ check_layout(dl_check *chk)
         }
         write_device(chk, layout, d, place);
     }
-    write_controllers(chk, layout);
+    dl_layout_write_controllers(chk, layout);
 }
 
 const dl_rule dl_rule_pci_layout = {

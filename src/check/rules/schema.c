@@ -30,7 +30,7 @@ check_schema(dl_check *chk)
 
     if (chk->ctx->schema_missing) {
         g_ptr_array_add(chk->diags, dl_diag_new(chk->file, 0, 0, DOMLINT_SEV_WARNING,
-                                                chk->rule->id, chk->ctx->schema_missing));
+                                                chk->rule_id, chk->ctx->schema_missing));
         return;
     }
     if (!chk->ctx->schema)
@@ -39,7 +39,7 @@ check_schema(dl_check *chk)
         g_autofree char *msg = g_strdup_printf("schema validation skipped: %u devices, more than %d (libxml2's RELAX NG validation time grows with the square of the device count); the machine rules still ran",
                                                chk->dom->devices->len, DL_SCHEMA_MAX_DEVICES);
         g_ptr_array_add(chk->diags, dl_diag_new(chk->file, 0, 0, DOMLINT_SEV_WARNING,
-                                                chk->rule->id, msg));
+                                                chk->rule_id, msg));
         return;
     }
     errors = dl_schema_validate(chk->ctx->schema, chk->src->doc);
@@ -57,7 +57,7 @@ check_schema(dl_check *chk)
         } else {
             msg = g_strdup_printf("does not follow libvirt's domain schema: %s", e->message);
         }
-        d = dl_diag_new(chk->file, e->line, 0, severity, chk->rule->id, msg);
+        d = dl_diag_new(chk->file, e->line, 0, severity, chk->rule_id, msg);
         d->xpath = g_strdup(e->path);
         if (e->suggestion)
             dl_diag_fixit(d, "%s", e->suggestion);
