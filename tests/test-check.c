@@ -18,18 +18,7 @@
 #include "core/target.h"
 #include "domlint.h"
 
-/*
- * Every test domain starts with these five lines, so the first device is on
- * line 6 and <os><type> is on line 4, column 7.
- */
-#define HEAD(arch, machine)                                            \
-    "<domain type='kvm'>\n"                                            \
-    "  <name>t</name>\n"                                               \
-    "  <memory>1048576</memory>\n"                                     \
-    "  <os><type arch='" arch "' machine='" machine "'>hvm</type></os>\n" \
-    "  <devices>\n"
-#define TAIL "  </devices>\n</domain>\n"
-
+/* <os><type> of TEST_DOMAIN_HEAD (testutil.h) */
 #define TYPE_LINE 4
 
 /* ------------------------------------------------------------- helpers */
@@ -123,9 +112,9 @@ expect_total(const domlint_result *result, guint n)
 Test(rules, pci_root_wrong_model_on_q35)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <controller type='pci' index='0' model='pci-root'/>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "pci-root", DOMLINT_SEV_ERROR, 6,
                                        "is a pcie-root, not a pci-root");
 
@@ -140,7 +129,7 @@ Test(rules, pci_root_wrong_model_on_q35)
 Test(rules, pci_address_conflict_notes_first_device)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <interface type='network'>\n"                                                  /* 6 */
         "      <source network='default'/>\n"
         "      <model type='virtio'/>\n"
@@ -149,7 +138,7 @@ Test(rules, pci_address_conflict_notes_first_device)
         "    <sound model='ich9'>\n"                                                        /* 11 */
         "      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>\n" /* 12 */
         "    </sound>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "pci-address-conflict", DOMLINT_SEV_ERROR, 12,
                                        "uses PCI address 0000:00:05.0, which the virtio interface already uses");
     const domlint_diag *note;
@@ -171,14 +160,14 @@ Test(rules, pci_connect_root_port_behind_bridge)
 {
     /* libvirt: "It requires a controller that accepts a pcie-root-port." */
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <controller type='pci' index='0' model='pcie-root'/>\n"
         "    <controller type='pci' index='1' model='pcie-root-port'/>\n"
         "    <controller type='pci' index='2' model='pcie-to-pci-bridge'/>\n"
         "    <controller type='pci' index='3' model='pcie-root-port'>\n"
         "      <address type='pci' domain='0x0000' bus='0x02' slot='0x01' function='0x0'/>\n" /* 10 */
         "    </controller>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_one(r, "pci-connect", DOMLINT_SEV_ERROR, 10,
                "cannot plug into bus 2 (pcie-to-pci-bridge): it needs a bus that accepts a pcie-root-port");
@@ -188,7 +177,7 @@ Test(rules, pci_connect_root_port_behind_bridge)
 Test(rules, pci_slot_range_root_port_has_one_slot)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <controller type='pci' index='0' model='pcie-root'/>\n"
         "    <controller type='pci' index='1' model='pcie-root-port'/>\n"
         "    <interface type='network'>\n"
@@ -196,7 +185,7 @@ Test(rules, pci_slot_range_root_port_has_one_slot)
         "      <model type='virtio'/>\n"
         "      <address type='pci' domain='0x0000' bus='0x01' slot='0x03' function='0x0'/>\n" /* 11 */
         "    </interface>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_one(r, "pci-slot-range", DOMLINT_SEV_ERROR, 11,
                "bus 1 is a pcie-root-port, which has a single slot (0)");
@@ -206,10 +195,10 @@ Test(rules, pci_slot_range_root_port_has_one_slot)
 Test(rules, pci_controller_machine_root_port_on_i440fx)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "pc-i440fx-7.2")
+        TEST_DOMAIN_HEAD("x86_64", "pc-i440fx-7.2")
         "    <controller type='pci' index='0' model='pci-root'/>\n"
         "    <controller type='pci' index='1' model='pcie-root-port'/>\n"  /* 7 */
-        TAIL);
+        TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "pci-controller-machine", DOMLINT_SEV_ERROR, 7,
                                        "pcie-root-port is a PCI Express controller, but the i440FX (PIIX3, conventional PCI) machine 'pc-i440fx-7.2'");
 
@@ -223,7 +212,7 @@ Test(rules, pci_controller_machine_root_port_on_i440fx)
 Test(rules, pci_unavailable_isapc_implicit_balloon)
 {
     /* libvirt adds a virtio balloon, then fails with "No PCI buses available" */
-    g_autoptr(domlint_result) r = check(HEAD("x86_64", "isapc") TAIL);
+    g_autoptr(domlint_result) r = check(TEST_DOMAIN_HEAD("x86_64", "isapc") TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "pci-unavailable", DOMLINT_SEV_ERROR, 5,
                                        "has no PCI bus, but the virtio memory balloon libvirt adds");
 
@@ -235,9 +224,9 @@ Test(rules, pci_unavailable_isapc_implicit_balloon)
 Test(rules, pci_unavailable_not_with_balloon_none)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "isapc")
+        TEST_DOMAIN_HEAD("x86_64", "isapc")
         "    <memballoon model='none'/>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_total(r, 0);
 }
@@ -247,7 +236,7 @@ Test(rules, pci_unavailable_not_with_balloon_none)
 Test(rules, machine_type_unknown_version)
 {
     /* pc-q35 types from 2.4 on exist; no release domlint covers has 2.3 */
-    g_autoptr(domlint_result) r = check(HEAD("x86_64", "pc-q35-2.3") TAIL);
+    g_autoptr(domlint_result) r = check(TEST_DOMAIN_HEAD("x86_64", "pc-q35-2.3") TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                                        "no QEMU release from 5.0 to 11.1 has machine type 'pc-q35-2.3'");
 
@@ -268,7 +257,7 @@ check_for(const char *spec, const char *xml)
 
 Test(targets, newer_type_needs_newer_qemu)
 {
-    g_autoptr(domlint_result) r = check_for("debian-12", HEAD("x86_64", "pc-q35-10.0") TAIL);
+    g_autoptr(domlint_result) r = check_for("debian-12", TEST_DOMAIN_HEAD("x86_64", "pc-q35-10.0") TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                                        "machine type 'pc-q35-10.0' needs QEMU 10.0 or later; the target is QEMU 7.2 (debian-12)");
 
@@ -280,14 +269,14 @@ Test(targets, newer_type_needs_newer_qemu)
 
 Test(targets, newer_type_is_clean_on_its_release)
 {
-    g_autoptr(domlint_result) r = check_for("debian-13", HEAD("x86_64", "pc-q35-10.0") TAIL);
+    g_autoptr(domlint_result) r = check_for("debian-13", TEST_DOMAIN_HEAD("x86_64", "pc-q35-10.0") TEST_DOMAIN_TAIL);
 
     expect_total(r, 0);
 }
 
 Test(targets, removed_type_says_when)
 {
-    g_autoptr(domlint_result) r = check_for("debian-13", HEAD("x86_64", "pc-i440fx-1.4") TAIL);
+    g_autoptr(domlint_result) r = check_for("debian-13", TEST_DOMAIN_HEAD("x86_64", "pc-i440fx-1.4") TEST_DOMAIN_TAIL);
 
     expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                "machine type 'pc-i440fx-1.4' was removed in QEMU 8.2; the target is QEMU 10.0 (debian-13)");
@@ -295,7 +284,7 @@ Test(targets, removed_type_says_when)
 
 Test(targets, deprecated_type_is_a_warning)
 {
-    g_autoptr(domlint_result) r = check_for("debian-sid", HEAD("x86_64", "pc-q35-7.2") TAIL);
+    g_autoptr(domlint_result) r = check_for("debian-sid", TEST_DOMAIN_HEAD("x86_64", "pc-q35-7.2") TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE,
                                        "machine type 'pc-q35-7.2' is deprecated in QEMU 11.1 (debian-sid), since QEMU 10.2");
 
@@ -305,10 +294,10 @@ Test(targets, deprecated_type_is_a_warning)
 
 Test(targets, aliases_resolve_to_the_target_release)
 {
-    g_autoptr(domlint_result) d13 = check_for("debian-13", HEAD("x86_64", "q35") TAIL);
-    g_autoptr(domlint_result) d11 = check_for("debian-11", HEAD("x86_64", "pc") TAIL);
-    g_autoptr(domlint_result) rhel = check_for("rhel-9.6", HEAD("x86_64", "q35") TAIL);
-    g_autoptr(domlint_result) arm = check_for("qemu-9.2", HEAD("aarch64", "virt") TAIL);
+    g_autoptr(domlint_result) d13 = check_for("debian-13", TEST_DOMAIN_HEAD("x86_64", "q35") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) d11 = check_for("debian-11", TEST_DOMAIN_HEAD("x86_64", "pc") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) rhel = check_for("rhel-9.6", TEST_DOMAIN_HEAD("x86_64", "q35") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) arm = check_for("qemu-9.2", TEST_DOMAIN_HEAD("aarch64", "virt") TEST_DOMAIN_TAIL);
 
     cr_assert_str_eq(d13->machine, "pc-q35-10.0");
     cr_assert_str_eq(d11->machine, "pc-i440fx-5.2");
@@ -320,11 +309,11 @@ Test(targets, aliases_resolve_to_the_target_release)
 
 Test(targets, rhel_types_need_a_rhel_target)
 {
-    g_autoptr(domlint_result) up = check_for("debian-13", HEAD("x86_64", "pc-q35-rhel9.6.0") TAIL);
-    g_autoptr(domlint_result) rhel = check_for("rhel-9.6", HEAD("x86_64", "pc-q35-rhel9.6.0") TAIL);
-    g_autoptr(domlint_result) old = check_for("rhel-9.6", HEAD("x86_64", "pc-q35-rhel9.4.0") TAIL);
-    g_autoptr(domlint_result) upstream = check_for("rhel-9.6", HEAD("x86_64", "pc-q35-9.1") TAIL);
-    g_autoptr(domlint_result) gone = check_for("rhel-10.0", HEAD("x86_64", "pc-q35-rhel8.6.0") TAIL);
+    g_autoptr(domlint_result) up = check_for("debian-13", TEST_DOMAIN_HEAD("x86_64", "pc-q35-rhel9.6.0") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) rhel = check_for("rhel-9.6", TEST_DOMAIN_HEAD("x86_64", "pc-q35-rhel9.6.0") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) old = check_for("rhel-9.6", TEST_DOMAIN_HEAD("x86_64", "pc-q35-rhel9.4.0") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) upstream = check_for("rhel-9.6", TEST_DOMAIN_HEAD("x86_64", "pc-q35-9.1") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) gone = check_for("rhel-10.0", TEST_DOMAIN_HEAD("x86_64", "pc-q35-rhel8.6.0") TEST_DOMAIN_TAIL);
 
     expect_one(up, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                "machine type 'pc-q35-rhel9.6.0' exists only in RHEL's qemu-kvm 9.6 and later, not in QEMU 10.0 (debian-13)");
@@ -336,7 +325,7 @@ Test(targets, rhel_types_need_a_rhel_target)
 
 Test(targets, type_newer_than_the_knowledge)
 {
-    static const char xml[] = HEAD("x86_64", "pc-q35-99.0") TAIL;
+    static const char xml[] = TEST_DOMAIN_HEAD("x86_64", "pc-q35-99.0") TEST_DOMAIN_TAIL;
     g_autoptr(domlint_result) explicit = check_for("qemu-11.1", xml);
     g_autoptr(domlint_result) newest = check_for("newest", xml);
 
@@ -353,10 +342,10 @@ Test(targets, type_newer_than_the_knowledge)
 
 Test(releases, pci_on_isapc_refused_from_12_8)
 {
-    static const char xml[] = HEAD("x86_64", "isapc")
+    static const char xml[] = TEST_DOMAIN_HEAD("x86_64", "isapc")
         "    <controller type='pci' index='0' model='pci-root'/>\n"  /* 6 */
         "    <memballoon model='none'/>\n"
-        TAIL;
+        TEST_DOMAIN_TAIL;
     g_autoptr(domlint_result) old = check_for("debian-13", xml);
     g_autoptr(domlint_result) sid = check_for("debian-sid", xml);
 
@@ -368,7 +357,7 @@ Test(releases, pci_on_isapc_refused_from_12_8)
 
 Test(releases, microvm_balloon_added_before_11_4)
 {
-    static const char xml[] = HEAD("x86_64", "microvm") TAIL;
+    static const char xml[] = TEST_DOMAIN_HEAD("x86_64", "microvm") TEST_DOMAIN_TAIL;
     g_autoptr(domlint_result) old = check_for("debian-13", xml);
     g_autoptr(domlint_result) sid = check_for("debian-sid", xml);
 
@@ -378,10 +367,10 @@ Test(releases, microvm_balloon_added_before_11_4)
 
 Test(releases, pxb_pcie_on_arm_virt_from_7_7)
 {
-    static const char xml[] = HEAD("aarch64", "virt")
+    static const char xml[] = TEST_DOMAIN_HEAD("aarch64", "virt")
         "    <controller type='pci' index='0' model='pcie-root'/>\n"
         "    <controller type='pci' index='1' model='pcie-expander-bus'/>\n"  /* 7 */
-        TAIL;
+        TEST_DOMAIN_TAIL;
     g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
     g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
 
@@ -391,14 +380,14 @@ Test(releases, pxb_pcie_on_arm_virt_from_7_7)
 
 Test(releases, duplicate_hostdev_check_from_7_6)
 {
-    static const char xml[] = HEAD("x86_64", "pc")
+    static const char xml[] = TEST_DOMAIN_HEAD("x86_64", "pc")
         "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
         "      <source><address domain='0x0000' bus='0x06' slot='0x12' function='0x5'/></source>\n"
         "    </hostdev>\n"
         "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"  /* 9 */
         "      <source><address domain='0x0000' bus='0x06' slot='0x12' function='0x5'/></source>\n"
         "    </hostdev>\n"
-        TAIL;
+        TEST_DOMAIN_TAIL;
     g_autoptr(domlint_result) d11 = check_for("debian-11", xml);
     g_autoptr(domlint_result) d12 = check_for("debian-12", xml);
 
@@ -420,9 +409,9 @@ check_with_schema(const char *spec, const char *xml)
 
 Test(releases, audio_needs_libvirt_7_2)
 {
-    static const char xml[] = HEAD("x86_64", "pc")
+    static const char xml[] = TEST_DOMAIN_HEAD("x86_64", "pc")
         "    <audio id='1' type='none'/>\n"  /* 6 */
-        TAIL;
+        TEST_DOMAIN_TAIL;
     g_autoptr(domlint_result) d11 = check_with_schema("debian-11", xml);
     g_autoptr(domlint_result) d12 = check_with_schema("debian-12", xml);
     g_autoptr(domlint_result) off = check_for("debian-11", xml);
@@ -470,11 +459,11 @@ Test(releases, schema_older_than_the_target_only_warns)
 Test(releases, usb_port_path_depth)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "pc")
+        TEST_DOMAIN_HEAD("x86_64", "pc")
         "    <input type='tablet' bus='usb'>\n"
         "      <address type='usb' bus='0' port='1.1.1.1.1'/>\n"  /* 7 */
         "    </input>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_one(r, "usb-address", DOMLINT_SEV_ERROR, 7, "is 5 levels deep; libvirt allows at most 4");
 }
@@ -482,15 +471,15 @@ Test(releases, usb_port_path_depth)
 Test(targets, typo_of_a_real_type_is_an_error_with_did_you_mean)
 {
     /* x86 is listed completely: a name two edits from a real one is a typo */
-    g_autoptr(domlint_result) r = check_for("debian-13", HEAD("x86_64", "q53") TAIL);
-    g_autoptr(domlint_result) far = check_for("debian-13", HEAD("x86_64", "frobnicator") TAIL);
-    g_autoptr(domlint_result) arm = check_for("debian-13", HEAD("aarch64", "raspi9") TAIL);
-    g_autoptr(domlint_result) mips = check_for("debian-13", HEAD("mips64el", "boston9") TAIL);
+    g_autoptr(domlint_result) r = check_for("debian-13", TEST_DOMAIN_HEAD("x86_64", "q53") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) far = check_for("debian-13", TEST_DOMAIN_HEAD("x86_64", "frobnicator") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) arm = check_for("debian-13", TEST_DOMAIN_HEAD("aarch64", "raspi9") TEST_DOMAIN_TAIL);
+    g_autoptr(domlint_result) mips = check_for("debian-13", TEST_DOMAIN_HEAD("mips64el", "boston9") TEST_DOMAIN_TAIL);
 
     expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                "QEMU 10.0 (debian-13) has no machine type 'q53' for arch 'x86_64' (did you mean 'q35'?)");
     expect_one(far, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE, "unknown machine type 'frobnicator'");
-    g_autoptr(domlint_result) s390 = check_for("debian-13", HEAD("s390x", "s390-ccw-virtoi") TAIL);
+    g_autoptr(domlint_result) s390 = check_for("debian-13", TEST_DOMAIN_HEAD("s390x", "s390-ccw-virtoi") TEST_DOMAIN_TAIL);
 
     const domlint_diag *d = expect_one(s390, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE,
                                        "has machine type 's390-ccw-virtoi'");
@@ -538,7 +527,7 @@ Test(targets, a_part_left_out_comes_from_the_host_or_the_newest)
 
 Test(rules, machine_type_wrong_arch)
 {
-    g_autoptr(domlint_result) r = check(HEAD("aarch64", "q35") TAIL);
+    g_autoptr(domlint_result) r = check(TEST_DOMAIN_HEAD("aarch64", "q35") TEST_DOMAIN_TAIL);
 
     expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE, "not for arch 'aarch64'");
     expect_total(r, 1);
@@ -549,9 +538,9 @@ Test(rules, machine_type_unknown_name_is_a_warning)
 {
     /* a name domlint does not know may be a newer QEMU's: warn, skip machine rules */
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "frobnicator")
+        TEST_DOMAIN_HEAD("x86_64", "frobnicator")
         "    <controller type='pci' index='0' model='pci-root'/>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_one(r, "machine-type", DOMLINT_SEV_WARNING, TYPE_LINE,
                "unknown machine type 'frobnicator' for arch 'x86_64'");
@@ -563,7 +552,7 @@ Test(rules, machine_type_unknown_name_is_a_warning)
 
 Test(rules, machine_alias_resolves)
 {
-    g_autoptr(domlint_result) r = check(HEAD("x86_64", "pc") TAIL);  /* debian-12 */
+    g_autoptr(domlint_result) r = check(TEST_DOMAIN_HEAD("x86_64", "pc") TEST_DOMAIN_TAIL);  /* debian-12 */
 
     expect_total(r, 0);
     cr_assert_str_eq(r->machine, "pc-i440fx-7.2");
@@ -575,12 +564,12 @@ Test(rules, machine_alias_resolves)
 Test(rules, disk_bus_ide_on_q35)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <disk type='file' device='disk'>\n"  /* 6 */
         "      <source file='/var/lib/a.img'/>\n"
         "      <target dev='hda' bus='ide'/>\n"
         "    </disk>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "disk-bus", DOMLINT_SEV_ERROR, 6,
                                        "disk 'hda' uses bus='ide', but the Q35 (ICH9, PCI Express) machine 'pc-q35-7.2'");
 
@@ -594,7 +583,7 @@ Test(rules, drive_address_conflict_with_derived_address)
 {
     /* hda has no <address>: libvirt derives 0:0:0:0 from its name */
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "pc")
+        TEST_DOMAIN_HEAD("x86_64", "pc")
         "    <disk type='file' device='disk'>\n"                                        /* 6 */
         "      <source file='/a.img'/>\n"
         "      <target dev='hda' bus='ide'/>\n"
@@ -604,7 +593,7 @@ Test(rules, drive_address_conflict_with_derived_address)
         "      <target dev='hdc' bus='ide'/>\n"
         "      <address type='drive' controller='0' bus='0' target='0' unit='0'/>\n"     /* 13 */
         "    </disk>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "drive-address-conflict", DOMLINT_SEV_ERROR, 13,
                                        "disk 'hdc' and disk 'hda' both use ide drive address controller 0 bus 0 target 0 unit 0");
     const domlint_diag *note;
@@ -623,12 +612,12 @@ Test(rules, drive_address_conflict_with_derived_address)
 Test(rules, usb_address_port_out_of_range)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <controller type='usb' index='0' model='qemu-xhci' ports='4'/>\n"
         "    <input type='tablet' bus='usb'>\n"
         "      <address type='usb' bus='0' port='7'/>\n"  /* 8 */
         "    </input>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_one(r, "usb-address", DOMLINT_SEV_ERROR, 8, "USB port 7 does not exist on bus 0");
     expect_total(r, 1);
@@ -637,7 +626,7 @@ Test(rules, usb_address_port_out_of_range)
 Test(rules, usb_address_port_used_twice)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <controller type='usb' index='0' model='qemu-xhci'/>\n"
         "    <input type='tablet' bus='usb'>\n"
         "      <address type='usb' bus='0' port='2'/>\n"  /* 8 */
@@ -645,7 +634,7 @@ Test(rules, usb_address_port_used_twice)
         "    <input type='keyboard' bus='usb'>\n"
         "      <address type='usb' bus='0' port='2'/>\n"  /* 11 */
         "    </input>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
     const domlint_diag *d = expect_one(r, "usb-address", DOMLINT_SEV_ERROR, 11,
                                        "USB bus 0 port 2 is used twice");
 
@@ -657,13 +646,13 @@ Test(rules, usb_address_port_used_twice)
 Test(rules, virtio_serial_port_out_of_range)
 {
     g_autoptr(domlint_result) r = check(
-        HEAD("x86_64", "q35")
+        TEST_DOMAIN_HEAD("x86_64", "q35")
         "    <controller type='virtio-serial' index='0' ports='4'/>\n"
         "    <channel type='unix'>\n"
         "      <target type='virtio' name='org.qemu.guest_agent.0'/>\n"
         "      <address type='virtio-serial' controller='0' bus='0' port='9'/>\n"  /* 9 */
         "    </channel>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     expect_one(r, "virtio-serial-address", DOMLINT_SEV_ERROR, 9,
                "virtio-serial controller 0 has ports 0-3, not port 9");
@@ -823,9 +812,9 @@ Test(clean, i440fx)
 /* ------------------------------------------------------------- options */
 
 static const char root_on_q35[] =
-    HEAD("x86_64", "q35")
+    TEST_DOMAIN_HEAD("x86_64", "q35")
     "    <controller type='pci' index='0' model='pci-root'/>\n"
-    TAIL;
+    TEST_DOMAIN_TAIL;
 
 Test(options, disable_turns_a_rule_off)
 {
@@ -845,9 +834,9 @@ Test(options, disable_all_then_enable_one)
     g_autoptr(domlint_options) opts = test_options_from(&(test_settings) { .machine_db = TEST_MACHINE_DB, .target = TEST_TARGET, .no_schema = TRUE,
                              .disable = off, .enable = on });
     g_autoptr(domlint_result) r = check_with(opts,
-        HEAD("x86_64", "pc-q35-99.0")
+        TEST_DOMAIN_HEAD("x86_64", "pc-q35-99.0")
         "    <controller type='pci' index='0' model='pci-root'/>\n"
-        TAIL);
+        TEST_DOMAIN_TAIL);
 
     /* pci-root would not run anyway (no family); machine-type must */
     expect_one(r, "machine-type", DOMLINT_SEV_ERROR, TYPE_LINE, "pc-q35-99.0");
@@ -1006,7 +995,7 @@ Test(schema, libvirt_schema_accepts_clean_domains)
 /* ------------------------------------------------------------- formats */
 
 static const char conflict_xml[] =
-    HEAD("x86_64", "q35")
+    TEST_DOMAIN_HEAD("x86_64", "q35")
     "    <interface type='network'>\n"
     "      <source network='default'/>\n"
     "      <model type='virtio'/>\n"
@@ -1019,7 +1008,7 @@ static const char conflict_xml[] =
     "      <source file='/var/lib/a.img'/>\n"
     "      <target dev='hda' bus='ide'/>\n"
     "    </disk>\n"
-    TAIL;
+    TEST_DOMAIN_TAIL;
 
 Test(format, text_compiler_style)
 {
@@ -1067,7 +1056,7 @@ Test(format, json_summary_matches_counts)
     guint errors = 0, warnings = 0;
 
     g_ptr_array_add(results, check(conflict_xml));
-    g_ptr_array_add(results, check(HEAD("x86_64", "frobnicator") TAIL));
+    g_ptr_array_add(results, check(TEST_DOMAIN_HEAD("x86_64", "frobnicator") TEST_DOMAIN_TAIL));
     g_ptr_array_add(results, check_with(NULL, "<network/>"));
     for (guint i = 0; i < results->len; i++) {
         errors += domlint_result_count(g_ptr_array_index(results, i), DOMLINT_SEV_ERROR);
@@ -1148,14 +1137,14 @@ fix_with(const domlint_options *options, const char *xml, domlint_result **resul
 /* Two NICs on function 2 of their slots (a pci-multifunction warning each, lines 8 and 11);
  * BEFORE goes in front of the first. */
 #define TWO_FN2_NICS(before)                                                                 \
-    HEAD("x86_64", "pc-i440fx-7.2")                                                          \
+    TEST_DOMAIN_HEAD("x86_64", "pc-i440fx-7.2")                                                          \
     before                                                                                   \
     "    <interface type='user'><model type='e1000'/>\n"                                     \
     "      <address type='pci' domain='0' bus='0' slot='8' function='2'/>\n"                  \
     "    </interface>\n"                                                                     \
     "    <interface type='user'><model type='e1000'/>\n"                                     \
     "      <address type='pci' domain='0' bus='0' slot='9' function='2'/>\n"                  \
-    "    </interface>\n" TAIL
+    "    </interface>\n" TEST_DOMAIN_TAIL
 
 Test(suppress, next_element_only_and_every_format)
 {
@@ -1211,13 +1200,13 @@ Test(suppress, disabling_the_suppression_rule_keeps_the_silencing)
 
 /* pc with the disk 'vda' and a NIC both at 00:05.0: --fix would move the NIC */
 #define CONFLICT(before)                                                                     \
-    HEAD("x86_64", "pc-i440fx-7.2")                                                          \
+    TEST_DOMAIN_HEAD("x86_64", "pc-i440fx-7.2")                                                          \
     "    <disk type='file' device='disk'><source file='/d.img'/><target dev='vda' bus='virtio'/>\n" \
     "      <address type='pci' domain='0' bus='0' slot='5' function='0'/></disk>\n"          \
     before                                                                                   \
     "    <interface type='user'><model type='e1000'/>\n"                                     \
     "      <address type='pci' domain='0' bus='0' slot='5' function='0'/>\n"                  \
-    "    </interface>\n" TAIL
+    "    </interface>\n" TEST_DOMAIN_TAIL
 
 Test(suppress, a_silenced_rule_fixes_nothing_and_the_comment_stays)
 {

@@ -15,25 +15,18 @@
 #include "testutil.h"
 #include "domlint.h"
 
-#define HEAD(arch, machine)                                            \
-    "<domain type='kvm'>\n"                                            \
-    "  <name>t</name>\n"                                               \
-    "  <memory>1048576</memory>\n"                                     \
-    "  <os><type arch='" arch "' machine='" machine "'>hvm</type></os>\n" \
-    "  <devices>\n"
-#define TAIL "  </devices>\n</domain>\n"
 
 /* An IDE cdrom on q35: one disk-bus error on line 6, column 5. */
 static const char ide_on_q35[] =
-    HEAD("x86_64", "pc-q35-7.2")
+    TEST_DOMAIN_HEAD("x86_64", "pc-q35-7.2")
     "    <disk type='file' device='cdrom'>\n"
     "      <target dev='hdc' bus='ide'/>\n"
     "    </disk>\n"
-    TAIL;
+    TEST_DOMAIN_TAIL;
 
 /* Two NICs at one address: a conflict whose note points at the other one. */
 static const char conflict[] =
-    HEAD("x86_64", "pc-i440fx-7.2")
+    TEST_DOMAIN_HEAD("x86_64", "pc-i440fx-7.2")
     "    <interface type='network'>\n"
     "      <source network='default'/>\n"
     "      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>\n"
@@ -42,11 +35,11 @@ static const char conflict[] =
     "      <source network='default'/>\n"
     "      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>\n"
     "    </interface>\n"
-    TAIL;
+    TEST_DOMAIN_TAIL;
 
 static const char clean[] =
-    HEAD("x86_64", "pc-q35-7.2")
-    TAIL;
+    TEST_DOMAIN_HEAD("x86_64", "pc-q35-7.2")
+    TEST_DOMAIN_TAIL;
 
 /* ------------------------------------------------------------- helpers */
 

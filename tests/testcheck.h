@@ -14,14 +14,9 @@
 #include "core/topology.h"
 #include "fix/fix.h"
 
-/* Every test domain starts with these lines: its first device is on line 6. */
-#define TEST_HEAD(machine)                                                     \
-    "<domain type='kvm'>\n"                                                    \
-    "  <name>t</name>\n"                                                       \
-    "  <memory>1048576</memory>\n"                                             \
-    "  <os><type arch='x86_64' machine='" machine "'>hvm</type></os>\n"       \
-    "  <devices>\n"
-#define TEST_TAIL "  </devices>\n</domain>\n"
+/* A domain on x86_64 (testutil.h's lines). */
+#define TEST_HEAD(machine) TEST_DOMAIN_HEAD("x86_64", machine)
+#define TEST_TAIL TEST_DOMAIN_TAIL
 
 /* A context on the source tree's knowledge base, no schema, fixing as LAYOUT says. */
 G_GNUC_UNUSED static domlint_ctx *

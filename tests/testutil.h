@@ -30,6 +30,18 @@
  * fixed, so that a host with another QEMU or none gives the same results. */
 #define TEST_TARGET "debian-12"
 
+/*
+ * The lines every test domain starts and ends with: the first device is on
+ * line 6 and <os><type> is on line 4, column 7.
+ */
+#define TEST_DOMAIN_HEAD(arch, machine)                                  \
+    "<domain type='kvm'>\n"                                              \
+    "  <name>t</name>\n"                                                 \
+    "  <memory>1048576</memory>\n"                                       \
+    "  <os><type arch='" arch "' machine='" machine "'>hvm</type></os>\n"   \
+    "  <devices>\n"
+#define TEST_DOMAIN_TAIL "  </devices>\n</domain>\n"
+
 /* libvirt's RELAX NG schemas as installed by the distribution. */
 #define TEST_LIBVIRT_SCHEMAS "/usr/share/libvirt/schemas"
 
