@@ -15,6 +15,7 @@
 #include "check/diag.h"
 #include "fix/fix.h"
 #include "check/rules/rules.h"
+#include "core/suggest.h"
 
 #define DIRECTIVE_PREFIX "domlint-"
 #define DISABLE "domlint-disable"
@@ -136,27 +137,6 @@ add_problem(dl_suppressions *sup, const xmlNode *comment, char *message, char *f
 
 /* ------------------------------------------------------------ parsing */
 
-/* Levenshtein distance, two rows. */
-static gsize
-distance(const char *a, const char *b)
-{
-    gsize la = strlen(a), lb = strlen(b);
-    g_autofree gsize *prev = g_new(gsize, lb + 1);
-    g_autofree gsize *cur = g_new(gsize, lb + 1);
-
-    for (gsize j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (gsize i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (gsize j = 1; j <= lb; j++) {
-            gsize best = MIN(prev[j] + 1, cur[j - 1] + 1);
-            cur[j] = MIN(best, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof(gsize));
-    }
-    return prev[lb];
-}
-
 /* The rule id nearest to ID when it looks like a slip (a third of it), or NULL. */
 static const char *
 nearest_rule(const char *id)
@@ -165,7 +145,7 @@ nearest_rule(const char *id)
     gsize best_distance = MAX(1, strlen(id) / 3) + 1;
 
     for (guint r = 0; r < dl_rule_total; r++) {
-        gsize d = distance(id, dl_rules[r]->id);
+        gsize d = dl_edit_distance(id, strlen(id), dl_rules[r]->id);
         if (d < best_distance) {
             best = dl_rules[r]->id;
             best_distance = d;
