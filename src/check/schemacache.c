@@ -406,11 +406,10 @@ static void
 prune(const char *dir)
 {
     GDir *handle = g_dir_open(dir, 0, NULL);
-    const char *name;
 
     if (!handle)
         return;
-    while ((name = g_dir_read_name(handle))) {
+    for (const char *name = g_dir_read_name(handle); name; name = g_dir_read_name(handle)) {
         g_autofree char *path = NULL;
         g_autofree char *head = NULL;
         char *schema;

@@ -191,9 +191,8 @@ xml_files(const char *dir)
 {
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    const char *name;
 
-    while (d && (name = g_dir_read_name(d))) {
+    for (const char *name = d ? g_dir_read_name(d) : NULL; name; name = g_dir_read_name(d)) {
         if (g_str_has_suffix(name, ".xml") && name[0] != '.')
             g_ptr_array_add(files, g_build_filename(dir, name, NULL));
     }

@@ -86,7 +86,6 @@ walk_dir(domlint_inputs *inputs, const char *dir)
     GError *error = NULL;
     g_autoptr(GDir) d = g_dir_open(dir, 0, &error);
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    const char *name;
 
     if (!d) {
         GError *why = g_error_new(DOMLINT_INPUT_ERROR, DOMLINT_INPUT_ERROR_DIR,
@@ -96,7 +95,7 @@ walk_dir(domlint_inputs *inputs, const char *dir)
         add_pending(inputs, dir, why);
         return;
     }
-    while ((name = g_dir_read_name(d)))
+    for (const char *name = g_dir_read_name(d); name; name = g_dir_read_name(d))
         g_ptr_array_add(found, g_build_filename(dir, name, NULL));
     g_ptr_array_sort(found, name_order);
     for (guint i = 0; i < found->len; i++) {

@@ -58,9 +58,8 @@ static void
 remove_tree(const char *dir)
 {
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
 
-    while (d && (name = g_dir_read_name(d))) {
+    for (const char *name = d ? g_dir_read_name(d) : NULL; name; name = g_dir_read_name(d)) {
         g_autofree char *path = g_build_filename(dir, name, NULL);
         g_unlink(path);
     }
