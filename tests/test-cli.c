@@ -134,6 +134,28 @@ Test(cli, help_goes_to_out)
     test_assert_contains(probe.out, "--compare");
 }
 
+/* --help lists the commands; each one it lists answers its own --help */
+Test(cli, help_lists_the_commands)
+{
+    g_auto(run_result) r = run("--help", NULL);
+    const char *list = strstr(r.out, "\nCommands ");
+    g_auto(GStrv) lines = NULL;
+    guint listed = 0;
+
+    cr_assert_not_null(list, "%s", r.out);
+    lines = g_strsplit(strchr(list + 1, '\n') + 1, "\n", -1);
+    for (guint i = 0; lines[i] && g_str_has_prefix(lines[i], "  "); i++) {
+        g_auto(GStrv) words = g_strsplit(g_strstrip(lines[i]), " ", 2);
+        g_auto(run_result) help = run(words[0], "--help", NULL);
+
+        cr_assert_eq(help.status, 0, "%s --help: %s", words[0], help.err);
+        cr_assert(g_str_has_prefix(help.out, "Usage:\n"), "%s", help.out);
+        listed++;
+    }
+    cr_assert_geq(listed, 2);
+    test_assert_contains(r.out, "\n  probe ");
+}
+
 Test(cli, help_after_an_unknown_option_is_an_error)
 {
     /* GOption stops at the first word it cannot take, help or not */

@@ -154,7 +154,9 @@ dl_check_args_parse(int argc, char **argv, dl_check_args *opt, char **help, GErr
         { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt->inputs, NULL, "FILE|DIR|-..." },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    const dl_cli_syntax syntax = { summary_text, description_text, entries };
+    g_autofree char *commands = dl_cli_commands_help();
+    g_autofree char *description = g_strconcat(description_text, "\n\n", commands, NULL);
+    const dl_cli_syntax syntax = { summary_text, description, entries };
 
     split_attached_jobs(&argc, &argv, opt);
     if (!dl_cli_parse(&syntax, &argc, &argv, help, error))

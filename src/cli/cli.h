@@ -47,6 +47,9 @@ int dl_check_main(int argc, char **argv, FILE *out, FILE *err);
 /* `domlint probe ...` (src/cli/probe-main.c); ARGV[0] is "probe". */
 int dl_probe_main(int argc, char **argv, FILE *out, FILE *err);
 
+/* The command table as --help lists it, one line per command (caller frees). */
+char *dl_cli_commands_help(void);
+
 /* Repeated options with comma lists ("a,b" "c") as one NULL-terminated
  * list of non-empty items (caller frees with g_strfreev). */
 char **dl_cli_split_lists(char **values);

@@ -35,6 +35,16 @@ find_command(const char *word)
     return NULL;
 }
 
+char *
+dl_cli_commands_help(void)
+{
+    GString *text = g_string_new("Commands (the first word; 'domlint COMMAND --help' for each one's options):");
+
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        g_string_append_printf(text, "\n  %-10s %s", commands[i].name, commands[i].summary);
+    return g_string_free(text, FALSE);
+}
+
 int
 dl_cli_run(int argc, char **argv, FILE *out, FILE *err)
 {
