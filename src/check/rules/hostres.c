@@ -625,12 +625,12 @@ emulator_names(const char *arch, const char *names[2])
 static void
 check_host_emulator(dl_check *chk)
 {
-    const dl_device *emu = dl_first_device(chk, DL_DEV_EMULATOR);
+    xmlNode *emu = dl_xml_child(chk->dom->devices_node, "emulator");
     const char *names[2];
     g_autofree char *own = NULL;
 
     if (chk->dom->emulator) {
-        need_path(chk, emu ? emu->node : chk->dom->root, "emulator", chk->dom->emulator, HOST_PROGRAM);
+        need_path(chk, emu ? emu : chk->dom->root, "emulator", chk->dom->emulator, HOST_PROGRAM);
         return;
     }
     emulator_names(chk->arch, names);
@@ -942,7 +942,8 @@ system_page_kib(void)
 static void
 need_pages(dl_check *chk, xmlNode *node, guint64 size, gboolean check_free)
 {
-    guint64 memory = kib_of(dl_num_attr(chk->dom->memory, NULL, 10), dl_xml_attr(chk->dom->memory, "unit"));
+    g_autofree char *memory_text = node_text(chk->dom->memory);
+    guint64 memory = kib_of(dl_num_parse(memory_text, 10), dl_xml_attr(chk->dom->memory, "unit"));
     g_autofree char *dir = g_strdup_printf("/sys/kernel/mm/hugepages/hugepages-%" G_GUINT64_FORMAT "kB", size);
     g_autofree char *free_path = g_strdup_printf("%s/free_hugepages", dir);
     g_autofree char *free_text = NULL;
