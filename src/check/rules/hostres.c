@@ -72,12 +72,11 @@ host_list(const dl_check *chk, const char *path)
     g_autofree char *real = host_path(chk, path);
     g_autoptr(GDir) dir = g_dir_open(real, 0, NULL);
     GPtrArray *names;
-    const char *name;
 
     if (!dir)
         return NULL;
     names = g_ptr_array_new_with_free_func(g_free);
-    while ((name = g_dir_read_name(dir)) != NULL)
+    for (const char *name = g_dir_read_name(dir); name; name = g_dir_read_name(dir))
         g_ptr_array_add(names, g_strdup(name));
     return names;
 }
