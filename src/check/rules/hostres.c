@@ -110,15 +110,19 @@ denial_unknown(int err)
     return err == EACCES && geteuid() != 0;
 }
 
-/* The machine's architecture as libvirt names it (static). */
+/* The machine's architecture as libvirt names it (static; set once, -j threads share it). */
 static const char *
 host_arch(void)
 {
     static char arch[65];
+    static gsize done;
     struct utsname u;
 
-    if (!arch[0] && uname(&u) == 0)
-        g_strlcpy(arch, u.machine, sizeof(arch));
+    if (g_once_init_enter(&done)) {
+        if (uname(&u) == 0)
+            g_strlcpy(arch, u.machine, sizeof(arch));
+        g_once_init_leave(&done, 1);
+    }
     return arch;
 }
 
