@@ -116,6 +116,13 @@ void domlint_options_set_qemu(domlint_options *options, const char *binary);
 /* Also check against the domain capabilities of the libvirt at URI; NULL (default): none. */
 void domlint_options_set_connect(domlint_options *options, const char *uri);
 /*
+ * Also check that the files, devices, sockets, bridges and other resources
+ * each domain needs exist on the host whose root directory is ROOT ("/":
+ * this machine; another directory stands for it in tests); NULL (default):
+ * no host checks.
+ */
+void domlint_options_set_host_root(domlint_options *options, const char *root);
+/*
  * Fixing also writes the PCI address libvirt would give every device that
  * has none, and the controllers libvirt would add (default FALSE).
  */

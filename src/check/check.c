@@ -140,6 +140,7 @@ ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
     ctx->layout = options->layout || options->spare_ports_set;
     ctx->spare_ports = options->spare_ports_set ? (int) MIN(options->spare_ports, 255) : -1;
     ctx->fix_safe_only = options->fix_safe_only;
+    ctx->host_root = g_strdup(options->host_root);
     if (options->connect)
         ctx->conn = dl_connection_open(options->connect, error);
     if (options->connect && !ctx->conn)
@@ -153,6 +154,9 @@ ctx_fill(domlint_ctx *ctx, const domlint_options *options, GError **error)
     /* a check the target libvirt does not have is not run, whatever --enable says */
     for (guint r = 0; r < dl_rule_total; r++) {
         if (!dl_releases_rule_applies(ctx->releases, dl_rules[r]->id, ctx->target))
+            ctx->enabled[r] = FALSE;
+        /* the host rules look at this machine: only when asked to (--host) */
+        if (dl_rules[r]->host && !ctx->host_root)
             ctx->enabled[r] = FALSE;
     }
     ctx->no_schema = options->no_schema;
@@ -266,6 +270,7 @@ domlint_ctx_free(domlint_ctx *ctx)
     dl_releases_free(ctx->releases);
     dl_probe_facts_free(ctx->probed);
     dl_connection_free(ctx->conn);
+    g_free(ctx->host_root);
     dl_schema_free(ctx->schema);
     g_free(ctx->schema_missing);
     g_free(ctx->schema_version);

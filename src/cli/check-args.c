@@ -140,6 +140,8 @@ dl_check_args_parse(int argc, char **argv, dl_check_args *opt, char **help, GErr
           "Check against what this QEMU binary has: its machine types and aliases, probed once and cached", "BIN" },
         { "connect", 0, 0, G_OPTION_ARG_STRING, &opt->connect,
           "Also check against what the libvirt at URI can run: emulator, machine, buses, models, vCPUs (domain capabilities)", "URI" },
+        { "host", 0, 0, G_OPTION_ARG_NONE, &opt->host,
+          "Also check that what each domain needs exists on this machine: disk images, kernels, firmware, block devices, the emulator, /dev/kvm, bridges, PCI devices bound to vfio-pci, hugepages, sockets (reads only)", NULL },
         { "target", 't', 0, G_OPTION_ARG_STRING, &opt->target,
           "Check for this release: a platform (debian-13, ubuntu-24.04, rhel-9.6...), or qemu-X.Y,libvirt-X.Y (either part alone), 'host' or 'newest'. Default: what is installed here, else the newest known", "SPEC" },
         { "list-targets", 0, 0, G_OPTION_ARG_NONE, &opt->list_targets,

@@ -221,6 +221,7 @@ cli_settings(const dl_check_args *opt, dl_settings *s)
     s->disable = dl_cli_split_lists(opt->disable);
     s->enable = dl_cli_split_lists(opt->enable);
     s->werror = opt->werror ? 1 : -1;
+    s->host = opt->host ? 1 : -1;
     s->spare_ports = opt->spare_ports != DL_CHECK_UNSET ? opt->spare_ports : -1;
     s->target = g_strdup(opt->target);
     s->schema_dir = g_strdup(opt->schema_dir);

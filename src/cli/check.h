@@ -30,6 +30,7 @@ typedef struct {
     char *machine_db;
     char *qemu;
     char *connect;
+    gboolean host;           /* --host */
     char *target;
     gboolean list_targets;
     char *config;

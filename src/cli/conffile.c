@@ -16,7 +16,7 @@
 #define GROUP "domlint"
 
 static const char *const known_keys[] = {
-    "disable", "enable", "werror", "spare-ports", "target", "schema-dir", "format", NULL,
+    "disable", "enable", "werror", "host", "spare-ports", "target", "schema-dir", "format", NULL,
 };
 
 void
@@ -29,6 +29,7 @@ dl_settings_clear(dl_settings *s)
     g_free(s->format);
     memset(s, 0, sizeof(*s));
     s->werror = -1;
+    s->host = -1;
     s->spare_ports = -1;
 }
 
@@ -62,6 +63,7 @@ dl_settings_merge(const dl_settings *base, const dl_settings *over, dl_settings 
     out->disable = list_merge(base->disable, over->enable, over->disable);
     out->enable = list_merge(base->enable, over->disable, over->enable);
     out->werror = over->werror >= 0 ? over->werror : base->werror;
+    out->host = over->host >= 0 ? over->host : base->host;
     out->spare_ports = over->spare_ports >= 0 ? over->spare_ports : base->spare_ports;
     out->target = g_strdup(over->target ? over->target : base->target);
     out->schema_dir = g_strdup(over->schema_dir ? over->schema_dir : base->schema_dir);
@@ -170,18 +172,19 @@ load_rules(const loader *ld, const char *key, char ***out, GError **error)
     return TRUE;
 }
 
+/* A true/false KEY into *OUT (1 or 0). */
 static gboolean
-load_werror(const loader *ld, GError **error)
+load_boolean(const loader *ld, const char *key, int *out, GError **error)
 {
     g_autoptr(GError) err = NULL;
-    gboolean on = g_key_file_get_boolean(ld->kf, GROUP, "werror", &err);
+    gboolean on = g_key_file_get_boolean(ld->kf, GROUP, key, &err);
     g_autofree char *raw = NULL;
 
     if (err) {
-        raw = g_key_file_get_value(ld->kf, GROUP, "werror", NULL);
-        return fail(ld, "werror", error, "'werror' takes true or false, not '%s'", raw ? raw : "");
+        raw = g_key_file_get_value(ld->kf, GROUP, key, NULL);
+        return fail(ld, key, error, "'%s' takes true or false, not '%s'", key, raw ? raw : "");
     }
-    ld->config->settings.werror = on ? 1 : 0;
+    *out = on ? 1 : 0;
     return TRUE;
 }
 
@@ -252,7 +255,9 @@ load_key(const loader *ld, const char *key, GError **error)
     if (strcmp(key, "enable") == 0)
         return load_rules(ld, key, &s->enable, error);
     if (strcmp(key, "werror") == 0)
-        return load_werror(ld, error);
+        return load_boolean(ld, key, &s->werror, error);
+    if (strcmp(key, "host") == 0)
+        return load_boolean(ld, key, &s->host, error);
     if (strcmp(key, "spare-ports") == 0)
         return load_spare_ports(ld, error);
     if (strcmp(key, "target") == 0) {
@@ -437,12 +442,21 @@ dl_run_group_free(dl_run_group *group)
     g_free(group);
 }
 
+/* The root of the host --host checks: DOMLINT_HOST_ROOT (for tests), else this machine's. */
+static const char *
+host_root(void)
+{
+    const char *root = g_getenv("DOMLINT_HOST_ROOT");
+
+    return root && *root ? root : "/";
+}
+
 /* The group of the files that use CONFIG, made when it is the first. */
 static guint
 group_index(GPtrArray *groups, const dl_config *config, const dl_settings *cli,
             const domlint_options *base)
 {
-    static const dl_settings none = { .werror = -1, .spare_ports = -1 };
+    static const dl_settings none = { .werror = -1, .host = -1, .spare_ports = -1 };
     const char *env = g_getenv("DOMLINT_TARGET");
     dl_run_group *g;
 
@@ -463,6 +477,8 @@ group_index(GPtrArray *groups, const dl_config *config, const dl_settings *cli,
     domlint_options_set_schema_dir(g->options, g->settings.schema_dir);
     domlint_options_set_target(g->options, g->settings.target);
     domlint_options_set_spare_ports(g->options, g->settings.spare_ports);
+    if (g->settings.host > 0)
+        domlint_options_set_host_root(g->options, host_root());
     g_ptr_array_add(groups, g);
     return groups->len - 1;
 }

@@ -9,6 +9,7 @@
  *   disable = pci-layout,usb-address     (or a GKeyFile list: a;b)
  *   enable = schema
  *   werror = true
+ *   host = true                          (--host)
  *   spare-ports = 2
  *   target = debian-12
  *   schema-dir = schemas                 (relative to the file's directory)
@@ -31,6 +32,7 @@ typedef struct {
     char **disable;          /* rule ids, one per item (NULL-terminated) */
     char **enable;
     int werror;              /* 0, 1, or -1 */
+    int host;                /* --host: 0, 1, or -1 */
     int spare_ports;         /* 0..255, or -1 */
     char *target;
     char *schema_dir;        /* absolute, or relative to the current directory */

@@ -36,6 +36,7 @@ struct domlint_ctx {
     gboolean *enabled;       /* per registry position */
     dl_probe_facts *probed;  /* with --qemu: what the binary has, else NULL */
     dl_connection *conn;     /* with --connect: the libvirt asked, else NULL */
+    char *host_root;         /* with --host: the root of the host checked ("/"), else NULL */
     gboolean layout;         /* --fix writes libvirt's whole PCI layout */
     int spare_ports;         /* wanted empty root ports, or DL_SPARES_LIBVIRT */
     gboolean fix_safe_only;  /* --fix=safe: guest-visible repairs are left out */

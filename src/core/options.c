@@ -26,6 +26,7 @@ domlint_options_copy(const domlint_options *options)
     copy->enable = g_strdupv(options->enable);
     copy->qemu = g_strdup(options->qemu);
     copy->connect = g_strdup(options->connect);
+    copy->host_root = g_strdup(options->host_root);
     copy->target = g_strdup(options->target);
     return copy;
 }
@@ -41,6 +42,7 @@ domlint_options_free(domlint_options *options)
     g_strfreev(options->enable);
     g_free(options->qemu);
     g_free(options->connect);
+    g_free(options->host_root);
     g_free(options->target);
     g_free(options);
 }
@@ -103,6 +105,12 @@ void
 domlint_options_set_connect(domlint_options *options, const char *uri)
 {
     set_string(&options->connect, uri);
+}
+
+void
+domlint_options_set_host_root(domlint_options *options, const char *root)
+{
+    set_string(&options->host_root, root);
 }
 
 void

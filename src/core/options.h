@@ -16,6 +16,7 @@ struct domlint_options {
     char **enable;
     char *qemu;
     char *connect;
+    char *host_root;         /* --host: the root of the host checked, or NULL: none */
     gboolean layout;
     gboolean spare_ports_set;
     guint spare_ports;       /* 0..255, when spare_ports_set */

@@ -45,3 +45,11 @@ dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arc
     return NULL;
 }
 
+
+int
+dl_connection_has_network(dl_connection *conn, const char *name)
+{
+    (void) conn;
+    (void) name;
+    return -1;
+}

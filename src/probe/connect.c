@@ -35,6 +35,8 @@ static struct {
     __typeof__(virGetLastErrorCode) *get_last_error_code;
     __typeof__(virGetLastErrorMessage) *get_last_error_message;
     __typeof__(virSetErrorFunc) *set_error_func;
+    __typeof__(virNetworkLookupByName) *network_lookup_by_name;
+    __typeof__(virNetworkFree) *network_free;
 } lv;
 
 static const struct {
@@ -49,6 +51,8 @@ static const struct {
     { "virGetLastErrorCode", (gpointer *) &lv.get_last_error_code },
     { "virGetLastErrorMessage", (gpointer *) &lv.get_last_error_message },
     { "virSetErrorFunc", (gpointer *) &lv.set_error_func },
+    { "virNetworkLookupByName", (gpointer *) &lv.network_lookup_by_name },
+    { "virNetworkFree", (gpointer *) &lv.network_free },
 };
 
 /* Why libvirt could not be loaded, or NULL once it is (static, set once). */
@@ -283,3 +287,21 @@ dl_connection_domcaps(dl_connection *conn, const char *emulator, const char *arc
     return caps;
 }
 
+
+int
+dl_connection_has_network(dl_connection *conn, const char *name)
+{
+    virNetworkPtr net;
+    int found;
+
+    g_mutex_lock(&conn->lock);
+    net = lv.network_lookup_by_name(conn->conn, name);
+    if (net) {
+        lv.network_free(net);
+        found = 1;
+    } else {
+        found = lv.get_last_error_code() == VIR_ERR_NO_NETWORK ? 0 : -1;
+    }
+    g_mutex_unlock(&conn->lock);
+    return found;
+}

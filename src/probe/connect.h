@@ -41,6 +41,12 @@ typedef struct {
  * Borrowed, lives as long as CONN.  Not thread-safe: one connection per
  * context, one context per thread.
  */
+/*
+ * Whether the libvirt at CONN has a network NAME (defined, running or
+ * not): 1, 0, or -1 when it cannot tell (the network driver did not answer).
+ */
+int dl_connection_has_network(dl_connection *conn, const char *name);
+
 const dl_domcaps *dl_connection_domcaps(dl_connection *conn, const char *emulator,
                                         const char *arch, const char *machine,
                                         const char *virttype);

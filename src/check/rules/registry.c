@@ -84,6 +84,18 @@ extern const dl_rule dl_rule_memory_size;
 extern const dl_rule dl_rule_cputune;
 extern const dl_rule dl_rule_sysinfo;
 extern const dl_rule dl_rule_seclabel;
+/* --host: what this machine has (hostres.c) */
+extern const dl_rule dl_rule_host_file;
+extern const dl_rule dl_rule_host_block_device;
+extern const dl_rule dl_rule_host_device_node;
+extern const dl_rule dl_rule_host_emulator;
+extern const dl_rule dl_rule_host_kvm;
+extern const dl_rule dl_rule_host_network;
+extern const dl_rule dl_rule_host_pci_device;
+extern const dl_rule dl_rule_host_hugepages;
+extern const dl_rule dl_rule_host_numa;
+extern const dl_rule dl_rule_host_socket;
+extern const dl_rule dl_rule_host_service;
 extern const dl_rule dl_rule_suppression;
 
 const dl_rule *const dl_rules[] = {
@@ -162,6 +174,17 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_sysinfo,
     &dl_rule_seclabel,
     &dl_rule_pci_layout,
+    &dl_rule_host_file,
+    &dl_rule_host_block_device,
+    &dl_rule_host_device_node,
+    &dl_rule_host_emulator,
+    &dl_rule_host_kvm,
+    &dl_rule_host_network,
+    &dl_rule_host_pci_device,
+    &dl_rule_host_hugepages,
+    &dl_rule_host_numa,
+    &dl_rule_host_socket,
+    &dl_rule_host_service,
     &dl_rule_suppression,
 };
 

@@ -17,6 +17,7 @@ struct dl_rule {
     const char *id;          /* stable, kebab-case */
     const char *summary;     /* one line for --list-rules */
     domlint_severity severity;  /* the severity of its main finding */
+    gboolean host;           /* runs only with --host (a host root is set) */
     void (*check)(dl_check *chk);
 };
 
