@@ -553,8 +553,8 @@ add_string_or_null(JsonBuilder *b, const char *member, const char *value)
         json_builder_add_null_value(b);
 }
 
-static void
-build_diag(JsonBuilder *b, const domlint_diag *d)
+void
+dl_emit_diag_json(JsonBuilder *b, const domlint_diag *d)
 {
     json_builder_begin_object(b);
     add_string_or_null(b, "file", d->file);
@@ -571,7 +571,7 @@ build_diag(JsonBuilder *b, const domlint_diag *d)
     json_builder_set_member_name(b, "notes");
     json_builder_begin_array(b);
     for (guint n = 0; d->notes && n < d->notes->len; n++)
-        build_diag(b, g_ptr_array_index(d->notes, n));
+        dl_emit_diag_json(b, g_ptr_array_index(d->notes, n));
     json_builder_end_array(b);
     json_builder_end_object(b);
 }
@@ -588,7 +588,7 @@ build_result(JsonBuilder *b, const domlint_result *r)
     json_builder_set_member_name(b, "diagnostics");
     json_builder_begin_array(b);
     for (guint i = 0; i < r->diags->len; i++)
-        build_diag(b, g_ptr_array_index(r->diags, i));
+        dl_emit_diag_json(b, g_ptr_array_index(r->diags, i));
     json_builder_end_array(b);
     json_builder_end_object(b);
 }

@@ -9,3 +9,6 @@
 
 /* The member "target": what the run was checked against (null when TARGET is NULL). */
 void dl_json_add_target(JsonBuilder *b, const domlint_target_info *target);
+
+/* One finding D as an object of the report's "diagnostics" (domlint topology's "findings" too). */
+void dl_emit_diag_json(JsonBuilder *b, const domlint_diag *d);
