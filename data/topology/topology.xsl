@@ -141,6 +141,7 @@ h2 { font-size: 1.1em; margin: 1.4em 0 .5em; }
         <span class="meta">
           <xsl:if test="@origin != 'written'"><xsl:value-of select="@origin-words"/> · </xsl:if>
           <xsl:if test="@options"><xsl:value-of select="@options"/> · </xsl:if>
+          <xsl:if test="@filled"><xsl:value-of select="@filled"/> (filled in by libvirt) · </xsl:if>
           <xsl:if test="@slots">slots <xsl:value-of select="@slots"/></xsl:if>
           <xsl:if test="@hotplug"> · hotplug</xsl:if>
         </span>
@@ -152,7 +153,7 @@ h2 { font-size: 1.1em; margin: 1.4em 0 .5em; }
             <div class="free"><span class="spare-tag">free hotplug port</span> nothing plugged in: a device can be hot-plugged here</div>
           </xsl:when>
           <xsl:when test="@free">
-            <div class="free"><xsl:value-of select="@free-slots"/> free slots: <xsl:value-of select="@free"/></div>
+            <div class="free"><xsl:value-of select="@free-slots"/> free slot<xsl:if test="@free-slots != 1">s</xsl:if>: <xsl:value-of select="@free"/></div>
           </xsl:when>
           <xsl:when test="@slots">
             <div class="free">no free slot</div>
@@ -170,6 +171,7 @@ h2 { font-size: 1.1em; margin: 1.4em 0 .5em; }
           <xsl:choose>
             <xsl:when test="@slot"><xsl:value-of select="substring(@address, 4)"/></xsl:when>
             <xsl:when test="@address"><xsl:value-of select="@address"/></xsl:when>
+            <xsl:when test="@origin = 'unplaced'">no address</xsl:when>
             <xsl:otherwise>libvirt picks</xsl:otherwise>
           </xsl:choose>
         </span>
@@ -204,7 +206,10 @@ h2 { font-size: 1.1em; margin: 1.4em 0 .5em; }
         <xsl:value-of select="@type"/> controller <xsl:value-of select="@index"/>
         <xsl:if test="@model"> (<xsl:value-of select="@model"/>)</xsl:if>
         <span class="meta">
-          <xsl:if test="@origin != 'written'"><xsl:value-of select="@origin-words"/> · </xsl:if>
+          <xsl:choose>
+            <xsl:when test="@missing"><span class="conflict-tag">missing</span> the machine has no such bus · </xsl:when>
+            <xsl:when test="@origin != 'written'"><xsl:value-of select="@origin-words"/> · </xsl:when>
+          </xsl:choose>
           <xsl:if test="@capacity"><xsl:value-of select="@capacity"/> · </xsl:if>
           <xsl:value-of select="count(device)"/> in use
         </span>

@@ -86,6 +86,7 @@ bus(JsonBuilder *b, const dl_show_bus *bus)
     member_string(b, "modelName", bus->model_name);
     member_string(b, "origin", dl_show_origin_name(bus->origin));
     member_string(b, "options", bus->options);
+    member_string(b, "filledOptions", bus->filled);
     json_builder_set_member_name(b, "parent");
     if (bus->parent >= 0)
         json_builder_add_int_value(b, bus->parent);
@@ -112,6 +113,7 @@ attach(JsonBuilder *b, const dl_show_attach *a)
     member_string(b, "model", a->model);
     member_string(b, "origin", dl_show_origin_name(a->origin));
     member_string(b, "capacity", a->capacity);
+    member_bool(b, "missing", a->missing);
     devices(b, "devices", a->devs, FALSE);
     json_builder_end_object(b);
 }

@@ -53,7 +53,8 @@ typedef struct {
     char *model;             /* pci-root, pcie-root-port... */
     char *model_name;        /* <model name> or NULL */
     dl_show_origin origin;   /* written, builtin (an implicit root), added */
-    char *options;           /* "chassis=1 port=0x10", or NULL */
+    char *options;           /* <target> options written: "chassis=1 port=0x10", or NULL */
+    char *filled;            /* those libvirt fills in, or NULL */
     dl_show_dev *controller; /* the function it is on upstream (borrowed from its parent bus), or NULL */
     int parent;              /* the index of the bus it plugs into, -1 for a root */
     guint min_slot, max_slot;
@@ -71,6 +72,7 @@ typedef struct {
     char *model;             /* or NULL: the machine's default, not known */
     dl_show_origin origin;   /* written, builtin, implicit (libvirt adds it) */
     char *capacity;          /* "15 ports", "2 buses, 2 units each", or NULL: not known */
+    gboolean missing;        /* disks use it, but the machine has no such bus (a finding says so) */
     GPtrArray *devs;         /* of dl_show_dev* (owned) */
 } dl_show_attach;
 

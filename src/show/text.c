@@ -61,6 +61,8 @@ put_bus_line(GString *out, const dl_show_bus *bus)
         g_string_append_printf(out, "  %s", dl_show_origin_words(bus->origin));
     if (bus->options)
         g_string_append_printf(out, "  %s", bus->options);
+    if (bus->filled)
+        g_string_append_printf(out, "  %s (filled in by libvirt)", bus->filled);
     if (bus->accepts)
         g_string_append_printf(out, "; slots 0x%02x-0x%02x%s", bus->min_slot, bus->max_slot,
                                bus->hotplug ? ", hotplug" : "");
@@ -140,7 +142,9 @@ put_attach(GString *out, const dl_show_topology *topo)
         g_string_append_printf(out, "%s controller %d", a->type, a->index);
         if (a->model)
             g_string_append_printf(out, " (%s)", a->model);
-        if (a->origin != DL_SHOW_WRITTEN)
+        if (a->missing)
+            g_string_append(out, "  MISSING: the machine has no such bus");
+        else if (a->origin != DL_SHOW_WRITTEN)
             g_string_append_printf(out, "  %s", dl_show_origin_words(a->origin));
         if (a->capacity)
             g_string_append_printf(out, "; %s", a->capacity);

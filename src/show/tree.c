@@ -36,7 +36,7 @@ static const char *const origin_words[DL_SHOW_ORIGIN_LAST] = {
     [DL_SHOW_BUILTIN] = "builtin of the machine",
     [DL_SHOW_IMPLICIT] = "added by libvirt",
     [DL_SHOW_ADDED] = "controller added by libvirt",
-    [DL_SHOW_UNPLACED] = "no address: libvirt stops first",
+    [DL_SHOW_UNPLACED] = "not placed: libvirt stops first",
 };
 
 const char *
@@ -97,6 +97,7 @@ bus_free(gpointer p)
     g_free(b->model);
     g_free(b->model_name);
     g_free(b->options);
+    g_free(b->filled);
     g_free(b->accepts);
     g_free(b->free_list);
     g_ptr_array_unref(b->devs);
@@ -223,18 +224,28 @@ append_option(GString *s, const char *attr, const dl_num *n)
         g_string_append_printf(s, "%s%s=%s", s->len ? " " : "", attr, n->text);
 }
 
-/* The <target> options of the controller of BUS: written, then those libvirt fills in. */
+static char *
+string_or_null(GString *s)
+{
+    if (s->len)
+        return g_string_free(s, FALSE);
+    g_string_free(s, TRUE);
+    return NULL;
+}
+
+/* The <target> options of the controller of BUS: written, and those libvirt fills in. */
 static void
 bus_options(builder *b, dl_show_bus *bus, const dl_device *controller)
 {
-    GString *s = g_string_new(NULL);
+    GString *written = g_string_new(NULL);
+    GString *filled = g_string_new(NULL);
 
     if (controller) {
-        append_option(s, "chassisNr", &controller->chassis_nr);
-        append_option(s, "chassis", &controller->chassis);
-        append_option(s, "port", &controller->port);
-        append_option(s, "busNr", &controller->bus_nr);
-        append_option(s, "index", &controller->target_index);
+        append_option(written, "chassisNr", &controller->chassis_nr);
+        append_option(written, "chassis", &controller->chassis);
+        append_option(written, "port", &controller->port);
+        append_option(written, "busNr", &controller->bus_nr);
+        append_option(written, "index", &controller->target_index);
     }
     for (guint i = 0; b->layout && i < b->layout->options->len; i++) {
         const dl_layout_option *o = &g_array_index(b->layout->options, dl_layout_option, i);
@@ -243,9 +254,10 @@ bus_options(builder *b, dl_show_bus *bus, const dl_device *controller)
         if (controller ? o->dev != controller : (o->dev || o->index != bus->index))
             continue;
         value = dl_layout_option_value(o);
-        g_string_append_printf(s, "%s%s=%s", s->len ? " " : "", o->attr, value);
+        g_string_append_printf(filled, "%s%s=%s", filled->len ? " " : "", o->attr, value);
     }
-    bus->options = s->len ? g_string_free(s, FALSE) : (g_string_free(s, TRUE), NULL);
+    bus->options = string_or_null(written);
+    bus->filled = string_or_null(filled);
 }
 
 /* The buses of the bus table, then those the layout adds. */
@@ -388,8 +400,10 @@ implicit_name(const dl_layout_place *p)
 {
     const char *model = p->implicit_model ? p->implicit_model : "";
 
-    if (p->implicit_type)
+    if (p->implicit_type && *model)
         return g_strdup_printf("%s controller %d (%s)", p->implicit_type, p->implicit_index, model);
+    if (p->implicit_type)
+        return g_strdup_printf("%s controller %d", p->implicit_type, p->implicit_index);
     return g_strdup_printf("%s%s%s", model, *model ? " " : "", dl_dev_kind_name(p->implicit_kind));
 }
 
@@ -467,7 +481,7 @@ free_slots(dl_show_bus *bus)
             g_string_append_printf(s, "%s0x%02x-0x%02x", s->len ? "," : "", start, slot - 1);
         start = G_MAXUINT;
     }
-    bus->free_list = s->len ? g_string_free(s, FALSE) : (g_string_free(s, TRUE), NULL);
+    bus->free_list = string_or_null(s);
 }
 
 /* Sort, link each bus to the function its controller is on, mark shared addresses. */
@@ -563,6 +577,9 @@ collect_attach_controllers(builder *b)
 
         if (d->kind != DL_DEV_CONTROLLER || !is_attach_type(d->type) || find_attach(b, d->type, d->auto_index, FALSE))
             continue;
+        /* <controller type='usb' model='none'>: no USB bus at all */
+        if (dl_str_eq(d->model, "none"))
+            continue;
         a = find_attach(b, d->type, d->auto_index, TRUE);
         a->model = g_strdup(d->model);
         a->origin = d->implicit ? DL_SHOW_IMPLICIT : DL_SHOW_WRITTEN;
@@ -604,6 +621,8 @@ attach_for(builder *b, const char *type, int index)
     }
     a->model = g_strdup(dl_default_model(chk, type, NULL));
     a->capacity = capacity(chk, NULL, type, a->model);
+    a->missing = chk->family && !dl_str_eq(type, "usb") && !dl_str_eq(type, "virtio-serial") &&
+                 !dl_family_has_disk_bus(chk->family, type);
     return a;
 }
 
@@ -833,16 +852,17 @@ dl_show_topology *
 dl_show_topology_build(domlint_ctx *ctx, const char *path, char **error)
 {
     g_autoptr(dl_show_topology) topo = g_new0(dl_show_topology, 1);
-    g_autoptr(dl_source) src = dl_source_load(path, error);
+    g_autoptr(dl_source) src = NULL;
     domlint_result *result;
 
-    if (!src)
-        return NULL;
     topo->file = g_strdup(domlint_input_name(path));
     topo->buses = g_ptr_array_new_with_free_func(bus_free);
     topo->unplaced = g_ptr_array_new_with_free_func(dev_free);
     topo->attach = g_ptr_array_new_with_free_func(attach_free);
     topo->others = g_ptr_array_new();
+    src = dl_source_load(path, error);
+    if (!src)
+        return NULL;
     result = dl_check_parsed_visit(ctx, topo->file, src, NULL, build, topo);
     topo->result = result;
     if (result->status == DOMLINT_FILE_FAILED) {

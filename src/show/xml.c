@@ -92,6 +92,7 @@ add_bus(xmlNode *parent, const dl_show_topology *topo, const dl_show_bus *bus)
     set(n, "origin", dl_show_origin_name(bus->origin));
     set(n, "origin-words", dl_show_origin_words(bus->origin));
     set(n, "options", bus->options);
+    set(n, "filled", bus->filled);
     if (bus->accepts) {
         set(n, "slots", slots);
         set(n, "accepts", bus->accepts);
@@ -147,6 +148,7 @@ add_attached(xmlNode *root, const dl_show_topology *topo)
         set(c, "origin", dl_show_origin_name(a->origin));
         set(c, "origin-words", dl_show_origin_words(a->origin));
         set(c, "capacity", a->capacity);
+        set_flag(c, "missing", a->missing);
         for (guint k = 0; k < a->devs->len; k++)
             add_device(c, g_ptr_array_index(a->devs, k), FALSE);
     }
@@ -199,17 +201,43 @@ dl_show_xml(const dl_show_topology *topo)
     return text;
 }
 
+/* libxml2's and libxslt's messages: the caller says in one line what failed */
+static void G_GNUC_PRINTF(2, 3)
+quiet(void *data, const char *fmt, ...)
+{
+    (void) data;
+    (void) fmt;
+}
+
+/* The stylesheet XSL, read without the network; NULL when it cannot be. */
+static xsltStylesheet *
+load_stylesheet(const char *xsl)
+{
+    xmlDoc *doc = xmlReadFile(xsl, NULL, XML_PARSE_NONET | XML_PARSE_NOENT);
+    xsltStylesheet *sheet = doc ? xsltParseStylesheetDoc(doc) : NULL;
+
+    /* the stylesheet owns the document once parsed */
+    if (doc && !sheet)
+        xmlFreeDoc(doc);
+    return sheet;
+}
+
 char *
 dl_show_html(const dl_show_topology *topo, const char *xsl, char **error)
 {
-    xsltStylesheet *sheet = xsltParseStylesheetFile(BAD_CAST xsl);
+    xsltStylesheet *sheet;
     xmlDoc *doc, *page;
     xmlChar *mem = NULL;
     int len = 0;
     char *text = NULL;
 
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xsltSetGenericErrorFunc(NULL, quiet);
+    sheet = load_stylesheet(xsl);
     if (!sheet) {
         *error = g_strdup_printf("cannot read the topology stylesheet '%s'", xsl);
+        xmlSetGenericErrorFunc(NULL, NULL);
+        xsltSetGenericErrorFunc(NULL, NULL);
         return NULL;
     }
     doc = topology_doc(topo);
@@ -222,5 +250,7 @@ dl_show_html(const dl_show_topology *topo, const char *xsl, char **error)
     xmlFreeDoc(page);
     xmlFreeDoc(doc);
     xsltFreeStylesheet(sheet);
+    xmlSetGenericErrorFunc(NULL, NULL);
+    xsltSetGenericErrorFunc(NULL, NULL);
     return text;
 }
