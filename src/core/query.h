@@ -71,6 +71,9 @@ const char *dl_default_model(const dl_check *chk, const char *key, const char *f
 /* TRUE when the family lists an implicit device of KIND (and TYPE, when not NULL). */
 const dl_implicit *dl_family_implicit(const dl_check *chk, const char *kind, const char *type);
 
+/* D needs a USB bus: a USB address, or a USB input, disk, hub, redirection, host device, sound card, smartcard. */
+gboolean dl_device_needs_usb(const dl_device *d);
+
 /* DEV is a <controller type='pci'>. */
 gboolean dl_is_pci_controller(const dl_device *dev);
 

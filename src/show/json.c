@@ -10,16 +10,6 @@
 #include "out/emit.h"
 
 static void
-member_string(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    if (value)
-        json_builder_add_string_value(b, value);
-    else
-        json_builder_add_null_value(b);
-}
-
-static void
 member_int(JsonBuilder *b, const char *name, gint64 value)
 {
     json_builder_set_member_name(b, name);
@@ -47,13 +37,13 @@ static void
 device(JsonBuilder *b, const dl_show_dev *d, gboolean pci)
 {
     json_builder_begin_object(b);
-    member_string(b, "name", d->name);
-    member_string(b, "address", d->address);
+    dl_json_add_string_or_null(b, "name", d->name);
+    dl_json_add_string_or_null(b, "address", d->address);
     if (pci) {
         member_int(b, "slot", d->slot);
         member_int(b, "function", d->function);
     }
-    member_string(b, "origin", dl_show_origin_name(d->origin));
+    dl_json_add_string_or_null(b, "origin", dl_show_origin_name(d->origin));
     json_builder_set_member_name(b, "bus");
     if (d->bus_index >= 0)
         json_builder_add_int_value(b, d->bus_index);
@@ -62,7 +52,7 @@ device(JsonBuilder *b, const dl_show_dev *d, gboolean pci)
     member_bool(b, "spare", d->spare);
     member_bool(b, "conflict", d->conflict);
     member_int(b, "line", d->line);
-    member_string(b, "xpath", d->xpath);
+    dl_json_add_string_or_null(b, "xpath", d->xpath);
     findings(b, d->findings);
     json_builder_end_object(b);
 }
@@ -82,23 +72,23 @@ bus(JsonBuilder *b, const dl_show_bus *bus)
 {
     json_builder_begin_object(b);
     member_int(b, "index", bus->index);
-    member_string(b, "model", bus->model);
-    member_string(b, "modelName", bus->model_name);
-    member_string(b, "origin", dl_show_origin_name(bus->origin));
-    member_string(b, "options", bus->options);
-    member_string(b, "filledOptions", bus->filled);
+    dl_json_add_string_or_null(b, "model", bus->model);
+    dl_json_add_string_or_null(b, "modelName", bus->model_name);
+    dl_json_add_string_or_null(b, "origin", dl_show_origin_name(bus->origin));
+    dl_json_add_string_or_null(b, "options", bus->options);
+    dl_json_add_string_or_null(b, "filledOptions", bus->filled);
     json_builder_set_member_name(b, "parent");
     if (bus->parent >= 0)
         json_builder_add_int_value(b, bus->parent);
     else
         json_builder_add_null_value(b);
-    member_string(b, "upstream", bus->controller ? bus->controller->address : NULL);
+    dl_json_add_string_or_null(b, "upstream", bus->controller ? bus->controller->address : NULL);
     member_int(b, "minSlot", bus->min_slot);
     member_int(b, "maxSlot", bus->max_slot);
     member_bool(b, "hotplug", bus->hotplug);
-    member_string(b, "accepts", bus->accepts);
+    dl_json_add_string_or_null(b, "accepts", bus->accepts);
     member_int(b, "freeSlots", bus->free_slots);
-    member_string(b, "free", bus->free_list);
+    dl_json_add_string_or_null(b, "free", bus->free_list);
     member_bool(b, "freeHotplugPort", dl_show_bus_free_port(bus));
     devices(b, "devices", bus->devs, TRUE);
     json_builder_end_object(b);
@@ -108,11 +98,11 @@ static void
 attach(JsonBuilder *b, const dl_show_attach *a)
 {
     json_builder_begin_object(b);
-    member_string(b, "type", a->type);
+    dl_json_add_string_or_null(b, "type", a->type);
     member_int(b, "index", a->index);
-    member_string(b, "model", a->model);
-    member_string(b, "origin", dl_show_origin_name(a->origin));
-    member_string(b, "capacity", a->capacity);
+    dl_json_add_string_or_null(b, "model", a->model);
+    dl_json_add_string_or_null(b, "origin", dl_show_origin_name(a->origin));
+    dl_json_add_string_or_null(b, "capacity", a->capacity);
     member_bool(b, "missing", a->missing);
     devices(b, "devices", a->devs, FALSE);
     json_builder_end_object(b);
@@ -121,20 +111,12 @@ attach(JsonBuilder *b, const dl_show_attach *a)
 static void
 layout(JsonBuilder *b, const dl_show_topology *t)
 {
-    const char *state = "none";
-
-    if (t->layout_error)
-        state = "error";
-    else if (t->layout_note)
-        state = "not-attempted";
-    else if (t->layout_done)
-        state = "done";
     json_builder_set_member_name(b, "layout");
     json_builder_begin_object(b);
-    member_string(b, "state", state);
-    member_string(b, "error", t->layout_error);
-    member_string(b, "stopsAt", t->layout_error_at);
-    member_string(b, "note", t->layout_note);
+    dl_json_add_string_or_null(b, "state", dl_show_layout_state(t));
+    dl_json_add_string_or_null(b, "error", t->layout_error);
+    dl_json_add_string_or_null(b, "stopsAt", t->layout_error_at);
+    dl_json_add_string_or_null(b, "note", t->layout_note);
     json_builder_end_object(b);
 }
 
@@ -148,11 +130,11 @@ dl_show_json(const dl_show_topology *t)
 
     json_builder_begin_object(b);
     member_int(b, "version", 1);
-    member_string(b, "file", t->file);
-    member_string(b, "machine", t->machine);
-    member_string(b, "family", t->family);
-    member_string(b, "arch", t->arch);
-    member_string(b, "root", t->root);
+    dl_json_add_string_or_null(b, "file", t->file);
+    dl_json_add_string_or_null(b, "machine", t->machine);
+    dl_json_add_string_or_null(b, "family", t->family);
+    dl_json_add_string_or_null(b, "arch", t->arch);
+    dl_json_add_string_or_null(b, "root", t->root);
     layout(b, t);
     member_int(b, "emptyHotplugPorts", dl_show_free_ports(t));
     json_builder_set_member_name(b, "buses");

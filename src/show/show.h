@@ -107,6 +107,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(dl_show_topology, dl_show_topology_free)
 gboolean dl_show_bus_free_port(const dl_show_bus *bus);
 /* How many such ports TOPO has. */
 guint dl_show_free_ports(const dl_show_topology *topo);
+/* "done", "error" (libvirt stops), "not-attempted" (see layout_note), "none" (no PCI). */
+const char *dl_show_layout_state(const dl_show_topology *topo);
 /* Findings of TOPO's check by severity. */
 guint dl_show_count(const dl_show_topology *topo, domlint_severity severity);
 

@@ -69,6 +69,18 @@ dl_show_free_ports(const dl_show_topology *topo)
     return n;
 }
 
+const char *
+dl_show_layout_state(const dl_show_topology *topo)
+{
+    if (topo->layout_error)
+        return "error";
+    if (topo->layout_note)
+        return "not-attempted";
+    if (topo->layout_done)
+        return "done";
+    return "none";
+}
+
 guint
 dl_show_count(const dl_show_topology *topo, domlint_severity severity)
 {
@@ -643,51 +655,6 @@ attach_disk(builder *b, const dl_device *d)
     g_ptr_array_add(attach_for(b, d->bus, (int) MIN(addr.controller, G_MAXINT))->devs, s);
 }
 
-/* A device that goes on USB: USB input, disk, host device, redirection, hub, smartcard. */
-static gboolean
-goes_on_usb(const dl_device *d)
-{
-    switch (d->kind) {
-    case DL_DEV_INPUT:
-    case DL_DEV_DISK:
-        return dl_str_eq(d->bus, "usb");
-    case DL_DEV_HOSTDEV:
-        return dl_str_eq(d->subsys, "usb");
-    case DL_DEV_REDIRDEV:
-    case DL_DEV_HUB:
-        return TRUE;
-    case DL_DEV_SMARTCARD:
-    case DL_DEV_CONTROLLER:
-    case DL_DEV_LEASE:
-    case DL_DEV_FILESYSTEM:
-    case DL_DEV_INTERFACE:
-    case DL_DEV_SOUND:
-    case DL_DEV_GRAPHICS:
-    case DL_DEV_VIDEO:
-    case DL_DEV_SERIAL:
-    case DL_DEV_PARALLEL:
-    case DL_DEV_CONSOLE:
-    case DL_DEV_CHANNEL:
-    case DL_DEV_WATCHDOG:
-    case DL_DEV_MEMBALLOON:
-    case DL_DEV_RNG:
-    case DL_DEV_PANIC:
-    case DL_DEV_SHMEM:
-    case DL_DEV_MEMORY:
-    case DL_DEV_IOMMU:
-    case DL_DEV_VSOCK:
-    case DL_DEV_CRYPTO:
-    case DL_DEV_TPM:
-    case DL_DEV_NVRAM:
-    case DL_DEV_AUDIO:
-    case DL_DEV_EMULATOR:
-    case DL_DEV_OTHER:
-    case DL_DEV_LAST:
-        break;
-    }
-    return FALSE;
-}
-
 /* A channel or console whose target is virtio: a port of a virtio-serial controller. */
 static gboolean
 goes_on_virtio_serial(const dl_device *d)
@@ -730,7 +697,7 @@ collect_attached(builder *b)
 
         if (d->alias_of)
             continue;
-        if (goes_on_usb(d))
+        if (dl_device_needs_usb(d))
             attach_port(b, d, "usb", DL_ADDR_USB);
         else if (d->kind == DL_DEV_DISK && is_attach_type(d->bus))
             attach_disk(b, d);

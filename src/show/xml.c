@@ -117,15 +117,8 @@ static void
 add_layout(xmlNode *root, const dl_show_topology *topo)
 {
     xmlNode *n = xmlNewChild(root, NULL, BAD_CAST "layout", NULL);
-    const char *state = "none";
 
-    if (topo->layout_error)
-        state = "error";
-    else if (topo->layout_note)
-        state = "not-attempted";
-    else if (topo->layout_done)
-        state = "done";
-    set(n, "state", state);
+    set(n, "state", dl_show_layout_state(topo));
     set(n, "stops-at", topo->layout_error_at);
     if (topo->layout_error)
         xmlNewTextChild(n, NULL, BAD_CAST "error", BAD_CAST topo->layout_error);
