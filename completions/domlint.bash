@@ -1,6 +1,6 @@
 # bash completion for domlint                                -*- shell-script -*-
 #
-# Options from 'domlint --help' and 'domlint probe --help', rule ids for
+# Options from 'domlint --help', 'domlint probe --help' and 'domlint topology --help', rule ids for
 # --disable/--enable from 'domlint --list-rules' (asked of the domlint being
 # completed, so a newer rule set needs no change here), *.xml files and
 # directories as operands.
@@ -125,6 +125,42 @@ _domlint_probe()
     fi
 }
 
+# domlint topology [OPTION...] FILE: the PCI tree
+_domlint_topology()
+{
+    case $prev in
+        -f | --format)
+            COMPREPLY=($(compgen -W 'text json xml html' -- "$cur"))
+            return
+            ;;
+        -t | --target)
+            COMPREPLY=($(compgen -W "$(_domlint_targets "$1")" -- "$cur"))
+            return
+            ;;
+        --schema-dir | --machine-db)
+            _domlint_filedir -d
+            return
+            ;;
+        --qemu)
+            _domlint_qemu
+            return
+            ;;
+        -h | --help | --disable | --enable)
+            return
+            ;;
+    esac
+
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--format= --target= --disable= --enable= --no-schema
+            --schema-dir= --machine-db= --qemu= --help -f -t -h' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+    _domlint_filedir xml
+}
+
 _domlint()
 {
     local cur prev words cword split
@@ -135,6 +171,10 @@ _domlint()
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} == probe ]]; then
             _domlint_probe
+            return
+        fi
+        if [[ ${words[i]} == topology ]]; then
+            _domlint_topology "$1"
             return
         fi
         [[ ${words[i]} != -* ]] && break
@@ -211,6 +251,9 @@ _domlint()
     _domlint_filedir xml
     if [[ $cword -eq 1 && probe == "$cur"* ]]; then
         COMPREPLY+=(probe)
+    fi
+    if [[ $cword -eq 1 && topology == "$cur"* ]]; then
+        COMPREPLY+=(topology)
     fi
 } &&
     complete -F _domlint domlint

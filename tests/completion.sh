@@ -69,9 +69,10 @@ cases() {
     expect "$with" "$label" "domlint -f j" json
     expect "$with" "$label" "domlint --color=" always auto never
     expect "$with" "$label" "domlint --expl" --explain=
-    expect "$with" "$label" "domlint " probe sub vm.xml
+    expect "$with" "$label" "domlint " probe sub topology vm.xml
     expect "$with" "$label" "domlint vm.xml s" sub
     expect "$with" "$label" "domlint probe --qe" --qemu=
+    expect "$with" "$label" "domlint topology --format=" html json text xml
     expect "$with" "$label" "domlint --connect=qemu:///se" ///session
 }
 

@@ -8,7 +8,8 @@
 #     with the installed knowledge base gives a fixture's golden output;
 #   - a program built against the installed header and library (flags from
 #     the installed domlint.pc) runs;
-#   - the manual page names every option of --help and every rule of
+#   - domlint topology --format=html finds the installed stylesheet;
+#   - the manual page names every option of --help (and topology --help) and every rule of
 #     --list-rules, and renders without warnings;
 #   - the bash completion parses, and completes rule ids (with the
 #     bash-completion package when it is installed, else without);
@@ -30,7 +31,7 @@ SANITIZER_CFLAGS=${SANITIZER_CFLAGS:-}
 make_tmp
 dest=$tmp/root
 
-plan 11
+plan 12
 
 # ------------------------------------------------------------ 1: install
 # MAKEFLAGS from the outer 'make check' would carry its -j and jobserver
@@ -99,6 +100,22 @@ else
     fi
 fi
 check "installed domlint with the installed knowledge base: $fixture as golden" "$p"
+
+# the installed stylesheet of domlint topology --format=html
+p=""
+if [ -z "$bin" ] || [ -z "$machines" ]; then
+    p="nothing to run"
+else
+    # the fixture has a conflict: exit 1
+    run_installed topology --format=html "$top_srcdir/fixtures/topology/conflict.xml" > "$tmp/topology.html" 2> "$tmp/topology.err"
+    rc=$?
+    if [ $rc -ne 1 ]; then
+        p="installed domlint topology --format=html: exit $rc: $(head -n 3 "$tmp/topology.err")"
+    elif ! grep -q 'class="dev written conflict"' "$tmp/topology.html"; then
+        p="the installed stylesheet made no page with the conflict: $(head -c 300 "$tmp/topology.html")"
+    fi
+fi
+check "installed domlint topology --format=html finds its installed stylesheet" "$p"
 
 # ------------------------------------------------------------ 4: pkg-config
 p=""
@@ -192,7 +209,7 @@ if [ -z "$man" ] || [ -z "$bin" ]; then
 else
     # every long option of --help, in the roff source (where '-' is '\-')
     sed 's/\\-/-/g' "$man" > "$tmp/man.txt"
-    for opt in $(run_installed --help 2>&1 | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+    for opt in $({ run_installed --help; run_installed topology --help; } 2>&1 | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
         grep -qF -- "$opt" "$tmp/man.txt" || p="$p${p:+
 }option $opt of --help is not in the manual"
     done

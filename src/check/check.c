@@ -415,6 +415,13 @@ check_source(domlint_ctx *ctx, const char *name, dl_source *src, const char *rea
 domlint_result *
 dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrArray *fixes)
 {
+    return dl_check_parsed_visit(ctx, name, src, fixes, NULL, NULL);
+}
+
+domlint_result *
+dl_check_parsed_visit(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrArray *fixes,
+                      dl_check_visit visit, gpointer data)
+{
     domlint_result *result = result_new(name);
     xmlNode *root;
     dl_check chk = { 0 };
@@ -451,6 +458,8 @@ dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src, GPtrAr
         result->text_len = src->len;
     }
     result->family = chk.family ? g_strdup(chk.family->id) : NULL;
+    if (visit)
+        visit(&chk, result, data);
     dl_topology_free(chk.topo);
     dl_domain_free(chk.dom);
     g_hash_table_unref(chk.claimed);

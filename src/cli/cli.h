@@ -13,6 +13,7 @@
  *   memory.c        running out of memory: libxml2's allocations, ulimit -v
  *   diff.c          --diff, by diff(1)
  *   probe-main.c    `domlint probe`
+ *   topology-main.c `domlint topology`: the PCI tree (src/show builds and renders it)
  *   args.c          what every command's options share (this header's helpers)
  */
 #pragma once
@@ -46,6 +47,8 @@ int dl_cli_run(int argc, char **argv, FILE *out, FILE *err);
 int dl_check_main(int argc, char **argv, FILE *out, FILE *err);
 /* `domlint probe ...` (src/cli/probe-main.c); ARGV[0] is "probe". */
 int dl_probe_main(int argc, char **argv, FILE *out, FILE *err);
+/* `domlint topology FILE` (src/cli/topology-main.c); ARGV[0] is "topology". */
+int dl_topology_main(int argc, char **argv, FILE *out, FILE *err);
 
 /* The command table as --help lists it, one line per command (caller frees). */
 char *dl_cli_commands_help(void);

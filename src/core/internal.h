@@ -76,3 +76,12 @@ domlint_result *dl_result_failed(const char *name, const char *reason);
 
 domlint_result *dl_check_parsed(domlint_ctx *ctx, const char *name, const dl_source *src,
                                 GPtrArray *fixes);
+
+/*
+ * The same, handing the finished check (rules run, RESULT's findings
+ * filtered and sorted) to VISIT, with DATA, before it is taken apart: for
+ * what looks at the domain beside its findings (src/show).
+ */
+typedef void (*dl_check_visit)(dl_check *chk, const domlint_result *result, gpointer data);
+domlint_result *dl_check_parsed_visit(domlint_ctx *ctx, const char *name, const dl_source *src,
+                                      GPtrArray *fixes, dl_check_visit visit, gpointer data);

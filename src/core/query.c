@@ -240,3 +240,124 @@ dl_builtin_present(const dl_check *chk, const dl_builtin *b)
         return g_strv_contains((const char *const *) models, usb0);
     }
 }
+
+/*
+ * libvirt's disk name to index mapping: "sda" -> 0, "sdz" -> 25, "sdaa" -> 26,
+ * trailing digits (a partition) allowed; -1 when NAME is not a disk name.
+ */
+long
+dl_disk_index(const char *name)
+{
+    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd", NULL };
+    const char *p = NULL;
+    long idx = 0;
+
+    if (!name)
+        return -1;
+    for (gsize i = 0; prefixes[i] && !p; i++) {
+        if (g_str_has_prefix(name, prefixes[i]))
+            p = name + strlen(prefixes[i]);
+    }
+    if (!p || !g_ascii_islower(*p))
+        return -1;
+    for (int i = 0; g_ascii_islower(*p); i++, p++) {
+        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
+        if (idx > 100000)
+            return -1;
+    }
+    while (g_ascii_isdigit(*p))
+        p++;
+    return *p == '\0' ? idx : -1;
+}
+
+dl_drive_addr
+dl_drive_address(const dl_device *d)
+{
+    dl_drive_addr a = { 0 };
+    long idx;
+
+    if (d->addr.type == DL_ADDR_DRIVE) {
+        a.known = d->addr.controller.valid || !d->addr.controller.present;
+        a.controller = d->addr.controller.value;
+        a.bus = d->addr.bus.value;
+        a.target = d->addr.target.value;
+        a.unit = d->addr.unit.value;
+        a.known = a.known && (!d->addr.bus.present || d->addr.bus.valid) &&
+                  (!d->addr.target.present || d->addr.target.valid) &&
+                  (!d->addr.unit.present || d->addr.unit.valid);
+        return a;
+    }
+    if (d->addr.type != DL_ADDR_NONE)
+        return a;
+    idx = dl_disk_index(d->target_dev);
+    if (idx < 0)
+        return a;
+    a.known = TRUE;
+    a.derived = TRUE;
+    if (dl_str_eq(d->bus, "ide")) {
+        a.controller = idx / 4;
+        a.bus = (idx % 4) / 2;
+        a.unit = idx % 2;
+    } else if (dl_str_eq(d->bus, "sata")) {
+        a.controller = idx / 6;
+        a.unit = idx % 6;
+    } else if (dl_str_eq(d->bus, "fdc")) {
+        a.controller = idx / 2;
+        a.unit = idx % 2;
+    } else if (dl_str_eq(d->bus, "scsi")) {
+        a.controller = idx / 7;
+        a.unit = idx % 7;
+    } else {
+        a.known = FALSE;
+    }
+    return a;
+}
+
+gboolean
+dl_device_needs_usb(const dl_device *d)
+{
+    if (d->addr.type == DL_ADDR_USB)
+        return TRUE;
+    switch (d->kind) {
+    case DL_DEV_DISK:
+    case DL_DEV_INPUT:
+        return dl_str_eq(d->bus, "usb");
+    case DL_DEV_HUB:
+        return dl_str_eq(d->model, "usb");
+    case DL_DEV_REDIRDEV:
+        return dl_str_eq(d->model, "usb");
+    case DL_DEV_HOSTDEV:
+        return dl_str_eq(d->subsys, "usb");
+    case DL_DEV_SOUND:
+        return dl_str_eq(d->model, "usb");
+    case DL_DEV_SMARTCARD:
+        return TRUE;
+    case DL_DEV_CONTROLLER:
+    case DL_DEV_LEASE:
+    case DL_DEV_FILESYSTEM:
+    case DL_DEV_INTERFACE:
+    case DL_DEV_GRAPHICS:
+    case DL_DEV_VIDEO:
+    case DL_DEV_SERIAL:
+    case DL_DEV_PARALLEL:
+    case DL_DEV_CONSOLE:
+    case DL_DEV_CHANNEL:
+    case DL_DEV_WATCHDOG:
+    case DL_DEV_MEMBALLOON:
+    case DL_DEV_RNG:
+    case DL_DEV_PANIC:
+    case DL_DEV_SHMEM:
+    case DL_DEV_MEMORY:
+    case DL_DEV_IOMMU:
+    case DL_DEV_VSOCK:
+    case DL_DEV_CRYPTO:
+    case DL_DEV_TPM:
+    case DL_DEV_NVRAM:
+    case DL_DEV_AUDIO:
+    case DL_DEV_EMULATOR:
+    case DL_DEV_OTHER:
+    case DL_DEV_LAST:
+        break;
+    }
+    return FALSE;
+}

@@ -71,9 +71,26 @@ const char *dl_default_model(const dl_check *chk, const char *key, const char *f
 /* TRUE when the family lists an implicit device of KIND (and TYPE, when not NULL). */
 const dl_implicit *dl_family_implicit(const dl_check *chk, const char *kind, const char *type);
 
+/* D needs a USB bus: a USB address, or a USB input, disk, hub, redirection, host device, sound card, smartcard. */
+gboolean dl_device_needs_usb(const dl_device *d);
+
 /* DEV is a <controller type='pci'>. */
 gboolean dl_is_pci_controller(const dl_device *dev);
 
 /* Is the chipset function B really there for CHK's domain (the PIIX3 USB
  * function only with a USB controller 0 of the models it stands for)? */
 gboolean dl_builtin_present(const dl_check *chk, const dl_builtin *b);
+
+/* A drive address as libvirt will use it: written, or derived from the name. */
+typedef struct {
+    gboolean known;
+    gboolean derived;
+    guint64 controller, bus, target, unit;
+} dl_drive_addr;
+
+/* libvirt's disk name to index mapping: "sda" -> 0, "sdaa" -> 26; -1 when NAME is not one. */
+long dl_disk_index(const char *name);
+
+/* Disk D's drive address: its <address type='drive'>, or the one libvirt
+ * derives from its target name (known FALSE when neither says). */
+dl_drive_addr dl_drive_address(const dl_device *d);

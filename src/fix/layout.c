@@ -89,6 +89,7 @@ typedef struct {
     gboolean spare;
     gboolean placed_here;          /* had no address: the layout gives it one */
     int origin;                    /* 0 written, 1 added by libvirt at parse time, 2 by the layout */
+    dl_dev_kind kind;              /* with origin 1: the kind of device libvirt adds */
     guint seq;                     /* position in libvirt's lists */
     const dl_builtin *builtin;     /* a chipset function it stands for (PIIX3 IDE, ICH9 SATA) */
     guint bus, slot, fn;
@@ -531,6 +532,7 @@ add_implicit(GArray *items, GPtrArray *fakes, const dl_check *chk, dl_dev_kind k
     it->what = g_strdup(what);
     it->dev = NULL;
     it->origin = 1;
+    it->kind = kind;
 }
 
 static gint
@@ -1343,6 +1345,13 @@ out:
             p.slot = it->slot;
             p.function = it->fn;
             p.multifunction = it->multi == DL_TRISTATE_ON;
+            p.implicit_index = -1;
+            if (it->origin == 1 && !it->dev) {
+                p.implicit_kind = it->kind;
+                p.implicit_type = it->type;
+                p.implicit_model = it->model;
+                p.implicit_index = it->index;
+            }
             g_array_append_val(layout->places, p);
         }
     }

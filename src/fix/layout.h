@@ -25,6 +25,12 @@ typedef struct {
     gboolean spare;          /* an added root port left empty for hotplug */
     guint bus, slot, function;
     gboolean multifunction;  /* function 0 of a slot with other functions in use */
+    /* a device libvirt adds at parse time (dev NULL, not added): what it is
+     * (strings borrowed from the knowledge base) */
+    dl_dev_kind implicit_kind;
+    const char *implicit_type;   /* controllers: "usb", "scsi", "virtio-serial"; else NULL */
+    const char *implicit_model;
+    int implicit_index;          /* controllers: their index; else -1 */
 } dl_layout_place;
 
 /* A controller option libvirt fills in when the XML leaves it out. */

@@ -543,8 +543,8 @@ domlint_format_statistics(GPtrArray *results)
     return g_string_free(out, FALSE);
 }
 
-static void
-add_string_or_null(JsonBuilder *b, const char *member, const char *value)
+void
+dl_json_add_string_or_null(JsonBuilder *b, const char *member, const char *value)
 {
     json_builder_set_member_name(b, member);
     if (value)
@@ -553,25 +553,25 @@ add_string_or_null(JsonBuilder *b, const char *member, const char *value)
         json_builder_add_null_value(b);
 }
 
-static void
-build_diag(JsonBuilder *b, const domlint_diag *d)
+void
+dl_emit_diag_json(JsonBuilder *b, const domlint_diag *d)
 {
     json_builder_begin_object(b);
-    add_string_or_null(b, "file", d->file);
+    dl_json_add_string_or_null(b, "file", d->file);
     json_builder_set_member_name(b, "line");
     json_builder_add_int_value(b, d->line);
     json_builder_set_member_name(b, "column");
     json_builder_add_int_value(b, d->column);
-    add_string_or_null(b, "severity", domlint_severity_name(d->severity));
-    add_string_or_null(b, "rule", d->rule);
-    add_string_or_null(b, "message", d->message);
-    add_string_or_null(b, "xpath", d->xpath);
-    add_string_or_null(b, "fixit", d->fixit);
-    add_string_or_null(b, "fixClass", domlint_fix_class_name(d->fix_class));
+    dl_json_add_string_or_null(b, "severity", domlint_severity_name(d->severity));
+    dl_json_add_string_or_null(b, "rule", d->rule);
+    dl_json_add_string_or_null(b, "message", d->message);
+    dl_json_add_string_or_null(b, "xpath", d->xpath);
+    dl_json_add_string_or_null(b, "fixit", d->fixit);
+    dl_json_add_string_or_null(b, "fixClass", domlint_fix_class_name(d->fix_class));
     json_builder_set_member_name(b, "notes");
     json_builder_begin_array(b);
     for (guint n = 0; d->notes && n < d->notes->len; n++)
-        build_diag(b, g_ptr_array_index(d->notes, n));
+        dl_emit_diag_json(b, g_ptr_array_index(d->notes, n));
     json_builder_end_array(b);
     json_builder_end_object(b);
 }
@@ -580,15 +580,15 @@ static void
 build_result(JsonBuilder *b, const domlint_result *r)
 {
     json_builder_begin_object(b);
-    add_string_or_null(b, "file", r->file);
-    add_string_or_null(b, "status", r->status == DOMLINT_FILE_FAILED ? "failed" : "checked");
-    add_string_or_null(b, "failure", r->failure);
-    add_string_or_null(b, "machine", r->machine);
-    add_string_or_null(b, "family", r->family);
+    dl_json_add_string_or_null(b, "file", r->file);
+    dl_json_add_string_or_null(b, "status", r->status == DOMLINT_FILE_FAILED ? "failed" : "checked");
+    dl_json_add_string_or_null(b, "failure", r->failure);
+    dl_json_add_string_or_null(b, "machine", r->machine);
+    dl_json_add_string_or_null(b, "family", r->family);
     json_builder_set_member_name(b, "diagnostics");
     json_builder_begin_array(b);
     for (guint i = 0; i < r->diags->len; i++)
-        build_diag(b, g_ptr_array_index(r->diags, i));
+        dl_emit_diag_json(b, g_ptr_array_index(r->diags, i));
     json_builder_end_array(b);
     json_builder_end_object(b);
 }
@@ -599,9 +599,9 @@ add_part(JsonBuilder *b, const char *name, const char *version, const char *from
 {
     json_builder_set_member_name(b, name);
     json_builder_begin_object(b);
-    add_string_or_null(b, "version", version);
-    add_string_or_null(b, "from", from);
-    add_string_or_null(b, "origin", origin);
+    dl_json_add_string_or_null(b, "version", version);
+    dl_json_add_string_or_null(b, "from", from);
+    dl_json_add_string_or_null(b, "origin", origin);
     json_builder_end_object(b);
 }
 
@@ -614,11 +614,11 @@ dl_json_add_target(JsonBuilder *b, const domlint_target_info *t)
         return;
     }
     json_builder_begin_object(b);
-    add_string_or_null(b, "platform", t->platform);
+    dl_json_add_string_or_null(b, "platform", t->platform);
     add_part(b, "qemu", t->qemu, t->qemu_from, t->qemu_origin);
     add_part(b, "libvirt", t->libvirt, t->libvirt_from, t->libvirt_origin);
-    add_string_or_null(b, "vendor", t->vendor);
-    add_string_or_null(b, "vendorVersion", t->vendor_version);
+    dl_json_add_string_or_null(b, "vendor", t->vendor);
+    dl_json_add_string_or_null(b, "vendorVersion", t->vendor_version);
     json_builder_end_object(b);
 }
 
@@ -631,8 +631,8 @@ domlint_format_json(GPtrArray *results, const domlint_target_info *target)
     guint errors = 0, warnings = 0, failed = 0;
 
     json_builder_begin_object(b);
-    add_string_or_null(b, "tool", "domlint");
-    add_string_or_null(b, "version", domlint_version());
+    dl_json_add_string_or_null(b, "tool", "domlint");
+    dl_json_add_string_or_null(b, "version", domlint_version());
     dl_json_add_target(b, target);
     json_builder_set_member_name(b, "files");
     json_builder_begin_array(b);

@@ -13,42 +13,6 @@
 #include "check/rules/rules.h"
 #include "fix/fix.h"
 
-/* A drive address as libvirt will use it: written, or derived from the name. */
-typedef struct {
-    gboolean known;
-    gboolean derived;
-    guint64 controller, bus, target, unit;
-} drive_addr;
-
-/*
- * libvirt's disk name to index mapping: "sda" -> 0, "sdz" -> 25, "sdaa" -> 26,
- * trailing digits (a partition) allowed; -1 when NAME is not a disk name.
- */
-static long
-disk_index(const char *name)
-{
-    static const char *const prefixes[] = { "fd", "hd", "vd", "sd", "xvd", "ubd", NULL };
-    const char *p = NULL;
-    long idx = 0;
-
-    if (!name)
-        return -1;
-    for (gsize i = 0; prefixes[i] && !p; i++) {
-        if (g_str_has_prefix(name, prefixes[i]))
-            p = name + strlen(prefixes[i]);
-    }
-    if (!p || !g_ascii_islower(*p))
-        return -1;
-    for (int i = 0; g_ascii_islower(*p); i++, p++) {
-        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
-        if (idx > 100000)
-            return -1;
-    }
-    while (g_ascii_isdigit(*p))
-        p++;
-    return *p == '\0' ? idx : -1;
-}
-
 static gboolean
 uses_drive_bus(const dl_device *d)
 {
@@ -56,51 +20,8 @@ uses_drive_bus(const dl_device *d)
            dl_str_eq(d->bus, "fdc");
 }
 
-static drive_addr
-drive_address(const dl_device *d)
-{
-    drive_addr a = { 0 };
-    long idx;
-
-    if (d->addr.type == DL_ADDR_DRIVE) {
-        a.known = d->addr.controller.valid || !d->addr.controller.present;
-        a.controller = d->addr.controller.value;
-        a.bus = d->addr.bus.value;
-        a.target = d->addr.target.value;
-        a.unit = d->addr.unit.value;
-        a.known = a.known && (!d->addr.bus.present || d->addr.bus.valid) &&
-                  (!d->addr.target.present || d->addr.target.valid) &&
-                  (!d->addr.unit.present || d->addr.unit.valid);
-        return a;
-    }
-    if (d->addr.type != DL_ADDR_NONE)
-        return a;
-    idx = disk_index(d->target_dev);
-    if (idx < 0)
-        return a;
-    a.known = TRUE;
-    a.derived = TRUE;
-    if (dl_str_eq(d->bus, "ide")) {
-        a.controller = idx / 4;
-        a.bus = (idx % 4) / 2;
-        a.unit = idx % 2;
-    } else if (dl_str_eq(d->bus, "sata")) {
-        a.controller = idx / 6;
-        a.unit = idx % 6;
-    } else if (dl_str_eq(d->bus, "fdc")) {
-        a.controller = idx / 2;
-        a.unit = idx % 2;
-    } else if (dl_str_eq(d->bus, "scsi")) {
-        a.controller = idx / 7;
-        a.unit = idx % 7;
-    } else {
-        a.known = FALSE;
-    }
-    return a;
-}
-
 static char *
-drive_str(const drive_addr *a)
+drive_str(const dl_drive_addr *a)
 {
     return g_strdup_printf("controller %" G_GUINT64_FORMAT " bus %" G_GUINT64_FORMAT
                            " target %" G_GUINT64_FORMAT " unit %" G_GUINT64_FORMAT,
@@ -156,7 +77,7 @@ drive_limits(const char *bus, guint *controllers, guint *buses, guint *units)
 }
 
 static gboolean
-drive_taken(dl_check *chk, const dl_device *self, const drive_addr *a)
+drive_taken(dl_check *chk, const dl_device *self, const dl_drive_addr *a)
 {
     g_autofree char *key = g_strdup_printf("drive:%s:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ":%"
                                            G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, self->bus,
@@ -166,10 +87,10 @@ drive_taken(dl_check *chk, const dl_device *self, const drive_addr *a)
         return TRUE;
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *o = g_ptr_array_index(chk->dom->devices, i);
-        drive_addr b;
+        dl_drive_addr b;
         if (o == self || o->kind != DL_DEV_DISK || !dl_str_eq(o->bus, self->bus))
             continue;
-        b = drive_address(o);
+        b = dl_drive_address(o);
         if (b.known && b.controller == a->controller && b.bus == a->bus && b.target == a->target &&
             b.unit == a->unit)
             return TRUE;
@@ -179,7 +100,7 @@ drive_taken(dl_check *chk, const dl_device *self, const drive_addr *a)
 
 /* The first drive address of D's bus no other disk uses. */
 static gboolean
-free_drive(dl_check *chk, const dl_device *d, drive_addr *out)
+free_drive(dl_check *chk, const dl_device *d, dl_drive_addr *out)
 {
     guint controllers, buses, units;
 
@@ -188,7 +109,7 @@ free_drive(dl_check *chk, const dl_device *d, drive_addr *out)
     for (guint c = 0; c < controllers; c++) {
         for (guint b = 0; b < buses; b++) {
             for (guint u = 0; u < units; u++) {
-                drive_addr a = { TRUE, FALSE, c, b, 0, u };
+                dl_drive_addr a = { TRUE, FALSE, c, b, 0, u };
                 if (!drive_taken(chk, d, &a)) {
                     g_autofree char *key = g_strdup_printf("drive:%s:%u:%u:0:%u", d->bus, c, b, u);
                     dl_fix_claim(chk, key);
@@ -205,7 +126,7 @@ free_drive(dl_check *chk, const dl_device *d, drive_addr *out)
 static void
 place_disk(dl_check *chk, const dl_device *d, const char *why)
 {
-    drive_addr a;
+    dl_drive_addr a;
     g_autofree char *where = NULL;
     g_autofree char *ctl = NULL, *bus = NULL, *unit = NULL;
     dl_fix *fix;
@@ -356,11 +277,11 @@ static void
 limit(dl_check *chk, const dl_device *d, gboolean bad, const char *what)
 {
     g_autofree char *where = NULL;
-    drive_addr a;
+    dl_drive_addr a;
 
     if (!bad)
         return;
-    a = drive_address(d);
+    a = dl_drive_address(d);
     where = drive_str(&a);
     if (a.derived) {
         dl_diag_fixit(dl_error(chk, d->node, "disk '%s' gets drive address %s from its name, but %s",
@@ -379,7 +300,7 @@ limit(dl_check *chk, const dl_device *d, gboolean bad, const char *what)
 }
 
 static void
-check_one_drive(dl_check *chk, const dl_device *d, const drive_addr *a)
+check_one_drive(dl_check *chk, const dl_device *d, const dl_drive_addr *a)
 {
     if (dl_str_eq(d->bus, "ide")) {
         limit(chk, d, a->controller != 0, "the machine has only IDE controller 0");
@@ -438,14 +359,14 @@ check_drive_addresses(dl_check *chk)
 {
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        drive_addr a;
+        dl_drive_addr a;
         if (d->kind != DL_DEV_DISK || !uses_drive_bus(d))
             continue;
         if (chk->family && !dl_family_has_disk_bus(chk->family, d->bus) && !dl_str_eq(d->bus, "fdc"))
             continue;     /* disk-bus already says the bus is missing */
         if (!drive_numbers_valid(chk, d))
             continue;
-        a = drive_address(d);
+        a = dl_drive_address(d);
         if (!a.known)
             continue;
         check_one_drive(chk, d, &a);
@@ -468,20 +389,20 @@ check_drive_conflicts(dl_check *chk)
 
     for (guint i = 0; i < devs->len; i++) {
         const dl_device *d = g_ptr_array_index(devs, i);
-        drive_addr a;
+        dl_drive_addr a;
         if (d->kind != DL_DEV_DISK || !uses_drive_bus(d))
             continue;
-        a = drive_address(d);
+        a = dl_drive_address(d);
         if (!a.known)
             continue;
         for (guint j = 0; j < i; j++) {
             const dl_device *o = g_ptr_array_index(devs, j);
-            drive_addr b;
+            dl_drive_addr b;
             g_autofree char *where = NULL;
             domlint_diag *diag;
             if (o->kind != DL_DEV_DISK || !dl_str_eq(o->bus, d->bus))
                 continue;
-            b = drive_address(o);
+            b = dl_drive_address(o);
             if (!b.known || a.controller != b.controller || a.bus != b.bus ||
                 a.target != b.target || a.unit != b.unit)
                 continue;
@@ -517,7 +438,7 @@ disk_partition(const char *name)
     const char *p;
     gsize digits;
 
-    if (disk_index(name) < 0)
+    if (dl_disk_index(name) < 0)
         return -1;
     p = name + strlen(name);
     while (p > name && g_ascii_isdigit(p[-1]))
@@ -567,7 +488,7 @@ check_disk_targets(dl_check *chk)
         const dl_device *d = g_ptr_array_index(devs, i);
         if (d->kind != DL_DEV_DISK || !d->target_dev)
             continue;
-        if (uses_drive_bus(d) && d->addr.type == DL_ADDR_NONE && disk_index(d->target_dev) < 0)
+        if (uses_drive_bus(d) && d->addr.type == DL_ADDR_NONE && dl_disk_index(d->target_dev) < 0)
         {
             dl_diag_fixit(dl_error(chk, d->node, "disk target '%s' is not a disk name libvirt understands (like sda or hdb), and the disk has no <address> to say where it goes",
                                    d->target_dev),
@@ -636,21 +557,21 @@ const dl_rule dl_rule_disk_media = {
 
 /* The SCSI drive address a disk or SCSI host device occupies. */
 static gboolean
-scsi_slot(const dl_device *d, drive_addr *out)
+scsi_slot(const dl_device *d, dl_drive_addr *out)
 {
     if (d->kind == DL_DEV_DISK && dl_str_eq(d->bus, "scsi")) {
-        *out = drive_address(d);
+        *out = dl_drive_address(d);
         return out->known;
     }
     if (d->kind == DL_DEV_HOSTDEV && dl_str_eq(d->subsys, "scsi") && d->addr.type == DL_ADDR_DRIVE) {
-        *out = drive_address(d);
+        *out = dl_drive_address(d);
         return out->known;
     }
     return FALSE;
 }
 
 static gboolean
-same_drive(const drive_addr *a, const drive_addr *b)
+same_drive(const dl_drive_addr *a, const dl_drive_addr *b)
 {
     return a->controller == b->controller && a->bus == b->bus && a->target == b->target &&
            a->unit == b->unit;
@@ -663,7 +584,7 @@ check_scsi_hostdev(dl_check *chk)
 
     for (guint i = 0; i < devs->len; i++) {
         const dl_device *d = g_ptr_array_index(devs, i);
-        drive_addr a, b;
+        dl_drive_addr a, b;
         if (d->kind != DL_DEV_HOSTDEV || !scsi_slot(d, &a))
             continue;
         for (guint j = 0; j < devs->len; j++) {

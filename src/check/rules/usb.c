@@ -52,56 +52,6 @@ usb_disabled(const dl_check *chk, const dl_device **none)
     return FALSE;
 }
 
-/* Devices that need a USB bus. */
-static gboolean
-is_usb_device(const dl_device *d)
-{
-    if (d->addr.type == DL_ADDR_USB)
-        return TRUE;
-    switch (d->kind) {
-    case DL_DEV_DISK:
-    case DL_DEV_INPUT:
-        return dl_str_eq(d->bus, "usb");
-    case DL_DEV_HUB:
-        return dl_str_eq(d->model, "usb");
-    case DL_DEV_REDIRDEV:
-        return dl_str_eq(d->model, "usb");
-    case DL_DEV_HOSTDEV:
-        return dl_str_eq(d->subsys, "usb");
-    case DL_DEV_SOUND:
-        return dl_str_eq(d->model, "usb");
-    case DL_DEV_SMARTCARD:
-        return TRUE;
-    case DL_DEV_CONTROLLER:
-    case DL_DEV_LEASE:
-    case DL_DEV_FILESYSTEM:
-    case DL_DEV_INTERFACE:
-    case DL_DEV_GRAPHICS:
-    case DL_DEV_VIDEO:
-    case DL_DEV_SERIAL:
-    case DL_DEV_PARALLEL:
-    case DL_DEV_CONSOLE:
-    case DL_DEV_CHANNEL:
-    case DL_DEV_WATCHDOG:
-    case DL_DEV_MEMBALLOON:
-    case DL_DEV_RNG:
-    case DL_DEV_PANIC:
-    case DL_DEV_SHMEM:
-    case DL_DEV_MEMORY:
-    case DL_DEV_IOMMU:
-    case DL_DEV_VSOCK:
-    case DL_DEV_CRYPTO:
-    case DL_DEV_TPM:
-    case DL_DEV_NVRAM:
-    case DL_DEV_AUDIO:
-    case DL_DEV_EMULATOR:
-    case DL_DEV_OTHER:
-    case DL_DEV_LAST:
-        break;
-    }
-    return FALSE;
-}
-
 /* ------------------------------------------------------------ usb-disabled */
 
 static void
@@ -121,7 +71,7 @@ check_usb_disabled(dl_check *chk)
         if (is_usb_controller(d)) {
             diag = dl_error(chk, d->node, "USB is disabled by a controller with model='none', so no other USB controller can exist");
             dl_diag_fixit(diag, "remove this controller, or the model='none' controller");
-        } else if (is_usb_device(d)) {
+        } else if (dl_device_needs_usb(d)) {
             what = dl_device_describe(d);
             diag = dl_error(chk, d->node, "%s needs USB, but USB is disabled by a controller with model='none'",
                             what);
