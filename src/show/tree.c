@@ -332,25 +332,6 @@ builtin_of(const dl_check *chk, const dl_device *d)
     return NULL;
 }
 
-/* The chipset's functions on bus 0 that no device of the XML stands for. */
-static void
-collect_builtins(builder *b)
-{
-    const dl_family *fam = b->chk->family;
-
-    for (guint k = 0; fam && fam->builtins && k < fam->builtins->len; k++) {
-        const dl_builtin *bi = g_ptr_array_index(fam->builtins, k);
-        const dl_device *d = builtin_device(b->chk, bi);
-
-        if (!dl_builtin_present(b->chk, bi) || (d && builtin_of(b->chk, d) == bi))
-            continue;
-        /* a controller placed at the builtin's address by the layout is shown as placed */
-        if (d && !dl_device_has_pci_address(d))
-            continue;
-        place(b, dev_new(b, NULL, bi->device, DL_SHOW_BUILTIN), 0, bi->slot, bi->function);
-    }
-}
-
 static const dl_layout_place *
 place_of(const builder *b, const dl_device *d)
 {
@@ -370,6 +351,34 @@ name_builtin(dl_show_dev *s, const dl_builtin *bi)
 
     g_free(s->name);
     s->name = named;
+}
+
+/* The chipset's functions on bus 0 that no device of the XML stands for. */
+static void
+collect_builtins(builder *b)
+{
+    const dl_family *fam = b->chk->family;
+
+    for (guint k = 0; fam && fam->builtins && k < fam->builtins->len; k++) {
+        const dl_builtin *bi = g_ptr_array_index(fam->builtins, k);
+        const dl_device *d = builtin_device(b->chk, bi);
+
+        dl_show_dev *s;
+
+        if (!dl_builtin_present(b->chk, bi) || (d && builtin_of(b->chk, d) == bi))
+            continue;
+        /* a controller placed at the builtin's address by the layout is shown as placed */
+        if (d && !dl_device_has_pci_address(d) && place_of(b, d))
+            continue;
+        if (d && !dl_device_has_pci_address(d)) {
+            /* the XML's controller without an address is the builtin: libvirt gives it the builtin's */
+            s = dev_new(b, d, NULL, DL_SHOW_BUILTIN);
+            name_builtin(s, bi);
+        } else {
+            s = dev_new(b, NULL, bi->device, DL_SHOW_BUILTIN);
+        }
+        place(b, s, 0, bi->slot, bi->function);
+    }
 }
 
 /* The devices of the XML that are on PCI: written, or where libvirt puts them. */
