@@ -13,6 +13,7 @@
  *   memory.c        running out of memory: libxml2's allocations, ulimit -v
  *   diff.c          --diff, by diff(1)
  *   probe-main.c    `domlint probe`
+ *   convert-main.c  `domlint convert`
  *   args.c          what every command's options share (this header's helpers)
  */
 #pragma once
@@ -46,6 +47,8 @@ int dl_cli_run(int argc, char **argv, FILE *out, FILE *err);
 int dl_check_main(int argc, char **argv, FILE *out, FILE *err);
 /* `domlint probe ...` (src/cli/probe-main.c); ARGV[0] is "probe". */
 int dl_probe_main(int argc, char **argv, FILE *out, FILE *err);
+/* `domlint convert ...` (src/cli/convert-main.c); ARGV[0] is "convert". */
+int dl_convert_main(int argc, char **argv, FILE *out, FILE *err);
 
 /* Repeated options with comma lists ("a,b" "c") as one NULL-terminated
  * list of non-empty items (caller frees with g_strfreev). */
