@@ -425,9 +425,10 @@ lay_out(dl_conv *cv, const char *name, char *text, gsize len)
     for (guint i = 0; ok && i < r->diags->len; i++) {
         const domlint_diag *d = g_ptr_array_index(r->diags, i);
 
-        /* the layout's repairs, in the words of --fix --layout */
+        /* the layout's repairs, in the words of --fix --layout: where libvirt
+         * would put the device anyway, but not where the guest had it */
         if (d->severity == DOMLINT_SEV_NOTE && d->fix_class != DOMLINT_FIX_NONE)
-            dl_conv_note(cv, NULL, d->fix_class == DOMLINT_FIX_GUEST_VISIBLE, "%s", fix_words(d->message));
+            dl_conv_note(cv, NULL, TRUE, "%s", fix_words(d->message));
         else if (d->severity == DOMLINT_SEV_ERROR)
             dl_conv_error(cv, NULL, "after the conversion, %s", d->message);
     }
