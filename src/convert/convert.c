@@ -203,11 +203,75 @@ convert_root(dl_conv *cv, const dl_device *d)
     dl_conv_note(cv, d->node, FALSE, "the PCI root is now %s", root);
 }
 
+/* Is D on one of the buses of BUSES (a set of bus numbers)? */
+static gboolean
+on_buses(const dl_device *d, GHashTable *buses)
+{
+    return d->node && d->addr.type == DL_ADDR_PCI && d->addr.bus.valid &&
+           g_hash_table_contains(buses, GUINT_TO_POINTER((guint) d->addr.bus.value + 1));
+}
+
+/* The devices other than PCI controllers below bus INDEX, through any controllers between. */
+static guint
+devices_behind(const dl_domain *dom, int index)
+{
+    g_autoptr(GHashTable) buses = g_hash_table_new(NULL, NULL);
+    gboolean grew = TRUE;
+    guint n = 0;
+
+    /* bus numbers are stored plus one: a set of pointers cannot hold 0 */
+    g_hash_table_add(buses, GUINT_TO_POINTER((guint) index + 1));
+    while (grew) {
+        grew = FALSE;
+        for (guint i = 0; i < dom->devices->len; i++) {
+            const dl_device *c = g_ptr_array_index(dom->devices, i);
+            gpointer key = GUINT_TO_POINTER((guint) c->auto_index + 1);
+            if (is_pci_controller(c) && c->auto_index > 0 && on_buses(c, buses) && !g_hash_table_contains(buses, key)) {
+                g_hash_table_add(buses, key);
+                grew = TRUE;
+            }
+        }
+    }
+    for (guint i = 0; i < dom->devices->len; i++) {
+        const dl_device *e = g_ptr_array_index(dom->devices, i);
+        if (!is_pci_controller(e) && on_buses(e, buses))
+            n++;
+    }
+    return n;
+}
+
+/*
+ * An expander bus stays, as the other chipset's: its bus number and NUMA
+ * node are the point of it.  libvirt never puts a device behind one by
+ * itself, so the devices that were there go where the layout puts them:
+ * the note says so, for the user to move them back.
+ */
+static void
+convert_expander(dl_conv *cv, const dl_device *d)
+{
+    const char *model = dl_str_eq(d->model, "pci-expander-bus") ? "pcie-expander-bus" : "pci-expander-bus";
+    guint behind = devices_behind(cv->chk->dom, d->auto_index);
+
+    dl_conv_set(cv, d->node, "model", model);
+    dl_conv_remove(cv, dl_device_child(d, "model"));
+    if (!dl_family_allows_controller(cv->to, model)) {
+        dl_conv_error(cv, d->node, "the %s (controller pci index %d) cannot be converted: %s machines have no %s",
+                      d->model, d->auto_index, cv->to->id, model);
+        return;
+    }
+    if (behind > 0)
+        dl_conv_note(cv, d->node, TRUE, "the %s (controller pci index %d) is now a %s with the same bus number and NUMA node; the devices behind it (%u) go where libvirt's layout puts them (it never uses an expander bus by itself): move them back behind it%s",
+                     d->model, d->auto_index, model, behind,
+                     dl_str_eq(model, "pcie-expander-bus") ? " through a pcie-root-port" : "");
+    else
+        dl_conv_note(cv, d->node, TRUE, "the %s (controller pci index %d) is now a %s with the same bus number and NUMA node",
+                     d->model, d->auto_index, model);
+}
+
 /*
  * The PCI controllers of the old topology go: the bridges, root ports and
  * switches of one chipset are not what the other's layout builds, and the
- * layout adds the ones the devices need.  Expander buses tie devices to
- * NUMA nodes, which no layout recreates: they are not converted.
+ * layout adds the ones the devices need.
  */
 static void
 convert_pci_controllers(dl_conv *cv)
@@ -223,8 +287,7 @@ convert_pci_controllers(dl_conv *cv)
         if (d->auto_index == 0) {
             convert_root(cv, d);
         } else if (is_expander(d->model)) {
-            dl_conv_error(cv, d->node, "the %s (controller pci index %d) is not converted: the devices it places on NUMA node buses have no counterpart libvirt's layout would build on %s; remove it, or convert it by hand",
-                          d->model, d->auto_index, cv->to->id);
+            convert_expander(cv, d);
         } else {
             dl_conv_remove(cv, d->node);
             removed++;
