@@ -444,6 +444,39 @@ convert_firmware(dl_conv *cv)
         dl_conv_note(cv, dom->os, FALSE, "secure boot needs SMM: libvirt turns <smm> on for it");
 }
 
+/* The text of NODE without surrounding blanks (caller frees), or NULL. */
+static char *
+node_text(xmlNode *node)
+{
+    xmlChar *content = node ? xmlNodeGetContent(node) : NULL;
+    char *text = content ? g_strstrip(g_strdup((const char *) content)) : NULL;
+
+    xmlFree(content);
+    return text;
+}
+
+/*
+ * What only q35 machines have in <features> and <vcpu>: an SMM TSEG size
+ * (libvirt refuses it elsewhere; the guest gets QEMU's default, removed)
+ * and more vCPUs than the 255 an i440fx board takes (refused).
+ */
+static void
+convert_features(dl_conv *cv)
+{
+    const dl_domain *dom = cv->chk->dom;
+    g_autofree char *vcpus = node_text(dom->vcpu);
+    dl_num n = dl_num_parse(vcpus, 10);
+
+    if (dom->smm_tseg && !dl_family_has_feature(cv->to, "smm-tseg")) {
+        dl_conv_remove(cv, dom->smm_tseg);
+        dl_conv_note(cv, dom->smm_tseg, TRUE, "removed the SMM TSEG size: %s machines have no extended TSEG, the guest gets QEMU's default",
+                     cv->to->id);
+    }
+    if (n.valid && n.value > 255 && !dl_family_has_feature(cv->to, "many-vcpus"))
+        dl_conv_error(cv, dom->vcpu, "%" G_GUINT64_FORMAT " vCPUs cannot be converted: %s machines take at most 255",
+                      n.value, cv->to->id);
+}
+
 /* ---------------------------------------------------------------- the run */
 
 /* The first pass: the edits, applied.  NULL when nothing is to change. */
@@ -453,6 +486,7 @@ first_pass(dl_conv *cv, gsize *len)
     convert_machine(cv);
     if (cv->cross) {
         convert_firmware(cv);
+        convert_features(cv);
         convert_usb(cv);
         convert_devices(cv);
         dl_convert_disks(cv);
