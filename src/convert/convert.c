@@ -28,6 +28,20 @@ note_clear(gpointer p)
     g_free(n->message);
 }
 
+/* By line, a note without one last; g_array_sort() is stable. */
+static gint
+note_order(gconstpointer a, gconstpointer b)
+{
+    int x = ((const dl_convert_note *) a)->line;
+    int y = ((const dl_convert_note *) b)->line;
+
+    if (x == y)
+        return 0;
+    if (x == 0 || y == 0)
+        return x == 0 ? 1 : -1;
+    return x < y ? -1 : 1;
+}
+
 void
 dl_convert_result_free(dl_convert_result *result)
 {
@@ -601,6 +615,9 @@ dl_convert(domlint_ctx *ctx, const char *name, const char *data, gsize len,
     cv.gone = g_hash_table_new(NULL, NULL);
     cv.drop_addr = g_hash_table_new(NULL, NULL);
     conv_run(&cv, name);
+    /* in the order of the file; the layout's notes (no line of the input) last */
+    g_array_sort(res->errors, note_order);
+    g_array_sort(res->notes, note_order);
     dl_edits_free(cv.edits);
     g_hash_table_unref(cv.gone);
     g_hash_table_unref(cv.drop_addr);
