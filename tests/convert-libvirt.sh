@@ -5,7 +5,8 @@
 # ../shared/corpus/public and libvirt-tests) whose verdicts.tsv label is OK:
 #   B  = convert A to the other family (--machine=q35 or pc)
 #   B is clean under `domlint check` (exit 0), libvirt defines it and QEMU
-#   starts it paused (tests/libvirt-oracle.sh --start);
+#   starts it paused (tests/libvirt-oracle.sh --start; only defined when A's
+#   label is of the define stage: QEMU would wait for a vhost-user peer);
 #   A1 = convert B back, B1 = A1 converted again, A2 = B1 back: A1 and A2
 #   must be byte-identical (converting back and forth is stable).
 # A domain convert refuses (exit 1: a device the target cannot have) is a
@@ -37,10 +38,10 @@ done
 out=${CONVERT_PROOF:-$tmp/proof.tsv}
 printf 'file\tfrom\tto\tconvert\tcheck\tlibvirt\tstable\tdetail\n' > "$out"
 
-# the domains: DIR FILE MACHINE, i440fx or q35 on x86, labelled OK
+# the domains: DIR FILE MACHINE STAGE, i440fx or q35 on x86, labelled OK
 for dir in "$@"; do
     awk -F'\t' -v d="$dir" '$4 == "OK" && ($3 == "x86_64" || $3 == "i686") &&
-        $2 ~ /^(pc|pc-i440fx-.*|q35|pc-q35-.*)$/ { print d "\t" $1 "\t" $2 }' "$dir/verdicts.tsv"
+        $2 ~ /^(pc|pc-i440fx-.*|q35|pc-q35-.*)$/ { print d "\t" $1 "\t" $2 "\t" $5 }' "$dir/verdicts.tsv"
 done > "$tmp/list"
 
 # starting B: the disk files it names that are missing here become empty files of ours
@@ -59,7 +60,7 @@ conv() {
     "$DOMLINT" convert --target="$TARGET" -q --machine="$1" "$2" > "$3" 2> "$3.err"
 }
 
-while IFS="$(printf '\t')" read -r dir file machine; do
+while IFS="$(printf '\t')" read -r dir file machine stage; do
     case $machine in
         pc|pc-i440fx-*) to=q35 back=pc ;;
         *) to=pc back=q35 ;;
@@ -85,7 +86,11 @@ while IFS="$(printf '\t')" read -r dir file machine; do
     check=clean
     [ $crc -eq 0 ] || check=findings
     start_copy "$tmp/b.xml"
-    verdict=$(flock "$LOCK" "$ORACLE" --start "$tmp/start.xml" 2>&1 | head -1 | cut -c1-300)
+    # labelled at define (a vhost-user peer QEMU would wait for): defined only
+    start=--start
+    [ "$stage" = start ] || start=
+    # shellcheck disable=SC2086 # no word when empty
+    verdict=$(flock "$LOCK" "$ORACLE" $start "$tmp/start.xml" 2>&1 | head -1 | cut -c1-300)
     lv=OK
     [ "$verdict" = OK ] || lv=ERROR
     stable=no

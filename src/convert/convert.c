@@ -145,6 +145,10 @@ resolve_source(dl_conv *cv)
                                            chk->machine ? chk->machine : "", chk->arch);
         return FALSE;
     }
+    if (!chk->dom->os_type) {
+        cv->res->failure = g_strdup("the domain has no <os><type> to write the machine type into");
+        return FALSE;
+    }
     chk->canonical = dl_family_canonical(chk->family, chk->machine);
     return TRUE;
 }
