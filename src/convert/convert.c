@@ -359,6 +359,10 @@ convert_addresses(dl_conv *cv)
                      "took the PCI addresses of %u device%s away, for the layout libvirt gives them on %s%s",
                      dropped, dropped == 1 ? "" : "s", cv->to->id,
                      kept ? " (the others are kept: --keep-addresses)" : "");
+    if (kept > 0 && cv->to->root == DL_ROOT_PCIE)
+        dl_conv_note(cv, cv->chk->dom->devices_node, TRUE,
+                     "kept the PCI addresses of %u device%s on pcie-root: there they are integrated endpoints, which cannot be hot-unplugged",
+                     kept, kept == 1 ? "" : "s");
 }
 
 /* USB: the controller libvirt gives a new guest of the target, where the old one is the old chipset's. */
