@@ -4,7 +4,7 @@
  *
  * Where a change goes in src/cli:
  *   main.c          main(): dl_cli_run() on the process's stdout and stderr
- *   run.c           dl_cli_run(): the command table (check, probe)
+ *   run.c           dl_cli_run(): the command table (check, probe, convert, topology)
  *   check-main.c    `domlint [check] FILE...`: inputs, contexts, results, exit status
  *   check-args.c    the check command's options: the GOption table, -jN, refused values
  *   info.c          --version, --list-targets, --list-rules, --explain
@@ -14,6 +14,7 @@
  *   diff.c          --diff, by diff(1)
  *   probe-main.c    `domlint probe`
  *   topology-main.c `domlint topology`: the PCI tree (src/show builds and renders it)
+ *   convert-main.c  `domlint convert`: i440fx <-> q35 (src/convert does it)
  *   args.c          what every command's options share (this header's helpers)
  */
 #pragma once
@@ -49,6 +50,8 @@ int dl_check_main(int argc, char **argv, FILE *out, FILE *err);
 int dl_probe_main(int argc, char **argv, FILE *out, FILE *err);
 /* `domlint topology FILE` (src/cli/topology-main.c); ARGV[0] is "topology". */
 int dl_topology_main(int argc, char **argv, FILE *out, FILE *err);
+/* `domlint convert ...` (src/cli/convert-main.c); ARGV[0] is "convert". */
+int dl_convert_main(int argc, char **argv, FILE *out, FILE *err);
 
 /* The command table as --help lists it, one line per command (caller frees). */
 char *dl_cli_commands_help(void);

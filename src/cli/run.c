@@ -22,6 +22,7 @@ typedef struct {
 
 static const cli_command commands[] = {
     { "check", dl_check_main, "check domain XML files against what the machine type has (the default)", TRUE },
+    { "convert", dl_convert_main, "convert a domain between i440fx and q35 (or versions of one), keeping every device", FALSE },
     { "probe", dl_probe_main, "ask a QEMU binary what its machine types have, write knowledge files", FALSE },
     { "topology", dl_topology_main, "show the PCI tree as libvirt will lay it out, with the findings beside the devices", FALSE },
 };

@@ -1,0 +1,114 @@
+#!/bin/sh
+# convert-libvirt.sh [DIR...] — `domlint convert` gives domains libvirt starts, and is stable.
+#
+# For every i440fx and q35 domain (x86_64, i686) of the corpora DIR (default
+# ../shared/corpus/public and libvirt-tests) whose verdicts.tsv label is OK:
+#   B  = convert A to the other family (--machine=q35 or pc)
+#   B is clean under `domlint check` (exit 0), libvirt defines it and QEMU
+#   starts it paused (tests/libvirt-oracle.sh --start; only defined when A's
+#   label is of the define stage: QEMU would wait for a vhost-user peer);
+#   A1 = convert B back, B1 = A1 converted again, A2 = B1 back: A1 and A2
+#   must be byte-identical (converting back and forth is stable).
+# A domain convert refuses (exit 1: a device the target cannot have) is a
+# skip with the reason, not a failure.  Disk images the domain names that do
+# not exist here are replaced, for the start only, by empty files in the
+# test's own directory.  The oracle lock is taken for each call, not for the
+# run.  Per-file results go to $CONVERT_PROOF (a TSV) when set.
+#
+# Needs root, virsh and QEMU (tests/libvirt-env.sh); otherwise skips, loudly.
+# TAP for automake's tap-driver; DOMLINT_SKIP_SLOW skips it.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+skip_slow "libvirt convert proof"
+need_domlint
+oracle_missing=$(libvirt_missing)
+[ -z "$oracle_missing" ] || skip_all "libvirt QEMU driver not available: $oracle_missing"
+ORACLE=$top_srcdir/tests/libvirt-oracle.sh
+LOCK=${DOMLINT_ORACLE_LOCK:-/tmp/domlint-oracle.lock}
+TARGET=debian-12
+make_tmp
+
+if [ $# -eq 0 ]; then
+    set -- "$top_srcdir/../shared/corpus/public" "$top_srcdir/../shared/corpus/libvirt-tests"
+fi
+for dir in "$@"; do
+    [ -f "$dir/verdicts.tsv" ] || skip_all "no corpus with a verdicts.tsv at $dir"
+done
+out=${CONVERT_PROOF:-$tmp/proof.tsv}
+printf 'file\tfrom\tto\tconvert\tcheck\tlibvirt\tstable\tdetail\n' > "$out"
+
+# the domains: DIR FILE MACHINE STAGE, i440fx or q35 on x86, labelled OK
+for dir in "$@"; do
+    awk -F'\t' -v d="$dir" '$4 == "OK" && ($3 == "x86_64" || $3 == "i686") &&
+        $2 ~ /^(pc|pc-i440fx-.*|q35|pc-q35-.*)$/ { print d "\t" $1 "\t" $2 "\t" $5 }' "$dir/verdicts.tsv"
+done > "$tmp/list"
+
+# starting B: the disk files it names that are missing here become empty files of ours
+start_copy() {
+    mkdir -p "$tmp/img"
+    cp "$1" "$tmp/start.xml"
+    grep -o "file='/[^']*'" "$1" | sed "s/^file='//; s/'\$//" | sort -u | while read -r p; do
+        [ -e "$p" ] && continue
+        k=$(printf '%s' "$p" | cksum | cut -d' ' -f1)
+        : > "$tmp/img/$k"
+        sed "s|file='$p'|file='$tmp/img/$k'|g" "$tmp/start.xml" > "$tmp/start.tmp" && mv "$tmp/start.tmp" "$tmp/start.xml"
+    done
+}
+
+conv() {
+    "$DOMLINT" convert --target="$TARGET" -q --machine="$1" "$2" > "$3" 2> "$3.err"
+}
+
+while IFS="$(printf '\t')" read -r dir file machine stage; do
+    case $machine in
+        pc|pc-i440fx-*) to=q35 back=pc ;;
+        *) to=pc back=q35 ;;
+    esac
+    a=$dir/$file
+    name=${dir##*/}/$file
+    conv "$to" "$a" "$tmp/b.xml"
+    rc=$?
+    if [ $rc -eq 1 ]; then
+        why=$(head -1 "$tmp/b.xml.err" | cut -c1-200)
+        printf '%s\t%s\t%s\trefused\t-\t-\t-\t%s\n' "$name" "$machine" "$to" "$why" >> "$out"
+        skip "$name: convert refuses: $why"
+        continue
+    fi
+    if [ $rc -ne 0 ]; then
+        why=$(head -1 "$tmp/b.xml.err")
+        printf '%s\t%s\t%s\tfailed\t-\t-\t-\t%s\n' "$name" "$machine" "$to" "$why" >> "$out"
+        not_ok "$name: convert exit $rc" "$why"
+        continue
+    fi
+    "$DOMLINT" check --target="$TARGET" --format=text --no-excerpt -q "$tmp/b.xml" > "$tmp/check.txt" 2>&1
+    crc=$?
+    check=clean
+    [ $crc -eq 0 ] || check=findings
+    start_copy "$tmp/b.xml"
+    # labelled at define (a vhost-user peer QEMU would wait for): defined only
+    start=--start
+    [ "$stage" = start ] || start=
+    # shellcheck disable=SC2086 # no word when empty
+    verdict=$(flock "$LOCK" "$ORACLE" $start "$tmp/start.xml" 2>&1 | head -1 | cut -c1-300)
+    lv=OK
+    [ "$verdict" = OK ] || lv=ERROR
+    stable=no
+    if conv "$back" "$tmp/b.xml" "$tmp/a1.xml" && conv "$to" "$tmp/a1.xml" "$tmp/b1.xml" &&
+        conv "$back" "$tmp/b1.xml" "$tmp/a2.xml" && cmp -s "$tmp/a1.xml" "$tmp/a2.xml"; then
+        stable=yes
+    fi
+    detail=
+    [ $check = clean ] || detail="check: $(grep -m1 -E 'error|warning' "$tmp/check.txt" | cut -c1-200)"
+    [ $lv = OK ] || detail="$detail libvirt: $verdict"
+    printf '%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\n' "$name" "$machine" "$to" "$check" "$lv" "$stable" "$detail" >> "$out"
+    if [ $check = clean ] && [ $lv = OK ] && [ $stable = yes ]; then
+        ok "$name: $machine -> $to clean, started, stable"
+    else
+        not_ok "$name: $machine -> $to check=$check libvirt=$lv stable=$stable" "$detail"
+    fi
+done < "$tmp/list"
+
+awk -F'\t' 'NR > 1 { n++; if ($4 == "ok") c++; if ($5 == "clean") k++; if ($6 == "OK") s++; if ($7 == "yes") t++; if ($4 == "refused") r++ }
+    END { printf "# %d domains: %d converted, %d refused, %d clean, %d accepted+started, %d stable\n", n, c, r, k, s, t }' "$out"
+done_testing
