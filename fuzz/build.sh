@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz/build.sh [OUTDIR] - build the libFuzzer harnesses with clang, ASan and UBSan.
-# The library's sources are compiled into each harness (no libtool involved).
+# The library's sources (all but the command's: src/cli, src/show) are
+# compiled into each harness (no libtool involved).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -19,7 +20,7 @@ cat > "$out/config.h" <<H
 #define DOMLINT_DOC_URL "file://$top/doc/rules/"
 H
 pkgs="libxml-2.0 glib-2.0 gio-2.0 gmodule-2.0 json-glib-1.0"
-lib=$(cd "$top" && find src -name "*.c" ! -path "src/cli/*" ! -name connect.c | LC_ALL=C sort)
+lib=$(cd "$top" && find src -name "*.c" ! -path "src/cli/*" ! -path "src/show/*" ! -name connect.c | LC_ALL=C sort)
 # shellcheck disable=SC2086
 $CC $flags -I"$out" -I"$top/src" $(pkg-config --cflags $pkgs) \
     -o "$out/fuzz-domain" "$here/fuzz-domain.c" $(cd "$top" && echo $lib | sed "s|src/|$top/src/|g") \
