@@ -142,6 +142,31 @@ retype_controllers(dl_conv *cv, const char *from, const char *to)
     }
 }
 
+/*
+ * What only an IDE disk D may carry, before it becomes SATA (libvirt's disk
+ * validation): a <wwn>, which IDE and SCSI disks alone report, is the
+ * guest's name for the disk, so it is not dropped: FALSE, refused; a CHS
+ * translation (<geometry trans>) is IDE's alone and goes, with a note.
+ */
+static gboolean
+ide_only_data(dl_conv *cv, const dl_device *d)
+{
+    xmlNode *wwn = dl_device_child(d, "wwn");
+    xmlNode *geometry = dl_device_child(d, "geometry");
+    g_autofree char *what = dl_device_describe(d);
+
+    if (wwn) {
+        dl_conv_error(cv, wwn, "the %s cannot become a SATA disk: only IDE and SCSI disks carry a <wwn>; remove it, or move the disk to bus='scsi', first", what);
+        return FALSE;
+    }
+    if (geometry && dl_xml_attr(geometry, "trans")) {
+        dl_conv_unset(cv, geometry, "trans");
+        dl_conv_note(cv, geometry, TRUE, "the CHS translation trans='%s' of the %s goes: only IDE disks have one",
+                     dl_xml_attr(geometry, "trans"), what);
+    }
+    return TRUE;
+}
+
 static void
 ide_to_sata(dl_conv *cv)
 {
@@ -154,6 +179,8 @@ ide_to_sata(dl_conv *cv)
         g_autofree char *what = NULL;
 
         if (!d->node || d->kind != DL_DEV_DISK || !dl_str_eq(disk_bus(d), "ide"))
+            continue;
+        if (!ide_only_data(cv, d))
             continue;
         name = pick_name(used, "sd", name_index(d->target_dev, "hd"), 26);
         if (!name) {
