@@ -833,13 +833,18 @@ check_disk_vpd(dl_check *chk)
 
     for (guint i = 0; i < chk->dom->devices->len; i++) {
         const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
-        xmlNode *vendor, *product;
+        xmlNode *vendor, *product, *wwn;
         gboolean ata;
 
         if (d->kind != DL_DEV_DISK || d->implicit || !d->bus || dl_str_eq(d->bus, "scsi"))
             continue;
         vendor = dl_device_child(d, "vendor");
         product = dl_device_child(d, "product");
+        wwn = dl_device_child(d, "wwn");
+        if (wwn && !dl_str_eq(d->bus, "ide"))
+            dl_diag_fixit(dl_error(chk, wwn, "disk '%s' is on bus '%s', but only IDE and SCSI disks report a WWN: remove <wwn> or use bus='scsi'",
+                                   disk_name(d), d->bus),
+                          "remove <wwn>, or use bus='scsi'");
         ata = dl_str_eq(d->bus, "ide") || dl_str_eq(d->bus, "sata");
         if (vendor)
             dl_diag_fixit(dl_error(chk, vendor, "disk '%s' is on bus '%s', but only SCSI disks report a vendor: remove <vendor> or use bus='scsi'",
@@ -854,7 +859,41 @@ check_disk_vpd(dl_check *chk)
 
 const dl_rule dl_rule_disk_vpd = {
     .id = "disk-vpd",
-    .summary = "<vendor> and <product> only on disks whose bus reports them (SCSI; IDE and SATA products from libvirt 11.3)",
+    .summary = "<vendor>, <product> and <wwn> only on disks whose bus reports them (SCSI; a WWN on IDE too; IDE and SATA products from libvirt 11.3)",
     .severity = DOMLINT_SEV_ERROR,
     .check = check_disk_vpd,
+};
+
+/* ---------------------------------------------------------- disk-geometry */
+
+static void
+check_disk_geometry(dl_check *chk)
+{
+    for (guint i = 0; i < chk->dom->devices->len; i++) {
+        const dl_device *d = g_ptr_array_index(chk->dom->devices, i);
+        xmlNode *geometry;
+        const char *trans;
+
+        if (d->kind != DL_DEV_DISK || d->implicit || !d->bus)
+            continue;
+        geometry = dl_device_child(d, "geometry");
+        if (!geometry)
+            continue;
+        trans = dl_xml_attr(geometry, "trans");
+        if (dl_str_eq(d->bus, "usb"))
+            dl_diag_fixit(dl_error(chk, geometry, "disk '%s' is on bus 'usb', which takes no CHS geometry: remove <geometry>",
+                                   disk_name(d)),
+                          "remove <geometry>");
+        else if (trans && !dl_str_eq(d->bus, "ide"))
+            dl_diag_fixit(dl_error(chk, geometry, "disk '%s' is on bus '%s', but only IDE disks have a CHS translation: remove trans='%s'",
+                                   disk_name(d), d->bus, trans),
+                          "remove the trans attribute of <geometry>");
+    }
+}
+
+const dl_rule dl_rule_disk_geometry = {
+    .id = "disk-geometry",
+    .summary = "<geometry> not on USB disks, and its CHS translation (trans) on IDE disks only",
+    .severity = DOMLINT_SEV_ERROR,
+    .check = check_disk_geometry,
 };

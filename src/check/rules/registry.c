@@ -27,6 +27,7 @@ extern const dl_rule dl_rule_disk_media;
 extern const dl_rule dl_rule_disk_format;
 extern const dl_rule dl_rule_disk_secrets;
 extern const dl_rule dl_rule_disk_vpd;
+extern const dl_rule dl_rule_disk_geometry;
 extern const dl_rule dl_rule_hostdev_mdev;
 extern const dl_rule dl_rule_hostdev_boot;
 extern const dl_rule dl_rule_hostdev_managed;
@@ -127,6 +128,7 @@ const dl_rule *const dl_rules[] = {
     &dl_rule_disk_format,
     &dl_rule_disk_secrets,
     &dl_rule_disk_vpd,
+    &dl_rule_disk_geometry,
     &dl_rule_usb_disabled,
     &dl_rule_usb_controller,
     &dl_rule_usb_address,
