@@ -74,7 +74,8 @@ for disk in tree.iter("disk"):
     if source is None:
         continue
     path = source.get("file")
-    if disk.get("type") == "block" and source.get("dev") and not os.path.exists(source.get("dev")):
+    # (a LUN must stay a block device: no stand-in, it does not start here)
+    if disk.get("type") == "block" and disk.get("device") != "lun" and source.get("dev") and not os.path.exists(source.get("dev")):
         # a block device we will not create: a file stands in, the backend is not what is proved
         path = source.attrib.pop("dev")
         disk.set("type", "file")
