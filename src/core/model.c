@@ -141,8 +141,8 @@ parse_tristate(const char *text)
     return DL_TRISTATE_ABSENT;
 }
 
-static void
-parse_address(xmlNode *node, dl_address *addr)
+void
+dl_address_read(xmlNode *node, dl_address *addr)
 {
     memset(addr, 0, sizeof(*addr));
     addr->type = DL_ADDR_NONE;
@@ -349,7 +349,7 @@ device_new(xmlNode *node, int ordinal)
     dev->model = model_of(node, dev->kind);
     dev->auto_index = -1;
     dev->alias = child_attr(node, "alias", "name");
-    parse_address(dl_xml_child(node, "address"), &dev->addr);
+    dl_address_read(dl_xml_child(node, "address"), &dev->addr);
 
     target = dl_xml_child(node, "target");
     switch (dev->kind) {

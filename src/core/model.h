@@ -196,4 +196,6 @@ xmlNode *dl_device_child(const dl_device *dev, const char *name);
 /* Parse an unsigned number the way libvirt does (decimal, 0x hex, 0 octal). */
 dl_num dl_num_parse(const char *text, int base);
 dl_num dl_num_attr(xmlNode *node, const char *attr, int base);
+/* ADDR as the <address> element NODE says (DL_ADDR_NONE for NULL), numbers read as libvirt reads them. */
+void dl_address_read(xmlNode *node, dl_address *addr);
 gboolean dl_str_eq(const char *a, const char *b);

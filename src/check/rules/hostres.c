@@ -825,17 +825,14 @@ host_has_vfio(const dl_check *chk)
 
 /* "0000:06:12.5" of a <source><address> (caller frees), or NULL when incomplete. */
 static char *
-pci_name(const xmlNode *addr)
+pci_name(const xmlNode *node)
 {
-    dl_num domain = dl_num_attr((xmlNode *) addr, "domain", 0);
-    dl_num bus = dl_num_attr((xmlNode *) addr, "bus", 0);
-    dl_num slot = dl_num_attr((xmlNode *) addr, "slot", 0);
-    dl_num function = dl_num_attr((xmlNode *) addr, "function", 0);
+    dl_address addr;
 
-    if (!bus.valid || !slot.valid || !function.valid)
+    dl_address_read((xmlNode *) node, &addr);
+    if (!addr.bus.valid || !addr.slot.valid || !addr.function.valid)
         return NULL;
-    return g_strdup_printf("%04" G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x:%02" G_GINT64_MODIFIER "x.%" G_GINT64_MODIFIER "x",
-                           domain.valid ? domain.value : 0, bus.value, slot.value, function.value);
+    return dl_pci_addr_str(&addr);
 }
 
 /* The PCI device at ADDR exists, and unless MANAGED is bound to vfio-pci. */
