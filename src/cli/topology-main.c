@@ -106,7 +106,6 @@ make_ctx(const topology_args *a, GError **error)
     g_autofree char *db = a->machine_db ? g_strdup(a->machine_db) : domlint_data_dir("machines");
     g_auto(GStrv) disable = dl_cli_split_lists(a->disable);
     g_auto(GStrv) enable = dl_cli_split_lists(a->enable);
-    const char *target = a->target ? a->target : g_getenv("DOMLINT_TARGET");
 
     domlint_options_set_machine_db(options, db);
     domlint_options_set_no_schema(options, a->no_schema);
@@ -114,8 +113,8 @@ make_ctx(const topology_args *a, GError **error)
     domlint_options_set_qemu(options, a->qemu);
     domlint_options_set_disable(options, (const char *const *) disable);
     domlint_options_set_enable(options, (const char *const *) enable);
-    if (target && *target)
-        domlint_options_set_target(options, target);
+    /* without --target the library takes DOMLINT_TARGET, as for check */
+    domlint_options_set_target(options, a->target);
     domlint_options_set_load_in_parallel(options, TRUE);
     return domlint_ctx_new(options, error);
 }
